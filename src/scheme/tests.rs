@@ -1,0 +1,233 @@
+//! Public test vectors (provider-docs/README.md) and the verdicts around them.
+
+use std::time::Duration;
+
+use super::*;
+
+fn scheme(algorithm: Algorithm, header: &str, content: &str, encoding: Encoding, layout: Layout) -> Scheme {
+    Scheme {
+        algorithm,
+        header: header.into(),
+        aliases: Vec::new(),
+        content: Template::parse(content).expect("valid template"),
+        key: KeyEncoding::Raw,
+        key_prefix: None,
+        encoding,
+        layout,
+        timestamp: None,
+        message_id: None,
+        credentials: Vec::new(),
+    }
+}
+
+fn standard_webhooks() -> Scheme {
+    Scheme {
+        key: KeyEncoding::Base64,
+        key_prefix: Some("whsec_".into()),
+        timestamp: Some(TimestampSpec {
+            header: Some("webhook-timestamp".into()),
+            aliases: vec!["svix-timestamp".into()],
+            millis: false,
+            tolerance: Duration::from_secs(300),
+        }),
+        message_id: Some(MessageIdSpec {
+            header: "webhook-id".into(),
+            aliases: vec!["svix-id".into()],
+            format: "{{id:msg_}}".into(),
+        }),
+        aliases: vec!["svix-signature".into()],
+        ..scheme(
+            Algorithm::HmacSha256,
+            "webhook-signature",
+            "{id}.{timestamp}.{body}",
+            Encoding::Base64,
+            Layout::VersionedList { version: "v1".into() },
+        )
+    }
+}
+
+fn github() -> Scheme {
+    scheme(Algorithm::HmacSha256, "X-Hub-Signature-256", "{body}", Encoding::Hex, Layout::Prefixed("sha256=".into()))
+}
+
+fn stripe() -> Scheme {
+    Scheme {
+        timestamp: Some(TimestampSpec {
+            header: None,
+            aliases: Vec::new(),
+            millis: false,
+            tolerance: Duration::from_secs(300),
+        }),
+        ..scheme(
+            Algorithm::HmacSha256,
+            "Stripe-Signature",
+            "{timestamp}.{body}",
+            Encoding::Hex,
+            Layout::KeyValue { timestamp_key: "t".into(), signature_key: "v1".into() },
+        )
+    }
+}
+
+fn keys(secret: &str) -> Keys {
+    Keys { secret: Some(Secret::new(secret)), credentials: Vec::new() }
+}
+
+fn signed(scheme: &Scheme, body: &str, secret: &str, at: i64, id: &str) -> Request {
+    let mut request = Request::post("/", body);
+    let headers = scheme.sign(&request, &keys(secret), at, id).expect("signs");
+    for (name, value) in headers.iter() {
+        request.headers.push(name, value);
+    }
+    request
+}
+
+const SW_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const SW_ID: &str = "msg_p5jXN8AQM9LWM0D4loKWxJek";
+const SW_BODY: &str = r#"{"test": 2432232314}"#;
+
+#[test]
+fn standard_webhooks_public_vector() {
+    let request = signed(&standard_webhooks(), SW_BODY, SW_SECRET, 1_614_265_330, SW_ID);
+    assert_eq!(request.headers.get_str("webhook-signature"), Some("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="));
+    assert_eq!(request.headers.get_str("webhook-id"), Some(SW_ID));
+    assert_eq!(request.headers.get_str("webhook-timestamp"), Some("1614265330"));
+    let verdict = verify(&request, &standard_webhooks(), &keys(SW_SECRET), 1_614_265_330);
+    assert_eq!(verdict.outcome, Outcome::Valid);
+    assert_eq!(verdict.timestamp, Some(1_614_265_330));
+}
+
+#[test]
+fn github_public_vector() {
+    let request = signed(&github(), "Hello, World!", "It's a Secret to Everybody", 0, "");
+    assert_eq!(
+        request.headers.get_str("X-Hub-Signature-256"),
+        Some("sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17")
+    );
+    assert_eq!(verify(&request, &github(), &keys("It's a Secret to Everybody"), 0).outcome, Outcome::Valid);
+}
+
+#[test]
+fn any_one_of_several_signatures_may_match() {
+    let scheme = standard_webhooks();
+    let mut request = Request::post("/", SW_BODY);
+    request.headers.push("svix-id", SW_ID);
+    request.headers.push("svix-timestamp", "1614265330");
+    request.headers.push("svix-signature", "v1,Zm9vYmFy v2,abc v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+    assert_eq!(verify(&request, &scheme, &keys(SW_SECRET), 1_614_265_330).outcome, Outcome::Valid);
+
+    let mut wrong = request.clone();
+    wrong.headers.set("svix-signature", "v1,Zm9vYmFy v1,YmF6");
+    let verdict = verify(&wrong, &scheme, &keys(SW_SECRET), 1_614_265_330);
+    assert_eq!(verdict.outcome, Outcome::Mismatch);
+    assert!(verdict.checks[0].detail.contains("none of the 2 signatures"), "{:?}", verdict.checks);
+}
+
+#[test]
+fn stripe_signs_timestamp_and_body_and_judges_age() {
+    let scheme = stripe();
+    let request = signed(&scheme, "{\"id\":\"evt_1\"}", "whsec_test", 1_700_000_000, "");
+    let header = request.headers.get_str("Stripe-Signature").expect("signed");
+    assert!(header.starts_with("t=1700000000,v1="), "{header}");
+    assert_eq!(header.len(), "t=1700000000,v1=".len() + 64);
+
+    assert_eq!(verify(&request, &scheme, &keys("whsec_test"), 1_700_000_299).outcome, Outcome::Valid);
+    let stale = verify(&request, &scheme, &keys("whsec_test"), 1_700_000_301).outcome;
+    assert_eq!(stale, Outcome::TimestampOutside { age: 301, tolerance: Duration::from_secs(300) });
+    let future = verify(&request, &scheme, &keys("whsec_test"), 1_699_999_000).outcome;
+    assert!(matches!(future, Outcome::TimestampOutside { age: -1000, .. }), "{future:?}");
+    assert_eq!(verify(&request, &scheme, &keys("whsec_other"), 1_700_000_000).outcome, Outcome::Mismatch);
+}
+
+#[test]
+fn a_changed_byte_or_header_fails() {
+    let scheme = github();
+    let mut request = signed(&scheme, "Hello, World!", "s", 0, "");
+    request.body.push(b'\n');
+    assert_eq!(verify(&request, &scheme, &keys("s"), 0).outcome, Outcome::Mismatch);
+
+    let mut missing = Request::post("/", "x");
+    assert!(matches!(verify(&missing, &scheme, &keys("s"), 0).outcome, Outcome::MissingSignature { .. }));
+    missing.headers.push("X-Hub-Signature-256", "sha1=abcd");
+    assert!(matches!(verify(&missing, &scheme, &keys("s"), 0).outcome, Outcome::Malformed { .. }));
+    missing.headers.set("X-Hub-Signature-256", "sha256=not-hex");
+    assert!(matches!(verify(&missing, &scheme, &keys("s"), 0).outcome, Outcome::Malformed { .. }));
+}
+
+#[test]
+fn algorithms_and_encodings_have_their_lengths() {
+    for (algorithm, len) in [(Algorithm::HmacSha1, 20), (Algorithm::HmacSha256, 32), (Algorithm::HmacSha512, 64)] {
+        let mac = algorithm.mac(b"k", [&b"a"[..], b"b"]);
+        assert_eq!(mac.len(), len);
+        assert_eq!(mac, algorithm.mac(b"k", [&b"ab"[..]]), "parts are concatenated");
+        assert_eq!(algorithm.output_len(), len);
+    }
+    // RFC 4231 test case 2.
+    assert_eq!(
+        hex::encode(Algorithm::HmacSha256.mac(b"Jefe", [&b"what do ya want for nothing?"[..]])),
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+    );
+    assert_eq!(
+        Encoding::Base64.decode("g0hM9SsE-OTPJTGt_tmIKtSyZlE3uFJELVlNIOLJ1OE"),
+        Encoding::Base64.decode("g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
+    );
+}
+
+#[test]
+fn credentials_are_sent_and_checked() {
+    let scheme = Scheme {
+        credentials: vec![CredentialSpec {
+            name: "api-key".into(),
+            header: "Authorization".into(),
+            value: "api-key {credential}".into(),
+            env: Vec::new(),
+        }],
+        ..scheme(Algorithm::HmacSha256, "X-Webhook-Signature", "{body}", Encoding::Hex, Layout::Bare)
+    };
+    let mut keys = keys("s");
+    assert_eq!(
+        scheme.sign(&Request::post("/", "{}"), &keys, 0, ""),
+        Err(SchemeError::MissingCredential("api-key".into()))
+    );
+    keys.credentials.push(("api-key".into(), Secret::new("k1")));
+    let mut request = Request::post("/", "{}");
+    for (name, value) in scheme.sign(&request, &keys, 0, "").expect("signs").iter() {
+        request.headers.push(name, value);
+    }
+    assert_eq!(request.headers.get_str("Authorization"), Some("api-key k1"));
+    assert_eq!(verify(&request, &scheme, &keys, 0).outcome, Outcome::Valid);
+
+    keys.credentials[0].1 = Secret::new("k2");
+    assert!(matches!(verify(&request, &scheme, &keys, 0).outcome, Outcome::CredentialMismatch { .. }));
+    request.headers = request
+        .headers
+        .iter()
+        .filter(|(n, _)| *n != "Authorization")
+        .map(|(n, v)| (n.to_owned(), v.to_vec()))
+        .collect();
+    assert!(matches!(verify(&request, &scheme, &keys, 0).outcome, Outcome::CredentialMissing { .. }));
+}
+
+#[test]
+fn unsigned_providers_say_so() {
+    let scheme = scheme(Algorithm::None, "", "{body}", Encoding::Hex, Layout::Bare);
+    assert!(scheme.sign(&Request::post("/", "{}"), &Keys::default(), 0, "").expect("signs").is_empty());
+    let verdict = verify(&Request::post("/", "{}"), &scheme, &Keys::default(), 0);
+    assert_eq!(verdict.outcome, Outcome::Unsigned);
+    assert!(verdict.outcome.is_valid());
+}
+
+#[test]
+fn templates_parse_and_print() {
+    let template = Template::parse("v0:{timestamp}:{body}").expect("valid");
+    assert_eq!(template.0, vec![Part::Literal("v0:".into()), Part::Timestamp, Part::Literal(":".into()), Part::Body]);
+    assert_eq!(template.to_string(), "v0:{timestamp}:{body}");
+    assert!(Template::parse("{timestamp}").is_err(), "the body must be signed");
+    assert!(Template::parse("{body}{nope}").is_err());
+    assert!(Template::parse("{body").is_err());
+}
+
+#[test]
+fn a_secret_that_is_not_base64_is_an_error_not_a_panic() {
+    let scheme = standard_webhooks();
+    assert!(matches!(scheme.key_bytes(&Secret::new("whsec_not base64!")), Err(SchemeError::SecretNotBase64 { .. })));
+}

@@ -1,0 +1,270 @@
+//! The check of a request's signature, timestamp and credentials against a scheme.
+
+use std::time::Duration;
+
+use subtle::ConstantTimeEq;
+
+use super::{Part, Scheme, TimestampSpec};
+use crate::request::Request;
+use crate::scheme::Keys;
+
+/// The overall result, most serious first when several checks fail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Signature matches, timestamp (if any) within tolerance, credentials match.
+    Valid,
+    /// Signature matches but the timestamp is outside the tolerance; `age` is negative for a future timestamp.
+    TimestampOutside {
+        age: i64,
+        tolerance: Duration,
+    },
+    /// The provider does not sign its deliveries.
+    Unsigned,
+    /// A signature could not be checked because no secret was given.
+    NoSecret,
+    /// None of the header names the scheme accepts is present.
+    MissingSignature {
+        header: String,
+    },
+    /// A header is present but not in the scheme's layout.
+    Malformed {
+        header: String,
+        reason: String,
+    },
+    /// The signature is well-formed but no candidate matches.
+    Mismatch,
+    /// A credential header (VerifyNow's `Authorization`) is absent or wrong.
+    CredentialMissing {
+        name: String,
+        header: String,
+    },
+    CredentialMismatch {
+        name: String,
+        header: String,
+    },
+}
+
+impl Outcome {
+    /// Whether the request is authentic: a valid signature in time, or a provider that signs nothing.
+    pub fn is_valid(&self) -> bool {
+        matches!(self, Self::Valid | Self::Unsigned)
+    }
+
+    /// A short phrase for one-line output.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Valid => "valid".into(),
+            Self::TimestampOutside { age, tolerance } if *age < 0 => {
+                format!("timestamp {}s in the future (tolerance {}s)", -age, tolerance.as_secs())
+            }
+            Self::TimestampOutside { age, tolerance } => {
+                format!("timestamp {age}s old (tolerance {}s)", tolerance.as_secs())
+            }
+            Self::Unsigned => "unsigned: the provider does not sign its deliveries".into(),
+            Self::NoSecret => "not checked: no secret given".into(),
+            Self::MissingSignature { header } => format!("no `{header}` header"),
+            Self::Malformed { header, reason } => format!("malformed `{header}`: {reason}"),
+            Self::Mismatch => "signature mismatch".into(),
+            Self::CredentialMissing { header, .. } => format!("no `{header}` credential header"),
+            Self::CredentialMismatch { name, header } => format!("`{header}` carries the wrong {name}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckStatus {
+    Pass,
+    Fail,
+    Skip,
+    Warn,
+}
+
+/// One line of a verdict: what was checked and how it went.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Check {
+    pub name: String,
+    pub status: CheckStatus,
+    pub detail: String,
+}
+
+impl Check {
+    fn new(name: &str, status: CheckStatus, detail: impl Into<String>) -> Self {
+        Self { name: name.into(), status, detail: detail.into() }
+    }
+}
+
+/// The outcome and every check that led to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub outcome: Outcome,
+    pub checks: Vec<Check>,
+    /// The timestamp the request carries (unix seconds), when the scheme has one and it parsed.
+    pub timestamp: Option<i64>,
+}
+
+/// Checks `request` against `scheme` with `keys`, judging the timestamp as of `now` (unix seconds).
+///
+/// Signatures are compared in constant time (`subtle::ConstantTimeEq`) against every candidate in the header;
+/// only the candidate count and lengths, which are public, affect timing.
+pub fn verify(request: &Request, scheme: &Scheme, keys: &Keys, now: i64) -> Verdict {
+    let mut checks = Vec::new();
+    let mut outcome = signature_outcome(request, scheme, keys, now, &mut checks);
+    let credential = credential_outcome(request, scheme, keys, &mut checks);
+    if let Some(failure) = credential {
+        if outcome.is_valid() || matches!(outcome, Outcome::TimestampOutside { .. } | Outcome::NoSecret) {
+            outcome = failure;
+        }
+    }
+    let timestamp = read_timestamp(request, scheme).ok().flatten();
+    Verdict { outcome, checks, timestamp }
+}
+
+fn signature_outcome(request: &Request, scheme: &Scheme, keys: &Keys, now: i64, checks: &mut Vec<Check>) -> Outcome {
+    if !scheme.is_signed() {
+        checks.push(Check::new("signature", CheckStatus::Warn, "the provider does not sign its deliveries"));
+        return Outcome::Unsigned;
+    }
+    let Some((header, raw)) = request.headers.find(scheme.signature_headers()) else {
+        checks.push(Check::new("signature", CheckStatus::Fail, format!("no `{}` header", scheme.header)));
+        return Outcome::MissingSignature { header: scheme.header.clone() };
+    };
+    let header = header.to_owned();
+    let malformed = |checks: &mut Vec<Check>, reason: String| {
+        checks.push(Check::new("signature", CheckStatus::Fail, format!("malformed `{header}`: {reason}")));
+        Outcome::Malformed { header: header.clone(), reason }
+    };
+    let Ok(value) = std::str::from_utf8(raw) else {
+        return malformed(checks, "the value is not UTF-8".into());
+    };
+    let parsed = match scheme.layout.parse(value) {
+        Ok(parsed) => parsed,
+        Err(reason) => return malformed(checks, reason),
+    };
+    let candidates: Vec<Vec<u8>> = parsed.signatures.iter().filter_map(|s| scheme.encoding.decode(s)).collect();
+    if candidates.is_empty() {
+        return malformed(checks, format!("the signature is not {}", scheme.encoding));
+    }
+
+    // The timestamp travels in its own header or inside the signature header.
+    let timestamp_text = match &scheme.timestamp {
+        None => String::new(),
+        Some(spec) => match timestamp_text(request, spec, parsed.timestamp.as_deref()) {
+            Ok(text) => text,
+            Err(reason) => {
+                checks.push(Check::new("timestamp", CheckStatus::Fail, reason.clone()));
+                return Outcome::Malformed { header: spec.header.clone().unwrap_or(header), reason };
+            }
+        },
+    };
+    let id = match &scheme.message_id {
+        Some(spec) if scheme.content.uses(&Part::Id) => {
+            let names = std::iter::once(spec.header.as_str()).chain(spec.aliases.iter().map(String::as_str));
+            match request.headers.find(names).and_then(|(_, v)| std::str::from_utf8(v).ok()) {
+                Some(id) => id.to_owned(),
+                None => {
+                    let reason = format!("no `{}` header, which the signature covers", spec.header);
+                    checks.push(Check::new("message id", CheckStatus::Fail, reason.clone()));
+                    return Outcome::Malformed { header: spec.header.clone(), reason };
+                }
+            }
+        }
+        _ => String::new(),
+    };
+
+    let Some(secret) = &keys.secret else {
+        checks.push(Check::new("signature", CheckStatus::Skip, "no secret given"));
+        return Outcome::NoSecret;
+    };
+    let key = match scheme.key_bytes(secret) {
+        Ok(key) => key,
+        Err(error) => {
+            checks.push(Check::new("signature", CheckStatus::Fail, error.to_string()));
+            return Outcome::Mismatch;
+        }
+    };
+    let expected = scheme.mac(&key, &request.body, &timestamp_text, &id);
+    let matched = candidates.iter().fold(0u8, |acc, candidate| acc | u8::from(bool::from(candidate.ct_eq(&expected))));
+    if matched == 0 {
+        let count = candidates.len();
+        let detail = if count == 1 {
+            format!("{} in `{header}` does not match the secret", scheme.algorithm)
+        } else {
+            format!("none of the {count} signatures in `{header}` matches the secret")
+        };
+        checks.push(Check::new("signature", CheckStatus::Fail, detail));
+        return Outcome::Mismatch;
+    }
+    checks.push(Check::new("signature", CheckStatus::Pass, format!("{} matches ({header})", scheme.algorithm)));
+
+    let Some(spec) = &scheme.timestamp else { return Outcome::Valid };
+    let at = parse_timestamp(&timestamp_text, spec.millis).unwrap_or_default();
+    let age = now - at;
+    let tolerance = spec.tolerance;
+    let signed = if scheme.timestamp_signed() { "" } else { "; not covered by the signature" };
+    if age.unsigned_abs() > tolerance.as_secs() {
+        let outcome = Outcome::TimestampOutside { age, tolerance };
+        checks.push(Check::new("timestamp", CheckStatus::Fail, format!("{}{signed}", outcome.describe())));
+        return outcome;
+    }
+    let status = if signed.is_empty() { CheckStatus::Pass } else { CheckStatus::Warn };
+    checks.push(Check::new("timestamp", status, format!("{age}s old, within {}s{signed}", tolerance.as_secs())));
+    Outcome::Valid
+}
+
+fn timestamp_text(request: &Request, spec: &TimestampSpec, in_signature: Option<&str>) -> Result<String, String> {
+    let text = match &spec.header {
+        None => in_signature.ok_or("no timestamp in the signature header")?.to_owned(),
+        Some(header) => {
+            let names = std::iter::once(header.as_str()).chain(spec.aliases.iter().map(String::as_str));
+            let (_, value) = request.headers.find(names).ok_or_else(|| format!("no `{header}` header"))?;
+            std::str::from_utf8(value).map_err(|_| format!("`{header}` is not UTF-8"))?.trim().to_owned()
+        }
+    };
+    parse_timestamp(&text, spec.millis).ok_or_else(|| format!("timestamp `{text}` is not a unix time"))?;
+    Ok(text)
+}
+
+fn parse_timestamp(text: &str, millis: bool) -> Option<i64> {
+    let value: i64 = text.parse().ok()?;
+    Some(if millis { value.div_euclid(1000) } else { value })
+}
+
+/// The request's timestamp in unix seconds, if the scheme has one and the request carries it.
+pub(crate) fn read_timestamp(request: &Request, scheme: &Scheme) -> Result<Option<i64>, String> {
+    let Some(spec) = &scheme.timestamp else { return Ok(None) };
+    let in_signature = match spec.header {
+        Some(_) => None,
+        None => request
+            .headers
+            .find(scheme.signature_headers())
+            .and_then(|(_, v)| std::str::from_utf8(v).ok())
+            .and_then(|v| scheme.layout.parse(v).ok())
+            .and_then(|p| p.timestamp),
+    };
+    let text = timestamp_text(request, spec, in_signature.as_deref())?;
+    Ok(parse_timestamp(&text, spec.millis))
+}
+
+fn credential_outcome(request: &Request, scheme: &Scheme, keys: &Keys, checks: &mut Vec<Check>) -> Option<Outcome> {
+    let mut failure = None;
+    for spec in &scheme.credentials {
+        let name = format!("credential {}", spec.name);
+        let Some(found) = request.headers.get(&spec.header) else {
+            checks.push(Check::new(&name, CheckStatus::Fail, format!("no `{}` header", spec.header)));
+            failure.get_or_insert(Outcome::CredentialMissing { name: spec.name.clone(), header: spec.header.clone() });
+            continue;
+        };
+        let Some(expected) = keys.credential(&spec.name) else {
+            checks.push(Check::new(&name, CheckStatus::Skip, format!("present; no {} given to compare", spec.name)));
+            continue;
+        };
+        if bool::from(found.ct_eq(spec.render(expected).as_bytes())) {
+            checks.push(Check::new(&name, CheckStatus::Pass, format!("`{}` matches", spec.header)));
+        } else {
+            checks.push(Check::new(&name, CheckStatus::Fail, format!("`{}` does not match", spec.header)));
+            failure.get_or_insert(Outcome::CredentialMismatch { name: spec.name.clone(), header: spec.header.clone() });
+        }
+    }
+    failure
+}
