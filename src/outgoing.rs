@@ -1,0 +1,93 @@
+//! Building the request a provider would send: render a fixture, add the provider's headers, sign.
+//!
+//! The time and the random source come in as arguments, as everywhere in the core.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use crate::error::Error;
+use crate::fixture::{self, Assignment};
+use crate::provider::{EventDef, Provider};
+use crate::request::Request;
+use crate::scheme::Keys;
+
+/// A fixture rendered for one delivery.
+pub struct Rendered<'p> {
+    pub event: &'p EventDef,
+    pub variant: Option<&'p str>,
+    pub payload: Value,
+}
+
+/// Renders `EVENT[:VARIANT]` of `provider` at `now`, then applies `--set` overrides.
+pub fn render<'p>(
+    provider: &'p Provider,
+    spec: &str,
+    sets: &[Assignment],
+    now: DateTime<Utc>,
+    rng: &mut fastrand::Rng,
+) -> Result<Rendered<'p>, Error> {
+    let (event, variant) = provider.event_variant(spec)?;
+    let fixture = provider.fixture(event, variant)?;
+    let mut ctx = fixture::Context { now, time_format: &provider.envelope.time_format, event: &event.name, rng };
+    let path = provider.files.display(&event.fixture_path(variant));
+    let mut payload = fixture::render(&fixture, &mut ctx).map_err(|e| Error::Fixture(format!("{path}: {e}")))?;
+    for set in sets {
+        set.apply(&mut payload).map_err(|e| Error::usage(format!("--set {e}"), None))?;
+    }
+    Ok(Rendered { event, variant, payload })
+}
+
+/// What to sign and how.
+pub struct Outgoing<'a> {
+    pub provider: &'a Provider,
+    /// The event type, when known: it fills `{{event}}` in header templates and picks the route.
+    pub event: Option<&'a EventDef>,
+    pub body: Vec<u8>,
+    pub keys: &'a Keys,
+    pub at: DateTime<Utc>,
+    /// The message id; `None` renders a fresh one in the provider's format.
+    pub id: Option<String>,
+}
+
+/// The signed request: the provider's own headers, then its scheme's (message id, timestamp, signature,
+/// credentials). Headers whose template needs the event type are left out when it is unknown; their names
+/// are returned so the caller can say so.
+pub fn build(outgoing: Outgoing<'_>, rng: &mut fastrand::Rng) -> Result<(Request, Vec<String>), Error> {
+    let provider = outgoing.provider;
+    let event_name = outgoing.event.map(|e| e.name.as_str());
+    let mut ctx = fixture::Context {
+        now: outgoing.at,
+        time_format: &provider.envelope.time_format,
+        event: event_name.unwrap_or_default(),
+        rng,
+    };
+    let mut request = Request::post(provider.route_for(outgoing.event), outgoing.body);
+    let mut omitted = Vec::new();
+    for (name, template) in &provider.headers {
+        if event_name.is_none() && template.contains("{{event}}") {
+            omitted.push(name.clone());
+            continue;
+        }
+        let value = fixture::render_text(template, &mut ctx).map_err(|e| Error::ProviderFile {
+            path: provider.files.display("provider.toml"),
+            message: format!("header `{name}`: {e}"),
+        })?;
+        request.headers.push(name.clone(), value);
+    }
+    let id = match (outgoing.id, &provider.scheme.message_id) {
+        (Some(id), _) => id,
+        (None, Some(spec)) => fixture::render_text(&spec.format, &mut ctx).map_err(|e| Error::ProviderFile {
+            path: provider.files.display("provider.toml"),
+            message: format!("message_id.format: {e}"),
+        })?,
+        (None, None) => String::new(),
+    };
+    let signed = provider
+        .scheme
+        .sign(&request, outgoing.keys, outgoing.at.timestamp(), &id)
+        .map_err(|e| Error::usage(format!("cannot sign for {}: {e}", provider.name), None))?;
+    for (name, value) in signed.iter() {
+        request.headers.set(name, value);
+    }
+    Ok((request, omitted))
+}

@@ -1,0 +1,161 @@
+//! Finding providers: the built-in folders embedded at build time, then user folders that add or override
+//! providers by name. Nothing is parsed until a command asks for a provider.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::Provider;
+use super::file::ProviderFile;
+use crate::error::Error;
+use crate::suggest;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_fixtures.rs"));
+}
+
+/// Where one provider's files live.
+#[derive(Debug, Clone)]
+pub enum Files {
+    Embedded(String),
+    Dir(PathBuf),
+}
+
+impl Files {
+    /// Reads a file of the provider by its path relative to the provider folder (`events/x.json`).
+    pub fn read(&self, relative: &str) -> Result<Cow<'static, [u8]>, Error> {
+        match self {
+            Self::Embedded(name) => {
+                let key = format!("{name}/{relative}");
+                embedded::FILES
+                    .binary_search_by(|(path, _)| path.cmp(&key.as_str()))
+                    .map(|i| Cow::Borrowed(embedded::FILES[i].1))
+                    .map_err(|_| Error::ProviderFile {
+                        path: format!("fixtures/{key}"),
+                        message: "missing from the built-in catalog".into(),
+                    })
+            }
+            Self::Dir(dir) => {
+                let path = dir.join(relative);
+                std::fs::read(&path).map(Cow::Owned).map_err(|source| Error::Read { path, source })
+            }
+        }
+    }
+
+    pub fn exists(&self, relative: &str) -> bool {
+        match self {
+            Self::Embedded(name) => {
+                let key = format!("{name}/{relative}");
+                embedded::FILES.binary_search_by(|(path, _)| path.cmp(&key.as_str())).is_ok()
+            }
+            Self::Dir(dir) => dir.join(relative).is_file(),
+        }
+    }
+
+    /// A path to show in messages.
+    pub fn display(&self, relative: &str) -> String {
+        match self {
+            Self::Embedded(name) => format!("fixtures/{name}/{relative}"),
+            Self::Dir(dir) => dir.join(relative).display().to_string(),
+        }
+    }
+}
+
+/// Every provider hookctl knows, by name.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    providers: BTreeMap<String, Files>,
+}
+
+impl Catalog {
+    /// The built-in providers only.
+    pub fn builtin() -> Self {
+        let mut providers = BTreeMap::new();
+        for (path, _) in embedded::FILES {
+            if let Some(name) = path.strip_suffix("/provider.toml") {
+                providers.insert(name.to_owned(), Files::Embedded(name.to_owned()));
+            }
+        }
+        Self { providers }
+    }
+
+    /// The built-in providers, then each of `dirs` in order: a folder holding `provider.toml` is one provider,
+    /// any other folder is searched one level down. A later name replaces an earlier one.
+    pub fn with_dirs(dirs: &[PathBuf]) -> Result<Self, Error> {
+        let mut catalog = Self::builtin();
+        for dir in dirs {
+            catalog.add_dir(dir)?;
+        }
+        Ok(catalog)
+    }
+
+    fn add_dir(&mut self, dir: &Path) -> Result<(), Error> {
+        if dir.join("provider.toml").is_file() {
+            let name = provider_name(dir)?;
+            self.providers.insert(name, Files::Dir(dir.to_owned()));
+            return Ok(());
+        }
+        let entries = std::fs::read_dir(dir).map_err(|source| Error::Read { path: dir.to_owned(), source })?;
+        let mut found = Vec::new();
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.join("provider.toml").is_file() {
+                found.push((provider_name(&path)?, path));
+            }
+        }
+        if found.is_empty() {
+            return Err(Error::Usage {
+                message: format!("{} holds no provider", dir.display()),
+                hint: Some("a provider folder contains a provider.toml (see fixtures/README.md)".into()),
+            });
+        }
+        for (name, path) in found {
+            self.providers.insert(name, Files::Dir(path));
+        }
+        Ok(())
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.providers.keys().map(String::as_str)
+    }
+
+    /// Parses one provider, with a "did you mean" on an unknown name.
+    pub fn get(&self, name: &str) -> Result<Provider, Error> {
+        let files = self.providers.get(name).ok_or_else(|| Error::UnknownProvider {
+            name: name.to_owned(),
+            suggestion: suggest::closest(name, self.names()),
+        })?;
+        load(files.clone())
+    }
+
+    /// Parses every provider, in name order.
+    pub fn all(&self) -> Result<Vec<Provider>, Error> {
+        self.providers.values().cloned().map(load).collect()
+    }
+}
+
+/// The name a provider folder declares; it must match the folder's own name so overrides are predictable.
+fn provider_name(dir: &Path) -> Result<String, Error> {
+    let files = Files::Dir(dir.to_owned());
+    let parsed = parse(&files)?;
+    let folder = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    if parsed.name() != folder {
+        return Err(Error::ProviderFile {
+            path: files.display("provider.toml"),
+            message: format!("name = {:?} does not match its folder `{folder}`", parsed.name()),
+        });
+    }
+    Ok(folder)
+}
+
+fn parse(files: &Files) -> Result<ProviderFile, Error> {
+    let bytes = files.read("provider.toml")?;
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| Error::ProviderFile { path: files.display("provider.toml"), message: "not UTF-8".into() })?;
+    ProviderFile::parse(text).map_err(|message| Error::ProviderFile { path: files.display("provider.toml"), message })
+}
+
+fn load(files: Files) -> Result<Provider, Error> {
+    let path = files.display("provider.toml");
+    parse(&files)?.into_provider(files).map_err(|message| Error::ProviderFile { path, message })
+}

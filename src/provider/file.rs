@@ -1,0 +1,412 @@
+//! `provider.toml` as written, and its conversion into the checked model. The format is documented in
+//! `fixtures/README.md`; every field here appears there.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use super::{Answer, Delivery, Envelope, EventDef, Files, Provider, Recognize, RetryFrom, TimeFormat};
+use crate::scheme::{
+    Algorithm, CredentialSpec, Encoding, KeyEncoding, Layout, MessageIdSpec, Scheme, Template, TimestampSpec,
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ProviderFile {
+    name: String,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    routes: Vec<String>,
+    #[serde(default)]
+    secret_env: Vec<String>,
+    #[serde(default)]
+    body: BodyStyle,
+    signature: SignatureFile,
+    #[serde(default)]
+    timestamp: Option<TimestampFile>,
+    #[serde(default)]
+    message_id: Option<MessageIdFile>,
+    #[serde(default)]
+    credential: Vec<CredentialFile>,
+    #[serde(default)]
+    headers: toml::Table,
+    #[serde(default)]
+    envelope: EnvelopeFile,
+    #[serde(default)]
+    delivery: DeliveryFile,
+    #[serde(default)]
+    events: toml::Table,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BodyStyle {
+    #[default]
+    Compact,
+    Pretty,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignatureFile {
+    algorithm: Algorithm,
+    #[serde(default)]
+    header: Option<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    content: Option<String>,
+    #[serde(default)]
+    key: KeyEncoding,
+    #[serde(default)]
+    key_prefix: Option<String>,
+    #[serde(default)]
+    encoding: Encoding,
+    #[serde(default)]
+    layout: LayoutName,
+    #[serde(default)]
+    prefix: Option<String>,
+    #[serde(default)]
+    timestamp_key: Option<String>,
+    #[serde(default)]
+    signature_key: Option<String>,
+    #[serde(default)]
+    version: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum LayoutName {
+    #[default]
+    Bare,
+    Prefixed,
+    KeyValue,
+    VersionedList,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TimestampFile {
+    #[serde(default)]
+    header: Option<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    format: Option<String>,
+    tolerance: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MessageIdFile {
+    header: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    format: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CredentialFile {
+    name: String,
+    header: String,
+    value: String,
+    #[serde(default)]
+    env: Vec<String>,
+}
+
+/// One JSON pointer or several tried in order.
+#[derive(Debug, Default, Deserialize)]
+#[serde(untagged)]
+enum Pointers {
+    #[default]
+    None,
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Pointers {
+    fn into_vec(self) -> Vec<String> {
+        match self {
+            Self::None => Vec::new(),
+            Self::One(p) => vec![p],
+            Self::Many(ps) => ps,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EnvelopeFile {
+    #[serde(default, rename = "type")]
+    type_: Pointers,
+    #[serde(default)]
+    type_header: Option<String>,
+    #[serde(default)]
+    id: Pointers,
+    #[serde(default)]
+    id_header: Option<String>,
+    #[serde(default)]
+    time: Pointers,
+    #[serde(default)]
+    time_format: Option<String>,
+    #[serde(default)]
+    recognize: Vec<RecognizeFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RecognizeFile {
+    event: String,
+    fields: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeliveryFile {
+    #[serde(default)]
+    timeout: Option<String>,
+    #[serde(default)]
+    retry: Vec<String>,
+    #[serde(default)]
+    retry_from: RetryFrom,
+    #[serde(default)]
+    answer: Option<AnswerFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnswerFile {
+    #[serde(default = "ok")]
+    status: u16,
+    #[serde(default)]
+    content_type: Option<String>,
+    #[serde(default)]
+    body: String,
+}
+
+fn ok() -> u16 {
+    200
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EventFile {
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    variants: Vec<String>,
+    #[serde(default)]
+    route: Option<String>,
+    #[serde(default)]
+    file: Option<String>,
+}
+
+fn duration(field: &str, text: &str) -> Result<Duration, String> {
+    humantime::parse_duration(text)
+        .map_err(|e| format!("`{field}` = {text:?} is not a duration like \"5s\" or \"1h\": {e}"))
+}
+
+fn required(field: &str, value: Option<String>, why: &str) -> Result<String, String> {
+    value.filter(|v| !v.is_empty()).ok_or_else(|| format!("`{field}` is required {why}"))
+}
+
+impl ProviderFile {
+    pub(super) fn parse(text: &str) -> Result<Self, String> {
+        toml::from_str(text).map_err(|e| e.to_string().trim_end().replace('\n', " "))
+    }
+
+    pub(super) fn into_provider(self, files: Files) -> Result<Provider, String> {
+        let scheme = self.scheme_parts()?;
+        let name = self.name;
+        let mut routes = self.routes;
+        for route in &routes {
+            if !route.starts_with('/') {
+                return Err(format!("route {route:?} must start with `/`"));
+            }
+        }
+        let generic = format!("/webhooks/{name}");
+        if !routes.contains(&generic) {
+            routes.push(generic);
+        }
+
+        let headers = self
+            .headers
+            .into_iter()
+            .map(|(k, v)| match v {
+                toml::Value::String(s) => Ok((k, s)),
+                other => Err(format!("header `{k}` must be a string, not {}", other.type_str())),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+
+        let envelope = self.envelope;
+        let time_format = match envelope.time_format {
+            Some(text) => TimeFormat::parse(&text)?,
+            None => TimeFormat::Rfc3339,
+        };
+        let envelope = Envelope {
+            type_pointers: envelope.type_.into_vec(),
+            type_header: envelope.type_header,
+            id_pointers: envelope.id.into_vec(),
+            id_header: envelope.id_header,
+            time_pointers: envelope.time.into_vec(),
+            time_format,
+            recognize: envelope.recognize.into_iter().map(|r| Recognize { event: r.event, fields: r.fields }).collect(),
+        };
+        for pointer in envelope.type_pointers.iter().chain(&envelope.id_pointers).chain(&envelope.time_pointers) {
+            if !pointer.starts_with('/') {
+                return Err(format!("envelope pointer {pointer:?} must be a JSON pointer starting with `/`"));
+            }
+        }
+
+        let delivery = self.delivery;
+        let delivery = Delivery {
+            timeout: delivery.timeout.as_deref().map(|t| duration("delivery.timeout", t)).transpose()?,
+            retry: delivery.retry.iter().map(|d| duration("delivery.retry", d)).collect::<Result<_, _>>()?,
+            retry_from: delivery.retry_from,
+            answer: delivery.answer.map_or_else(Answer::default, |a| Answer {
+                status: a.status,
+                content_type: a.content_type,
+                body: a.body,
+            }),
+        };
+
+        let mut events = Vec::new();
+        for (event_name, value) in self.events {
+            let event: EventFile =
+                value.try_into().map_err(|e: toml::de::Error| format!("event `{event_name}`: {}", e.message()))?;
+            if let Some(route) = &event.route {
+                if !routes.contains(route) {
+                    return Err(format!("event `{event_name}` uses route {route:?}, which is not in `routes`"));
+                }
+            }
+            events.push(EventDef {
+                name: event_name,
+                description: event.description,
+                variants: event.variants,
+                route: event.route,
+                file: event.file,
+            });
+        }
+        for rule in &envelope.recognize {
+            if !events.iter().any(|e| e.name == rule.event) {
+                return Err(format!("envelope.recognize names event `{}`, which is not in the catalog", rule.event));
+            }
+        }
+
+        Ok(Provider {
+            title: self.title.unwrap_or_else(|| name.clone()),
+            name,
+            description: self.description,
+            routes,
+            secret_env: self.secret_env,
+            body_style: self.body,
+            scheme,
+            headers,
+            envelope,
+            delivery,
+            events,
+            files,
+        })
+    }
+
+    fn scheme_parts(&self) -> Result<Scheme, String> {
+        let sig = &self.signature;
+        let signed = sig.algorithm != Algorithm::None;
+        let header = if signed {
+            required("signature.header", sig.header.clone(), "for a signed scheme")?
+        } else {
+            sig.header.clone().unwrap_or_default()
+        };
+        let layout = match sig.layout {
+            LayoutName::Bare => Layout::Bare,
+            LayoutName::Prefixed => {
+                Layout::Prefixed(required("signature.prefix", sig.prefix.clone(), "for layout = \"prefixed\"")?)
+            }
+            LayoutName::KeyValue => Layout::KeyValue {
+                timestamp_key: required(
+                    "signature.timestamp_key",
+                    sig.timestamp_key.clone(),
+                    "for layout = \"key-value\"",
+                )?,
+                signature_key: required(
+                    "signature.signature_key",
+                    sig.signature_key.clone(),
+                    "for layout = \"key-value\"",
+                )?,
+            },
+            LayoutName::VersionedList => Layout::VersionedList {
+                version: required("signature.version", sig.version.clone(), "for layout = \"versioned-list\"")?,
+            },
+        };
+        let content = Template::parse(sig.content.as_deref().unwrap_or("{body}"))?;
+
+        let timestamp = match &self.timestamp {
+            None => None,
+            Some(ts) => {
+                let millis = match ts.format.as_deref() {
+                    None | Some("unix") => false,
+                    Some("unix-ms") => true,
+                    Some(other) => return Err(format!("timestamp.format {other:?} must be \"unix\" or \"unix-ms\"")),
+                };
+                if ts.header.is_none() && !matches!(layout, Layout::KeyValue { .. }) {
+                    return Err("timestamp.header is required unless the signature layout is \"key-value\"".into());
+                }
+                Some(TimestampSpec {
+                    header: ts.header.clone(),
+                    aliases: ts.aliases.clone(),
+                    millis,
+                    tolerance: duration("timestamp.tolerance", &ts.tolerance)?,
+                })
+            }
+        };
+        if content.uses(&crate::scheme::Part::Timestamp) && timestamp.is_none() {
+            return Err("signature.content uses {timestamp} but there is no [timestamp] table".into());
+        }
+        let message_id = self.message_id.as_ref().map(|m| MessageIdSpec {
+            header: m.header.clone(),
+            aliases: m.aliases.clone(),
+            format: m.format.clone().unwrap_or_else(|| "{{uuid}}".into()),
+        });
+        if content.uses(&crate::scheme::Part::Id) && message_id.is_none() {
+            return Err("signature.content uses {id} but there is no [message_id] table".into());
+        }
+        let credentials = self
+            .credential
+            .iter()
+            .map(|c| {
+                if !c.value.contains("{credential}") {
+                    return Err(format!("credential `{}`: value must contain {{credential}}", c.name));
+                }
+                Ok(CredentialSpec {
+                    name: c.name.clone(),
+                    header: c.header.clone(),
+                    value: c.value.clone(),
+                    env: c.env.clone(),
+                })
+            })
+            .collect::<Result<_, String>>()?;
+
+        Ok(Scheme {
+            algorithm: sig.algorithm,
+            header,
+            aliases: sig.aliases.clone(),
+            content,
+            key: sig.key,
+            key_prefix: sig.key_prefix.clone().filter(|p| !p.is_empty()),
+            encoding: sig.encoding,
+            layout,
+            timestamp,
+            message_id,
+            credentials,
+        })
+    }
+
+    pub(super) fn name(&self) -> &str {
+        &self.name
+    }
+}

@@ -1,0 +1,210 @@
+//! The provider model: schemes, envelopes, delivery behaviour and event catalogs, read from `fixtures/`
+//! (embedded in the binary) and from user folders that add or override providers by name.
+
+mod catalog;
+mod file;
+
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+pub use catalog::{Catalog, Files};
+pub use file::BodyStyle;
+
+use crate::error::Error;
+use crate::scheme::Scheme;
+use crate::suggest;
+use crate::time::TimeFormat;
+
+/// One provider, parsed and checked.
+#[derive(Debug, Clone)]
+pub struct Provider {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    /// Where deliveries go; the first is the default, `/webhooks/<name>` is always among them.
+    pub routes: Vec<String>,
+    pub secret_env: Vec<String>,
+    pub body_style: BodyStyle,
+    pub scheme: Scheme,
+    /// Headers sent with every delivery; values are fixture templates (`{{event}}`).
+    pub headers: Vec<(String, String)>,
+    pub envelope: Envelope,
+    pub delivery: Delivery,
+    pub events: Vec<EventDef>,
+    /// Where the fixtures and schemas are read from.
+    pub files: Files,
+}
+
+/// Where the event type, id and time live in a payload.
+#[derive(Debug, Clone)]
+pub struct Envelope {
+    pub type_pointers: Vec<String>,
+    pub type_header: Option<String>,
+    pub id_pointers: Vec<String>,
+    pub id_header: Option<String>,
+    pub time_pointers: Vec<String>,
+    pub time_format: TimeFormat,
+    pub recognize: Vec<Recognize>,
+}
+
+/// An event known by its shape rather than a type field.
+#[derive(Debug, Clone)]
+pub struct Recognize {
+    pub event: String,
+    pub fields: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RetryFrom {
+    /// Each delay counts from the attempt before.
+    #[default]
+    Previous,
+    /// Each delay counts from the first attempt.
+    First,
+}
+
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    pub timeout: Option<Duration>,
+    pub retry: Vec<Duration>,
+    pub retry_from: RetryFrom,
+    pub answer: Answer,
+}
+
+/// The answer the provider expects from a receiver.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub body: String,
+}
+
+impl Default for Answer {
+    fn default() -> Self {
+        Self { status: 200, content_type: None, body: String::new() }
+    }
+}
+
+/// An event type in a provider's catalog.
+#[derive(Debug, Clone)]
+pub struct EventDef {
+    pub name: String,
+    pub description: String,
+    /// Named variant fixtures; the first is the default. Empty: one fixture, `events/<event>.json`.
+    pub variants: Vec<String>,
+    pub route: Option<String>,
+    pub file: Option<String>,
+}
+
+impl EventDef {
+    fn stem(&self) -> &str {
+        self.file.as_deref().unwrap_or(&self.name)
+    }
+
+    /// The fixture file of a variant (`None`: the default).
+    pub fn fixture_path(&self, variant: Option<&str>) -> String {
+        match variant.or(self.variants.first().map(String::as_str)) {
+            Some(variant) => format!("events/{}@{variant}.json", self.stem()),
+            None => format!("events/{}.json", self.stem()),
+        }
+    }
+
+    pub fn schema_path(&self) -> String {
+        format!("schemas/{}.json", self.stem())
+    }
+}
+
+impl Provider {
+    /// Looks up an event, with a "did you mean" on a miss.
+    pub fn event(&self, name: &str) -> Result<&EventDef, Error> {
+        self.events.iter().find(|e| e.name == name).ok_or_else(|| Error::UnknownEvent {
+            provider: self.name.clone(),
+            name: name.to_owned(),
+            suggestion: suggest::closest(name, self.events.iter().map(|e| e.name.as_str())),
+        })
+    }
+
+    /// Resolves `EVENT[:VARIANT]`.
+    pub fn event_variant<'a>(&'a self, spec: &str) -> Result<(&'a EventDef, Option<&'a str>), Error> {
+        // Event names never contain `:`, but Shopify-style topics contain `/`: split on the last `:`.
+        let (name, variant) = match spec.rsplit_once(':') {
+            Some((name, variant)) => (name, Some(variant)),
+            None => (spec, None),
+        };
+        let event = self.event(name)?;
+        let Some(variant) = variant else { return Ok((event, None)) };
+        match event.variants.iter().find(|v| *v == variant) {
+            Some(found) => Ok((event, Some(found.as_str()))),
+            None => Err(Error::UnknownVariant {
+                event: format!("{}/{}", self.name, event.name),
+                name: variant.to_owned(),
+                suggestion: suggest::closest(variant, event.variants.iter().map(String::as_str)),
+                variants: event.variants.clone(),
+            }),
+        }
+    }
+
+    /// The route an event is delivered to.
+    pub fn route_for<'a>(&'a self, event: Option<&'a EventDef>) -> &'a str {
+        event.and_then(|e| e.route.as_deref()).unwrap_or(&self.routes[0])
+    }
+
+    /// The event type of a payload (and its headers), by the envelope's rules.
+    pub fn event_type(&self, payload: Option<&Value>, headers: &crate::request::Headers) -> Option<String> {
+        if let Some(name) = &self.envelope.type_header {
+            if let Some(value) = headers.get_str(name) {
+                return Some(value.to_owned());
+            }
+        }
+        let payload = payload?;
+        let typed = self.envelope.type_pointers.iter().find_map(|p| payload.pointer(p)?.as_str().map(str::to_owned));
+        typed.or_else(|| {
+            let object = payload.as_object()?;
+            let rule = self.envelope.recognize.iter().find(|r| r.fields.iter().all(|f| object.contains_key(f)))?;
+            Some(rule.event.clone())
+        })
+    }
+
+    /// The provider's event id in a payload (and its headers), by the envelope's rules.
+    pub fn event_id(&self, payload: Option<&Value>, headers: &crate::request::Headers) -> Option<String> {
+        if let Some(name) = &self.envelope.id_header {
+            if let Some(value) = headers.get_str(name) {
+                return Some(value.to_owned());
+            }
+        }
+        let payload = payload?;
+        self.envelope.id_pointers.iter().find_map(|p| match payload.pointer(p)? {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+    }
+
+    /// The fixture of an event (`variant` `None`: the default), as written, placeholders and all.
+    pub fn fixture(&self, event: &EventDef, variant: Option<&str>) -> Result<Value, Error> {
+        let path = event.fixture_path(variant);
+        let bytes = self.files.read(&path)?;
+        serde_json::from_slice(&bytes)
+            .map_err(|e| Error::ProviderFile { path: self.files.display(&path), message: format!("invalid JSON: {e}") })
+    }
+
+    /// A payload serialised the way this provider sends it.
+    pub fn serialize_body(&self, payload: &Value) -> Vec<u8> {
+        let serialized = match self.body_style {
+            BodyStyle::Compact => serde_json::to_vec(payload),
+            BodyStyle::Pretty => serde_json::to_vec_pretty(payload),
+        };
+        serialized.expect("a serde_json::Value always serialises")
+    }
+
+    /// `KEY1 (or KEY2)` for messages about where a secret may come from.
+    pub fn secret_env_list(&self) -> String {
+        self.secret_env.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(" or ")
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,206 @@
+//! The built-in catalog: every provider parses, every event has its files, and every fixture, rendered,
+//! satisfies its own schema.
+
+use chrono::TimeZone as _;
+use serde_json::Value;
+
+use super::*;
+use crate::outgoing;
+use crate::request::Headers;
+use crate::schema::EventSchema;
+
+const PROVIDERS: [&str; 10] = [
+    "agio",
+    "complycube",
+    "github",
+    "payqi",
+    "payvost",
+    "shopify",
+    "slack",
+    "standard-webhooks",
+    "stripe",
+    "verifynow",
+];
+
+fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc.timestamp_opt(1_767_225_600, 0).single().expect("valid time")
+}
+
+#[test]
+fn the_ten_providers_are_built_in() {
+    let catalog = Catalog::builtin();
+    assert_eq!(catalog.names().collect::<Vec<_>>(), PROVIDERS);
+    for provider in catalog.all().expect("every built-in provider parses") {
+        assert!(provider.routes.contains(&format!("/webhooks/{}", provider.name)), "{}", provider.name);
+        assert!(!provider.events.is_empty(), "{} has events", provider.name);
+    }
+}
+
+/// Each variant (or the single fixture) of every event.
+fn fixtures(provider: &Provider) -> Vec<(String, Option<String>)> {
+    provider
+        .events
+        .iter()
+        .flat_map(|e| {
+            let variants: Vec<Option<String>> =
+                if e.variants.is_empty() { vec![None] } else { e.variants.iter().cloned().map(Some).collect() };
+            variants.into_iter().map(move |v| (e.name.clone(), v))
+        })
+        .collect()
+}
+
+#[test]
+fn every_rendered_fixture_validates_against_its_schema_and_is_recognised() {
+    let mut checked = 0;
+    for provider in Catalog::builtin().all().expect("parses") {
+        for (event, variant) in fixtures(&provider) {
+            let spec = variant.as_ref().map_or_else(|| event.clone(), |v| format!("{event}:{v}"));
+            let label = format!("{}/{spec}", provider.name);
+            let mut rng = fastrand::Rng::with_seed(checked);
+            let rendered = outgoing::render(&provider, &spec, &[], now(), &mut rng).expect(&label);
+            let schema = EventSchema::load(&provider, rendered.event).expect(&label);
+            assert_eq!(schema.validate(&rendered.payload), vec![], "{label}");
+            assert!(!rendered.payload.to_string().contains("{{"), "{label}: a placeholder was left");
+
+            // The envelope finds the type again (from the payload, or the header the provider sends).
+            let mut headers = Headers::new();
+            for (name, template) in &provider.headers {
+                if template.contains("{{event}}") {
+                    headers.push(name.clone(), event.as_str());
+                }
+            }
+            assert_eq!(
+                provider.event_type(Some(&rendered.payload), &headers).as_deref(),
+                Some(event.as_str()),
+                "{label}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 60, "only {checked} fixtures");
+}
+
+#[test]
+fn a_schema_rejects_a_wrong_payload() {
+    let provider = Catalog::builtin().get("payvost").expect("built in");
+    let rendered = outgoing::render(&provider, "payment.succeeded", &[], now(), &mut fastrand::Rng::with_seed(1))
+        .expect("renders");
+    let schema = EventSchema::load(&provider, rendered.event).expect("loads");
+    let mut wrong = rendered.payload.clone();
+    wrong["data"]["status"] = Value::from("failed");
+    wrong["type"] = Value::from("payment.exploded");
+    let violations = schema.validate(&wrong);
+    let paths: Vec<&str> = violations.iter().map(|v| v.path.as_str()).collect();
+    assert!(paths.contains(&"/data/status") && paths.contains(&"/type"), "{violations:?}");
+}
+
+#[test]
+fn document_providers_have_every_documented_event() {
+    let catalog = Catalog::builtin();
+    let expect = |name: &str, events: &[&str]| {
+        let provider = catalog.get(name).expect("built in");
+        let names: Vec<&str> = provider.events.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, events, "{name}");
+        provider
+    };
+    let payvost = expect(
+        "payvost",
+        &[
+            "payment.created",
+            "payment.succeeded",
+            "payment.failed",
+            "payment.refunded",
+            "transfer.created",
+            "transfer.completed",
+            "transfer.failed",
+            "wallet.created",
+            "wallet.balance_updated",
+            "wallet.frozen",
+            "user.created",
+            "user.kyc_submitted",
+            "user.kyc_verified",
+            "user.kyc_rejected",
+            "fraud.alert_created",
+            "fraud.transaction_blocked",
+        ],
+    );
+    assert_eq!(payvost.delivery.retry.iter().map(|d| d.as_secs()).collect::<Vec<_>>(), [5, 60, 300, 1800, 3600]);
+
+    let verifynow = expect(
+        "verifynow",
+        &[
+            "verification.completed",
+            "verification.failed",
+            "verification.expired",
+            "verification.rejected",
+            "verification.resubmitted",
+        ],
+    );
+    let codes = &verifynow.event("verification.failed").expect("exists").variants;
+    assert_eq!(codes.len(), 9, "one variant per documented failure code");
+    assert_eq!(verifynow.delivery.retry_from, RetryFrom::First);
+    assert_eq!(verifynow.scheme.credentials[0].header, "Authorization");
+
+    let complycube = expect("complycube", &["check.completed", "check.expired"]);
+    assert_eq!(&complycube.event("check.completed").expect("exists").variants[..2], ["approved", "rejected"]);
+    assert_eq!(complycube.scheme.aliases, ["ComplyCube-Signature"]);
+
+    let agio = expect("agio", &["applicantReviewed", "kyt.wallet_status"]);
+    assert!(!agio.scheme.is_signed());
+    assert_eq!(agio.event("applicantReviewed").expect("exists").variants, ["approved", "retry", "final"]);
+    assert_eq!(agio.event("kyt.wallet_status").expect("exists").variants.len(), 5);
+
+    let payqi = expect(
+        "payqi",
+        &["payment.created", "payment.pending", "payment.completed", "payment.failed", "payment.expired"],
+    );
+    assert!(!payqi.scheme.timestamp_signed(), "PayQI's timestamp is not signed");
+}
+
+#[test]
+fn a_user_folder_overrides_a_builtin_provider_by_name() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let payvost = dir.path().join("payvost");
+    std::fs::create_dir_all(payvost.join("events")).expect("mkdir");
+    std::fs::create_dir_all(payvost.join("schemas")).expect("mkdir");
+    std::fs::write(
+        payvost.join("provider.toml"),
+        "name = \"payvost\"\n[signature]\nalgorithm = \"hmac-sha512\"\nheader = \"X-Sig\"\n[events.\"ping\"]\n",
+    )
+    .expect("write");
+    std::fs::write(payvost.join("events/ping.json"), "{\"type\": \"{{event}}\"}").expect("write");
+    std::fs::write(payvost.join("schemas/ping.json"), "{\"required\": [\"type\"]}").expect("write");
+
+    let catalog = Catalog::with_dirs(&[dir.path().to_owned()]).expect("loads");
+    let provider = catalog.get("payvost").expect("overridden");
+    assert_eq!(provider.scheme.algorithm, crate::scheme::Algorithm::HmacSha512);
+    assert_eq!(provider.events.len(), 1);
+    let rendered = outgoing::render(&provider, "ping", &[], now(), &mut fastrand::Rng::with_seed(1)).expect("renders");
+    assert_eq!(rendered.payload, serde_json::json!({"type": "ping"}));
+    assert_eq!(catalog.names().count(), 10, "the others stay built in");
+}
+
+#[test]
+fn provider_file_mistakes_are_explained() {
+    let cases = [
+        ("name = \"x\"\n[signature]\nalgorithm = \"hmac-md5\"\n", "unknown variant"),
+        ("name = \"x\"\n[signature]\nalgorithm = \"hmac-sha256\"\n", "`signature.header` is required"),
+        (
+            "name = \"x\"\n[signature]\nalgorithm = \"hmac-sha256\"\nheader = \"S\"\nlayout = \"prefixed\"\n",
+            "`signature.prefix` is required",
+        ),
+        (
+            "name = \"x\"\n[signature]\nalgorithm = \"hmac-sha256\"\nheader = \"S\"\ncontent = \"{timestamp}.{body}\"\n",
+            "no [timestamp] table",
+        ),
+        ("name = \"x\"\nroutes = [\"hooks\"]\n[signature]\nalgorithm = \"none\"\n", "must start with `/`"),
+        ("name = \"x\"\n[signature]\nalgorithm = \"none\"\n[delivery]\nretry = [\"soon\"]\n", "is not a duration"),
+        ("name = \"x\"\n[signature]\nalgorithm = \"none\"\nsurprise = 1\n", "unknown field"),
+    ];
+    for (text, expected) in cases {
+        let error = file::ProviderFile::parse(text)
+            .and_then(|f| f.into_provider(Files::Dir("/nowhere".into())))
+            .expect_err(text);
+        assert!(error.contains(expected), "{text}\n=> {error}");
+    }
+}

@@ -1,0 +1,99 @@
+//! Payload validation against a provider's JSON Schemas: the envelope and the event's own schema, checked as
+//! one document so an event schema can use the envelope's `$defs`.
+
+use serde_json::{Map, Value};
+
+use crate::error::Error;
+use crate::provider::{EventDef, Provider};
+
+/// A compiled schema for one event of one provider.
+pub struct EventSchema {
+    validator: jsonschema::Validator,
+}
+
+/// One reason a payload does not fit its schema.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Violation {
+    /// JSON pointer into the payload (`/data/status`), empty for the root.
+    pub path: String,
+    pub message: String,
+}
+
+impl EventSchema {
+    pub fn load(provider: &Provider, event: &EventDef) -> Result<Self, Error> {
+        let files = &provider.files;
+        let read_json = |relative: &str| -> Result<Value, Error> {
+            let bytes = files.read(relative)?;
+            serde_json::from_slice(&bytes).map_err(|e| Error::ProviderFile {
+                path: files.display(relative),
+                message: format!("invalid JSON: {e}"),
+            })
+        };
+        let envelope = if files.exists("schemas/envelope.json") {
+            read_json("schemas/envelope.json")?
+        } else {
+            Value::Object(Map::new())
+        };
+        let schema_path = event.schema_path();
+        let combined = combine(envelope, read_json(&schema_path)?)
+            .map_err(|message| Error::ProviderFile { path: files.display(&schema_path), message })?;
+        let validator =
+            jsonschema::draft202012::options().should_validate_formats(true).build(&combined).map_err(|e| {
+                Error::ProviderFile { path: files.display(&schema_path), message: format!("invalid schema: {e}") }
+            })?;
+        Ok(Self { validator })
+    }
+
+    /// Every violation, in the validator's order.
+    pub fn validate(&self, payload: &Value) -> Vec<Violation> {
+        self.validator
+            .iter_errors(payload)
+            .map(|e| Violation { path: e.instance_path().to_string(), message: e.to_string() })
+            .collect()
+    }
+}
+
+/// `envelope` with `event` added to its `allOf`; the event's own `$defs` move to the root so `#/$defs/…`
+/// means the same thing in both files.
+fn combine(envelope: Value, mut event: Value) -> Result<Value, String> {
+    let Value::Object(mut root) = envelope else { return Err("the envelope schema is not an object".into()) };
+    let Value::Object(event_map) = &mut event else { return Err("the schema is not an object".into()) };
+    event_map.remove("$schema");
+    event_map.remove("$id");
+    if let Some(Value::Object(defs)) = event_map.remove("$defs") {
+        let root_defs = root.entry("$defs").or_insert_with(|| Value::Object(Map::new()));
+        let Value::Object(root_defs) = root_defs else { return Err("the envelope's $defs is not an object".into()) };
+        for (name, def) in defs {
+            if root_defs.contains_key(&name) {
+                return Err(format!("$defs `{name}` is already defined by the envelope schema"));
+            }
+            root_defs.insert(name, def);
+        }
+    }
+    match root.entry("allOf").or_insert_with(|| Value::Array(Vec::new())) {
+        Value::Array(all) => all.push(event),
+        _ => return Err("the envelope's allOf is not an array".into()),
+    }
+    Ok(Value::Object(root))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::combine;
+
+    #[test]
+    fn event_defs_join_the_envelope() {
+        let combined = combine(
+            json!({"$schema": "x", "$defs": {"a": {}}, "type": "object"}),
+            json!({"$schema": "x", "$defs": {"b": {}}, "properties": {}}),
+        )
+        .expect("combines");
+        assert_eq!(
+            combined,
+            json!({"$schema": "x", "$defs": {"a": {}, "b": {}}, "type": "object", "allOf": [{"properties": {}}]})
+        );
+        assert!(combine(json!({"$defs": {"a": {}}}), json!({"$defs": {"a": {}}})).is_err());
+    }
+}
