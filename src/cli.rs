@@ -1,0 +1,137 @@
+//! The command line, as clap derives it. Doc comments are the help text, the man page and the completions.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::fixture::Assignment;
+use crate::output::ColorChoice;
+
+/// Sign, send, verify, receive and replay webhooks exactly as the providers do.
+///
+/// Every provider (its signing scheme, headers, events and their schemas, retry schedule and expected answer)
+/// is data: `hookctl providers` lists them, `--providers DIR` adds your own.
+#[derive(Debug, Parser)]
+#[command(name = "hookctl", version, max_term_width = 100, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// When to colour output: auto honours NO_COLOR and whether the stream is a terminal
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Print JSON on stdout (one object per result) instead of text
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// A folder of provider folders (or one provider folder) that add or override providers by name
+    #[arg(long = "providers", global = true, value_name = "DIR", env = "HOOKCTL_PROVIDERS")]
+    pub providers: Vec<PathBuf>,
+
+    /// The config file [default: ./hookctl.toml, then the user config dir's hookctl/hookctl.toml]
+    #[arg(long, global = true, value_name = "FILE", env = "HOOKCTL_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    /// A profile of the config file: its base URL and secret sources
+    #[arg(long, global = true, value_name = "NAME", env = "HOOKCTL_PROFILE")]
+    pub profile: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the providers, or show one: scheme, headers, routes, retry schedule, events
+    Providers(ProvidersArgs),
+    /// List fixtures, or print one rendered with fresh ids and timestamps
+    Fixtures(FixturesArgs),
+    /// Print the headers a provider would send for a body (for curl and tests)
+    Sign(SignArgs),
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+    /// Print the man page (roff)
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct ProvidersArgs {
+    /// The provider to show
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct FixturesArgs {
+    /// List this provider's events
+    pub provider: Option<String>,
+    /// Print this event's fixture, rendered: EVENT or EVENT:VARIANT
+    pub event: Option<String>,
+    #[command(flatten)]
+    pub render: RenderArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// Override a field of the rendered fixture: path=value keeps the field's type, path:=json takes JSON
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Assignment>,
+
+    /// Render as of this time (unix seconds or RFC 3339) [default: now]
+    #[arg(long, value_name = "TIME")]
+    pub timestamp: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    hookctl sign payvost --event payment.succeeded\n  \
+    hookctl sign github body.json --secret-file ./github.secret\n  \
+    hookctl sign stripe - --json < captured-body.json")]
+pub struct SignArgs {
+    /// The provider whose scheme signs the body
+    pub provider: String,
+
+    /// The body to sign, byte for byte; - reads stdin
+    #[arg(value_name = "FILE", conflicts_with = "event")]
+    pub file: Option<PathBuf>,
+
+    /// Sign this event's fixture instead of a file: EVENT or EVENT:VARIANT (the body is printed after the headers)
+    #[arg(long, value_name = "EVENT")]
+    pub event: Option<String>,
+
+    #[command(flatten)]
+    pub render: RenderArgs,
+
+    #[command(flatten)]
+    pub keys: KeyArgs,
+
+    /// The message id for schemes that sign one [default: a fresh id in the provider's format]
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+}
+
+/// Where the signing secret and credentials come from, in order: these flags, the provider's environment
+/// variables, HOOKCTL_SECRET, the config profile, a hidden prompt on a terminal.
+#[derive(Debug, Args, Default)]
+pub struct KeyArgs {
+    /// The signing secret (visible in the process list: prefer --secret-file or the provider's env var)
+    #[arg(long, value_name = "SECRET")]
+    pub secret: Option<String>,
+
+    /// Read the signing secret from a file (one final line break is ignored)
+    #[arg(long, value_name = "FILE")]
+    pub secret_file: Option<PathBuf>,
+
+    /// The API key for providers that send one beside the signature (VerifyNow's `Authorization: api-key …`)
+    #[arg(long, value_name = "KEY")]
+    pub api_key: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}

@@ -1,0 +1,70 @@
+//! `hookctl fixtures [PROVIDER [EVENT[:VARIANT]]]`: list fixtures, or print one rendered.
+
+use std::fmt::Write as _;
+
+use serde_json::json;
+
+use super::App;
+use crate::cli::{FixturesArgs, RenderArgs};
+use crate::error::{Error, ExitCode};
+use crate::output::{self, Role, sanitize};
+use crate::provider::Provider;
+
+pub fn run(app: &App, args: &FixturesArgs) -> Result<ExitCode, Error> {
+    let catalog = app.catalog()?;
+    let providers = match &args.provider {
+        Some(name) => vec![catalog.get(name)?],
+        None => catalog.all()?,
+    };
+    match (&args.event, providers.as_slice()) {
+        (Some(spec), [provider]) => print_rendered(app, provider, spec, &args.render),
+        _ => list(app, &providers),
+    }?;
+    Ok(ExitCode::Success)
+}
+
+fn list(app: &App, providers: &[Provider]) -> Result<(), Error> {
+    let mut out = String::new();
+    for provider in providers {
+        for event in &provider.events {
+            let variants: Vec<Option<&str>> = if event.variants.is_empty() {
+                vec![None]
+            } else {
+                event.variants.iter().map(|v| Some(v.as_str())).collect()
+            };
+            for (i, variant) in variants.into_iter().enumerate() {
+                let spec = variant.map_or_else(|| event.name.clone(), |v| format!("{}:{v}", event.name));
+                if app.json {
+                    output::print_json(&json!({
+                        "provider": provider.name,
+                        "event": event.name,
+                        "variant": variant,
+                        "default": i == 0,
+                        "route": provider.route_for(Some(event)),
+                        "description": event.description,
+                    }))?;
+                    continue;
+                }
+                let name = app.style.out(Role::Name, &format!("{:<12}", sanitize(&provider.name, false)));
+                let _ = writeln!(out, "{name} {:<40} {}", sanitize(&spec, false), sanitize(&event.description, false));
+            }
+        }
+    }
+    output::print(&out)
+}
+
+fn print_rendered(app: &App, provider: &Provider, spec: &str, render: &RenderArgs) -> Result<(), Error> {
+    let now = super::sign::render_time(render)?;
+    let rendered = crate::outgoing::render(provider, spec, &render.set, now, &mut fastrand::Rng::new())?;
+    if app.json {
+        return output::print_json(&json!({
+            "provider": provider.name,
+            "event": rendered.event.name,
+            "variant": rendered.variant,
+            "route": provider.route_for(Some(rendered.event)),
+            "payload": rendered.payload,
+        }));
+    }
+    let pretty = serde_json::to_string_pretty(&rendered.payload).map_err(|e| Error::Io(e.into()))?;
+    output::print(&format!("{}\n", sanitize(&pretty, true)))
+}

@@ -1,0 +1,58 @@
+//! One module per subcommand: orchestration only; the work is in the core modules.
+
+mod completions;
+mod fixtures;
+mod providers;
+mod sign;
+
+use std::path::PathBuf;
+
+use crate::cli::{Cli, Command, GlobalArgs};
+use crate::config::{Config, Profile};
+use crate::error::{Error, ExitCode};
+use crate::output::Style;
+use crate::provider::Catalog;
+
+/// What every command shares: output style, JSON mode, the config and where providers come from.
+pub struct App {
+    pub style: Style,
+    pub json: bool,
+    pub config: Config,
+    provider_dirs: Vec<PathBuf>,
+    profile: Option<String>,
+}
+
+impl App {
+    fn new(global: GlobalArgs, style: Style) -> Result<Self, Error> {
+        let config = Config::load(global.config.as_deref())?;
+        // The config's folders first, so a folder named on the command line wins.
+        let mut provider_dirs = config.provider_dirs();
+        provider_dirs.extend(global.providers);
+        Ok(Self { style, json: global.json, config, provider_dirs, profile: global.profile })
+    }
+
+    pub fn catalog(&self) -> Result<Catalog, Error> {
+        Catalog::with_dirs(&self.provider_dirs)
+    }
+
+    /// The selected profile, if `--profile` (or `HOOKCTL_PROFILE`) names one.
+    pub fn profile(&self) -> Result<Option<&Profile>, Error> {
+        self.profile.as_deref().map(|name| self.config.profile(name)).transpose()
+    }
+}
+
+pub fn dispatch(cli: Cli, style: Style) -> Result<ExitCode, Error> {
+    // Generated output needs no config: a broken hookctl.toml must not block completions.
+    match cli.command {
+        Command::Completions(args) => return completions::completions(&args),
+        Command::Man => return completions::man(),
+        _ => {}
+    }
+    let app = App::new(cli.global, style)?;
+    match cli.command {
+        Command::Providers(args) => providers::run(&app, &args),
+        Command::Fixtures(args) => fixtures::run(&app, &args),
+        Command::Sign(args) => sign::run(&app, &args),
+        Command::Completions(_) | Command::Man => unreachable!("handled above"),
+    }
+}

@@ -1,0 +1,212 @@
+//! `hookctl providers [NAME]`: the catalog, or everything about one provider.
+
+use std::fmt::Write as _;
+
+use serde_json::{Value, json};
+
+use super::App;
+use crate::cli::ProvidersArgs;
+use crate::error::{Error, ExitCode};
+use crate::output::{self, Role, sanitize};
+use crate::provider::{Provider, RetryFrom};
+use crate::scheme::{Layout, Part, Scheme};
+
+pub fn run(app: &App, args: &ProvidersArgs) -> Result<ExitCode, Error> {
+    let catalog = app.catalog()?;
+    match &args.name {
+        Some(name) => show(app, &catalog.get(name)?),
+        None => list(app, &catalog.all()?),
+    }?;
+    Ok(ExitCode::Success)
+}
+
+fn list(app: &App, providers: &[Provider]) -> Result<(), Error> {
+    if app.json {
+        for provider in providers {
+            output::print_json(&json!({
+                "name": provider.name,
+                "title": provider.title,
+                "description": provider.description,
+                "scheme": provider.scheme.summary(),
+                "routes": provider.routes,
+                "events": provider.events.len(),
+            }))?;
+        }
+        return Ok(());
+    }
+    let width = providers.iter().map(|p| p.name.len()).max().unwrap_or(0);
+    let scheme_width = providers.iter().map(|p| p.scheme.summary().len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for p in providers {
+        let name = app.style.out(Role::Name, &format!("{:width$}", sanitize(&p.name, false)));
+        let events = format!("{:>2} events", p.events.len());
+        let _ = writeln!(
+            out,
+            "{name}  {:scheme_width$}  {events}  {}",
+            p.scheme.summary(),
+            sanitize(&p.description, false)
+        );
+    }
+    output::print(&out)
+}
+
+fn show(app: &App, provider: &Provider) -> Result<(), Error> {
+    if app.json {
+        return output::print_json(&details(provider));
+    }
+    let style = &app.style;
+    let scheme = &provider.scheme;
+    let mut out = String::new();
+    let mut row = |label: &str, value: String| {
+        let _ = writeln!(out, "{:12}{}", style.out(Role::Heading, label), sanitize(&value, false));
+    };
+    row("Provider", format!("{} ({})", provider.name, provider.title));
+    if !provider.description.is_empty() {
+        row("", provider.description.clone());
+    }
+    row("Signature", signature_line(scheme));
+    if scheme.is_signed() {
+        row("Header", format!("{}: {}", scheme.header, example_header(scheme)));
+        if !scheme.aliases.is_empty() {
+            row("Also read", scheme.aliases.join(", "));
+        }
+    }
+    if let Some(ts) = &scheme.timestamp {
+        let place = ts.header.clone().unwrap_or_else(|| format!("inside {}", scheme.header));
+        let signed = if scheme.timestamp_signed() { "signed" } else { "NOT covered by the signature" };
+        row(
+            "Timestamp",
+            format!(
+                "{place}, unix {}, tolerance {}, {signed}",
+                if ts.millis { "ms" } else { "s" },
+                humantime::format_duration(ts.tolerance)
+            ),
+        );
+    }
+    if let Some(id) = &scheme.message_id {
+        row("Message id", id.header.clone());
+    }
+    for credential in &scheme.credentials {
+        let env =
+            if credential.env.is_empty() { String::new() } else { format!(" (env {})", credential.env.join(", ")) };
+        row(
+            "Credential",
+            format!("{}: {}{env}", credential.header, credential.value.replace("{credential}", "<api key>")),
+        );
+    }
+    let secret = if !scheme.is_signed() {
+        "not needed".into()
+    } else if provider.secret_env.is_empty() {
+        "HOOKCTL_SECRET".into()
+    } else {
+        format!("{}, then HOOKCTL_SECRET", provider.secret_env.join(", "))
+    };
+    row("Secret env", secret);
+    row("Routes", provider.routes.join(", "));
+    for (name, value) in &provider.headers {
+        row("Sends", format!("{name}: {value}"));
+    }
+    row("Retries", retry_line(provider));
+    if let Some(timeout) = provider.delivery.timeout {
+        row("Timeout", humantime::format_duration(timeout).to_string());
+    }
+    let answer = &provider.delivery.answer;
+    let body = if answer.body.is_empty() { "(empty body)".into() } else { answer.body.clone() };
+    let content_type = answer.content_type.as_deref().map(|c| format!(" {c}")).unwrap_or_default();
+    row("Answer", format!("{}{content_type} {body}", answer.status));
+
+    let _ = writeln!(out, "\n{}", style.out(Role::Heading, &format!("Events ({})", provider.events.len())));
+    let width = provider.events.iter().map(|e| e.name.len()).max().unwrap_or(0);
+    for event in &provider.events {
+        let name = style.out(Role::Name, &format!("{:width$}", sanitize(&event.name, false)));
+        let mut line = format!("  {name}  {}", sanitize(&event.description, false));
+        if !event.variants.is_empty() {
+            let _ = write!(line, " {}", style.out(Role::Dim, &format!("[variants: {}]", event.variants.join(", "))));
+        }
+        let _ = writeln!(out, "{line}");
+    }
+    output::print(&out)
+}
+
+fn signature_line(scheme: &Scheme) -> String {
+    if !scheme.is_signed() {
+        return "none: deliveries are unsigned".into();
+    }
+    let key = match (&scheme.key, &scheme.key_prefix) {
+        (crate::scheme::KeyEncoding::Raw, None) => "the secret as text".to_owned(),
+        (crate::scheme::KeyEncoding::Raw, Some(p)) => format!("the secret as text after `{p}`"),
+        (crate::scheme::KeyEncoding::Base64, None) => "the base64-decoded secret".to_owned(),
+        (crate::scheme::KeyEncoding::Base64, Some(p)) => format!("the base64-decoded secret after `{p}`"),
+    };
+    format!("{} of {}, {}, keyed by {key}", scheme.algorithm, scheme.content, scheme.encoding)
+}
+
+fn example_header(scheme: &Scheme) -> String {
+    scheme.layout.format(&["<signature>".into()], "<timestamp>")
+}
+
+fn retry_line(provider: &Provider) -> String {
+    let delivery = &provider.delivery;
+    if delivery.retry.is_empty() {
+        return "none".into();
+    }
+    let delays: Vec<String> = delivery.retry.iter().map(|d| humantime::format_duration(*d).to_string()).collect();
+    let from = match delivery.retry_from {
+        RetryFrom::Previous => "each after the attempt before",
+        RetryFrom::First => "each counted from the first attempt",
+    };
+    format!("{} ({from})", delays.join(", "))
+}
+
+fn details(provider: &Provider) -> Value {
+    let scheme = &provider.scheme;
+    let layout = match &scheme.layout {
+        Layout::Bare => json!({"kind": "bare"}),
+        Layout::Prefixed(prefix) => json!({"kind": "prefixed", "prefix": prefix}),
+        Layout::KeyValue { timestamp_key, signature_key } => {
+            json!({"kind": "key-value", "timestamp_key": timestamp_key, "signature_key": signature_key})
+        }
+        Layout::VersionedList { version } => json!({"kind": "versioned-list", "version": version}),
+    };
+    let delivery = &provider.delivery;
+    json!({
+        "name": provider.name,
+        "title": provider.title,
+        "description": provider.description,
+        "routes": provider.routes,
+        "secret_env": provider.secret_env,
+        "signature": {
+            "algorithm": scheme.algorithm.to_string(),
+            "header": scheme.is_signed().then_some(&scheme.header),
+            "aliases": scheme.aliases,
+            "content": scheme.content.to_string(),
+            "key": match scheme.key { crate::scheme::KeyEncoding::Raw => "raw", crate::scheme::KeyEncoding::Base64 => "base64" },
+            "key_prefix": scheme.key_prefix,
+            "encoding": scheme.encoding.to_string(),
+            "layout": layout,
+            "example": scheme.is_signed().then(|| example_header(scheme)),
+        },
+        "timestamp": scheme.timestamp.as_ref().map(|t| json!({
+            "header": t.header,
+            "aliases": t.aliases,
+            "unit": if t.millis { "ms" } else { "s" },
+            "tolerance_secs": t.tolerance.as_secs(),
+            "signed": scheme.content.uses(&Part::Timestamp),
+        })),
+        "message_id": scheme.message_id.as_ref().map(|m| json!({"header": m.header, "aliases": m.aliases})),
+        "credentials": scheme.credentials.iter().map(|c| json!({"name": c.name, "header": c.header, "value": c.value, "env": c.env})).collect::<Vec<_>>(),
+        "headers": provider.headers.iter().map(|(n, v)| json!([n, v])).collect::<Vec<_>>(),
+        "delivery": {
+            "timeout_secs": delivery.timeout.map(|t| t.as_secs_f64()),
+            "retry_secs": delivery.retry.iter().map(|d| d.as_secs()).collect::<Vec<_>>(),
+            "retry_from": match delivery.retry_from { RetryFrom::Previous => "previous", RetryFrom::First => "first" },
+            "answer": {"status": delivery.answer.status, "content_type": delivery.answer.content_type, "body": delivery.answer.body},
+        },
+        "events": provider.events.iter().map(|e| json!({
+            "name": e.name,
+            "description": e.description,
+            "variants": e.variants,
+            "route": provider.route_for(Some(e)),
+        })).collect::<Vec<_>>(),
+    })
+}

@@ -1,0 +1,102 @@
+//! One error type, one renderer, one exit-code mapping.
+//!
+//! Verdicts (a bad signature, a failed delivery) are not errors: commands return them as exit codes. Errors
+//! are what stopped a command from reaching a verdict.
+
+use std::path::PathBuf;
+
+/// Exit codes shared by every command (SPEC §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    Success = 0,
+    Failure = 1,
+    Usage = 2,
+    SignatureInvalid = 3,
+    DeliveryFailed = 4,
+    PayloadInvalid = 5,
+}
+
+impl From<ExitCode> for std::process::ExitCode {
+    fn from(code: ExitCode) -> Self {
+        Self::from(code as u8)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{message}")]
+    Usage { message: String, hint: Option<String> },
+    #[error("unknown provider `{name}`")]
+    UnknownProvider { name: String, suggestion: Option<String> },
+    #[error("{provider} has no event `{name}`")]
+    UnknownEvent { provider: String, name: String, suggestion: Option<String> },
+    #[error("{event} has no variant `{name}`")]
+    UnknownVariant { event: String, name: String, variants: Vec<String>, suggestion: Option<String> },
+    #[error("no {what} for {provider}")]
+    MissingSecret { provider: String, what: String, flag: &'static str, env: Vec<String> },
+    #[error("cannot read {}: {source}", path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{path}: {message}")]
+    ProviderFile { path: String, message: String },
+    #[error("{path}: {message}")]
+    Config { path: String, message: String },
+    #[error("{0}")]
+    Fixture(String),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl Error {
+    pub fn usage(message: impl Into<String>, hint: impl Into<Option<String>>) -> Self {
+        Self::Usage { message: message.into(), hint: hint.into() }
+    }
+
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            Self::Usage { .. }
+            | Self::UnknownProvider { .. }
+            | Self::UnknownEvent { .. }
+            | Self::UnknownVariant { .. }
+            | Self::MissingSecret { .. } => ExitCode::Usage,
+            Self::Read { .. } | Self::ProviderFile { .. } | Self::Config { .. } | Self::Fixture(_) | Self::Io(_) => {
+                ExitCode::Failure
+            }
+        }
+    }
+
+    /// What to do about it, when there is something to say.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Self::Usage { hint, .. } => hint.clone(),
+            Self::UnknownProvider { suggestion: Some(s), .. } => Some(format!("did you mean `{s}`?")),
+            Self::UnknownProvider { suggestion: None, .. } => Some("`hookctl providers` lists them".into()),
+            Self::UnknownEvent { suggestion: Some(s), .. } => Some(format!("did you mean `{s}`?")),
+            Self::UnknownEvent { provider, suggestion: None, .. } => {
+                Some(format!("`hookctl fixtures {provider}` lists its events"))
+            }
+            Self::UnknownVariant { suggestion: Some(s), .. } => Some(format!("did you mean `{s}`?")),
+            Self::UnknownVariant { variants, .. } if variants.is_empty() => {
+                Some("this event has no variants; drop the `:variant`".into())
+            }
+            Self::UnknownVariant { variants, .. } => Some(format!("its variants are {}", variants.join(", "))),
+            Self::MissingSecret { flag, env, .. } => {
+                let env: Vec<String> = env.iter().map(|e| format!("set {e}")).collect();
+                let mut ways = vec![format!("pass {flag}")];
+                ways.extend(env);
+                Some(ways.join(" or "))
+            }
+            Self::ProviderFile { .. } => Some("the provider file format is described in fixtures/README.md".into()),
+            _ => None,
+        }
+    }
+
+    /// The one line printed to stderr.
+    pub fn render(&self) -> String {
+        match self.hint() {
+            Some(hint) => format!("{self}; {hint}"),
+            None => self.to_string(),
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,101 @@
+//! Finding the signing secret and credentials a provider needs, from the sources SPEC §3 lists, in order:
+//! the flags, the provider's environment variables, `HOOKCTL_SECRET`, the config profile, a hidden prompt.
+
+use std::io::IsTerminal;
+
+use crate::cli::KeyArgs;
+use crate::config::{self, Profile};
+use crate::error::Error;
+use crate::output::{Role, Style};
+use crate::provider::Provider;
+use crate::scheme::Keys;
+use crate::secret::Secret;
+
+pub struct KeySources<'a> {
+    pub args: &'a KeyArgs,
+    pub profile: Option<&'a Profile>,
+    pub style: Style,
+}
+
+/// Whether hookctl may prompt: stdin and stderr are both terminals.
+pub fn interactive() -> bool {
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+impl KeySources<'_> {
+    /// Every key the provider's scheme needs: the secret if it signs, and each credential it sends.
+    pub fn resolve(&self, provider: &Provider) -> Result<Keys, Error> {
+        let secret = if provider.scheme.is_signed() { Some(self.secret(provider)?) } else { None };
+        let mut credentials = Vec::new();
+        for spec in &provider.scheme.credentials {
+            credentials.push((spec.name.clone(), self.credential(provider, &spec.name, &spec.env)?));
+        }
+        Ok(Keys { secret, credentials })
+    }
+
+    fn secret(&self, provider: &Provider) -> Result<Secret, Error> {
+        if let Some(value) = &self.args.secret {
+            self.warn_flag("--secret", provider.secret_env.first().map_or("HOOKCTL_SECRET", String::as_str));
+            return Ok(Secret::new(value.as_str()));
+        }
+        if let Some(path) = &self.args.secret_file {
+            return config::read_secret_file(path);
+        }
+        let env = provider.secret_env.iter().map(String::as_str).chain(["HOOKCTL_SECRET"]);
+        if let Some(secret) = from_env(env) {
+            return Ok(secret);
+        }
+        if let Some(source) = self.profile.and_then(|p| p.secrets.get(&provider.name)) {
+            if let Some(secret) = config::read_source(source)? {
+                return Ok(secret);
+            }
+        }
+        let missing = || Error::MissingSecret {
+            provider: provider.name.clone(),
+            what: "signing secret".into(),
+            flag: "--secret/--secret-file",
+            env: provider.secret_env.iter().cloned().chain(["HOOKCTL_SECRET".into()]).collect(),
+        };
+        let prompt = format!("{} signing secret", provider.title);
+        self.prompt(&prompt).ok_or_else(missing)
+    }
+
+    fn credential(&self, provider: &Provider, name: &str, env: &[String]) -> Result<Secret, Error> {
+        // `--api-key` is the flag for the one credential providers send today.
+        if let Some(value) = self.args.api_key.as_deref().filter(|_| name == "api-key") {
+            self.warn_flag("--api-key", env.first().map_or("the provider's env var", String::as_str));
+            return Ok(Secret::new(value));
+        }
+        if let Some(secret) = from_env(env.iter().map(String::as_str)) {
+            return Ok(secret);
+        }
+        let source = self.profile.and_then(|p| p.credentials.get(&provider.name)).and_then(|c| c.get(name));
+        if let Some(secret) = source.map(|s| config::read_source(s)).transpose()?.flatten() {
+            return Ok(secret);
+        }
+        let missing = || Error::MissingSecret {
+            provider: provider.name.clone(),
+            what: name.replace('-', " "),
+            flag: "--api-key",
+            env: env.to_vec(),
+        };
+        self.prompt(&format!("{} {}", provider.title, name.replace('-', " "))).ok_or_else(missing)
+    }
+
+    fn prompt(&self, what: &str) -> Option<Secret> {
+        if !interactive() {
+            return None;
+        }
+        let value = dialoguer::Password::new().with_prompt(what).allow_empty_password(false).interact().ok()?;
+        Some(Secret::new(value))
+    }
+
+    fn warn_flag(&self, flag: &str, env: &str) {
+        let warning = self.style.err(Role::Warn, "warning");
+        eprintln!("hookctl: {warning}: {flag} is visible to other users in the process list; prefer {env}");
+    }
+}
+
+fn from_env<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<Secret> {
+    names.into_iter().find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty())).map(Secret::new)
+}

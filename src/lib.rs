@@ -1,0 +1,39 @@
+//! hookctl: sign, send, verify, receive and replay webhooks exactly as the providers do.
+//!
+//! The core (`scheme`, `fixture`, `request`) is pure: time and randomness come in as arguments. The
+//! commands in `command` are the thin shell around it.
+
+pub mod cli;
+mod command;
+pub mod config;
+pub mod error;
+pub mod fixture;
+mod keys;
+pub mod outgoing;
+pub mod output;
+pub mod provider;
+pub mod request;
+pub mod schema;
+pub mod scheme;
+pub mod secret;
+mod suggest;
+pub mod time;
+
+use clap::Parser as _;
+
+use crate::error::ExitCode;
+use crate::output::{Role, Style};
+
+/// Parses the command line, runs the command and returns its exit code; errors are printed here, once.
+pub fn run() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let style = Style::new(cli.global.color);
+    match command::dispatch(cli, style) {
+        Ok(code) => code,
+        Err(error) => {
+            let label = style.err(Role::Fail, "error");
+            eprintln!("hookctl: {label}: {}", output::sanitize(&error.render(), false));
+            error.exit_code()
+        }
+    }
+}
