@@ -94,10 +94,11 @@ pub struct SignArgs {
     pub provider: String,
 
     /// The body to sign, byte for byte; - reads stdin
-    #[arg(value_name = "FILE", conflicts_with = "event")]
+    #[arg(value_name = "FILE")]
     pub file: Option<PathBuf>,
 
-    /// Sign this event's fixture instead of a file: EVENT or EVENT:VARIANT (the body is printed after the headers)
+    /// Sign this event's fixture (printed after the headers): EVENT or EVENT:VARIANT. With a FILE, it only
+    /// names the body's event type, for headers such as X-GitHub-Event
     #[arg(long, value_name = "EVENT")]
     pub event: Option<String>,
 

@@ -75,7 +75,7 @@ impl Config {
     fn parse(text: &str, path: &Path) -> Result<Self, Error> {
         let mut config: Self = toml::from_str(text).map_err(|e| Error::Config {
             path: path.display().to_string(),
-            message: e.to_string().trim_end().replace('\n', " "),
+            message: crate::error::toml_message(text, &e),
         })?;
         config.path = Some(path.to_owned());
         Ok(config)

@@ -23,6 +23,7 @@ struct SignedJson<'a> {
 
 pub fn run(app: &App, args: &SignArgs) -> Result<ExitCode, Error> {
     let provider = app.catalog()?.get(&args.provider)?;
+    let profile = app.profile()?;
     let at = render_time(&args.render)?;
     let mut rng = fastrand::Rng::new();
 
@@ -61,7 +62,7 @@ pub fn run(app: &App, args: &SignArgs) -> Result<ExitCode, Error> {
     };
     let event = event.or_else(|| detected.and_then(|name| provider.events.iter().find(|e| e.name == name)));
 
-    let keys = KeySources { args: &args.keys, profile: app.profile()?, style: app.style }.resolve(&provider)?;
+    let keys = KeySources { args: &args.keys, profile, style: app.style }.resolve(&provider)?;
     if !provider.scheme.is_signed() {
         let note = app.style.err(Role::Warn, "note");
         eprintln!("hookctl: {note}: {} does not sign its deliveries; these are the headers it sends", provider.name);

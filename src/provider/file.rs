@@ -217,7 +217,7 @@ fn required(field: &str, value: Option<String>, why: &str) -> Result<String, Str
 
 impl ProviderFile {
     pub(super) fn parse(text: &str) -> Result<Self, String> {
-        toml::from_str(text).map_err(|e| e.to_string().trim_end().replace('\n', " "))
+        toml::from_str(text).map_err(|e| crate::error::toml_message(text, &e))
     }
 
     pub(super) fn into_provider(self, files: Files) -> Result<Provider, String> {

@@ -1,0 +1,123 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[hookctl] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'hookctl'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'hookctl'= {
+            cand --color 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal'
+            cand --providers 'A folder of provider folders (or one provider folder) that add or override providers by name'
+            cand --config 'The config file [default: ./hookctl.toml, then the user config dir''s hookctl/hookctl.toml]'
+            cand --profile 'A profile of the config file: its base URL and secret sources'
+            cand --json 'Print JSON on stdout (one object per result) instead of text'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand providers 'List the providers, or show one: scheme, headers, routes, retry schedule, events'
+            cand fixtures 'List fixtures, or print one rendered with fresh ids and timestamps'
+            cand sign 'Print the headers a provider would send for a body (for curl and tests)'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the man page (roff)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hookctl;providers'= {
+            cand --color 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal'
+            cand --providers 'A folder of provider folders (or one provider folder) that add or override providers by name'
+            cand --config 'The config file [default: ./hookctl.toml, then the user config dir''s hookctl/hookctl.toml]'
+            cand --profile 'A profile of the config file: its base URL and secret sources'
+            cand --json 'Print JSON on stdout (one object per result) instead of text'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookctl;fixtures'= {
+            cand --set 'Override a field of the rendered fixture: path=value keeps the field''s type, path:=json takes JSON'
+            cand --timestamp 'Render as of this time (unix seconds or RFC 3339) [default: now]'
+            cand --color 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal'
+            cand --providers 'A folder of provider folders (or one provider folder) that add or override providers by name'
+            cand --config 'The config file [default: ./hookctl.toml, then the user config dir''s hookctl/hookctl.toml]'
+            cand --profile 'A profile of the config file: its base URL and secret sources'
+            cand --json 'Print JSON on stdout (one object per result) instead of text'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookctl;sign'= {
+            cand --event 'Sign this event''s fixture (printed after the headers): EVENT or EVENT:VARIANT. With a FILE, it only names the body''s event type, for headers such as X-GitHub-Event'
+            cand --set 'Override a field of the rendered fixture: path=value keeps the field''s type, path:=json takes JSON'
+            cand --timestamp 'Render as of this time (unix seconds or RFC 3339) [default: now]'
+            cand --secret 'The signing secret (visible in the process list: prefer --secret-file or the provider''s env var)'
+            cand --secret-file 'Read the signing secret from a file (one final line break is ignored)'
+            cand --api-key 'The API key for providers that send one beside the signature (VerifyNow''s `Authorization: api-key …`)'
+            cand --id 'The message id for schemes that sign one [default: a fresh id in the provider''s format]'
+            cand --color 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal'
+            cand --providers 'A folder of provider folders (or one provider folder) that add or override providers by name'
+            cand --config 'The config file [default: ./hookctl.toml, then the user config dir''s hookctl/hookctl.toml]'
+            cand --profile 'A profile of the config file: its base URL and secret sources'
+            cand --json 'Print JSON on stdout (one object per result) instead of text'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookctl;completions'= {
+            cand --color 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal'
+            cand --providers 'A folder of provider folders (or one provider folder) that add or override providers by name'
+            cand --config 'The config file [default: ./hookctl.toml, then the user config dir''s hookctl/hookctl.toml]'
+            cand --profile 'A profile of the config file: its base URL and secret sources'
+            cand --json 'Print JSON on stdout (one object per result) instead of text'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookctl;man'= {
+            cand --color 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal'
+            cand --providers 'A folder of provider folders (or one provider folder) that add or override providers by name'
+            cand --config 'The config file [default: ./hookctl.toml, then the user config dir''s hookctl/hookctl.toml]'
+            cand --profile 'A profile of the config file: its base URL and secret sources'
+            cand --json 'Print JSON on stdout (one object per result) instead of text'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookctl;help'= {
+            cand providers 'List the providers, or show one: scheme, headers, routes, retry schedule, events'
+            cand fixtures 'List fixtures, or print one rendered with fresh ids and timestamps'
+            cand sign 'Print the headers a provider would send for a body (for curl and tests)'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the man page (roff)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hookctl;help;providers'= {
+        }
+        &'hookctl;help;fixtures'= {
+        }
+        &'hookctl;help;sign'= {
+        }
+        &'hookctl;help;completions'= {
+        }
+        &'hookctl;help;man'= {
+        }
+        &'hookctl;help;help'= {
+        }
+    ]
+    $completions[$command]
+}
