@@ -75,7 +75,8 @@ pub struct FixturesArgs {
 
 #[derive(Debug, Args)]
 pub struct RenderArgs {
-    /// Override a field of the rendered fixture: path=value keeps the field's type, path:=json takes JSON
+    /// Override a field of the rendered fixture: path=value keeps the field's type, path:=json takes JSON;
+    /// the path must exist (data.amount, data.items.0.id)
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<Assignment>,
 

@@ -190,7 +190,8 @@ impl std::str::FromStr for Assignment {
 }
 
 impl Assignment {
-    /// Applies the assignment, creating objects along a path that does not exist yet.
+    /// Applies the assignment. The path must exist: a typo should not quietly add a field the provider never
+    /// sends (a custom payload is what `--body` is for).
     pub fn apply(&self, root: &mut Value) -> Result<(), String> {
         let joined = self.path.join(".");
         let mut node = root;
@@ -198,12 +199,24 @@ impl Assignment {
             let last = i + 1 == self.path.len();
             node = match node {
                 Value::Object(map) => {
+                    if !map.contains_key(segment) {
+                        let at = self.path[..=i].join(".");
+                        let hint = crate::suggest::closest(segment, map.keys().map(String::as_str))
+                            .map(|s| {
+                                format!(
+                                    "; did you mean `{}`?",
+                                    self.path[..i].iter().chain([&s]).cloned().collect::<Vec<_>>().join(".")
+                                )
+                            })
+                            .unwrap_or_default();
+                        return Err(format!("`{at}` is not a field of this payload{hint}"));
+                    }
+                    let slot = map.get_mut(segment).expect("checked above");
                     if last {
-                        let value = self.value_for(map.get(segment), &joined)?;
-                        map.insert(segment.clone(), value);
+                        *slot = self.value_for(Some(slot), &joined)?;
                         return Ok(());
                     }
-                    map.entry(segment.clone()).or_insert_with(|| Value::Object(Map::new()))
+                    slot
                 }
                 Value::Array(items) => {
                     let len = items.len();
@@ -244,7 +257,7 @@ impl Assignment {
                 "false" => Value::Bool(false),
                 _ => return Err(format!("`{path}` is true or false, not `{text}`")),
             },
-            // New fields, nulls, objects and arrays: JSON when it parses, text otherwise.
+            // Nulls, objects and arrays: JSON when it parses, text otherwise.
             _ => serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.clone())),
         })
     }
@@ -315,32 +328,33 @@ mod tests {
 
     #[test]
     fn set_keeps_the_type_already_there() {
-        let mut value = json!({"data": {"amount": "99.99", "count": 1, "live": false, "items": [{"a": 1}]}});
+        let mut value = json!({"data": {"amount": "99.99", "count": 1, "live": false, "items": [{"a": 1}], "prev": null, "raw": 1}});
         for set in [
             "data.amount=10.00",
             "data.count=12.5",
             "data.live=true",
             "data.items.0.a=2",
-            "data.new=3",
-            "data.note=hello",
+            "data.prev=3",
             "data.raw:=\"7\"",
         ] {
             set.parse::<Assignment>().expect(set).apply(&mut value).expect(set);
         }
         assert_eq!(
             value,
-            json!({"data": {"amount": "10.00", "count": 12.5, "live": true, "items": [{"a": 2}], "new": 3, "note": "hello", "raw": "7"}})
+            json!({"data": {"amount": "10.00", "count": 12.5, "live": true, "items": [{"a": 2}], "prev": 3, "raw": "7"}})
         );
-        let fresh: Assignment = "a.b.c=1".parse().expect("valid");
-        let mut empty = json!({});
-        fresh.apply(&mut empty).expect("creates objects");
-        assert_eq!(empty, json!({"a": {"b": {"c": 1}}}));
     }
 
     #[test]
     fn set_errors_say_what_is_wrong() {
         let mut value = json!({"n": 1, "s": "x", "list": [1]});
-        let cases = [("n=abc", "is a number"), ("list.5=1", "not an index"), ("s.x=1", "inside a string")];
+        let cases = [
+            ("n=abc", "is a number"),
+            ("list.5=1", "not an index"),
+            ("s.x=1", "inside a string"),
+            ("nn=1", "`nn` is not a field of this payload; did you mean `n`?"),
+            ("a.b.c=1", "`a` is not a field"),
+        ];
         for (set, expected) in cases {
             let error = set.parse::<Assignment>().expect(set).apply(&mut value).expect_err(set);
             assert!(error.contains(expected), "{set}: {error}");
