@@ -1,0 +1,177 @@
+//! providers, fixtures, user providers, colour, completions.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::common::*;
+#[test]
+fn providers_lists_the_ten() {
+    let stdout = hookctl(&["providers"]).ok();
+    let names: Vec<&str> = stdout.lines().map(|l| l.split_whitespace().next().expect("a name")).collect();
+    assert_eq!(
+        names,
+        [
+            "agio",
+            "complycube",
+            "github",
+            "payqi",
+            "payvost",
+            "shopify",
+            "slack",
+            "standard-webhooks",
+            "stripe",
+            "verifynow"
+        ]
+    );
+    assert!(stdout.lines().any(|l| l.starts_with("agio") && l.contains("unsigned")), "{stdout}");
+}
+
+#[test]
+fn providers_payvost_shows_header_route_retries_and_events() {
+    let stdout = hookctl(&["providers", "payvost"]).ok();
+    assert!(stdout.contains("Payvost-Signature: <signature>"), "{stdout}");
+    assert!(stdout.contains("/webhooks/payvost"), "{stdout}");
+    assert!(stdout.contains("Retries     5s, 1m, 5m, 30m, 1h"), "{stdout}");
+    assert!(stdout.contains("Events (16)"), "{stdout}");
+    for event in ["payment.created", "wallet.balance_updated", "user.kyc_rejected", "fraud.transaction_blocked"] {
+        assert!(stdout.contains(event), "{event} in {stdout}");
+    }
+}
+
+#[test]
+fn providers_json_is_valid_json() {
+    let stdout = hookctl(&["providers", "--json"]).ok();
+    let lines: Vec<Value> = stdout.lines().map(|l| serde_json::from_str(l).expect("a JSON object per line")).collect();
+    assert_eq!(lines.len(), 10);
+    assert_eq!(lines[4]["name"], "payvost");
+    assert_eq!(lines[4]["events"], 16);
+
+    let stdout = hookctl(&["providers", "payvost", "--json"]).ok();
+    let payvost: Value = serde_json::from_str(&stdout).expect("one JSON object");
+    assert_eq!(payvost["signature"]["header"], "Payvost-Signature");
+    assert_eq!(payvost["delivery"]["retry_secs"], serde_json::json!([5, 60, 300, 1800, 3600]));
+    assert_eq!(payvost["events"].as_array().map(Vec::len), Some(16));
+    assert_eq!(payvost["secret_env"], serde_json::json!(["PAYVOST_WEBHOOK_SECRET", "WEBHOOK_SECRET"]));
+}
+
+#[test]
+fn unknown_names_get_did_you_mean() {
+    let (_, stderr) = hookctl(&["fixtures", "payvst"]).code(2);
+    assert!(stderr.contains("did you mean `payvost`"), "{stderr}");
+    let (_, stderr) = hookctl(&["fixtures", "payvost", "payment.succeded"]).code(2);
+    assert!(stderr.contains("did you mean `payment.succeeded`"), "{stderr}");
+    let (_, stderr) = hookctl(&["sign", "complycube", "--event", "check.completed:aproved", "--secret", "s"]).code(2);
+    assert!(stderr.contains("did you mean `approved`"), "{stderr}");
+}
+
+#[test]
+fn fixtures_lists_every_event_and_variant() {
+    let stdout = hookctl(&["fixtures"]).ok();
+    assert!(stdout.lines().count() >= 60, "{stdout}");
+    assert!(stdout.contains("complycube   check.completed:approved"), "{stdout}");
+    assert!(stdout.contains("verifynow    verification.failed:underage"), "{stdout}");
+    let stdout = hookctl(&["fixtures", "agio", "--json"]).ok();
+    let rows: Vec<Value> = stdout.lines().map(|l| serde_json::from_str(l).expect("JSON")).collect();
+    assert_eq!(rows.len(), 8);
+    assert!(rows.iter().any(|r| r["event"] == "kyt.wallet_status" && r["route"] == "/webhooks/agio/kyt"));
+}
+
+#[test]
+fn fixtures_render_fresh_values_and_typed_overrides() {
+    let first = hookctl(&["fixtures", "payvost", "payment.succeeded", "--set", "data.amount=10.00"]).ok();
+    let second = hookctl(&["fixtures", "payvost", "payment.succeeded"]).ok();
+    let first: Value = serde_json::from_str(&first).expect("JSON");
+    let second: Value = serde_json::from_str(&second).expect("JSON");
+    assert_ne!(first["id"], second["id"], "fresh ids on every render");
+    assert_eq!(first["data"]["amount"], "10.00", "a string stays a string");
+
+    let stdout = hookctl(&[
+        "fixtures",
+        "payqi",
+        "payment.failed",
+        "--set",
+        "data.amount=12.5",
+        "--set",
+        "data.metadata:={\"order_id\":\"o1\",\"a\":1}",
+        "--json",
+    ])
+    .ok();
+    let json: Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(json["payload"]["data"]["amount"], 12.5, "a number stays a number");
+    assert_eq!(json["payload"]["data"]["metadata"]["a"], 1);
+
+    let (_, stderr) = hookctl(&["fixtures", "payqi", "payment.failed", "--set", "data.amount=lots"]).code(2);
+    assert!(stderr.contains("data.amount") && stderr.contains("is a number"), "{stderr}");
+}
+
+#[test]
+fn user_providers_add_and_override() {
+    let toml = "name = \"acme\"\nroutes = [\"/hooks/acme\"]\nsecret_env = [\"ACME_SECRET\"]\n\
+                [signature]\nalgorithm = \"hmac-sha1\"\nheader = \"X-Acme-Sig\"\nlayout = \"prefixed\"\nprefix = \"sha1=\"\n\
+                [events.\"thing.happened\"]\ndescription = \"A thing\"\n";
+    let run = || {
+        hookctl(&["sign", "acme", "--event", "thing.happened", "--providers", "mine"])
+            .file("mine/acme/provider.toml", toml)
+            .file("mine/acme/events/thing.happened.json", "{\"type\": \"{{event}}\", \"id\": \"{{id:evt_}}\"}")
+            .file("mine/acme/schemas/thing.happened.json", "{\"required\": [\"type\"]}")
+            .env("ACME_SECRET", "x")
+    };
+    let stdout = run().ok();
+    assert!(header(&stdout, "X-Acme-Sig").starts_with("sha1="));
+    assert_eq!(header(&stdout, "X-Acme-Sig").len(), 5 + 40);
+    let listed = hookctl(&["providers", "--providers", "mine"]).file("mine/acme/provider.toml", toml).ok();
+    assert_eq!(listed.lines().count(), 11, "{listed}");
+}
+
+#[test]
+fn a_broken_user_provider_is_one_clear_line() {
+    let (_, stderr) = hookctl(&["providers", "acme", "--providers", "mine"])
+        .file("mine/acme/provider.toml", "name = \"acme\"\n[signature]\nalgorithm = \"hmac-md5\"\n")
+        .code(1);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("provider.toml") && stderr.contains("hmac-md5"), "{stderr}");
+    let (_, stderr) = hookctl(&["providers", "--providers", "nowhere"]).code(1);
+    assert!(stderr.contains("nowhere"), "{stderr}");
+}
+
+#[test]
+fn colour_follows_the_flag_and_no_color() {
+    let plain = hookctl(&["providers"]).ok();
+    assert!(!plain.contains('\u{1b}'), "not a terminal: no colour");
+    let coloured = hookctl(&["providers", "--color", "always"]).ok();
+    assert!(coloured.contains("\u{1b}["), "{coloured}");
+    let never = hookctl(&["providers", "--color", "never"]).env("NO_COLOR", "1").ok();
+    assert!(!never.contains('\u{1b}'));
+}
+
+fn completions_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("completions")
+}
+
+/// The committed completions and man page match the CLI. `HOOKCTL_UPDATE_COMPLETIONS=1 cargo test` rewrites them.
+#[test]
+fn completions_are_current() {
+    let files = [
+        (vec!["completions", "bash"], "hookctl.bash"),
+        (vec!["completions", "zsh"], "_hookctl"),
+        (vec!["completions", "fish"], "hookctl.fish"),
+        (vec!["completions", "powershell"], "_hookctl.ps1"),
+        (vec!["completions", "elvish"], "hookctl.elv"),
+        (vec!["man"], "hookctl.1"),
+    ];
+    let update = std::env::var_os("HOOKCTL_UPDATE_COMPLETIONS").is_some();
+    for (args, file) in files {
+        let generated = hookctl(&args).ok();
+        let path = completions_dir().join(file);
+        if update {
+            std::fs::write(&path, &generated).expect("write completions");
+            continue;
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "completions/{file} is out of date; run `HOOKCTL_UPDATE_COMPLETIONS=1 cargo test --test cli completions` and commit"
+        );
+    }
+}

@@ -1,0 +1,186 @@
+//! Running the real binary in an empty HOME with no secrets in its environment, and a real server for it to
+//! deliver to.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+use hmac::{KeyInit, Mac};
+use serde_json::Value;
+
+pub struct Run {
+    command: Command,
+    stdin: Option<Vec<u8>>,
+    _home: tempfile::TempDir,
+    dir: PathBuf,
+}
+
+pub fn hookctl(args: &[&str]) -> Run {
+    let home = tempfile::tempdir().expect("temp home");
+    let dir = home.path().join("work");
+    std::fs::create_dir(&dir).expect("work dir");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hookctl"));
+    command
+        .args(args)
+        .current_dir(&dir)
+        .env_clear()
+        .env("HOME", home.path())
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    Run { command, stdin: None, _home: home, dir }
+}
+
+impl Run {
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.command.env(key, value);
+        self
+    }
+
+    pub fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Self {
+        self.stdin = Some(bytes.into());
+        self
+    }
+
+    /// A file in the working folder.
+    pub fn file(self, name: &str, content: impl AsRef<[u8]>) -> Self {
+        let path = self.dir.join(name);
+        std::fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
+        std::fs::write(path, content).expect("write");
+        self
+    }
+
+    pub fn output(mut self) -> Output {
+        self.command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = self.command.spawn().expect("hookctl runs");
+        let mut stdin = child.stdin.take().expect("piped");
+        stdin.write_all(&self.stdin.take().unwrap_or_default()).expect("write stdin");
+        drop(stdin);
+        child.wait_with_output().expect("hookctl finishes")
+    }
+
+    /// Runs and checks the exit code; returns (stdout, stderr).
+    pub fn code(self, expected: i32) -> (String, String) {
+        let output = self.output();
+        let stdout = String::from_utf8(output.stdout).expect("UTF-8 stdout");
+        let stderr = String::from_utf8(output.stderr).expect("UTF-8 stderr");
+        assert_eq!(output.status.code(), Some(expected), "stdout:\n{stdout}\nstderr:\n{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        (stdout, stderr)
+    }
+
+    pub fn ok(self) -> String {
+        self.code(0).0
+    }
+}
+
+pub fn header<'a>(stdout: &'a str, name: &str) -> &'a str {
+    stdout
+        .lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(": "))
+        .unwrap_or_else(|| panic!("no `{name}` header in:\n{stdout}"))
+}
+
+pub fn hmac_sha256_hex(key: &[u8], message: &[u8]) -> String {
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).expect("any key length");
+    mac.update(message);
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// A request as the test server received it.
+#[derive(Debug, Clone)]
+pub struct Captured {
+    pub method: String,
+    pub target: String,
+    pub headers: Vec<(String, Vec<u8>)>,
+    pub body: Vec<u8>,
+}
+
+impl Captured {
+    pub fn request(&self) -> hookctl::request::Request {
+        hookctl::request::Request {
+            method: self.method.clone(),
+            target: self.target.clone(),
+            headers: self.headers.iter().cloned().collect(),
+            body: self.body.clone(),
+        }
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).expect("a JSON body")
+    }
+}
+
+#[derive(Default)]
+struct ServerState {
+    captured: Vec<Captured>,
+    /// Statuses to answer, in order; 200 once they run out.
+    script: std::collections::VecDeque<u16>,
+}
+
+/// A real axum server on port 0 that records every request and answers from a script.
+pub struct TestServer {
+    pub port: u16,
+    state: std::sync::Arc<std::sync::Mutex<ServerState>>,
+}
+
+impl TestServer {
+    pub fn start() -> Self {
+        Self::answering(&[])
+    }
+
+    pub fn answering(statuses: &[u16]) -> Self {
+        use axum::body::Bytes;
+        use axum::extract::State;
+        use axum::http::{HeaderMap, Method, StatusCode, Uri};
+
+        let state = std::sync::Arc::new(std::sync::Mutex::new(ServerState {
+            captured: Vec::new(),
+            script: statuses.iter().copied().collect(),
+        }));
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind port 0");
+        listener.set_nonblocking(true).expect("non-blocking");
+        let port = listener.local_addr().expect("address").port();
+
+        async fn capture(
+            State(state): State<std::sync::Arc<std::sync::Mutex<ServerState>>>,
+            method: Method,
+            uri: Uri,
+            headers: HeaderMap,
+            body: Bytes,
+        ) -> (StatusCode, &'static str) {
+            let mut state = state.lock().expect("not poisoned");
+            state.captured.push(Captured {
+                method: method.to_string(),
+                target: uri.path_and_query().map(ToString::to_string).unwrap_or_default(),
+                headers: headers.iter().map(|(n, v)| (n.to_string(), v.as_bytes().to_vec())).collect(),
+                body: body.to_vec(),
+            });
+            let status = state.script.pop_front().unwrap_or(200);
+            (StatusCode::from_u16(status).expect("valid status"), "{\"received\":true}")
+        }
+
+        let router = axum::Router::new().fallback(capture).with_state(state.clone());
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
+                axum::serve(listener, router).await.expect("serve");
+            });
+        });
+        Self { port, state }
+    }
+
+    pub fn requests(&self) -> Vec<Captured> {
+        self.state.lock().expect("not poisoned").captured.clone()
+    }
+
+    pub fn to(&self) -> String {
+        self.port.to_string()
+    }
+}

@@ -1,0 +1,6 @@
+//! Integration tests: the real binary, a real server, real signatures.
+
+mod catalog;
+mod common;
+mod send;
+mod sign;
