@@ -30,6 +30,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand providers 'List the providers, or show one: scheme, headers, routes, retry schedule, events'
             cand fixtures 'List fixtures, or print one rendered with fresh ids and timestamps'
             cand sign 'Print the headers a provider would send for a body (for curl and tests)'
+            cand send 'Render a fixture, sign it as the provider does and POST it to your app'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -46,7 +47,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand --version 'Print version'
         }
         &'hookctl;fixtures'= {
-            cand --set 'Override a field of the rendered fixture: path=value keeps the field''s type, path:=json takes JSON'
+            cand --set 'Override a field of the rendered fixture: path=value keeps the field''s type, path:=json takes JSON; the path must exist (data.amount, data.items.0.id)'
             cand --timestamp 'Render as of this time (unix seconds or RFC 3339) [default: now]'
             cand --color 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal'
             cand --providers 'A folder of provider folders (or one provider folder) that add or override providers by name'
@@ -60,7 +61,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
         }
         &'hookctl;sign'= {
             cand --event 'Sign this event''s fixture (printed after the headers): EVENT or EVENT:VARIANT. With a FILE, it only names the body''s event type, for headers such as X-GitHub-Event'
-            cand --set 'Override a field of the rendered fixture: path=value keeps the field''s type, path:=json takes JSON'
+            cand --set 'Override a field of the rendered fixture: path=value keeps the field''s type, path:=json takes JSON; the path must exist (data.amount, data.items.0.id)'
             cand --timestamp 'Render as of this time (unix seconds or RFC 3339) [default: now]'
             cand --secret 'The signing secret (visible in the process list: prefer --secret-file or the provider''s env var)'
             cand --secret-file 'Read the signing secret from a file (one final line break is ignored)'
@@ -70,6 +71,35 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand --providers 'A folder of provider folders (or one provider folder) that add or override providers by name'
             cand --config 'The config file [default: ./hookctl.toml, then the user config dir''s hookctl/hookctl.toml]'
             cand --profile 'A profile of the config file: its base URL and secret sources'
+            cand --json 'Print JSON on stdout (one object per result) instead of text'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookctl;send'= {
+            cand --to 'Where to POST: a URL, host:port, a port (3000 → http://127.0.0.1:3000 + the provider''s route) or a path [default: the profile''s URL + the provider''s route]'
+            cand --set 'Override a field of the rendered fixture: path=value keeps the field''s type, path:=json takes JSON; the path must exist (data.amount, data.items.0.id)'
+            cand --timestamp 'Render as of this time (unix seconds or RFC 3339) [default: now]'
+            cand --body 'Send this payload instead of a fixture, still signed; - reads stdin'
+            cand -H 'Add or replace a header after signing: -H ''Name: value'' (repeatable)'
+            cand --header 'Add or replace a header after signing: -H ''Name: value'' (repeatable)'
+            cand --id 'The message id for schemes that sign one [default: fresh per delivery]'
+            cand --timeout 'How long to wait for an answer [default: the provider''s documented deadline, else 10s]'
+            cand --time-scale 'Divide every retry wait by N (--time-scale 60 turns minutes into seconds)'
+            cand --repeat 'Send each event N times, each with fresh ids'
+            cand --concurrency 'Deliveries in flight at once'
+            cand --duplicate 'Deliver each event N times with the same event id and body, as a provider''s duplicate delivery does'
+            cand --secret 'The signing secret (visible in the process list: prefer --secret-file or the provider''s env var)'
+            cand --secret-file 'Read the signing secret from a file (one final line break is ignored)'
+            cand --api-key 'The API key for providers that send one beside the signature (VerifyNow''s `Authorization: api-key …`)'
+            cand --color 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal'
+            cand --providers 'A folder of provider folders (or one provider folder) that add or override providers by name'
+            cand --config 'The config file [default: ./hookctl.toml, then the user config dir''s hookctl/hookctl.toml]'
+            cand --profile 'A profile of the config file: its base URL and secret sources'
+            cand --dry-run 'Print the exact request and an equivalent curl command; send nothing'
+            cand --retry 'On a non-2xx answer or no answer, retry on the provider''s documented schedule, re-signing each attempt'
+            cand --shuffle 'Deliver in random order'
             cand --json 'Print JSON on stdout (one object per result) instead of text'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -102,6 +132,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand providers 'List the providers, or show one: scheme, headers, routes, retry schedule, events'
             cand fixtures 'List fixtures, or print one rendered with fresh ids and timestamps'
             cand sign 'Print the headers a provider would send for a body (for curl and tests)'
+            cand send 'Render a fixture, sign it as the provider does and POST it to your app'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -111,6 +142,8 @@ set edit:completion:arg-completer[hookctl] = {|@words|
         &'hookctl;help;fixtures'= {
         }
         &'hookctl;help;sign'= {
+        }
+        &'hookctl;help;send'= {
         }
         &'hookctl;help;completions'= {
         }

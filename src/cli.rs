@@ -51,6 +51,8 @@ pub enum Command {
     Fixtures(FixturesArgs),
     /// Print the headers a provider would send for a body (for curl and tests)
     Sign(SignArgs),
+    /// Render a fixture, sign it as the provider does and POST it to your app
+    Send(SendArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
     /// Print the man page (roff)
@@ -129,6 +131,83 @@ pub struct KeyArgs {
     /// The API key for providers that send one beside the signature (VerifyNow's `Authorization: api-key …`)
     #[arg(long, value_name = "KEY")]
     pub api_key: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    hookctl send payvost payment.succeeded --to 3000\n  \
+    hookctl send verifynow verification.failed:face_mismatch --to http://localhost:8000 --retry --time-scale 60\n  \
+    hookctl send payvost 'payment.*' --to 3000 --shuffle\n  \
+    hookctl send payqi payment.completed --to 5000 --repeat 1000 --concurrency 32\n  \
+    hookctl send stripe payment_intent.succeeded --profile staging --dry-run")]
+pub struct SendArgs {
+    /// The provider to simulate [default: chosen interactively on a terminal]
+    pub provider: Option<String>,
+
+    /// EVENT, EVENT:VARIANT, or a glob over the catalog ('payment.*') [default: chosen interactively]
+    pub event: Option<String>,
+
+    /// Where to POST: a URL, host:port, a port (3000 → http://127.0.0.1:3000 + the provider's route) or a path
+    /// [default: the profile's URL + the provider's route]
+    #[arg(long, value_name = "URL")]
+    pub to: Option<String>,
+
+    #[command(flatten)]
+    pub render: RenderArgs,
+
+    /// Send this payload instead of a fixture, still signed; - reads stdin
+    #[arg(long, value_name = "FILE")]
+    pub body: Option<PathBuf>,
+
+    /// Add or replace a header after signing: -H 'Name: value' (repeatable)
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+
+    /// The message id for schemes that sign one [default: fresh per delivery]
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+
+    /// How long to wait for an answer [default: the provider's documented deadline, else 10s]
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<humantime::Duration>,
+
+    /// Print the exact request and an equivalent curl command; send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// On a non-2xx answer or no answer, retry on the provider's documented schedule, re-signing each attempt
+    #[arg(long)]
+    pub retry: bool,
+
+    /// Divide every retry wait by N (--time-scale 60 turns minutes into seconds)
+    #[arg(long, value_name = "N", default_value_t = 1.0, value_parser = positive_f64)]
+    pub time_scale: f64,
+
+    /// Send each event N times, each with fresh ids
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub repeat: u32,
+
+    /// Deliveries in flight at once
+    #[arg(long, value_name = "C", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub concurrency: u32,
+
+    /// Deliver each event N times with the same event id and body, as a provider's duplicate delivery does
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub duplicate: u32,
+
+    /// Deliver in random order
+    #[arg(long)]
+    pub shuffle: bool,
+
+    #[command(flatten)]
+    pub keys: KeyArgs,
+}
+
+fn positive_f64(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(n) if n.is_finite() && n > 0.0 => Ok(n),
+        _ => Err(format!("`{text}` is not a positive number")),
+    }
 }
 
 #[derive(Debug, Args)]

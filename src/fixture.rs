@@ -46,13 +46,14 @@ fn render_string(text: &str, ctx: &mut Context<'_>) -> Result<Value, String> {
         return Ok(Value::String(text.to_owned()));
     }
     // A string that is exactly one placeholder keeps a numeric value as a JSON number.
-    if let Some(inner) = text.strip_prefix("{{").and_then(|t| t.strip_suffix("}}")) {
-        if !inner.contains("{{") && !inner.contains("}}") {
-            return Ok(match placeholder(inner, ctx)? {
-                Rendered::Number(n) => Value::from(n),
-                Rendered::Text(s) => Value::String(s),
-            });
-        }
+    if let Some(inner) = text.strip_prefix("{{").and_then(|t| t.strip_suffix("}}"))
+        && !inner.contains("{{")
+        && !inner.contains("}}")
+    {
+        return Ok(match placeholder(inner, ctx)? {
+            Rendered::Number(n) => Value::from(n),
+            Rendered::Text(s) => Value::String(s),
+        });
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;

@@ -45,10 +45,10 @@ impl KeySources<'_> {
         if let Some(secret) = from_env(env) {
             return Ok(secret);
         }
-        if let Some(source) = self.profile.and_then(|p| p.secrets.get(&provider.name)) {
-            if let Some(secret) = config::read_source(source)? {
-                return Ok(secret);
-            }
+        if let Some(source) = self.profile.and_then(|p| p.secrets.get(&provider.name))
+            && let Some(secret) = config::read_source(source)?
+        {
+            return Ok(secret);
         }
         let missing = || Error::MissingSecret {
             provider: provider.name.clone(),

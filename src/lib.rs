@@ -6,6 +6,7 @@
 pub mod cli;
 mod command;
 pub mod config;
+pub mod deliver;
 pub mod error;
 pub mod fixture;
 mod keys;
@@ -17,6 +18,7 @@ pub mod schema;
 pub mod scheme;
 pub mod secret;
 mod suggest;
+pub mod summary;
 pub mod time;
 
 use clap::Parser as _;

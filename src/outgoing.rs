@@ -37,6 +37,16 @@ pub fn render<'p>(
     Ok(Rendered { event, variant, payload })
 }
 
+/// A fresh message id in the provider's format (empty when the scheme has none).
+pub fn message_id(provider: &Provider, now: DateTime<Utc>, rng: &mut fastrand::Rng) -> Result<String, Error> {
+    let Some(spec) = &provider.scheme.message_id else { return Ok(String::new()) };
+    let mut ctx = fixture::Context { now, time_format: &provider.envelope.time_format, event: "", rng };
+    fixture::render_text(&spec.format, &mut ctx).map_err(|e| Error::ProviderFile {
+        path: provider.files.display("provider.toml"),
+        message: format!("message_id.format: {e}"),
+    })
+}
+
 /// What to sign and how.
 pub struct Outgoing<'a> {
     pub provider: &'a Provider,
@@ -74,13 +84,9 @@ pub fn build(outgoing: Outgoing<'_>, rng: &mut fastrand::Rng) -> Result<(Request
         })?;
         request.headers.push(name.clone(), value);
     }
-    let id = match (outgoing.id, &provider.scheme.message_id) {
-        (Some(id), _) => id,
-        (None, Some(spec)) => fixture::render_text(&spec.format, &mut ctx).map_err(|e| Error::ProviderFile {
-            path: provider.files.display("provider.toml"),
-            message: format!("message_id.format: {e}"),
-        })?,
-        (None, None) => String::new(),
+    let id = match outgoing.id {
+        Some(id) => id,
+        None => message_id(provider, outgoing.at, ctx.rng)?,
     };
     let signed = provider
         .scheme

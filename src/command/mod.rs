@@ -3,6 +3,7 @@
 mod completions;
 mod fixtures;
 mod providers;
+mod send;
 mod sign;
 
 use std::path::PathBuf;
@@ -53,6 +54,7 @@ pub fn dispatch(cli: Cli, style: Style) -> Result<ExitCode, Error> {
         Command::Providers(args) => providers::run(&app, &args),
         Command::Fixtures(args) => fixtures::run(&app, &args),
         Command::Sign(args) => sign::run(&app, &args),
+        Command::Send(args) => send::run(&app, &args),
         Command::Completions(_) | Command::Man => unreachable!("handled above"),
     }
 }

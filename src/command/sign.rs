@@ -106,7 +106,7 @@ pub fn render_time(render: &RenderArgs) -> Result<DateTime<Utc>, Error> {
     }
 }
 
-fn read_body(file: &std::path::Path) -> Result<Vec<u8>, Error> {
+pub fn read_body(file: &std::path::Path) -> Result<Vec<u8>, Error> {
     if file.as_os_str() == "-" {
         let mut body = Vec::new();
         std::io::stdin().read_to_end(&mut body).map_err(|source| Error::Read { path: "stdin".into(), source })?;

@@ -279,10 +279,10 @@ impl ProviderFile {
         for (event_name, value) in self.events {
             let event: EventFile =
                 value.try_into().map_err(|e: toml::de::Error| format!("event `{event_name}`: {}", e.message()))?;
-            if let Some(route) = &event.route {
-                if !routes.contains(route) {
-                    return Err(format!("event `{event_name}` uses route {route:?}, which is not in `routes`"));
-                }
+            if let Some(route) = &event.route
+                && !routes.contains(route)
+            {
+                return Err(format!("event `{event_name}` uses route {route:?}, which is not in `routes`"));
             }
             events.push(EventDef {
                 name: event_name,

@@ -154,10 +154,10 @@ impl Provider {
 
     /// The event type of a payload (and its headers), by the envelope's rules.
     pub fn event_type(&self, payload: Option<&Value>, headers: &crate::request::Headers) -> Option<String> {
-        if let Some(name) = &self.envelope.type_header {
-            if let Some(value) = headers.get_str(name) {
-                return Some(value.to_owned());
-            }
+        if let Some(name) = &self.envelope.type_header
+            && let Some(value) = headers.get_str(name)
+        {
+            return Some(value.to_owned());
         }
         let payload = payload?;
         let typed = self.envelope.type_pointers.iter().find_map(|p| payload.pointer(p)?.as_str().map(str::to_owned));
@@ -170,10 +170,10 @@ impl Provider {
 
     /// The provider's event id in a payload (and its headers), by the envelope's rules.
     pub fn event_id(&self, payload: Option<&Value>, headers: &crate::request::Headers) -> Option<String> {
-        if let Some(name) = &self.envelope.id_header {
-            if let Some(value) = headers.get_str(name) {
-                return Some(value.to_owned());
-            }
+        if let Some(name) = &self.envelope.id_header
+            && let Some(value) = headers.get_str(name)
+        {
+            return Some(value.to_owned());
         }
         let payload = payload?;
         self.envelope.id_pointers.iter().find_map(|p| match payload.pointer(p)? {

@@ -111,10 +111,10 @@ pub fn verify(request: &Request, scheme: &Scheme, keys: &Keys, now: i64) -> Verd
     let mut checks = Vec::new();
     let mut outcome = signature_outcome(request, scheme, keys, now, &mut checks);
     let credential = credential_outcome(request, scheme, keys, &mut checks);
-    if let Some(failure) = credential {
-        if outcome.is_valid() || matches!(outcome, Outcome::TimestampOutside { .. } | Outcome::NoSecret) {
-            outcome = failure;
-        }
+    if let Some(failure) = credential
+        && (outcome.is_valid() || matches!(outcome, Outcome::TimestampOutside { .. } | Outcome::NoSecret))
+    {
+        outcome = failure;
     }
     let timestamp = read_timestamp(request, scheme).ok().flatten();
     Verdict { outcome, checks, timestamp }

@@ -1,0 +1,482 @@
+//! `hookctl send PROVIDER EVENT --to URL`: render, sign and POST fixtures, with retries, load and faults.
+
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt as _;
+use serde_json::{Value, json};
+
+use super::App;
+use crate::cli::SendArgs;
+use crate::deliver::{Attempt, Client, RetryPlan, Target};
+use crate::error::{Error, ExitCode};
+use crate::keys::{self, KeySources};
+use crate::outgoing::{self, Outgoing};
+use crate::output::{self, Role, Style, sanitize};
+use crate::provider::{Catalog, EventDef, Provider};
+use crate::request::{Headers, Request, RequestJson};
+use crate::scheme::Keys;
+use crate::summary::Summary;
+
+/// One planned delivery: a body and the ids that stay the same across its retries and duplicates.
+struct Job<'p> {
+    event: Option<&'p EventDef>,
+    body: Vec<u8>,
+    message_id: String,
+    /// The provider's event id, for display.
+    event_id: Option<String>,
+}
+
+/// Everything a delivery needs besides its job.
+struct Plan<'a> {
+    provider: &'a Provider,
+    keys: &'a Keys,
+    target: Target,
+    extra_headers: Vec<(String, String)>,
+    pinned_time: Option<chrono::DateTime<chrono::Utc>>,
+    timeout: Duration,
+    retry: RetryPlan,
+    style: Style,
+    json: bool,
+}
+
+pub fn run(app: &App, args: &SendArgs) -> Result<ExitCode, Error> {
+    let catalog = app.catalog()?;
+    let provider = catalog.get(&choose_provider(&catalog, args)?)?;
+    let profile = app.profile()?;
+    let pinned_time = args.render.timestamp.as_ref().map(|_| super::sign::render_time(&args.render)).transpose()?;
+    let jobs = plan_jobs(&provider, args, pinned_time)?;
+    let base = profile.and_then(|p| p.url.as_deref());
+    let target = match (&args.to, base) {
+        (Some(to), base) => Target::parse(to, base)?,
+        (None, Some(base)) => Target::parse(base, None)?,
+        (None, None) => {
+            return Err(Error::usage(
+                "missing --to URL",
+                Some("give --to 3000, --to http://localhost:3000/webhooks, or a --profile with a url".into()),
+            ));
+        }
+    };
+    let extra_headers = args.headers.iter().map(|h| parse_header(h)).collect::<Result<Vec<_>, _>>()?;
+    let keys = KeySources { args: &args.keys, profile, style: app.style }.resolve(&provider)?;
+
+    let delivery = &provider.delivery;
+    let retry = RetryPlan {
+        delays: if args.retry { delivery.retry.clone() } else { Vec::new() },
+        from: delivery.retry_from,
+        scale: args.time_scale,
+    };
+    if args.retry && delivery.retry.is_empty() {
+        let note = app.style.err(Role::Warn, "note");
+        eprintln!("hookctl: {note}: {} documents no retries; each delivery is tried once", provider.name);
+    }
+    let timeout = args.timeout.map(Into::into).or(delivery.timeout).unwrap_or(Duration::from_secs(10));
+    let plan = Plan {
+        provider: &provider,
+        keys: &keys,
+        target,
+        extra_headers,
+        pinned_time,
+        timeout,
+        retry,
+        style: app.style,
+        json: app.json,
+    };
+    if args.dry_run {
+        for job in &jobs {
+            dry_run(&plan, job)?;
+        }
+        return Ok(ExitCode::Success);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::usage(format!("cannot start the async runtime: {e}"), None))?;
+    let mut summary = runtime.block_on(deliver_all(&plan, jobs, args.concurrency as usize))?;
+    if app.json {
+        output::print_json(&summary.to_json())?;
+    } else {
+        let line = summary.line();
+        let role = if summary.all_ok() { Role::Ok } else { Role::Fail };
+        output::print(&format!("{}\n", app.style.out(role, &line)))?;
+    }
+    Ok(if summary.all_ok() { ExitCode::Success } else { ExitCode::DeliveryFailed })
+}
+
+fn choose_provider(catalog: &Catalog, args: &SendArgs) -> Result<String, Error> {
+    if let Some(name) = &args.provider {
+        return Ok(name.clone());
+    }
+    if !keys::interactive() {
+        return Err(Error::usage(
+            "missing PROVIDER",
+            Some("hookctl send PROVIDER EVENT --to URL (`hookctl providers` lists them)".into()),
+        ));
+    }
+    let providers = catalog.all()?;
+    let items: Vec<String> = providers.iter().map(|p| format!("{:18} {}", p.name, p.description)).collect();
+    let chosen = dialoguer::Select::new()
+        .with_prompt("Provider")
+        .items(&items)
+        .default(0)
+        .interact()
+        .map_err(|e| Error::usage(format!("no provider chosen: {e}"), None))?;
+    Ok(providers[chosen].name.clone())
+}
+
+fn choose_event(provider: &Provider, args: &SendArgs) -> Result<String, Error> {
+    if let Some(event) = &args.event {
+        return Ok(event.clone());
+    }
+    if !keys::interactive() {
+        return Err(Error::usage(
+            "missing EVENT",
+            Some(format!(
+                "hookctl send {} EVENT --to URL (`hookctl fixtures {}` lists them)",
+                provider.name, provider.name
+            )),
+        ));
+    }
+    let mut specs = Vec::new();
+    for event in &provider.events {
+        match event.variants.as_slice() {
+            [] => specs.push((event.name.clone(), event.description.clone())),
+            variants => {
+                specs.extend(variants.iter().map(|v| (format!("{}:{v}", event.name), event.description.clone())))
+            }
+        }
+    }
+    let items: Vec<String> = specs.iter().map(|(spec, description)| format!("{spec:40} {description}")).collect();
+    let chosen = dialoguer::Select::new()
+        .with_prompt("Event")
+        .items(&items)
+        .default(0)
+        .interact()
+        .map_err(|e| Error::usage(format!("no event chosen: {e}"), None))?;
+    Ok(specs[chosen].0.clone())
+}
+
+/// `EVENT`, `EVENT:VARIANT`, or a glob matched against event names (or `event:variant` when it has a `:`).
+fn matching_events(provider: &Provider, spec: &str) -> Result<Vec<String>, Error> {
+    if !spec.contains(['*', '?', '[']) {
+        provider.event_variant(spec)?;
+        return Ok(vec![spec.to_owned()]);
+    }
+    let glob = globset::Glob::new(spec)
+        .map_err(|e| Error::usage(format!("`{spec}` is not a valid glob: {e}"), None))?
+        .compile_matcher();
+    let mut matched = Vec::new();
+    for event in &provider.events {
+        if spec.contains(':') {
+            matched.extend(event.variants.iter().map(|v| format!("{}:{v}", event.name)).filter(|s| glob.is_match(s)));
+        } else if glob.is_match(&event.name) {
+            matched.push(event.name.clone());
+        }
+    }
+    if matched.is_empty() {
+        return Err(Error::usage(
+            format!("no {} event matches `{spec}`", provider.name),
+            Some(format!("`hookctl fixtures {}` lists them", provider.name)),
+        ));
+    }
+    Ok(matched)
+}
+
+fn plan_jobs<'p>(
+    provider: &'p Provider,
+    args: &SendArgs,
+    pinned_time: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<Vec<Job<'p>>, Error> {
+    let mut rng = fastrand::Rng::new();
+    let now = || pinned_time.unwrap_or_else(crate::time::now);
+    let mut jobs = Vec::new();
+    if let Some(file) = &args.body {
+        if !args.render.set.is_empty() {
+            return Err(Error::usage("--set changes a fixture, not a --body", None));
+        }
+        let body = super::sign::read_body(file)?;
+        let payload: Option<Value> = serde_json::from_slice(&body).ok();
+        let event = match &args.event {
+            Some(spec) => Some(provider.event_variant(spec)?.0),
+            None => provider
+                .event_type(payload.as_ref(), &Headers::new())
+                .and_then(|name| provider.events.iter().find(|e| e.name == name)),
+        };
+        let event_id = provider.event_id(payload.as_ref(), &Headers::new());
+        for _ in 0..args.repeat {
+            let message_id = message_id(provider, args, now(), &mut rng)?;
+            jobs.push(Job { event, body: body.clone(), message_id, event_id: event_id.clone() });
+        }
+    } else {
+        let spec = choose_event(provider, args)?;
+        for spec in matching_events(provider, &spec)? {
+            for _ in 0..args.repeat {
+                let rendered = outgoing::render(provider, &spec, &args.render.set, now(), &mut rng)?;
+                let event_id = provider.event_id(Some(&rendered.payload), &Headers::new());
+                let body = provider.serialize_body(&rendered.payload);
+                let message_id = message_id(provider, args, now(), &mut rng)?;
+                jobs.push(Job { event: Some(rendered.event), body, message_id, event_id });
+            }
+        }
+    }
+    // Duplicates share the body and every id: the receiver should process one of them.
+    if args.duplicate > 1 {
+        jobs = jobs
+            .into_iter()
+            .flat_map(|job| {
+                (0..args.duplicate).map(move |_| Job {
+                    event: job.event,
+                    body: job.body.clone(),
+                    message_id: job.message_id.clone(),
+                    event_id: job.event_id.clone(),
+                })
+            })
+            .collect();
+    }
+    if args.shuffle {
+        rng.shuffle(&mut jobs);
+    }
+    Ok(jobs)
+}
+
+fn message_id(
+    provider: &Provider,
+    args: &SendArgs,
+    now: chrono::DateTime<chrono::Utc>,
+    rng: &mut fastrand::Rng,
+) -> Result<String, Error> {
+    match &args.id {
+        Some(id) => Ok(id.clone()),
+        None => outgoing::message_id(provider, now, rng),
+    }
+}
+
+fn parse_header(text: &str) -> Result<(String, String), Error> {
+    let bad = || Error::usage(format!("-H {text:?} is not `Name: value`"), Some("write -H 'X-Name: value'".into()));
+    let (name, value) = text.split_once(':').ok_or_else(bad)?;
+    let name = name.trim();
+    if name.is_empty() || reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
+        return Err(bad());
+    }
+    Ok((name.to_owned(), value.trim().to_owned()))
+}
+
+/// The signed request for one attempt: re-signed each time, as providers do, with the job's ids.
+fn signed_request(plan: &Plan<'_>, job: &Job<'_>) -> Result<Request, Error> {
+    let outgoing = Outgoing {
+        provider: plan.provider,
+        event: job.event,
+        body: job.body.clone(),
+        keys: plan.keys,
+        at: plan.pinned_time.unwrap_or_else(crate::time::now),
+        id: Some(job.message_id.clone()),
+    };
+    let (mut request, _) = outgoing::build(outgoing, &mut fastrand::Rng::new())?;
+    for (name, value) in &plan.extra_headers {
+        request.headers.set(name, value.as_str());
+    }
+    Ok(request)
+}
+
+async fn deliver_all(plan: &Plan<'_>, jobs: Vec<Job<'_>>, concurrency: usize) -> Result<Summary, Error> {
+    let client = Client::new(concurrency)?;
+    let mut results = futures_util::stream::iter(jobs)
+        .map(|job| {
+            let client = client.clone();
+            async move { deliver_one(plan, &client, &job).await }
+        })
+        .buffer_unordered(concurrency);
+    let mut summary = Summary::default();
+    while let Some(result) = results.next().await {
+        let (last, attempts) = result?;
+        summary.add(&last, attempts);
+    }
+    Ok(summary)
+}
+
+/// Delivers one job, retrying on the plan's schedule; returns the last attempt and the number made.
+async fn deliver_one(plan: &Plan<'_>, client: &Client, job: &Job<'_>) -> Result<(Attempt, usize), Error> {
+    let url = plan.target.url(plan.provider.route_for(job.event));
+    let first_start = Instant::now();
+    let total = plan.retry.attempts();
+    let mut number = 1;
+    loop {
+        let request = signed_request(plan, job)?;
+        let attempt = client.send(&url, &request, plan.timeout).await;
+        let last = attempt.ok() || number == total;
+        report(plan, job, &url, &request, &attempt, number, last)?;
+        if last {
+            return Ok((attempt, number));
+        }
+        let wait = plan.retry.wait(number - 1, first_start);
+        if !plan.json {
+            let what = job.event_id.as_deref().unwrap_or("the delivery");
+            let wait_text = humantime::format_duration(Duration::from_millis(wait.as_millis() as u64));
+            eprintln!("hookctl: retrying {} in {wait_text} (attempt {}/{total})", sanitize(what, false), number + 1);
+        }
+        tokio::time::sleep(wait).await;
+        number += 1;
+    }
+}
+
+fn report(
+    plan: &Plan<'_>,
+    job: &Job<'_>,
+    url: &reqwest::Url,
+    request: &Request,
+    attempt: &Attempt,
+    number: usize,
+    last: bool,
+) -> Result<(), Error> {
+    let event = job.event.map(|e| e.name.as_str());
+    let latency_ms = (attempt.latency.as_secs_f64() * 100_000.0).round() / 100.0;
+    if plan.json {
+        let (status, body, error, hint) = match &attempt.result {
+            Ok(answer) => (Some(answer.status), Some(String::from_utf8_lossy(&answer.body).into_owned()), None, None),
+            Err(failure) => (None, None, Some(failure.describe()), failure.hint(url)),
+        };
+        return output::print_json(&json!({
+            "kind": "delivery",
+            "provider": plan.provider.name,
+            "event": event,
+            "event_id": job.event_id,
+            "url": url.as_str(),
+            "attempt": number,
+            "final": last,
+            "ok": attempt.ok(),
+            "status": status,
+            "latency_ms": latency_ms,
+            "response_body": body,
+            "error": error,
+            "hint": hint,
+            "request_headers": redacted(plan.provider, request),
+        }));
+    }
+    let style = &plan.style;
+    let name = style.out(Role::Name, &sanitize(event.unwrap_or("(custom body)"), false));
+    let id = sanitize(job.event_id.as_deref().unwrap_or("-"), false).into_owned();
+    let tries =
+        if plan.retry.attempts() > 1 { format!("[{number}/{}] ", plan.retry.attempts()) } else { String::new() };
+    let outcome = match &attempt.result {
+        Ok(answer) => {
+            let role = match answer.status {
+                200..=299 => Role::Ok,
+                300..=499 => Role::Warn,
+                _ => Role::Fail,
+            };
+            let reason =
+                reqwest::StatusCode::from_u16(answer.status).ok().and_then(|s| s.canonical_reason()).unwrap_or("");
+            let status = style.out(role, &format!("{} {reason}", answer.status));
+            // One line: an HTML error page's whitespace collapses to single spaces.
+            let body = String::from_utf8_lossy(&answer.body).split_whitespace().collect::<Vec<_>>().join(" ");
+            let mut body = sanitize(&body, false).into_owned();
+            if body.chars().count() > 120 || answer.truncated {
+                body = body.chars().take(119).chain(['…']).collect();
+            }
+            format!("{status} {}  {body}", style.out(Role::Dim, &format!("{latency_ms}ms")))
+        }
+        Err(failure) => {
+            let hint = failure.hint(url).map(|h| format!("  ({h})")).unwrap_or_default();
+            style.out(Role::Fail, &format!("{}{hint}", failure.describe()))
+        }
+    };
+    output::print(&format!("{tries}{name} {id} → {outcome}\n"))
+}
+
+/// Request headers for output: credential headers (VerifyNow's `Authorization`) are redacted.
+fn redacted(provider: &Provider, request: &Request) -> Vec<(String, String)> {
+    let secret_headers: Vec<&str> = provider.scheme.credentials.iter().map(|c| c.header.as_str()).collect();
+    request
+        .headers
+        .iter()
+        .map(|(name, value)| {
+            let hidden = name.eq_ignore_ascii_case("authorization")
+                || secret_headers.iter().any(|h| h.eq_ignore_ascii_case(name));
+            let value = if hidden { "(redacted)".to_owned() } else { String::from_utf8_lossy(value).into_owned() };
+            (name.to_owned(), value)
+        })
+        .collect()
+}
+
+fn dry_run(plan: &Plan<'_>, job: &Job<'_>) -> Result<(), Error> {
+    let request = signed_request(plan, job)?;
+    let url = plan.target.url(plan.provider.route_for(job.event));
+    let curl = curl_command(&url, &request);
+    if plan.json {
+        return output::print_json(&json!({
+            "kind": "dry-run",
+            "provider": plan.provider.name,
+            "url": url.as_str(),
+            "request": RequestJson::from(&request),
+            "curl": curl,
+        }));
+    }
+    let mut target = url.path().to_owned();
+    if let Some(query) = url.query() {
+        target = format!("{target}?{query}");
+    }
+    let host = match url.port() {
+        Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
+        None => url.host_str().unwrap_or_default().to_owned(),
+    };
+    let mut text = format!("{} {target} HTTP/1.1\nHost: {host}\n", request.method);
+    for (name, value) in request.headers.iter() {
+        text.push_str(&format!("{name}: {}\n", String::from_utf8_lossy(value)));
+    }
+    text.push('\n');
+    text.push_str(&String::from_utf8_lossy(&request.body));
+    let style = &plan.style;
+    output::print(&format!(
+        "{}\n\n{}\n{curl}\n\n",
+        sanitize(&text, true),
+        style.out(Role::Dim, "# the same request with curl:")
+    ))
+}
+
+/// A curl command that sends exactly this request; the body is passed byte for byte.
+pub fn curl_command(url: &reqwest::Url, request: &Request) -> String {
+    let mut parts = vec!["curl".to_owned(), "-sS".into(), "-X".into(), request.method.clone(), quote(url.as_str())];
+    for (name, value) in request.headers.iter() {
+        parts.push("-H".into());
+        parts.push(quote(&format!("{name}: {}", String::from_utf8_lossy(value))));
+    }
+    parts.push("--data-binary".into());
+    match std::str::from_utf8(&request.body) {
+        Ok(text) => parts.push(quote(text)),
+        Err(_) => {
+            // Not text: feed it through printf's octal escapes on stdin.
+            let escaped: String = request.body.iter().map(|b| format!("\\{b:03o}")).collect();
+            return format!("printf '{escaped}' | {} @-", parts.join(" "));
+        }
+    }
+    parts.join(" ")
+}
+
+/// POSIX shell single quoting.
+fn quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn curl_quotes_everything() {
+        let mut request = Request::post("/x", "{\"it's\": 1}\n");
+        request.headers.push("X-A", "b'c");
+        let url = reqwest::Url::parse("http://127.0.0.1:3000/x").expect("url");
+        assert_eq!(
+            curl_command(&url, &request),
+            "curl -sS -X POST 'http://127.0.0.1:3000/x' -H 'X-A: b'\\''c' --data-binary '{\"it'\\''s\": 1}\n'"
+        );
+        let binary = Request::post("/x", vec![0xff, b'a']);
+        assert!(curl_command(&url, &binary).starts_with("printf '\\377\\141' | curl"));
+    }
+
+    #[test]
+    fn headers_parse() {
+        assert_eq!(parse_header("X-A:  b ").expect("valid"), ("X-A".into(), "b".into()));
+        assert!(parse_header("nocolon").is_err());
+        assert!(parse_header("bad name: x").is_err());
+    }
+}

@@ -1,0 +1,291 @@
+//! The HTTP client side: where a delivery goes, one attempt of it, and the provider's retry schedule.
+
+use std::time::{Duration, Instant};
+
+use reqwest::Url;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
+use crate::error::Error;
+use crate::provider::RetryFrom;
+use crate::request::Request;
+
+/// The answer body kept for display and JSON output; a receiver's answer is small, a larger one is cut here.
+const MAX_ANSWER: usize = 64 * 1024;
+
+/// Where `--to` (or the profile) points: a base the provider's route is appended to, or an exact URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Base(Url),
+    Exact(Url),
+}
+
+/// The default port of `hookctl listen`, for `--to /path` with no profile URL.
+pub const LISTEN_PORT: u16 = 8787;
+
+impl Target {
+    /// Reads `--to`: a URL (`http://localhost:3000` gets the route appended, `http://host/hooks` is used as is),
+    /// `host:port[/path]`, a bare port (`3000` → `http://127.0.0.1:3000` + route), or a path (`/hooks`, on the
+    /// profile's URL or the local listener).
+    pub fn parse(to: &str, base: Option<&str>) -> Result<Self, Error> {
+        let to = to.trim();
+        let bad = |why: String| {
+            Error::usage(
+                format!("--to {to:?}: {why}"),
+                Some(
+                    "give a URL (http://localhost:3000/webhooks), host:port, a port (3000) or a path (/webhooks)"
+                        .into(),
+                ),
+            )
+        };
+        if !to.is_empty() && to.bytes().all(|b| b.is_ascii_digit()) {
+            let port =
+                to.parse::<u16>().ok().filter(|p| *p > 0).ok_or_else(|| bad("is not a port (1-65535)".into()))?;
+            return Ok(Self::Base(url(&format!("http://127.0.0.1:{port}")).map_err(bad)?));
+        }
+        if to.starts_with('/') {
+            let base = match base {
+                Some(base) => url(base).map_err(|e| bad(format!("the profile URL {base:?}: {e}")))?,
+                None => url(&format!("http://127.0.0.1:{LISTEN_PORT}")).map_err(bad)?,
+            };
+            return base.join(to).map(Self::Exact).map_err(|e| bad(e.to_string()));
+        }
+        let full = if to.contains("://") { to.to_owned() } else { format!("http://{to}") };
+        let parsed = url(&full).map_err(bad)?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(bad(format!("`{}` is not http or https", parsed.scheme())));
+        }
+        if parsed.host_str().is_none_or(str::is_empty) {
+            return Err(bad("there is no host".into()));
+        }
+        Ok(if parsed.path() == "/" && parsed.query().is_none() { Self::Base(parsed) } else { Self::Exact(parsed) })
+    }
+
+    /// The URL for a request to `route`.
+    pub fn url(&self, route: &str) -> Url {
+        match self {
+            Self::Exact(url) => url.clone(),
+            Self::Base(base) => {
+                let mut url = base.clone();
+                url.set_path(route);
+                url
+            }
+        }
+    }
+}
+
+fn url(text: &str) -> Result<Url, String> {
+    Url::parse(text).map_err(|e| e.to_string())
+}
+
+/// What a receiver answered.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    pub body: Vec<u8>,
+    pub truncated: bool,
+}
+
+/// Why an attempt got no answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    Refused,
+    Timeout(Duration),
+    Dns,
+    Tls(String),
+    InvalidHeader(String),
+    Other(String),
+}
+
+impl Failure {
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Refused => "connection refused".into(),
+            Self::Timeout(t) => format!("no answer within {}", humantime::format_duration(*t)),
+            Self::Dns => "the host name does not resolve".into(),
+            Self::Tls(e) => format!("TLS failed: {e}"),
+            Self::InvalidHeader(name) => format!("header `{name}` is not a valid HTTP header"),
+            Self::Other(e) => e.clone(),
+        }
+    }
+
+    /// What to do about it.
+    pub fn hint(&self, url: &Url) -> Option<String> {
+        let host = url.host_str().unwrap_or_default();
+        let at = match url.port_or_known_default() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        };
+        match self {
+            Self::Refused => Some(format!("is your app listening on {at}?")),
+            Self::Timeout(_) => {
+                Some("the provider gives up after this long too; raise --timeout to wait longer".into())
+            }
+            Self::Dns => Some(format!("check the host `{host}` in --to")),
+            Self::Tls(_) => Some("is the target serving plain http? use an http:// URL".into()),
+            Self::InvalidHeader(_) => Some("check the -H values".into()),
+            Self::Other(_) => None,
+        }
+    }
+}
+
+/// One attempt's outcome.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    pub result: Result<Answer, Failure>,
+    pub latency: Duration,
+}
+
+impl Attempt {
+    pub fn ok(&self) -> bool {
+        matches!(&self.result, Ok(answer) if (200..300).contains(&answer.status))
+    }
+}
+
+/// One HTTP client for a whole run: a connection pool sized for the concurrency, no redirects (providers do
+/// not follow them), rustls.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+}
+
+impl Client {
+    pub fn new(pool: usize) -> Result<Self, Error> {
+        // Several clients may be built in one process (tests); only the first install counts.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_max_idle_per_host(pool)
+            .tcp_nodelay(true)
+            .build()
+            .map_err(|e| Error::usage(format!("cannot start the HTTP client: {e}"), None))?;
+        Ok(Self { http })
+    }
+
+    /// Sends `request` (its method, headers and exact body) to `url`, waiting at most `timeout`.
+    pub async fn send(&self, url: &Url, request: &Request, timeout: Duration) -> Attempt {
+        let start = Instant::now();
+        let result = self.try_send(url, request, timeout).await;
+        Attempt { result, latency: start.elapsed() }
+    }
+
+    async fn try_send(&self, url: &Url, request: &Request, timeout: Duration) -> Result<Answer, Failure> {
+        let mut headers = HeaderMap::with_capacity(request.headers.len());
+        for (name, value) in request.headers.iter() {
+            let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| Failure::InvalidHeader(name.into()))?;
+            let value = HeaderValue::from_bytes(value).map_err(|_| Failure::InvalidHeader(name.into()))?;
+            headers.append(header, value);
+        }
+        let method = reqwest::Method::from_bytes(request.method.as_bytes())
+            .map_err(|_| Failure::Other(format!("`{}` is not an HTTP method", request.method)))?;
+        let send = self.http.request(method, url.clone()).headers(headers).body(request.body.clone()).send();
+        let read = async {
+            let mut response = send.await.map_err(classify)?;
+            let status = response.status().as_u16();
+            let mut body = Vec::new();
+            let mut truncated = false;
+            while let Some(chunk) = response.chunk().await.map_err(classify)? {
+                let room = MAX_ANSWER - body.len();
+                body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                if chunk.len() > room {
+                    truncated = true;
+                    break;
+                }
+            }
+            Ok(Answer { status, body, truncated })
+        };
+        tokio::time::timeout(timeout, read).await.map_err(|_| Failure::Timeout(timeout))?
+    }
+}
+
+fn classify(error: reqwest::Error) -> Failure {
+    // reqwest keeps the cause in its source chain; the io::ErrorKind is the reliable signal.
+    let mut source: Option<&dyn std::error::Error> = Some(&error);
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::ConnectionRefused
+        {
+            return Failure::Refused;
+        }
+        let text = cause.to_string();
+        if text.contains("dns error") || text.contains("failed to lookup address") {
+            return Failure::Dns;
+        }
+        if text.contains("InvalidContentType") || text.contains("tls") || text.contains("certificate") {
+            return Failure::Tls(text);
+        }
+        source = cause.source();
+    }
+    if error.is_timeout() {
+        return Failure::Other("timed out".into());
+    }
+    Failure::Other(error.to_string())
+}
+
+/// The provider's retry schedule, compressed by `--time-scale`.
+#[derive(Debug, Clone)]
+pub struct RetryPlan {
+    pub delays: Vec<Duration>,
+    pub from: RetryFrom,
+    pub scale: f64,
+}
+
+impl RetryPlan {
+    /// Attempts in all: the first and one per delay.
+    pub fn attempts(&self) -> usize {
+        self.delays.len() + 1
+    }
+
+    /// How long to wait before retry `retry` (0-based), given when the first attempt started.
+    pub fn wait(&self, retry: usize, first_start: Instant) -> Duration {
+        let Some(delay) = self.delays.get(retry) else { return Duration::ZERO };
+        let delay = delay.div_f64(self.scale);
+        match self.from {
+            RetryFrom::Previous => delay,
+            RetryFrom::First => delay.saturating_sub(first_start.elapsed()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets() {
+        let base = |s: &str| Target::Base(Url::parse(s).expect("valid"));
+        let exact = |s: &str| Target::Exact(Url::parse(s).expect("valid"));
+        assert_eq!(Target::parse("3000", None).expect("port"), base("http://127.0.0.1:3000"));
+        assert_eq!(Target::parse("http://localhost:3000", None).expect("url"), base("http://localhost:3000/"));
+        assert_eq!(
+            Target::parse("localhost:3000/hooks?x=1", None).expect("url"),
+            exact("http://localhost:3000/hooks?x=1")
+        );
+        assert_eq!(Target::parse("/hooks", None).expect("path"), exact("http://127.0.0.1:8787/hooks"));
+        assert_eq!(
+            Target::parse("/hooks", Some("https://staging.example.com")).expect("path"),
+            exact("https://staging.example.com/hooks")
+        );
+        assert_eq!(
+            base("http://127.0.0.1:3000").url("/webhooks/payvost").as_str(),
+            "http://127.0.0.1:3000/webhooks/payvost"
+        );
+        for bad in ["ftp://x", "http://", "http://exa mple.com", "99999"] {
+            assert!(Target::parse(bad, None).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn retry_waits_follow_the_schedule() {
+        let plan = RetryPlan {
+            delays: vec![Duration::from_secs(5), Duration::from_secs(60)],
+            from: RetryFrom::Previous,
+            scale: 1000.0,
+        };
+        assert_eq!(plan.attempts(), 3);
+        assert_eq!(plan.wait(0, Instant::now()), Duration::from_millis(5));
+        assert_eq!(plan.wait(1, Instant::now()), Duration::from_millis(60));
+        let from_first = RetryPlan { from: RetryFrom::First, ..plan };
+        let long_ago = Instant::now().checked_sub(Duration::from_millis(30)).expect("clock");
+        assert!(from_first.wait(1, long_ago) <= Duration::from_millis(30));
+    }
+}

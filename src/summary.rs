@@ -1,0 +1,122 @@
+//! Counting deliveries and their latencies for the line at the end of a run.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::deliver::Attempt;
+
+/// The outcome of a run of deliveries (the last attempt of each counts).
+#[derive(Debug, Default, Clone)]
+pub struct Summary {
+    pub sent: usize,
+    pub ok: usize,
+    pub non_2xx: usize,
+    pub errors: usize,
+    pub attempts: usize,
+    latencies: Vec<Duration>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SummaryJson {
+    pub kind: &'static str,
+    pub sent: usize,
+    #[serde(rename = "2xx")]
+    pub ok: usize,
+    pub non_2xx: usize,
+    pub errors: usize,
+    pub attempts: usize,
+    pub p50_ms: Option<f64>,
+    pub p99_ms: Option<f64>,
+}
+
+impl Summary {
+    /// Counts one delivery: its final attempt, after `attempts` tries.
+    pub fn add(&mut self, last: &Attempt, attempts: usize) {
+        self.sent += 1;
+        self.attempts += attempts;
+        match &last.result {
+            Ok(_) if last.ok() => self.ok += 1,
+            Ok(_) => self.non_2xx += 1,
+            Err(_) => self.errors += 1,
+        }
+        if last.result.is_ok() {
+            self.latencies.push(last.latency);
+        }
+    }
+
+    pub fn all_ok(&self) -> bool {
+        self.ok == self.sent
+    }
+
+    /// The latency at quantile `q` (0..=1), nearest rank; `None` with no answers.
+    pub fn percentile(&mut self, q: f64) -> Option<Duration> {
+        if self.latencies.is_empty() {
+            return None;
+        }
+        self.latencies.sort_unstable();
+        let rank = (q * self.latencies.len() as f64).ceil() as usize;
+        Some(self.latencies[rank.clamp(1, self.latencies.len()) - 1])
+    }
+
+    pub fn to_json(&mut self) -> SummaryJson {
+        let ms = |d: Duration| (d.as_secs_f64() * 1000.0 * 100.0).round() / 100.0;
+        SummaryJson {
+            kind: "summary",
+            sent: self.sent,
+            ok: self.ok,
+            non_2xx: self.non_2xx,
+            errors: self.errors,
+            attempts: self.attempts,
+            p50_ms: self.percentile(0.5).map(ms),
+            p99_ms: self.percentile(0.99).map(ms),
+        }
+    }
+
+    /// `sent 3 · 2xx 2 · non-2xx 1 · errors 0 · p50 1.2ms · p99 3.4ms`
+    pub fn line(&mut self) -> String {
+        let json = self.to_json();
+        let latency = |label: &str, v: Option<f64>| v.map(|v| format!(" · {label} {v}ms")).unwrap_or_default();
+        let retries = if json.attempts > json.sent { format!(" · attempts {}", json.attempts) } else { String::new() };
+        format!(
+            "sent {} · 2xx {} · non-2xx {} · errors {}{retries}{}{}",
+            json.sent,
+            json.ok,
+            json.non_2xx,
+            json.errors,
+            latency("p50", json.p50_ms),
+            latency("p99", json.p99_ms)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deliver::{Answer, Failure};
+
+    fn attempt(status: Option<u16>, ms: u64) -> Attempt {
+        Attempt {
+            result: status.map(|status| Answer { status, body: Vec::new(), truncated: false }).ok_or(Failure::Refused),
+            latency: Duration::from_millis(ms),
+        }
+    }
+
+    #[test]
+    fn counts_and_percentiles() {
+        let mut summary = Summary::default();
+        for ms in 1..=100 {
+            summary.add(&attempt(Some(200), ms), 1);
+        }
+        summary.add(&attempt(Some(500), 1000), 3);
+        summary.add(&attempt(None, 0), 1);
+        assert_eq!(
+            (summary.sent, summary.ok, summary.non_2xx, summary.errors, summary.attempts),
+            (102, 100, 1, 1, 104)
+        );
+        assert_eq!(summary.percentile(0.5), Some(Duration::from_millis(51)));
+        assert_eq!(summary.percentile(0.99), Some(Duration::from_millis(100)));
+        assert!(!summary.all_ok());
+        assert_eq!(summary.line(), "sent 102 · 2xx 100 · non-2xx 1 · errors 1 · attempts 104 · p50 51ms · p99 100ms");
+    }
+}
