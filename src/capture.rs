@@ -1,0 +1,309 @@
+//! Reading captured requests: raw HTTP/1.1 text, HAR files, hookctl's request JSON (one object or JSON lines).
+//!
+//! Pure: bytes in, requests out. Every failure is a one-line reason a support person can act on.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use serde::Deserialize;
+
+use crate::request::{Headers, Request, RequestJson};
+
+/// A request read from a capture, with where it came from (`entry 2`, `line 3`) for reports.
+#[derive(Debug, Clone)]
+pub struct Captured {
+    pub label: Option<String>,
+    pub request: Request,
+}
+
+/// Reads any supported capture format, telling them apart by their first bytes.
+pub fn parse(bytes: &[u8]) -> Result<Vec<Captured>, String> {
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace());
+    let Some(start) = start else {
+        return Err("the capture is empty".into());
+    };
+    if bytes[start] == b'{' {
+        return parse_json(&bytes[start..]);
+    }
+    parse_http(bytes).map(|request| vec![Captured { label: None, request }])
+}
+
+/// Raw HTTP/1.1: request line, headers, blank line, body (CRLF or LF line endings). The body runs for
+/// `Content-Length` bytes, is decoded when chunked, and otherwise runs to the end of the capture.
+pub fn parse_http(bytes: &[u8]) -> Result<Request, String> {
+    // Captures pasted from a terminal or an editor often start with blank lines.
+    let bytes = trim_leading_newlines(bytes);
+    let mut headers = vec![httparse::EMPTY_HEADER; 256];
+    let mut parsed = httparse::Request::new(&mut headers);
+    let head_len = match parsed.parse(bytes) {
+        Ok(httparse::Status::Complete(len)) => len,
+        Ok(httparse::Status::Partial) => {
+            return Err(if parsed.method.is_none() || parsed.path.is_none() {
+                "not an HTTP request: expected a request line such as `POST /webhooks/payvost HTTP/1.1`".into()
+            } else {
+                "the capture ends inside the headers: a blank line must separate them from the body".into()
+            });
+        }
+        Err(httparse::Error::TooManyHeaders) => return Err("more than 256 headers".into()),
+        Err(e) => {
+            return Err(format!(
+                "not an HTTP request ({e}): expected `METHOD /path HTTP/1.1`, headers, a blank line, the body"
+            ));
+        }
+    };
+    let method = parsed.method.unwrap_or("POST").to_owned();
+    let target = parsed.path.unwrap_or("/").to_owned();
+    let headers: Headers = parsed.headers.iter().map(|h| (h.name.to_owned(), h.value.to_vec())).collect();
+    let rest = &bytes[head_len..];
+
+    let chunked = headers
+        .get_all("transfer-encoding")
+        .any(|v| String::from_utf8_lossy(v).to_ascii_lowercase().split(',').any(|t| t.trim() == "chunked"));
+    let body = if chunked {
+        decode_chunked(rest)?
+    } else if let Some(length) = headers.get_str("content-length") {
+        let length: usize =
+            length.trim().parse().map_err(|_| format!("Content-Length `{}` is not a number", length.trim()))?;
+        if rest.len() < length {
+            return Err(format!(
+                "the capture is truncated: Content-Length is {length} bytes but only {} follow the headers",
+                rest.len()
+            ));
+        }
+        rest[..length].to_vec()
+    } else {
+        rest.to_vec()
+    };
+    Ok(Request { method, target, headers, body })
+}
+
+fn trim_leading_newlines(bytes: &[u8]) -> &[u8] {
+    let start = bytes.iter().position(|b| !matches!(b, b'\r' | b'\n')).unwrap_or(bytes.len());
+    &bytes[start..]
+}
+
+fn decode_chunked(mut rest: &[u8]) -> Result<Vec<u8>, String> {
+    let mut body = Vec::new();
+    loop {
+        let (offset, size) = match httparse::parse_chunk_size(rest) {
+            Ok(httparse::Status::Complete(found)) => found,
+            Ok(httparse::Status::Partial) => return Err("the chunked body is truncated inside a chunk size".into()),
+            Err(_) => return Err("the chunked body has an invalid chunk size line".into()),
+        };
+        rest = &rest[offset..];
+        if size == 0 {
+            return Ok(body);
+        }
+        let size = usize::try_from(size).map_err(|_| "a chunk is too large".to_owned())?;
+        if rest.len() < size {
+            return Err(format!("the chunked body is truncated: a chunk of {size} bytes has only {}", rest.len()));
+        }
+        body.extend_from_slice(&rest[..size]);
+        rest = &rest[size..];
+        rest = rest
+            .strip_prefix(b"\r\n")
+            .or_else(|| rest.strip_prefix(b"\n"))
+            .ok_or("a chunk is not followed by a line break")?;
+    }
+}
+
+#[derive(Deserialize)]
+struct Har {
+    log: HarLog,
+}
+
+#[derive(Deserialize)]
+struct HarLog {
+    #[serde(default)]
+    entries: Vec<HarEntry>,
+}
+
+#[derive(Deserialize)]
+struct HarEntry {
+    request: HarRequest,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct HarRequest {
+    method: String,
+    url: String,
+    #[serde(default)]
+    headers: Vec<HarHeader>,
+    #[serde(default)]
+    post_data: Option<HarPostData>,
+}
+
+#[derive(Deserialize)]
+struct HarHeader {
+    name: String,
+    value: String,
+}
+
+#[derive(Deserialize)]
+struct HarPostData {
+    #[serde(default)]
+    text: String,
+    /// Not in HAR 1.2 but written by browsers and hookctl for bodies that are not text.
+    #[serde(default, alias = "_encoding")]
+    encoding: Option<String>,
+}
+
+fn parse_json(bytes: &[u8]) -> Result<Vec<Captured>, String> {
+    let first: serde_json::Value = match serde_json::Deserializer::from_slice(bytes).into_iter().next() {
+        Some(Ok(value)) => value,
+        Some(Err(e)) => return Err(format!("the capture starts like JSON but is not valid JSON: {e}")),
+        None => return Err("the capture is empty".into()),
+    };
+    if first.get("log").is_some() {
+        return parse_har(bytes);
+    }
+    // One request object, or JSON lines of them (the `events export` format).
+    let mut captured = Vec::new();
+    for (index, item) in serde_json::Deserializer::from_slice(bytes).into_iter::<serde_json::Value>().enumerate() {
+        let value = item.map_err(|e| format!("record {}: not valid JSON: {e}", index + 1))?;
+        let json: RequestJson = serde_json::from_value(value)
+            .map_err(|e| format!("record {}: not a request (method, target, headers, body): {e}", index + 1))?;
+        let request = Request::try_from(json).map_err(|e| format!("record {}: {e}", index + 1))?;
+        captured.push(Captured { label: Some(format!("record {}", index + 1)), request });
+    }
+    if captured.len() == 1 {
+        captured[0].label = None;
+    }
+    Ok(captured)
+}
+
+fn parse_har(bytes: &[u8]) -> Result<Vec<Captured>, String> {
+    let har: Har = serde_json::from_slice(bytes).map_err(|e| format!("not a HAR file: {e}"))?;
+    if har.log.entries.is_empty() {
+        return Err("the HAR file has no entries".into());
+    }
+    har.log
+        .entries
+        .into_iter()
+        .enumerate()
+        .map(|(index, entry)| {
+            let label = format!("entry {}", index + 1);
+            let request = entry.request;
+            let target = target_of(&request.url);
+            let headers = request
+                .headers
+                .into_iter()
+                // HTTP/2 pseudo-headers (`:authority`) are not request headers.
+                .filter(|h| !h.name.starts_with(':'))
+                .map(|h| (h.name, h.value.into_bytes()))
+                .collect();
+            let body = match request.post_data {
+                None => Vec::new(),
+                Some(HarPostData { text, encoding: Some(encoding) }) if encoding.eq_ignore_ascii_case("base64") => {
+                    BASE64.decode(text.as_bytes()).map_err(|e| format!("{label}: postData is not valid base64: {e}"))?
+                }
+                Some(post) => post.text.into_bytes(),
+            };
+            Ok(Captured { label: Some(label), request: Request { method: request.method, target, headers, body } })
+        })
+        .collect()
+}
+
+/// The path and query of a URL (`https://x.test/webhooks/a?b=1` → `/webhooks/a?b=1`).
+fn target_of(url: &str) -> String {
+    match url.split_once("://") {
+        Some((_, rest)) => match rest.find('/') {
+            Some(slash) => rest[slash..].to_owned(),
+            None => "/".into(),
+        },
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_http_with_crlf_lf_and_content_length() {
+        let crlf =
+            b"POST /webhooks/payvost HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nPayvost-Signature: ab\r\n\r\n{}extra";
+        let request = parse_http(crlf).expect("parses");
+        assert_eq!(
+            (request.method.as_str(), request.target.as_str(), &request.body[..]),
+            ("POST", "/webhooks/payvost", &b"{}"[..])
+        );
+        assert_eq!(request.headers.get_str("payvost-signature"), Some("ab"));
+
+        let lf = b"\nPOST /a HTTP/1.1\nX: 1\n\nbody to the end\n";
+        assert_eq!(parse_http(lf).expect("parses").body, b"body to the end\n");
+    }
+
+    #[test]
+    fn chunked_bodies_are_decoded() {
+        let chunked =
+            b"POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n{\"a\"\r\n3;ext=1\r\n:1}\r\n0\r\n\r\n";
+        assert_eq!(parse_http(chunked).expect("parses").body, br#"{"a":1}"#);
+        assert!(parse_http(b"POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n9\r\nabc").is_err());
+        assert!(parse_http(b"POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n").is_err());
+    }
+
+    #[test]
+    fn bad_captures_are_explained() {
+        let cases: [(&[u8], &str); 6] = [
+            (b"", "empty"),
+            (b"  \n ", "empty"),
+            (b"POST /a HTTP/1.1\r\nContent-Length: 10\r\n\r\nshort", "truncated"),
+            (b"POST /a HTTP/1.1\r\nX: 1", "ends inside the headers"),
+            (b"\x00\x01\x02garbage", "not an HTTP request"),
+            (br#"{"log": {"entries": []}}"#, "no entries"),
+        ];
+        for (bytes, expected) in cases {
+            let error = parse(bytes).expect_err(expected);
+            assert!(error.contains(expected), "{expected}: {error}");
+        }
+        assert!(parse(b"{\"method\": 1").expect_err("bad json").contains("not valid JSON"));
+        assert!(parse(b"{\"what\": 1}").expect_err("not a request").contains("not a request"));
+    }
+
+    #[test]
+    fn har_entries_and_request_json_lines() {
+        let har = br#"{"log": {"entries": [
+            {"request": {"method": "POST", "url": "https://x.test/webhooks/github?x=1",
+                         "headers": [{"name": ":authority", "value": "x"}, {"name": "X-A", "value": "1"}],
+                         "postData": {"mimeType": "application/json", "text": "{}"}}},
+            {"request": {"method": "POST", "url": "https://x.test/b", "headers": [],
+                         "postData": {"text": "/w==", "encoding": "base64"}}}]}}"#;
+        let entries = parse(har).expect("parses");
+        assert_eq!(entries.len(), 2);
+        assert_eq!(entries[0].request.target, "/webhooks/github?x=1");
+        assert_eq!(entries[0].request.headers.len(), 1, "pseudo-headers dropped");
+        assert_eq!(entries[1].request.body, [0xff]);
+        assert_eq!(entries[1].label.as_deref(), Some("entry 2"));
+
+        let lines = b"{\"method\":\"POST\",\"target\":\"/a\",\"headers\":[[\"X\",\"1\"]],\"body\":\"{}\"}\n{\"method\":\"POST\",\"target\":\"/b\",\"headers\":[],\"body_base64\":\"/w==\",\"provider\":\"x\"}\n";
+        let records = parse(lines).expect("parses");
+        assert_eq!((records.len(), records[1].request.body.as_slice()), (2, &[0xff][..]));
+    }
+
+    #[test]
+    fn random_bytes_never_panic() {
+        let mut rng = fastrand::Rng::with_seed(42);
+        let seeds: [&[u8]; 4] = [
+            b"POST /a HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+            br#"{"log": {"entries": [{"request": {"method": "POST", "url": "http://x/a", "headers": [], "postData": {"text": "e30=", "encoding": "base64"}}}]}}"#,
+            br#"{"method":"POST","target":"/a","headers":[["X",{"base64":"/w=="}]],"body":"{}"}"#,
+            b"\xff\xfe\x00",
+        ];
+        for _ in 0..20_000 {
+            let seed = seeds[rng.usize(..seeds.len())];
+            let mut bytes = seed.to_vec();
+            for _ in 0..rng.usize(1..8) {
+                match rng.u8(..3) {
+                    0 if !bytes.is_empty() => {
+                        let i = rng.usize(..bytes.len());
+                        bytes[i] = rng.u8(..);
+                    }
+                    1 if !bytes.is_empty() => bytes.truncate(rng.usize(..bytes.len())),
+                    _ => bytes.insert(rng.usize(..=bytes.len()), rng.u8(..)),
+                }
+            }
+            let _ = parse(&bytes);
+        }
+    }
+}
