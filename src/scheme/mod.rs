@@ -3,6 +3,7 @@
 //! Pure and synchronous: no clock, no randomness, no I/O. The time and the message id come in as arguments so
 //! that a signature is exact and testable against public vectors.
 
+mod diagnose;
 mod layout;
 mod mac;
 mod verify;
@@ -10,6 +11,7 @@ mod verify;
 use std::fmt;
 use std::time::Duration;
 
+pub use diagnose::{Candidate, Diagnosis, Finding, diagnose};
 pub use layout::{Layout, ParsedHeader};
 pub use mac::{Algorithm, Encoding, KeyEncoding};
 pub use verify::{Check, CheckStatus, Outcome, Verdict, verify};

@@ -125,52 +125,19 @@ fn signature_outcome(request: &Request, scheme: &Scheme, keys: &Keys, now: i64, 
         checks.push(Check::new("signature", CheckStatus::Warn, "the provider does not sign its deliveries"));
         return Outcome::Unsigned;
     }
-    let Some((header, raw)) = request.headers.find(scheme.signature_headers()) else {
-        checks.push(Check::new("signature", CheckStatus::Fail, format!("no `{}` header", scheme.header)));
-        return Outcome::MissingSignature { header: scheme.header.clone() };
-    };
-    let header = header.to_owned();
-    let malformed = |checks: &mut Vec<Check>, reason: String| {
-        checks.push(Check::new("signature", CheckStatus::Fail, format!("malformed `{header}`: {reason}")));
-        Outcome::Malformed { header: header.clone(), reason }
-    };
-    let Ok(value) = std::str::from_utf8(raw) else {
-        return malformed(checks, "the value is not UTF-8".into());
-    };
-    let parsed = match scheme.layout.parse(value) {
-        Ok(parsed) => parsed,
-        Err(reason) => return malformed(checks, reason),
-    };
-    let candidates: Vec<Vec<u8>> = parsed.signatures.iter().filter_map(|s| scheme.encoding.decode(s)).collect();
-    if candidates.is_empty() {
-        return malformed(checks, format!("the signature is not {}", scheme.encoding));
-    }
-
-    // The timestamp travels in its own header or inside the signature header.
-    let timestamp_text = match &scheme.timestamp {
-        None => String::new(),
-        Some(spec) => match timestamp_text(request, spec, parsed.timestamp.as_deref()) {
-            Ok(text) => text,
-            Err(reason) => {
-                checks.push(Check::new("timestamp", CheckStatus::Fail, reason.clone()));
-                return Outcome::Malformed { header: spec.header.clone().unwrap_or(header), reason };
-            }
-        },
-    };
-    let id = match &scheme.message_id {
-        Some(spec) if scheme.content.uses(&Part::Id) => {
-            let names = std::iter::once(spec.header.as_str()).chain(spec.aliases.iter().map(String::as_str));
-            match request.headers.find(names).and_then(|(_, v)| std::str::from_utf8(v).ok()) {
-                Some(id) => id.to_owned(),
-                None => {
-                    let reason = format!("no `{}` header, which the signature covers", spec.header);
-                    checks.push(Check::new("message id", CheckStatus::Fail, reason.clone()));
-                    return Outcome::Malformed { header: spec.header.clone(), reason };
-                }
-            }
+    let Materials { header, signatures, timestamp: timestamp_text, id } = match materials(request, scheme) {
+        Ok(found) => found,
+        Err((outcome, check)) => {
+            checks.push(check);
+            return outcome;
         }
-        _ => String::new(),
     };
+    let candidates: Vec<Vec<u8>> = signatures.iter().filter_map(|s| scheme.encoding.decode(s)).collect();
+    if candidates.is_empty() {
+        let reason = format!("the signature is not {}", scheme.encoding);
+        checks.push(Check::new("signature", CheckStatus::Fail, format!("malformed `{header}`: {reason}")));
+        return Outcome::Malformed { header, reason };
+    }
 
     let Some(secret) = &keys.secret else {
         checks.push(Check::new("signature", CheckStatus::Skip, "no secret given"));
@@ -184,8 +151,7 @@ fn signature_outcome(request: &Request, scheme: &Scheme, keys: &Keys, now: i64, 
         }
     };
     let expected = scheme.mac(&key, &request.body, &timestamp_text, &id);
-    let matched = candidates.iter().fold(0u8, |acc, candidate| acc | u8::from(bool::from(candidate.ct_eq(&expected))));
-    if matched == 0 {
+    if !any_matches(&candidates, &expected) {
         let count = candidates.len();
         let detail = if count == 1 {
             format!("{} in `{header}` does not match the secret", scheme.algorithm)
@@ -210,6 +176,60 @@ fn signature_outcome(request: &Request, scheme: &Scheme, keys: &Keys, now: i64, 
     let status = if signed.is_empty() { CheckStatus::Pass } else { CheckStatus::Warn };
     checks.push(Check::new("timestamp", status, format!("{age}s old, within {}s{signed}", tolerance.as_secs())));
     Outcome::Valid
+}
+
+/// What a signature check reads from a request: the header it found, the signatures in it (still encoded),
+/// and the timestamp and message id text the signature covers.
+pub(super) struct Materials {
+    pub header: String,
+    pub signatures: Vec<String>,
+    pub timestamp: String,
+    pub id: String,
+}
+
+/// Reads the signature materials, or the outcome (and failed check) that stops the check before any MAC.
+pub(super) fn materials(request: &Request, scheme: &Scheme) -> Result<Materials, (Outcome, Check)> {
+    let Some((header, raw)) = request.headers.find(scheme.signature_headers()) else {
+        let check = Check::new("signature", CheckStatus::Fail, format!("no `{}` header", scheme.header));
+        return Err((Outcome::MissingSignature { header: scheme.header.clone() }, check));
+    };
+    let header = header.to_owned();
+    let malformed = |reason: String| {
+        let check = Check::new("signature", CheckStatus::Fail, format!("malformed `{header}`: {reason}"));
+        (Outcome::Malformed { header: header.clone(), reason }, check)
+    };
+    let value = std::str::from_utf8(raw).map_err(|_| malformed("the value is not UTF-8".into()))?;
+    let parsed = scheme.layout.parse(value).map_err(malformed)?;
+
+    // The timestamp travels in its own header or inside the signature header.
+    let timestamp = match &scheme.timestamp {
+        None => String::new(),
+        Some(spec) => timestamp_text(request, spec, parsed.timestamp.as_deref()).map_err(|reason| {
+            let check = Check::new("timestamp", CheckStatus::Fail, reason.clone());
+            (Outcome::Malformed { header: spec.header.clone().unwrap_or_else(|| header.clone()), reason }, check)
+        })?,
+    };
+    let id = match &scheme.message_id {
+        Some(spec) if scheme.content.uses(&Part::Id) => {
+            let names = std::iter::once(spec.header.as_str()).chain(spec.aliases.iter().map(String::as_str));
+            match request.headers.find(names).and_then(|(_, v)| std::str::from_utf8(v).ok()) {
+                Some(id) => id.to_owned(),
+                None => {
+                    let reason = format!("no `{}` header, which the signature covers", spec.header);
+                    let check = Check::new("message id", CheckStatus::Fail, reason.clone());
+                    return Err((Outcome::Malformed { header: spec.header.clone(), reason }, check));
+                }
+            }
+        }
+        _ => String::new(),
+    };
+    Ok(Materials { header, signatures: parsed.signatures, timestamp, id })
+}
+
+/// Whether any candidate equals `expected`, in constant time for equal lengths: every candidate is compared
+/// and the results are OR-ed, so timing does not reveal which one (or how much of one) matched.
+pub(super) fn any_matches(candidates: &[Vec<u8>], expected: &[u8]) -> bool {
+    candidates.iter().fold(0u8, |acc, candidate| acc | u8::from(bool::from(candidate.ct_eq(expected)))) == 1
 }
 
 fn timestamp_text(request: &Request, spec: &TimestampSpec, in_signature: Option<&str>) -> Result<String, String> {
