@@ -31,6 +31,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand fixtures 'List fixtures, or print one rendered with fresh ids and timestamps'
             cand sign 'Print the headers a provider would send for a body (for curl and tests)'
             cand send 'Render a fixture, sign it as the provider does and POST it to your app'
+            cand verify 'Verify a captured request and explain why its signature fails'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -106,6 +107,27 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hookctl;verify'= {
+            cand --provider 'The provider whose scheme applies [default: detected from the headers and route]'
+            cand --body 'Verify these body bytes (with -H) instead of a capture'
+            cand -H 'A header of the request, with --body: -H ''Name: value'' (repeatable)'
+            cand --header 'A header of the request, with --body: -H ''Name: value'' (repeatable)'
+            cand --path 'The request path, with --body, for provider detection'
+            cand --entry 'Verify only this entry of a HAR file or record of a JSON lines file (1-based)'
+            cand --at 'Judge the timestamp as of this time (unix seconds or RFC 3339) [default: now]'
+            cand --secret 'The signing secret (visible in the process list: prefer --secret-file or the provider''s env var)'
+            cand --secret-file 'Read the signing secret from a file (one final line break is ignored)'
+            cand --api-key 'The API key for providers that send one beside the signature (VerifyNow''s `Authorization: api-key …`)'
+            cand --color 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal'
+            cand --providers 'A folder of provider folders (or one provider folder) that add or override providers by name'
+            cand --config 'The config file [default: ./hookctl.toml, then the user config dir''s hookctl/hookctl.toml]'
+            cand --profile 'A profile of the config file: its base URL and secret sources'
+            cand --json 'Print JSON on stdout (one object per result) instead of text'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hookctl;completions'= {
             cand --color 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal'
             cand --providers 'A folder of provider folders (or one provider folder) that add or override providers by name'
@@ -133,6 +155,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand fixtures 'List fixtures, or print one rendered with fresh ids and timestamps'
             cand sign 'Print the headers a provider would send for a body (for curl and tests)'
             cand send 'Render a fixture, sign it as the provider does and POST it to your app'
+            cand verify 'Verify a captured request and explain why its signature fails'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -144,6 +167,8 @@ set edit:completion:arg-completer[hookctl] = {|@words|
         &'hookctl;help;sign'= {
         }
         &'hookctl;help;send'= {
+        }
+        &'hookctl;help;verify'= {
         }
         &'hookctl;help;completions'= {
         }

@@ -37,6 +37,7 @@ complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "providers" -d 'List
 complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "fixtures" -d 'List fixtures, or print one rendered with fresh ids and timestamps'
 complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "sign" -d 'Print the headers a provider would send for a body (for curl and tests)'
 complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "send" -d 'Render a fixture, sign it as the provider does and POST it to your app'
+complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "verify" -d 'Verify a captured request and explain why its signature fails'
 complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "man" -d 'Print the man page (roff)'
 complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -102,6 +103,24 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l shuffle -d 'Del
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l json -d 'Print JSON on stdout (one object per result) instead of text'
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s h -l help -d 'Print help'
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s V -l version -d 'Print version'
+complete -c hookctl -n "__fish_hookctl_using_subcommand verify" -l provider -d 'The provider whose scheme applies [default: detected from the headers and route]' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand verify" -l body -d 'Verify these body bytes (with -H) instead of a capture' -r -F
+complete -c hookctl -n "__fish_hookctl_using_subcommand verify" -s H -l header -d 'A header of the request, with --body: -H \'Name: value\' (repeatable)' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand verify" -l path -d 'The request path, with --body, for provider detection' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand verify" -l entry -d 'Verify only this entry of a HAR file or record of a JSON lines file (1-based)' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand verify" -l at -d 'Judge the timestamp as of this time (unix seconds or RFC 3339) [default: now]' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand verify" -l secret -d 'The signing secret (visible in the process list: prefer --secret-file or the provider\'s env var)' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand verify" -l secret-file -d 'Read the signing secret from a file (one final line break is ignored)' -r -F
+complete -c hookctl -n "__fish_hookctl_using_subcommand verify" -l api-key -d 'The API key for providers that send one beside the signature (VerifyNow\'s `Authorization: api-key …`)' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand verify" -l color -d 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hookctl -n "__fish_hookctl_using_subcommand verify" -l providers -d 'A folder of provider folders (or one provider folder) that add or override providers by name' -r -F
+complete -c hookctl -n "__fish_hookctl_using_subcommand verify" -l config -d 'The config file [default: ./hookctl.toml, then the user config dir\'s hookctl/hookctl.toml]' -r -F
+complete -c hookctl -n "__fish_hookctl_using_subcommand verify" -l profile -d 'A profile of the config file: its base URL and secret sources' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand verify" -l json -d 'Print JSON on stdout (one object per result) instead of text'
+complete -c hookctl -n "__fish_hookctl_using_subcommand verify" -s h -l help -d 'Print help'
+complete -c hookctl -n "__fish_hookctl_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c hookctl -n "__fish_hookctl_using_subcommand completions" -l color -d 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -120,10 +139,11 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand man" -l profile -d 'A pr
 complete -c hookctl -n "__fish_hookctl_using_subcommand man" -l json -d 'Print JSON on stdout (one object per result) instead of text'
 complete -c hookctl -n "__fish_hookctl_using_subcommand man" -s h -l help -d 'Print help'
 complete -c hookctl -n "__fish_hookctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send completions man help" -f -a "providers" -d 'List the providers, or show one: scheme, headers, routes, retry schedule, events'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send completions man help" -f -a "fixtures" -d 'List fixtures, or print one rendered with fresh ids and timestamps'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send completions man help" -f -a "sign" -d 'Print the headers a provider would send for a body (for curl and tests)'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send completions man help" -f -a "send" -d 'Render a fixture, sign it as the provider does and POST it to your app'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send completions man help" -f -a "man" -d 'Print the man page (roff)'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send verify completions man help" -f -a "providers" -d 'List the providers, or show one: scheme, headers, routes, retry schedule, events'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send verify completions man help" -f -a "fixtures" -d 'List fixtures, or print one rendered with fresh ids and timestamps'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send verify completions man help" -f -a "sign" -d 'Print the headers a provider would send for a body (for curl and tests)'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send verify completions man help" -f -a "send" -d 'Render a fixture, sign it as the provider does and POST it to your app'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send verify completions man help" -f -a "verify" -d 'Verify a captured request and explain why its signature fails'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send verify completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send verify completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send verify completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

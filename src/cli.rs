@@ -53,6 +53,8 @@ pub enum Command {
     Sign(SignArgs),
     /// Render a fixture, sign it as the provider does and POST it to your app
     Send(SendArgs),
+    /// Verify a captured request and explain why its signature fails
+    Verify(VerifyArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
     /// Print the man page (roff)
@@ -198,6 +200,46 @@ pub struct SendArgs {
     /// Deliver in random order
     #[arg(long)]
     pub shuffle: bool,
+
+    #[command(flatten)]
+    pub keys: KeyArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "A capture is raw HTTP/1.1 text (request line, headers, blank line, body), a HAR file, or \
+    hookctl's request JSON (`sign --json`, `events export`).\n\nExamples:\n  \
+    hookctl verify disputed.http\n  \
+    hookctl verify export.har --entry 3 --provider stripe\n  \
+    pbpaste | hookctl verify - --at 2024-12-26T10:31:00Z\n  \
+    hookctl verify --body body.json -H 'Payvost-Signature: 3f1c…' --provider payvost")]
+pub struct VerifyArgs {
+    /// The captured request; - reads stdin
+    #[arg(value_name = "CAPTURE")]
+    pub capture: Option<PathBuf>,
+
+    /// The provider whose scheme applies [default: detected from the headers and route]
+    #[arg(long, value_name = "NAME")]
+    pub provider: Option<String>,
+
+    /// Verify these body bytes (with -H) instead of a capture
+    #[arg(long, value_name = "FILE", conflicts_with = "capture")]
+    pub body: Option<PathBuf>,
+
+    /// A header of the request, with --body: -H 'Name: value' (repeatable)
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE", requires = "body")]
+    pub headers: Vec<String>,
+
+    /// The request path, with --body, for provider detection
+    #[arg(long, value_name = "PATH", requires = "body")]
+    pub path: Option<String>,
+
+    /// Verify only this entry of a HAR file or record of a JSON lines file (1-based)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub entry: Option<u32>,
+
+    /// Judge the timestamp as of this time (unix seconds or RFC 3339) [default: now]
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
 
     #[command(flatten)]
     pub keys: KeyArgs,

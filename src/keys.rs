@@ -23,12 +23,31 @@ pub fn interactive() -> bool {
 }
 
 impl KeySources<'_> {
-    /// Every key the provider's scheme needs: the secret if it signs, and each credential it sends.
+    /// Every key the provider's scheme needs to sign: the secret if it signs, and each credential it sends.
     pub fn resolve(&self, provider: &Provider) -> Result<Keys, Error> {
         let secret = if provider.scheme.is_signed() { Some(self.secret(provider)?) } else { None };
         let mut credentials = Vec::new();
         for spec in &provider.scheme.credentials {
-            credentials.push((spec.name.clone(), self.credential(provider, &spec.name, &spec.env)?));
+            let value =
+                self.credential(provider, &spec.name, &spec.env, true)?.ok_or_else(|| Error::MissingSecret {
+                    provider: provider.name.clone(),
+                    what: spec.name.replace('-', " "),
+                    flag: "--api-key",
+                    env: spec.env.clone(),
+                })?;
+            credentials.push((spec.name.clone(), value));
+        }
+        Ok(Keys { secret, credentials })
+    }
+
+    /// The keys to verify with: the secret is needed, a credential is compared only when one is given.
+    pub fn resolve_for_verify(&self, provider: &Provider) -> Result<Keys, Error> {
+        let secret = if provider.scheme.is_signed() { Some(self.secret(provider)?) } else { None };
+        let mut credentials = Vec::new();
+        for spec in &provider.scheme.credentials {
+            if let Some(value) = self.credential(provider, &spec.name, &spec.env, false)? {
+                credentials.push((spec.name.clone(), value));
+            }
         }
         Ok(Keys { secret, credentials })
     }
@@ -60,26 +79,27 @@ impl KeySources<'_> {
         self.prompt(&prompt).ok_or_else(missing)
     }
 
-    fn credential(&self, provider: &Provider, name: &str, env: &[String]) -> Result<Secret, Error> {
+    /// A credential from `--api-key`, the env, the profile or (when `prompt`) a prompt; `None` when none has it.
+    fn credential(
+        &self,
+        provider: &Provider,
+        name: &str,
+        env: &[String],
+        prompt: bool,
+    ) -> Result<Option<Secret>, Error> {
         // `--api-key` is the flag for the one credential providers send today.
         if let Some(value) = self.args.api_key.as_deref().filter(|_| name == "api-key") {
             self.warn_flag("--api-key", env.first().map_or("the provider's env var", String::as_str));
-            return Ok(Secret::new(value));
+            return Ok(Some(Secret::new(value)));
         }
         if let Some(secret) = from_env(env.iter().map(String::as_str)) {
-            return Ok(secret);
+            return Ok(Some(secret));
         }
         let source = self.profile.and_then(|p| p.credentials.get(&provider.name)).and_then(|c| c.get(name));
         if let Some(secret) = source.map(|s| config::read_source(s)).transpose()?.flatten() {
-            return Ok(secret);
+            return Ok(Some(secret));
         }
-        let missing = || Error::MissingSecret {
-            provider: provider.name.clone(),
-            what: name.replace('-', " "),
-            flag: "--api-key",
-            env: env.to_vec(),
-        };
-        self.prompt(&format!("{} {}", provider.title, name.replace('-', " "))).ok_or_else(missing)
+        Ok(if prompt { self.prompt(&format!("{} {}", provider.title, name.replace('-', " "))) } else { None })
     }
 
     fn prompt(&self, what: &str) -> Option<Secret> {

@@ -3,12 +3,14 @@
 //! The core (`scheme`, `fixture`, `request`) is pure: time and randomness come in as arguments. The
 //! commands in `command` are the thin shell around it.
 
+pub mod capture;
 pub mod cli;
 mod command;
 pub mod config;
 pub mod deliver;
 pub mod error;
 pub mod fixture;
+pub mod inspect;
 mod keys;
 pub mod outgoing;
 pub mod output;

@@ -5,6 +5,7 @@ mod fixtures;
 mod providers;
 mod send;
 mod sign;
+mod verify;
 
 use std::path::PathBuf;
 
@@ -55,6 +56,18 @@ pub fn dispatch(cli: Cli, style: Style) -> Result<ExitCode, Error> {
         Command::Fixtures(args) => fixtures::run(&app, &args),
         Command::Sign(args) => sign::run(&app, &args),
         Command::Send(args) => send::run(&app, &args),
+        Command::Verify(args) => verify::run(&app, &args),
         Command::Completions(_) | Command::Man => unreachable!("handled above"),
     }
+}
+
+/// `-H 'Name: value'`.
+pub fn parse_header(text: &str) -> Result<(String, String), Error> {
+    let bad = || Error::usage(format!("-H {text:?} is not `Name: value`"), Some("write -H 'X-Name: value'".into()));
+    let (name, value) = text.split_once(':').ok_or_else(bad)?;
+    let name = name.trim();
+    if name.is_empty() || reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
+        return Err(bad());
+    }
+    Ok((name.to_owned(), value.trim().to_owned()))
 }

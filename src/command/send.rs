@@ -56,7 +56,7 @@ pub fn run(app: &App, args: &SendArgs) -> Result<ExitCode, Error> {
             ));
         }
     };
-    let extra_headers = args.headers.iter().map(|h| parse_header(h)).collect::<Result<Vec<_>, _>>()?;
+    let extra_headers = args.headers.iter().map(|h| super::parse_header(h)).collect::<Result<Vec<_>, _>>()?;
     let keys = KeySources { args: &args.keys, profile, style: app.style }.resolve(&provider)?;
 
     let delivery = &provider.delivery;
@@ -248,16 +248,6 @@ fn message_id(
         Some(id) => Ok(id.clone()),
         None => outgoing::message_id(provider, now, rng),
     }
-}
-
-fn parse_header(text: &str) -> Result<(String, String), Error> {
-    let bad = || Error::usage(format!("-H {text:?} is not `Name: value`"), Some("write -H 'X-Name: value'".into()));
-    let (name, value) = text.split_once(':').ok_or_else(bad)?;
-    let name = name.trim();
-    if name.is_empty() || reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
-        return Err(bad());
-    }
-    Ok((name.to_owned(), value.trim().to_owned()))
 }
 
 /// The signed request for one attempt: re-signed each time, as providers do, with the job's ids.
@@ -475,8 +465,8 @@ mod tests {
 
     #[test]
     fn headers_parse() {
-        assert_eq!(parse_header("X-A:  b ").expect("valid"), ("X-A".into(), "b".into()));
-        assert!(parse_header("nocolon").is_err());
-        assert!(parse_header("bad name: x").is_err());
+        assert_eq!(super::super::parse_header("X-A:  b ").expect("valid"), ("X-A".into(), "b".into()));
+        assert!(super::super::parse_header("nocolon").is_err());
+        assert!(super::super::parse_header("bad name: x").is_err());
     }
 }

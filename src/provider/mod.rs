@@ -200,6 +200,28 @@ impl Provider {
         serialized.expect("a serde_json::Value always serialises")
     }
 
+    /// How strongly a request looks like this provider's: its signature header counts most, then its route,
+    /// then its other headers. Zero: nothing of this provider's is there.
+    pub fn affinity(&self, request: &crate::request::Request) -> u32 {
+        let headers = &request.headers;
+        let scheme = &self.scheme;
+        let mut score = 0;
+        if scheme.is_signed() && headers.find(scheme.signature_headers()).is_some() {
+            score += 4;
+        }
+        if self.routes.iter().any(|r| r == request.path()) {
+            score += 3;
+        }
+        if let Some(spec) = &scheme.timestamp
+            && spec.header.as_ref().is_some_and(|h| headers.get(h).is_some())
+        {
+            score += 1;
+        }
+        let named = [self.envelope.type_header.as_ref(), self.envelope.id_header.as_ref()];
+        score += named.into_iter().flatten().filter(|h| headers.get(h).is_some()).count() as u32;
+        score
+    }
+
     /// `KEY1 (or KEY2)` for messages about where a secret may come from.
     pub fn secret_env_list(&self) -> String {
         self.secret_env.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(" or ")

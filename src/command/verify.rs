@@ -1,0 +1,273 @@
+//! `hookctl verify [CAPTURE|-]`: a verdict on a captured request, every check, and why it fails.
+
+use std::fmt::Write as _;
+
+use serde_json::json;
+
+use super::App;
+use crate::capture::{self, Captured};
+use crate::cli::VerifyArgs;
+use crate::error::{Error, ExitCode};
+use crate::inspect::{self, Inspection, PayloadCheck};
+use crate::keys::KeySources;
+use crate::output::{self, Role, Style, sanitize};
+use crate::provider::Provider;
+use crate::request::{Headers, Request};
+use crate::scheme::{Candidate, CheckStatus, Keys, Outcome};
+
+pub fn run(app: &App, args: &VerifyArgs) -> Result<ExitCode, Error> {
+    let catalog = app.catalog()?;
+    let forced = args.provider.as_deref().map(|name| catalog.get(name)).transpose()?;
+    let profile = app.profile()?;
+    let now = match &args.at {
+        Some(at) => crate::time::parse_user_time(at).map_err(|e| Error::usage(format!("--at: {e}"), None))?.timestamp(),
+        None => crate::time::now().timestamp(),
+    };
+    let captures = select(read_captures(args)?, args.entry)?;
+    let providers = catalog.all()?;
+    let others: Vec<Candidate<'_>> = providers.iter().map(|p| Candidate { name: &p.name, scheme: &p.scheme }).collect();
+
+    let mut worst = ExitCode::Success;
+    for captured in &captures {
+        let provider = match &forced {
+            Some(provider) => provider,
+            None => detect(&providers, &captured.request, captured.label.as_deref())?,
+        };
+        let keys = KeySources { args: &args.keys, profile, style: app.style }.resolve_for_verify(provider)?;
+        let inspection = inspect::inspect(&captured.request, provider, &keys, now, &others);
+        let code = exit_code(&inspection);
+        if code != ExitCode::Success && (worst == ExitCode::Success || code == ExitCode::SignatureInvalid) {
+            worst = code;
+        }
+        if app.json {
+            output::print_json(&to_json(provider, captured, &inspection, now, detected(&forced)))?;
+        } else {
+            output::print(&report(&app.style, provider, captured, &inspection, &keys, now))?;
+        }
+    }
+    Ok(worst)
+}
+
+fn detected(forced: &Option<Provider>) -> bool {
+    forced.is_none()
+}
+
+fn read_captures(args: &VerifyArgs) -> Result<Vec<Captured>, Error> {
+    if let Some(body) = &args.body {
+        let body = super::sign::read_body(body)?;
+        let mut headers = Headers::new();
+        for header in &args.headers {
+            let (name, value) = super::parse_header(header)?;
+            headers.push(name, value);
+        }
+        let target = args.path.clone().unwrap_or_else(|| "/".into());
+        return Ok(vec![Captured { label: None, request: Request { method: "POST".into(), target, headers, body } }]);
+    }
+    let Some(path) = &args.capture else {
+        return Err(Error::usage(
+            "nothing to verify",
+            Some(
+                "give a CAPTURE file (raw HTTP, HAR or request JSON), - for stdin, or --body FILE -H 'Name: value'"
+                    .into(),
+            ),
+        ));
+    };
+    let bytes = super::sign::read_body(path)?;
+    let shown = if path.as_os_str() == "-" { "stdin".into() } else { path.display().to_string() };
+    capture::parse(&bytes).map_err(|reason| {
+        Error::usage(
+            format!("{shown}: {reason}"),
+            Some(
+                "a capture is raw HTTP/1.1 text, a HAR file or hookctl's request JSON (see `hookctl verify --help`)"
+                    .into(),
+            ),
+        )
+    })
+}
+
+fn select(captures: Vec<Captured>, entry: Option<u32>) -> Result<Vec<Captured>, Error> {
+    let Some(entry) = entry else { return Ok(captures) };
+    let count = captures.len();
+    captures
+        .into_iter()
+        .nth(entry as usize - 1)
+        .map(|c| vec![c])
+        .ok_or_else(|| Error::usage(format!("--entry {entry}: the capture has {count} request(s)"), None))
+}
+
+/// The provider a request belongs to, by its headers and route.
+fn detect<'a>(providers: &'a [Provider], request: &Request, label: Option<&str>) -> Result<&'a Provider, Error> {
+    let mut scored: Vec<(u32, &Provider)> = providers.iter().map(|p| (p.affinity(request), p)).collect();
+    scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
+    let where_ = label.map(|l| format!("{l}: ")).unwrap_or_default();
+    match scored.as_slice() {
+        [(best, provider), rest @ ..] if *best > 0 && rest.first().is_none_or(|(next, _)| next < best) => Ok(provider),
+        [(best, _), ..] if *best > 0 => {
+            let tied: Vec<&str> = scored.iter().filter(|(s, _)| s == best).map(|(_, p)| p.name.as_str()).collect();
+            Err(Error::usage(
+                format!("{where_}the request could be from {}", tied.join(" or ")),
+                Some("pass --provider NAME".into()),
+            ))
+        }
+        _ => Err(Error::usage(
+            format!("{where_}no provider's signature header or route is in this request"),
+            Some("pass --provider NAME (`hookctl providers` lists them)".into()),
+        )),
+    }
+}
+
+fn exit_code(inspection: &Inspection) -> ExitCode {
+    if !inspection.verdict.outcome.is_valid() {
+        ExitCode::SignatureInvalid
+    } else if inspection.payload.is_invalid() {
+        ExitCode::PayloadInvalid
+    } else {
+        ExitCode::Success
+    }
+}
+
+/// A stable name for the outcome, for JSON.
+fn verdict_code(outcome: &Outcome) -> &'static str {
+    match outcome {
+        Outcome::Valid => "valid",
+        Outcome::Unsigned => "unsigned",
+        Outcome::TimestampOutside { age, .. } if *age < 0 => "future",
+        Outcome::TimestampOutside { .. } => "stale",
+        Outcome::NoSecret => "unchecked",
+        Outcome::MissingSignature { .. } => "missing-signature",
+        Outcome::Malformed { .. } => "malformed",
+        Outcome::Mismatch => "mismatch",
+        Outcome::CredentialMissing { .. } => "credential-missing",
+        Outcome::CredentialMismatch { .. } => "credential-mismatch",
+    }
+}
+
+fn event_name(payload: &PayloadCheck) -> Option<&str> {
+    match payload {
+        PayloadCheck::Valid { event } | PayloadCheck::Invalid { event, .. } | PayloadCheck::UnknownEvent { event } => {
+            Some(event)
+        }
+        PayloadCheck::Untyped | PayloadCheck::NotJson { .. } => None,
+    }
+}
+
+fn to_json(
+    provider: &Provider,
+    captured: &Captured,
+    inspection: &Inspection,
+    now: i64,
+    detected: bool,
+) -> serde_json::Value {
+    let verdict = &inspection.verdict;
+    json!({
+        "verdict": verdict_code(&verdict.outcome),
+        "valid": verdict.outcome.is_valid(),
+        "summary": verdict.outcome.describe(),
+        "provider": provider.name,
+        "detected": detected,
+        "entry": captured.label,
+        "event": event_name(&inspection.payload),
+        "event_id": inspection.event_id,
+        "timestamp": verdict.timestamp.map(|t| json!({"unix": t, "age_secs": now - t})),
+        "checks": verdict.checks,
+        "payload": inspection.payload,
+        "diagnosis": inspection.diagnosis.findings,
+        "ruled_out": inspection.diagnosis.ruled_out,
+        "notes": inspection.notes,
+    })
+}
+
+fn report(
+    style: &Style,
+    provider: &Provider,
+    captured: &Captured,
+    inspection: &Inspection,
+    keys: &Keys,
+    now: i64,
+) -> String {
+    let verdict = &inspection.verdict;
+    let mut out = String::new();
+    if let Some(label) = &captured.label {
+        let _ = writeln!(out, "{}", style.out(Role::Dim, label));
+    }
+    let (mark, role, word) = match (&verdict.outcome, inspection.payload.is_invalid()) {
+        (Outcome::Valid, false) => ("✓", Role::Ok, "VALID"),
+        (Outcome::Valid, true) => ("!", Role::Warn, "VALID SIGNATURE, INVALID PAYLOAD"),
+        (Outcome::Unsigned, _) => ("!", Role::Warn, "UNSIGNED"),
+        (Outcome::TimestampOutside { .. }, _) => ("✗", Role::Fail, "OUTSIDE TOLERANCE"),
+        _ => ("✗", Role::Fail, "INVALID"),
+    };
+    let event = event_name(&inspection.payload).unwrap_or("(unknown event)");
+    let id = inspection.event_id.as_deref().map(|i| format!(" {i}")).unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{} {}  {}",
+        style.out(role, &format!("{mark} {word}")),
+        style.out(Role::Name, &sanitize(&provider.name, false)),
+        sanitize(&format!("{event}{id}"), false)
+    );
+    if !matches!(verdict.outcome, Outcome::Valid) {
+        let _ = writeln!(out, "  {}", sanitize(&verdict.outcome.describe(), false));
+    }
+
+    for check in &verdict.checks {
+        let (mark, role) = status_mark(check.status);
+        let _ = writeln!(out, "  {} {:14} {}", style.out(role, mark), check.name, sanitize(&check.detail, false));
+    }
+    if provider.scheme.timestamp.is_some() && !verdict.checks.iter().any(|c| c.name == "timestamp") {
+        let detail = match verdict.timestamp {
+            Some(at) => format!("{} ({}s old; not judged: the signature failed first)", at, now - at),
+            None => "none found".into(),
+        };
+        let _ = writeln!(out, "  {} {:14} {}", style.out(Role::Dim, "–"), "timestamp", detail);
+    }
+    if provider.scheme.is_signed() && keys.secret.is_none() {
+        let _ = writeln!(out, "  {} {:14} no secret given", style.out(Role::Dim, "–"), "signature");
+    }
+    let (mark, role, detail) = match &inspection.payload {
+        PayloadCheck::Valid { event } => ("✓", Role::Ok, format!("matches the {event} schema")),
+        PayloadCheck::Invalid { violations, .. } => {
+            let first: Vec<String> =
+                violations.iter().take(3).map(|v| format!("{} {}", pointer(&v.path), v.message)).collect();
+            let more = violations.len().saturating_sub(3);
+            let more = if more > 0 { format!(" (+{more} more)") } else { String::new() };
+            ("✗", Role::Fail, format!("{}{more}", first.join("; ")))
+        }
+        PayloadCheck::UnknownEvent { event } => {
+            ("!", Role::Warn, format!("`{event}` is not in {}'s catalog", provider.name))
+        }
+        PayloadCheck::Untyped => ("!", Role::Warn, "no event type found in the payload".into()),
+        PayloadCheck::NotJson { reason } => ("✗", Role::Fail, format!("the body is not JSON: {reason}")),
+    };
+    let _ = writeln!(out, "  {} {:14} {}", style.out(role, mark), "payload", sanitize(&detail, false));
+
+    for finding in &inspection.diagnosis.findings {
+        let _ = writeln!(out, "  {} {}", style.out(Role::Heading, "why:"), sanitize(&finding.message, false));
+    }
+    if !inspection.diagnosis.ruled_out.is_empty() {
+        let _ =
+            writeln!(out, "  {} {}", style.out(Role::Heading, "ruled out:"), inspection.diagnosis.ruled_out.join(", "));
+        let _ = writeln!(
+            out,
+            "  {} the secret is most likely not the one that signed this request",
+            style.out(Role::Heading, "so:")
+        );
+    }
+    for note in &inspection.notes {
+        let _ = writeln!(out, "  {} {}", style.out(Role::Warn, "note:"), note);
+    }
+    out
+}
+
+fn pointer(path: &str) -> &str {
+    if path.is_empty() { "(root)" } else { path }
+}
+
+fn status_mark(status: CheckStatus) -> (&'static str, Role) {
+    match status {
+        CheckStatus::Pass => ("✓", Role::Ok),
+        CheckStatus::Fail => ("✗", Role::Fail),
+        CheckStatus::Warn => ("!", Role::Warn),
+        CheckStatus::Skip => ("–", Role::Dim),
+    }
+}
