@@ -283,27 +283,14 @@ mod tests {
 
     #[test]
     fn random_bytes_never_panic() {
-        let mut rng = fastrand::Rng::with_seed(42);
         let seeds: [&[u8]; 4] = [
             b"POST /a HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
             br#"{"log": {"entries": [{"request": {"method": "POST", "url": "http://x/a", "headers": [], "postData": {"text": "e30=", "encoding": "base64"}}}]}}"#,
             br#"{"method":"POST","target":"/a","headers":[["X",{"base64":"/w=="}]],"body":"{}"}"#,
             b"\xff\xfe\x00",
         ];
-        for _ in 0..20_000 {
-            let seed = seeds[rng.usize(..seeds.len())];
-            let mut bytes = seed.to_vec();
-            for _ in 0..rng.usize(1..8) {
-                match rng.u8(..3) {
-                    0 if !bytes.is_empty() => {
-                        let i = rng.usize(..bytes.len());
-                        bytes[i] = rng.u8(..);
-                    }
-                    1 if !bytes.is_empty() => bytes.truncate(rng.usize(..bytes.len())),
-                    _ => bytes.insert(rng.usize(..=bytes.len()), rng.u8(..)),
-                }
-            }
-            let _ = parse(&bytes);
-        }
+        crate::mutate::mutations(&seeds, 20_000, |bytes| {
+            let _ = parse(bytes);
+        });
     }
 }

@@ -76,6 +76,8 @@ enum Rendered {
     Number(i64),
 }
 
+const MAX_GENERATED: usize = 1024;
+
 const ALPHANUMERIC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 fn placeholder(inner: &str, ctx: &mut Context<'_>) -> Result<Rendered, String> {
@@ -86,11 +88,18 @@ fn placeholder(inner: &str, ctx: &mut Context<'_>) -> Result<Rendered, String> {
     };
     let bad = |why: &str| format!("placeholder `{{{{{inner}}}}}`: {why}");
     let number = |text: &str| text.trim().parse::<i64>().map_err(|_| bad(&format!("`{text}` is not a whole number")));
+    // Generated ids stay id-sized: a typo such as {{hex:64000000}} must not eat the memory.
+    let length = |text: &str| {
+        usize::try_from(number(text)?)
+            .ok()
+            .filter(|n| *n <= MAX_GENERATED)
+            .ok_or_else(|| bad(&format!("the length must be 0 to {MAX_GENERATED}")))
+    };
     Ok(match name {
         "id" => {
             let args = args.unwrap_or_default();
             let (prefix, len) = match args.rsplit_once(':') {
-                Some((prefix, len)) => (prefix, usize::try_from(number(len)?).map_err(|_| bad("negative length"))?),
+                Some((prefix, len)) => (prefix, length(len)?),
                 None => (args, 24),
             };
             let random: String =
@@ -98,8 +107,7 @@ fn placeholder(inner: &str, ctx: &mut Context<'_>) -> Result<Rendered, String> {
             Rendered::Text(format!("{prefix}{random}"))
         }
         "hex" => {
-            let len = usize::try_from(number(args.ok_or_else(|| bad("give a length: {{hex:24}}"))?)?)
-                .map_err(|_| bad("negative length"))?;
+            let len = length(args.ok_or_else(|| bad("give a length: {{hex:24}}"))?)?;
             Rendered::Text((0..len).map(|_| char::from(b"0123456789abcdef"[ctx.rng.usize(..16)])).collect())
         }
         "uuid" => Rendered::Text(uuid(ctx.rng.u128(..), 4)),
@@ -119,7 +127,7 @@ fn placeholder(inner: &str, ctx: &mut Context<'_>) -> Result<Rendered, String> {
         "event" => Rendered::Text(ctx.event.to_owned()),
         now if now.starts_with("now") => {
             let offset = parse_offset(&now[3..]).map_err(|why| bad(&why))?;
-            let at = ctx.now + offset;
+            let at = ctx.now.checked_add_signed(offset).ok_or_else(|| bad("the time is out of range"))?;
             let format = match args {
                 Some(pattern) => TimeFormat::parse(pattern).map_err(|why| bad(&why))?,
                 None => ctx.time_format.clone(),
@@ -138,9 +146,9 @@ fn parse_offset(text: &str) -> Result<ChronoDuration, String> {
     if text.is_empty() {
         return Ok(ChronoDuration::zero());
     }
-    let (sign, duration) = match text.split_at(1) {
-        ("+", rest) => (1, rest),
-        ("-", rest) => (-1, rest),
+    let (sign, duration) = match (text.strip_prefix('+'), text.strip_prefix('-')) {
+        (Some(rest), _) => (1, rest),
+        (_, Some(rest)) => (-1, rest),
         _ => return Err(format!("`{text}` should be an offset like -1h or +30m")),
     };
     let duration = humantime::parse_duration(duration).map_err(|e| format!("`{duration}`: {e}"))?;
@@ -321,7 +329,17 @@ mod tests {
     fn bad_placeholders_are_named() {
         let mut rng = fastrand::Rng::with_seed(1);
         let format = TimeFormat::Rfc3339;
-        for bad in ["{{nope}}", "{{hex}}", "{{int:9:1}}", "{{now~1h}}", "{{now:%Q}}", "x{{id:a"] {
+        for bad in [
+            "{{nope}}",
+            "{{hex}}",
+            "{{int:9:1}}",
+            "{{now~1h}}",
+            "{{now:%Q}}",
+            "x{{id:a",
+            "{{now\u{e9}1h}}",
+            "{{hex:99999999}}",
+            "{{now+9999999999h}}",
+        ] {
             let error = render(&json!(bad), &mut ctx(&mut rng, &format)).expect_err(bad);
             assert!(error.contains("placeholder") || error.contains("unclosed"), "{bad}: {error}");
         }

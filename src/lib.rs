@@ -12,6 +12,8 @@ pub mod error;
 pub mod fixture;
 pub mod inspect;
 mod keys;
+#[cfg(test)]
+mod mutate;
 pub mod outgoing;
 pub mod output;
 pub mod provider;

@@ -168,7 +168,7 @@ fn to_json(
         "entry": captured.label,
         "event": event_name(&inspection.payload),
         "event_id": inspection.event_id,
-        "timestamp": verdict.timestamp.map(|t| json!({"unix": t, "age_secs": now - t})),
+        "timestamp": verdict.timestamp.map(|t| json!({"unix": t, "age_secs": now.saturating_sub(t)})),
         "checks": verdict.checks,
         "payload": inspection.payload,
         "diagnosis": inspection.diagnosis.findings,
@@ -216,7 +216,7 @@ fn report(
     }
     if provider.scheme.timestamp.is_some() && !verdict.checks.iter().any(|c| c.name == "timestamp") {
         let detail = match verdict.timestamp {
-            Some(at) => format!("{} ({}s old; not judged: the signature failed first)", at, now - at),
+            Some(at) => format!("{at} ({}s old; not judged: the signature failed first)", now.saturating_sub(at)),
             None => "none found".into(),
         };
         let _ = writeln!(out, "  {} {:14} {}", style.out(Role::Dim, "–"), "timestamp", detail);

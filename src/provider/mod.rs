@@ -117,6 +117,11 @@ impl EventDef {
     }
 }
 
+/// Parses the text of a `provider.toml`; `files` is where its fixtures and schemas live.
+pub fn parse_provider(text: &str, files: Files) -> Result<Provider, String> {
+    file::ProviderFile::parse(text)?.into_provider(files)
+}
+
 impl Provider {
     /// Looks up an event, with a "did you mean" on a miss.
     pub fn event(&self, name: &str) -> Result<&EventDef, Error> {

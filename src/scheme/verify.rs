@@ -165,7 +165,7 @@ fn signature_outcome(request: &Request, scheme: &Scheme, keys: &Keys, now: i64, 
 
     let Some(spec) = &scheme.timestamp else { return Outcome::Valid };
     let at = parse_timestamp(&timestamp_text, spec.millis).unwrap_or_default();
-    let age = now - at;
+    let age = now.saturating_sub(at);
     let tolerance = spec.tolerance;
     let signed = if scheme.timestamp_signed() { "" } else { "; not covered by the signature" };
     if age.unsigned_abs() > tolerance.as_secs() {
