@@ -231,3 +231,35 @@ fn a_secret_that_is_not_base64_is_an_error_not_a_panic() {
     let scheme = standard_webhooks();
     assert!(matches!(scheme.key_bytes(&Secret::new("whsec_not base64!")), Err(SchemeError::SecretNotBase64 { .. })));
 }
+
+fn diagnosis_codes(request: &Request, scheme: &Scheme, secret: &str) -> Vec<&'static str> {
+    diagnose(request, "test", scheme, &keys(secret), 0, &[]).findings.iter().map(|f| f.code).collect()
+}
+
+#[test]
+fn diagnoses_charset_bom_and_python_spacing() {
+    let scheme = github();
+    // Signed as Latin-1 bytes, arrived as UTF-8.
+    let mut request = signed(&github(), "", "s", 0, "");
+    let latin1 = b"{\"name\":\"Jos\xe9\"}".to_vec();
+    let signature = Encoding::Hex.encode(&Algorithm::HmacSha256.mac(b"s", [&latin1[..]]));
+    request.headers.set("X-Hub-Signature-256", format!("sha256={signature}"));
+    request.body = "{\"name\":\"José\"}".into();
+    assert_eq!(diagnosis_codes(&request, &scheme, "s"), ["charset"]);
+
+    let mut bom = signed(&scheme, "{\"a\":1}", "s", 0, "");
+    bom.body = [&b"\xEF\xBB\xBF"[..], &bom.body].concat();
+    assert_eq!(diagnosis_codes(&bom, &scheme, "s"), ["byte-order-mark"]);
+
+    let mut python = signed(&scheme, "{\"a\":1,\"b\":[1,2]}", "s", 0, "");
+    python.body = b"{\"a\": 1, \"b\": [1, 2]}".to_vec();
+    assert_eq!(diagnosis_codes(&python, &scheme, "s"), ["json-reserialised"]);
+
+    let mut removed = signed(&scheme, "{}\n", "s", 0, "");
+    removed.body = b"{}".to_vec();
+    assert_eq!(diagnosis_codes(&removed, &scheme, "s"), ["trailing-newline-removed"]);
+
+    let untouched = signed(&scheme, "{}", "s", 0, "");
+    let diagnosis = diagnose(&untouched, "test", &scheme, &keys("other"), 0, &[]);
+    assert!(diagnosis.findings.is_empty() && !diagnosis.ruled_out.is_empty(), "{diagnosis:?}");
+}
