@@ -218,7 +218,15 @@ fn classify(error: reqwest::Error) -> Failure {
     if error.is_timeout() {
         return Failure::Other("timed out".into());
     }
-    Failure::Other(error.to_string())
+    // reqwest's own message names only the URL; the causes say what went wrong.
+    let mut chain = Vec::new();
+    let mut cause = std::error::Error::source(&error);
+    while let Some(inner) = cause {
+        chain.push(inner.to_string());
+        cause = inner.source();
+    }
+    chain.dedup();
+    Failure::Other(if chain.is_empty() { error.to_string() } else { chain.join(": ") })
 }
 
 /// The provider's retry schedule, compressed by `--time-scale`.

@@ -55,19 +55,23 @@ impl KeySources<'_> {
     fn secret(&self, provider: &Provider) -> Result<Secret, Error> {
         if let Some(value) = &self.args.secret {
             self.warn_flag("--secret", provider.secret_env.first().map_or("HOOKCTL_SECRET", String::as_str));
-            return Ok(Secret::new(value.as_str()));
+            return non_empty(Secret::new(value.as_str()), "--secret");
         }
         if let Some(path) = &self.args.secret_file {
-            return config::read_secret_file(path);
+            return non_empty(config::read_secret_file(path)?, &format!("--secret-file {}", path.display()));
         }
         let env = provider.secret_env.iter().map(String::as_str).chain(["HOOKCTL_SECRET"]);
         if let Some(secret) = from_env(env) {
             return Ok(secret);
         }
-        if let Some(source) = self.profile.and_then(|p| p.secrets.get(&provider.name))
-            && let Some(secret) = config::read_source(source)?
-        {
-            return Ok(secret);
+        if let Some(source) = self.profile.and_then(|p| p.secrets.get(&provider.name)) {
+            return match config::read_source(source)? {
+                Some(secret) => non_empty(secret, "the profile"),
+                None => Err(Error::usage(
+                    format!("the profile's secret for {} comes from `{source}`, which is not set", provider.name),
+                    Some("set that variable, or change the profile in hookctl.toml".into()),
+                )),
+            };
         }
         let missing = || Error::MissingSecret {
             provider: provider.name.clone(),
@@ -90,7 +94,7 @@ impl KeySources<'_> {
         // `--api-key` is the flag for the one credential providers send today.
         if let Some(value) = self.args.api_key.as_deref().filter(|_| name == "api-key") {
             self.warn_flag("--api-key", env.first().map_or("the provider's env var", String::as_str));
-            return Ok(Some(Secret::new(value)));
+            return non_empty(Secret::new(value), "--api-key").map(Some);
         }
         if let Some(secret) = from_env(env.iter().map(String::as_str)) {
             return Ok(Some(secret));
@@ -114,6 +118,16 @@ impl KeySources<'_> {
         let warning = self.style.err(Role::Warn, "warning");
         eprintln!("hookctl: {warning}: {flag} is visible to other users in the process list; prefer {env}");
     }
+}
+
+fn non_empty(secret: Secret, source: &str) -> Result<Secret, Error> {
+    if secret.expose().trim().is_empty() {
+        return Err(Error::usage(
+            format!("the secret from {source} is empty"),
+            Some("give the provider's signing secret".into()),
+        ));
+    }
+    Ok(secret)
 }
 
 fn from_env<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<Secret> {

@@ -54,15 +54,27 @@ impl TimeFormat {
     }
 }
 
-/// Reads a time a user typed: unix seconds, or RFC 3339 (`2024-12-26T10:30:45Z`, `2024-12-26 10:30:45`).
+/// The last second providers' formats can write (`9999-12-31T23:59:59Z`).
+const LATEST: i64 = 253_402_300_799;
+
+/// Reads a time a user typed: unix seconds, or RFC 3339 with any offset (`2024-12-26T10:30:45Z`,
+/// `2024-12-26T12:30:45+02:00`, `2024-12-26 10:30:45`).
 pub fn parse_user_time(text: &str) -> Result<DateTime<Utc>, String> {
     let text = text.trim();
-    if let Ok(seconds) = text.parse::<i64>() {
-        return Utc.timestamp_opt(seconds, 0).single().ok_or_else(|| format!("{seconds} is out of range"));
-    }
-    let system = humantime::parse_rfc3339_weak(text)
-        .map_err(|_| format!("`{text}` is neither unix seconds nor an RFC 3339 time like 2024-12-26T10:30:45Z"))?;
-    Ok(DateTime::<Utc>::from(system))
+    let at = if let Ok(seconds) = text.parse::<i64>() {
+        if seconds > LATEST && seconds / 1000 <= LATEST {
+            return Err(format!("{seconds} looks like milliseconds; give unix seconds ({})", seconds / 1000));
+        }
+        Utc.timestamp_opt(seconds, 0).single()
+    } else if let Ok(parsed) = DateTime::parse_from_rfc3339(text) {
+        Some(parsed.with_timezone(&Utc))
+    } else {
+        let system = humantime::parse_rfc3339_weak(text)
+            .map_err(|_| format!("`{text}` is neither unix seconds nor an RFC 3339 time like 2024-12-26T10:30:45Z"))?;
+        Some(DateTime::<Utc>::from(system))
+    };
+    at.filter(|t| (0..=LATEST).contains(&t.timestamp()))
+        .ok_or_else(|| format!("`{text}` is outside 1970-01-01 to 9999-12-31"))
 }
 
 /// The current time, whole seconds (signatures carry seconds).
@@ -91,6 +103,10 @@ mod tests {
     fn reads_user_times() {
         assert_eq!(parse_user_time("1614265330").map(|t| t.timestamp()), Ok(1_614_265_330));
         assert_eq!(parse_user_time("2021-02-25T15:02:10Z").map(|t| t.timestamp()), Ok(1_614_265_330));
+        assert_eq!(parse_user_time("2021-02-25T17:02:10+02:00").map(|t| t.timestamp()), Ok(1_614_265_330));
         assert!(parse_user_time("yesterday").is_err());
+        assert!(parse_user_time("1614265330000").is_err_and(|e| e.contains("milliseconds")));
+        assert!(parse_user_time("253402300800").is_err());
+        assert!(parse_user_time("-1").is_err());
     }
 }

@@ -25,6 +25,7 @@ pub fn run(app: &App, args: &FixturesArgs) -> Result<ExitCode, Error> {
 
 fn list(app: &App, providers: &[Provider]) -> Result<(), Error> {
     let mut out = String::new();
+    let width = providers.iter().map(|p| p.name.len()).max().unwrap_or(0);
     for provider in providers {
         for event in &provider.events {
             let variants: Vec<Option<&str>> = if event.variants.is_empty() {
@@ -45,8 +46,8 @@ fn list(app: &App, providers: &[Provider]) -> Result<(), Error> {
                     }))?;
                     continue;
                 }
-                let name = app.style.out(Role::Name, &format!("{:<12}", sanitize(&provider.name, false)));
-                let _ = writeln!(out, "{name} {:<40} {}", sanitize(&spec, false), sanitize(&event.description, false));
+                let name = app.style.out(Role::Name, &format!("{:<width$}", sanitize(&provider.name, false)));
+                let _ = writeln!(out, "{name}  {:<40} {}", sanitize(&spec, false), sanitize(&event.description, false));
             }
         }
     }

@@ -58,7 +58,7 @@ fn show(app: &App, provider: &Provider) -> Result<(), Error> {
     let scheme = &provider.scheme;
     let mut out = String::new();
     let mut row = |label: &str, value: String| {
-        let _ = writeln!(out, "{:12}{}", style.out(Role::Heading, label), sanitize(&value, false));
+        let _ = writeln!(out, "{}{}", style.out(Role::Heading, &format!("{label:12}")), sanitize(&value, false));
     };
     row("Provider", format!("{} ({})", provider.name, provider.title));
     if !provider.description.is_empty() {

@@ -204,3 +204,45 @@ fn provider_file_mistakes_are_explained() {
         assert!(error.contains(expected), "{text}\n=> {error}");
     }
 }
+
+#[test]
+fn the_documents_own_examples_validate() {
+    let catalog = Catalog::builtin();
+    let check = |provider: &str, event: &str, payload: Value| {
+        let provider = catalog.get(provider).expect("built in");
+        let schema = EventSchema::load(&provider, provider.event(event).expect("in catalog")).expect("loads");
+        assert_eq!(schema.validate(&payload), vec![], "{} {event}", provider.name);
+    };
+    // provider-docs/002, "Webhook Event Structure".
+    check(
+        "payvost",
+        "payment.succeeded",
+        serde_json::json!({"id": "evt_abc123xyz", "type": "payment.succeeded", "createdAt": "2025-11-01T10:00:00Z",
+            "liveMode": true, "data": {"id": "pay_def456uvw", "amount": "99.99", "currency": "USD", "status": "succeeded",
+            "customer": {"email": "customer@example.com", "name": "John Doe"}, "metadata": {"orderId": "order_12345"}},
+            "previousData": null}),
+    );
+    // provider-docs/001, "Manual Test" with cURL.
+    check(
+        "verifynow",
+        "verification.completed",
+        serde_json::json!({"event": "verification.completed", "timestamp": "2024-12-26T10:30:45Z",
+            "data": {"userID": "test-user-id", "status": "approved", "result": "verified", "confidence_score": 0.98}}),
+    );
+    // provider-docs/003, "Example Final Approval" and the KYT example.
+    check(
+        "agio",
+        "applicantReviewed",
+        serde_json::json!({"applicantId": "5cb56e8e0a975a35f333cb83", "inspectionId": "5cb56e8e0a975a35f333cb84",
+            "correlationId": "req-a260b669-4f14-4bb5-a4c5-ac0218acb9a4", "externalUserId": "externalUserId",
+            "levelName": "basic-kyc-level", "type": "applicantReviewed", "reviewResult": {"reviewAnswer": "GREEN"},
+            "reviewStatus": "completed", "createdAt": "2020-02-21 13:23:19+0000"}),
+    );
+    check(
+        "agio",
+        "kyt.wallet_status",
+        serde_json::json!({"id": 12345, "wallet_address": "0x1234567890abcdef1234567890abcdef12345678",
+            "external_user_id": "user-abc-123", "status_id": 4, "clean_wallet": false,
+            "created_at": "2024-01-15T10:30:00Z", "updated_at": "2024-01-15T10:31:45Z"}),
+    );
+}
