@@ -54,7 +54,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
         }
         'hookctl;fixtures' {
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a field of the rendered fixture: path=value keeps the field''s type, path:=json takes JSON; the path must exist (data.amount, data.items.0.id)')
-            [CompletionResult]::new('--timestamp', '--timestamp', [CompletionResultType]::ParameterName, 'Render as of this time (unix seconds or RFC 3339) [default: now]')
+            [CompletionResult]::new('--timestamp', '--timestamp', [CompletionResultType]::ParameterName, 'The time to render and sign at: unix seconds or RFC 3339 [default: now]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal')
             [CompletionResult]::new('--providers', '--providers', [CompletionResultType]::ParameterName, 'A folder of provider folders (or one provider folder) that add or override providers by name')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: ./hookctl.toml, then the user config dir''s hookctl/hookctl.toml]')
@@ -69,7 +69,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
         'hookctl;sign' {
             [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Sign this event''s fixture (printed after the headers): EVENT or EVENT:VARIANT. With a FILE, it only names the body''s event type, for headers such as X-GitHub-Event')
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a field of the rendered fixture: path=value keeps the field''s type, path:=json takes JSON; the path must exist (data.amount, data.items.0.id)')
-            [CompletionResult]::new('--timestamp', '--timestamp', [CompletionResultType]::ParameterName, 'Render as of this time (unix seconds or RFC 3339) [default: now]')
+            [CompletionResult]::new('--timestamp', '--timestamp', [CompletionResultType]::ParameterName, 'The time to render and sign at: unix seconds or RFC 3339 [default: now]')
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The signing secret (visible in the process list: prefer --secret-file or the provider''s env var)')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the signing secret from a file (one final line break is ignored)')
             [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'The API key for providers that send one beside the signature (VerifyNow''s `Authorization: api-key …`)')
@@ -88,7 +88,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
         'hookctl;send' {
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Where to POST: a URL, host:port, a port (3000 → http://127.0.0.1:3000 + the provider''s route) or a path [default: the profile''s URL + the provider''s route]')
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a field of the rendered fixture: path=value keeps the field''s type, path:=json takes JSON; the path must exist (data.amount, data.items.0.id)')
-            [CompletionResult]::new('--timestamp', '--timestamp', [CompletionResultType]::ParameterName, 'Render as of this time (unix seconds or RFC 3339) [default: now]')
+            [CompletionResult]::new('--timestamp', '--timestamp', [CompletionResultType]::ParameterName, 'The time to render and sign at: unix seconds or RFC 3339 [default: now]')
             [CompletionResult]::new('--body', '--body', [CompletionResultType]::ParameterName, 'Send this payload instead of a fixture, still signed; - reads stdin')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Add or replace a header after signing: -H ''Name: value'' (repeatable)')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Add or replace a header after signing: -H ''Name: value'' (repeatable)')

@@ -49,7 +49,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
         }
         &'hookctl;fixtures'= {
             cand --set 'Override a field of the rendered fixture: path=value keeps the field''s type, path:=json takes JSON; the path must exist (data.amount, data.items.0.id)'
-            cand --timestamp 'Render as of this time (unix seconds or RFC 3339) [default: now]'
+            cand --timestamp 'The time to render and sign at: unix seconds or RFC 3339 [default: now]'
             cand --color 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal'
             cand --providers 'A folder of provider folders (or one provider folder) that add or override providers by name'
             cand --config 'The config file [default: ./hookctl.toml, then the user config dir''s hookctl/hookctl.toml]'
@@ -63,7 +63,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
         &'hookctl;sign'= {
             cand --event 'Sign this event''s fixture (printed after the headers): EVENT or EVENT:VARIANT. With a FILE, it only names the body''s event type, for headers such as X-GitHub-Event'
             cand --set 'Override a field of the rendered fixture: path=value keeps the field''s type, path:=json takes JSON; the path must exist (data.amount, data.items.0.id)'
-            cand --timestamp 'Render as of this time (unix seconds or RFC 3339) [default: now]'
+            cand --timestamp 'The time to render and sign at: unix seconds or RFC 3339 [default: now]'
             cand --secret 'The signing secret (visible in the process list: prefer --secret-file or the provider''s env var)'
             cand --secret-file 'Read the signing secret from a file (one final line break is ignored)'
             cand --api-key 'The API key for providers that send one beside the signature (VerifyNow''s `Authorization: api-key …`)'
@@ -81,7 +81,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
         &'hookctl;send'= {
             cand --to 'Where to POST: a URL, host:port, a port (3000 → http://127.0.0.1:3000 + the provider''s route) or a path [default: the profile''s URL + the provider''s route]'
             cand --set 'Override a field of the rendered fixture: path=value keeps the field''s type, path:=json takes JSON; the path must exist (data.amount, data.items.0.id)'
-            cand --timestamp 'Render as of this time (unix seconds or RFC 3339) [default: now]'
+            cand --timestamp 'The time to render and sign at: unix seconds or RFC 3339 [default: now]'
             cand --body 'Send this payload instead of a fixture, still signed; - reads stdin'
             cand -H 'Add or replace a header after signing: -H ''Name: value'' (repeatable)'
             cand --header 'Add or replace a header after signing: -H ''Name: value'' (repeatable)'

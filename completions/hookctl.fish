@@ -51,7 +51,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand providers" -l json -d 'P
 complete -c hookctl -n "__fish_hookctl_using_subcommand providers" -s h -l help -d 'Print help'
 complete -c hookctl -n "__fish_hookctl_using_subcommand providers" -s V -l version -d 'Print version'
 complete -c hookctl -n "__fish_hookctl_using_subcommand fixtures" -l set -d 'Override a field of the rendered fixture: path=value keeps the field\'s type, path:=json takes JSON; the path must exist (data.amount, data.items.0.id)' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand fixtures" -l timestamp -d 'Render as of this time (unix seconds or RFC 3339) [default: now]' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand fixtures" -l timestamp -d 'The time to render and sign at: unix seconds or RFC 3339 [default: now]' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand fixtures" -l color -d 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -63,7 +63,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand fixtures" -s h -l help -
 complete -c hookctl -n "__fish_hookctl_using_subcommand fixtures" -s V -l version -d 'Print version'
 complete -c hookctl -n "__fish_hookctl_using_subcommand sign" -l event -d 'Sign this event\'s fixture (printed after the headers): EVENT or EVENT:VARIANT. With a FILE, it only names the body\'s event type, for headers such as X-GitHub-Event' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand sign" -l set -d 'Override a field of the rendered fixture: path=value keeps the field\'s type, path:=json takes JSON; the path must exist (data.amount, data.items.0.id)' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand sign" -l timestamp -d 'Render as of this time (unix seconds or RFC 3339) [default: now]' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand sign" -l timestamp -d 'The time to render and sign at: unix seconds or RFC 3339 [default: now]' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand sign" -l secret -d 'The signing secret (visible in the process list: prefer --secret-file or the provider\'s env var)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand sign" -l secret-file -d 'Read the signing secret from a file (one final line break is ignored)' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand sign" -l api-key -d 'The API key for providers that send one beside the signature (VerifyNow\'s `Authorization: api-key …`)' -r
@@ -79,7 +79,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand sign" -s h -l help -d 'P
 complete -c hookctl -n "__fish_hookctl_using_subcommand sign" -s V -l version -d 'Print version'
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l to -d 'Where to POST: a URL, host:port, a port (3000 → http://127.0.0.1:3000 + the provider\'s route) or a path [default: the profile\'s URL + the provider\'s route]' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l set -d 'Override a field of the rendered fixture: path=value keeps the field\'s type, path:=json takes JSON; the path must exist (data.amount, data.items.0.id)' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l timestamp -d 'Render as of this time (unix seconds or RFC 3339) [default: now]' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l timestamp -d 'The time to render and sign at: unix seconds or RFC 3339 [default: now]' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l body -d 'Send this payload instead of a fixture, still signed; - reads stdin' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s H -l header -d 'Add or replace a header after signing: -H \'Name: value\' (repeatable)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l id -d 'The message id for schemes that sign one [default: fresh per delivery]' -r

@@ -21,6 +21,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// When to colour output: auto honours NO_COLOR and whether the stream is a terminal
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
@@ -84,7 +85,7 @@ pub struct RenderArgs {
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<Assignment>,
 
-    /// Render as of this time (unix seconds or RFC 3339) [default: now]
+    /// The time to render and sign at: unix seconds or RFC 3339 [default: now]
     #[arg(long, value_name = "TIME")]
     pub timestamp: Option<String>,
 }
@@ -138,10 +139,10 @@ pub struct KeyArgs {
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
     hookctl send payvost payment.succeeded --to 3000\n  \
-    hookctl send verifynow verification.failed:face_mismatch --to http://localhost:8000 --retry --time-scale 60\n  \
+    hookctl send verifynow verification.failed:underage --to 8000 --retry --time-scale 60\n  \
     hookctl send payvost 'payment.*' --to 3000 --shuffle\n  \
     hookctl send payqi payment.completed --to 5000 --repeat 1000 --concurrency 32\n  \
-    hookctl send stripe payment_intent.succeeded --profile staging --dry-run")]
+    hookctl send stripe charge.refunded --profile staging --dry-run")]
 pub struct SendArgs {
     /// The provider to simulate [default: chosen interactively on a terminal]
     pub provider: Option<String>,

@@ -19,13 +19,10 @@ pub enum Target {
     Exact(Url),
 }
 
-/// The default port of `hookctl listen`, for `--to /path` with no profile URL.
-pub const LISTEN_PORT: u16 = 8787;
-
 impl Target {
     /// Reads `--to`: a URL (`http://localhost:3000` gets the route appended, `http://host/hooks` is used as is),
-    /// `host:port[/path]`, a bare port (`3000` → `http://127.0.0.1:3000` + route), or a path (`/hooks`, on the
-    /// profile's URL or the local listener).
+    /// `host:port[/path]`, a bare port (`3000` → `http://127.0.0.1:3000` + route), or a path (`/hooks`) on the
+    /// profile's URL.
     pub fn parse(to: &str, base: Option<&str>) -> Result<Self, Error> {
         let to = to.trim();
         let bad = |why: String| {
@@ -43,10 +40,13 @@ impl Target {
             return Ok(Self::Base(url(&format!("http://127.0.0.1:{port}")).map_err(bad)?));
         }
         if to.starts_with('/') {
-            let base = match base {
-                Some(base) => url(base).map_err(|e| bad(format!("the profile URL {base:?}: {e}")))?,
-                None => url(&format!("http://127.0.0.1:{LISTEN_PORT}")).map_err(bad)?,
+            let Some(base) = base else {
+                return Err(Error::usage(
+                    format!("--to {to:?} is a path, and no --profile gives the URL it belongs to"),
+                    Some(format!("give the host too: --to localhost:3000{to}")),
+                ));
             };
+            let base = url(base).map_err(|e| bad(format!("the profile URL {base:?}: {e}")))?;
             return base.join(to).map(Self::Exact).map_err(|e| bad(e.to_string()));
         }
         let full = if to.contains("://") { to.to_owned() } else { format!("http://{to}") };
@@ -268,7 +268,7 @@ mod tests {
             Target::parse("localhost:3000/hooks?x=1", None).expect("url"),
             exact("http://localhost:3000/hooks?x=1")
         );
-        assert_eq!(Target::parse("/hooks", None).expect("path"), exact("http://127.0.0.1:8787/hooks"));
+        assert!(Target::parse("/hooks", None).is_err(), "a path needs a base URL");
         assert_eq!(
             Target::parse("/hooks", Some("https://staging.example.com")).expect("path"),
             exact("https://staging.example.com/hooks")

@@ -69,5 +69,15 @@ pub fn parse_header(text: &str) -> Result<(String, String), Error> {
     if name.is_empty() || reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
         return Err(bad());
     }
-    Ok((name.to_owned(), value.trim().to_owned()))
+    let value = value.trim();
+    if reqwest::header::HeaderValue::from_str(value).is_err() {
+        return Err(Error::usage(
+            format!(
+                "-H {:?}: the value has a line break or another control character",
+                crate::output::sanitize(text, false)
+            ),
+            Some("a header value is one line of text".into()),
+        ));
+    }
+    Ok((name.to_owned(), value.to_owned()))
 }

@@ -18,6 +18,7 @@ use crate::scheme::Keys;
 use crate::summary::Summary;
 
 /// One planned delivery: a body and the ids that stay the same across its retries and duplicates.
+#[derive(Clone)]
 struct Job<'p> {
     event: Option<&'p EventDef>,
     body: Vec<u8>,
@@ -44,7 +45,7 @@ pub fn run(app: &App, args: &SendArgs) -> Result<ExitCode, Error> {
     let provider = catalog.get(&choose_provider(&catalog, args)?)?;
     let profile = app.profile()?;
     let pinned_time = args.render.timestamp.as_ref().map(|_| super::sign::render_time(&args.render)).transpose()?;
-    let jobs = plan_jobs(&provider, args, pinned_time)?;
+    let planner = Planner::new(&provider, args, pinned_time, app.style)?;
     let base = profile.and_then(|p| p.url.as_deref());
     let target = match (&args.to, base) {
         (Some(to), base) => Target::parse(to, base)?,
@@ -81,9 +82,10 @@ pub fn run(app: &App, args: &SendArgs) -> Result<ExitCode, Error> {
         style: app.style,
         json: app.json,
     };
+    let jobs = planner.jobs();
     if args.dry_run {
-        for job in &jobs {
-            dry_run(&plan, job)?;
+        for job in jobs {
+            dry_run(&plan, &job?)?;
         }
         return Ok(ExitCode::Success);
     }
@@ -181,73 +183,144 @@ fn matching_events(provider: &Provider, spec: &str) -> Result<Vec<String>, Error
     Ok(matched)
 }
 
-fn plan_jobs<'p>(
-    provider: &'p Provider,
-    args: &SendArgs,
-    pinned_time: Option<chrono::DateTime<chrono::Utc>>,
-) -> Result<Vec<Job<'p>>, Error> {
-    let mut rng = fastrand::Rng::new();
-    let now = || pinned_time.unwrap_or_else(crate::time::now);
-    let mut jobs = Vec::new();
-    if let Some(file) = &args.body {
-        if !args.render.set.is_empty() {
-            return Err(Error::usage("--set changes a fixture, not a --body", None));
-        }
-        let body = super::sign::read_body(file)?;
-        let payload: Option<Value> = serde_json::from_slice(&body).ok();
-        let event = match &args.event {
-            Some(spec) => Some(provider.event_variant(spec)?.0),
-            None => provider
-                .event_type(payload.as_ref(), &Headers::new())
-                .and_then(|name| provider.events.iter().find(|e| e.name == name)),
-        };
-        let event_id = provider.event_id(payload.as_ref(), &Headers::new());
-        for _ in 0..args.repeat {
-            let message_id = message_id(provider, args, now(), &mut rng)?;
-            jobs.push(Job { event, body: body.clone(), message_id, event_id: event_id.clone() });
-        }
-    } else {
-        let spec = choose_event(provider, args)?;
-        for spec in matching_events(provider, &spec)? {
-            for _ in 0..args.repeat {
-                let rendered = outgoing::render(provider, &spec, &args.render.set, now(), &mut rng)?;
-                let event_id = provider.event_id(Some(&rendered.payload), &Headers::new());
-                let body = provider.serialize_body(&rendered.payload);
-                let message_id = message_id(provider, args, now(), &mut rng)?;
-                jobs.push(Job { event: Some(rendered.event), body, message_id, event_id });
-            }
-        }
-    }
-    // Duplicates share the body and every id: the receiver should process one of them.
-    if args.duplicate > 1 {
-        jobs = jobs
-            .into_iter()
-            .flat_map(|job| {
-                (0..args.duplicate).map(move |_| Job {
-                    event: job.event,
-                    body: job.body.clone(),
-                    message_id: job.message_id.clone(),
-                    event_id: job.event_id.clone(),
-                })
-            })
-            .collect();
-    }
-    if args.shuffle {
-        rng.shuffle(&mut jobs);
-    }
-    Ok(jobs)
+/// What deliveries are made from: a fixture (rendered afresh for each) or the `--body` bytes.
+enum Source<'p> {
+    Fixture(String),
+    Body { event: Option<&'p EventDef>, body: Vec<u8>, event_id: Option<String> },
 }
 
-fn message_id(
-    provider: &Provider,
-    args: &SendArgs,
-    now: chrono::DateTime<chrono::Utc>,
-    rng: &mut fastrand::Rng,
-) -> Result<String, Error> {
-    match &args.id {
-        Some(id) => Ok(id.clone()),
-        None => outgoing::message_id(provider, now, rng),
+/// Makes the run's jobs one at a time, so `--repeat 1000000` streams instead of filling memory.
+struct Planner<'p, 'a> {
+    provider: &'p Provider,
+    args: &'a SendArgs,
+    sources: Vec<Source<'p>>,
+    pinned_time: Option<chrono::DateTime<chrono::Utc>>,
+    rng: fastrand::Rng,
+}
+
+impl<'p, 'a> Planner<'p, 'a> {
+    /// Resolves the sources and renders each fixture once, so a bad `--set` fails before anything is sent and
+    /// a payload that breaks its schema is pointed out.
+    fn new(
+        provider: &'p Provider,
+        args: &'a SendArgs,
+        pinned_time: Option<chrono::DateTime<chrono::Utc>>,
+        style: Style,
+    ) -> Result<Self, Error> {
+        let mut planner = Self { provider, args, sources: Vec::new(), pinned_time, rng: fastrand::Rng::new() };
+        if let Some(file) = &args.body {
+            if !args.render.set.is_empty() {
+                return Err(Error::usage("--set changes a fixture, not a --body", None));
+            }
+            let body = super::sign::read_body(file)?;
+            let payload: Option<Value> = serde_json::from_slice(&body).ok();
+            let event = match &args.event {
+                Some(spec) => Some(provider.event_variant(spec)?.0),
+                None => provider
+                    .event_type(payload.as_ref(), &Headers::new())
+                    .and_then(|name| provider.events.iter().find(|e| e.name == name)),
+            };
+            match (&payload, event) {
+                (None, _) => warn(style, "the --body is not JSON; sending it as it is"),
+                (Some(payload), Some(event)) => check_schema(provider, event, payload, style)?,
+                (Some(_), None) => {}
+            }
+            let event_id = provider.event_id(payload.as_ref(), &Headers::new());
+            planner.sources.push(Source::Body { event, body, event_id });
+        } else {
+            let spec = choose_event(provider, args)?;
+            for spec in matching_events(provider, &spec)? {
+                let now = planner.now();
+                let rendered = outgoing::render(provider, &spec, &args.render.set, now, &mut planner.rng)?;
+                check_schema(provider, rendered.event, &rendered.payload, style)?;
+                planner.sources.push(Source::Fixture(spec));
+            }
+        }
+        Ok(planner)
     }
+
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.pinned_time.unwrap_or_else(crate::time::now)
+    }
+
+    fn job(&mut self, index: usize) -> Result<Job<'p>, Error> {
+        let now = self.now();
+        let message_id = match &self.args.id {
+            Some(id) => id.clone(),
+            None => outgoing::message_id(self.provider, now, &mut self.rng)?,
+        };
+        Ok(match &self.sources[index] {
+            Source::Body { event, body, event_id } => {
+                Job { event: *event, body: body.clone(), message_id, event_id: event_id.clone() }
+            }
+            Source::Fixture(spec) => {
+                let rendered = outgoing::render(self.provider, spec, &self.args.render.set, now, &mut self.rng)?;
+                let event_id = self.provider.event_id(Some(&rendered.payload), &Headers::new());
+                let body = self.provider.serialize_body(&rendered.payload);
+                Job { event: Some(rendered.event), body, message_id, event_id }
+            }
+        })
+    }
+
+    /// Every source `--repeat` times, each job `--duplicate` times (same body and ids), in order — or all of
+    /// them made first and shuffled, with `--shuffle`.
+    fn jobs(mut self) -> Box<dyn Iterator<Item = Result<Job<'p>, Error>> + 'p>
+    where
+        'a: 'p,
+    {
+        let duplicate = self.args.duplicate;
+        let shuffle = self.args.shuffle;
+        let total = self.sources.len() * self.args.repeat as usize;
+        let mut made = 0;
+        let mut pending: Option<(Job<'p>, u32)> = None;
+        let lazy = std::iter::from_fn(move || {
+            if let Some((job, left)) = &mut pending
+                && *left > 0
+            {
+                *left -= 1;
+                return Some(Ok(job.clone()));
+            }
+            if made == total {
+                return None;
+            }
+            let index = made % self.sources.len();
+            made += 1;
+            match self.job(index) {
+                Ok(job) => {
+                    pending = Some((job.clone(), duplicate - 1));
+                    Some(Ok(job))
+                }
+                Err(error) => {
+                    made = total;
+                    Some(Err(error))
+                }
+            }
+        });
+        if !shuffle {
+            return Box::new(lazy);
+        }
+        let mut all: Vec<Result<Job<'p>, Error>> = lazy.collect();
+        fastrand::shuffle(&mut all);
+        Box::new(all.into_iter())
+    }
+}
+
+fn warn(style: Style, message: &str) {
+    eprintln!("hookctl: {}: {}", style.err(Role::Warn, "warning"), sanitize(message, false));
+}
+
+/// Sending a payload that breaks its schema is allowed (receivers must cope), but never by accident.
+fn check_schema(provider: &Provider, event: &EventDef, payload: &Value, style: Style) -> Result<(), Error> {
+    let violations = crate::schema::EventSchema::load(provider, event)?.validate(payload);
+    if let Some(first) = violations.first() {
+        let path = if first.path.is_empty() { "(root)" } else { first.path.as_str() };
+        let more = if violations.len() > 1 { format!(" (+{} more)", violations.len() - 1) } else { String::new() };
+        warn(
+            style,
+            &format!("{} does not match its schema: {path} {}{more}; sending it anyway", event.name, first.message),
+        );
+    }
+    Ok(())
 }
 
 /// The signed request for one attempt: re-signed each time, as providers do, with the job's ids.
@@ -264,15 +337,33 @@ fn signed_request(plan: &Plan<'_>, job: &Job<'_>) -> Result<Request, Error> {
     for (name, value) in &plan.extra_headers {
         request.headers.set(name, value.as_str());
     }
+    let url = plan.target.url(plan.provider.route_for(job.event));
+    request.target = match url.query() {
+        Some(query) => format!("{}?{query}", url.path()),
+        None => url.path().to_owned(),
+    };
     Ok(request)
 }
 
-async fn deliver_all(plan: &Plan<'_>, jobs: Vec<Job<'_>>, concurrency: usize) -> Result<Summary, Error> {
+/// A URL for output: a password in it is masked.
+fn shown(url: &reqwest::Url) -> String {
+    let mut url = url.clone();
+    if url.password().is_some() {
+        let _ = url.set_password(Some("****"));
+    }
+    url.to_string()
+}
+
+async fn deliver_all<'p>(
+    plan: &Plan<'_>,
+    jobs: impl Iterator<Item = Result<Job<'p>, Error>>,
+    concurrency: usize,
+) -> Result<Summary, Error> {
     let client = Client::new(concurrency)?;
     let mut results = futures_util::stream::iter(jobs)
         .map(|job| {
             let client = client.clone();
-            async move { deliver_one(plan, &client, &job).await }
+            async move { deliver_one(plan, &client, &job?).await }
         })
         .buffer_unordered(concurrency);
     let mut summary = Summary::default();
@@ -329,7 +420,7 @@ fn report(
             "provider": plan.provider.name,
             "event": event,
             "event_id": job.event_id,
-            "url": url.as_str(),
+            "url": shown(url),
             "attempt": number,
             "final": last,
             "ok": attempt.ok(),
@@ -390,30 +481,29 @@ fn redacted(provider: &Provider, request: &Request) -> Vec<(String, String)> {
 fn dry_run(plan: &Plan<'_>, job: &Job<'_>) -> Result<(), Error> {
     let request = signed_request(plan, job)?;
     let url = plan.target.url(plan.provider.route_for(job.event));
-    let curl = curl_command(&url, &request);
+    let curl = curl_command(plan.provider, &url, &request);
+    // Credentials stay out of the output: the request shows them redacted, curl reads them from the env.
+    let headers: Headers = redacted(plan.provider, &request).into_iter().map(|(n, v)| (n, v.into_bytes())).collect();
+    let shown_request = Request { headers, ..request };
     if plan.json {
         return output::print_json(&json!({
             "kind": "dry-run",
             "provider": plan.provider.name,
-            "url": url.as_str(),
-            "request": RequestJson::from(&request),
+            "url": shown(&url),
+            "request": RequestJson::from(&shown_request),
             "curl": curl,
         }));
-    }
-    let mut target = url.path().to_owned();
-    if let Some(query) = url.query() {
-        target = format!("{target}?{query}");
     }
     let host = match url.port() {
         Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
         None => url.host_str().unwrap_or_default().to_owned(),
     };
-    let mut text = format!("{} {target} HTTP/1.1\nHost: {host}\n", request.method);
-    for (name, value) in request.headers.iter() {
+    let mut text = format!("{} {} HTTP/1.1\nHost: {host}\n", shown_request.method, shown_request.target);
+    for (name, value) in shown_request.headers.iter() {
         text.push_str(&format!("{name}: {}\n", String::from_utf8_lossy(value)));
     }
     text.push('\n');
-    text.push_str(&String::from_utf8_lossy(&request.body));
+    text.push_str(&String::from_utf8_lossy(&shown_request.body));
     let style = &plan.style;
     output::print(&format!(
         "{}\n\n{}\n{curl}\n\n",
@@ -422,12 +512,21 @@ fn dry_run(plan: &Plan<'_>, job: &Job<'_>) -> Result<(), Error> {
     ))
 }
 
-/// A curl command that sends exactly this request; the body is passed byte for byte.
-pub fn curl_command(url: &reqwest::Url, request: &Request) -> String {
+/// A curl command that sends exactly this request: the body byte for byte, control characters escaped (so
+/// printing the command cannot drive the terminal), credential headers read from the provider's env var.
+pub fn curl_command(provider: &Provider, url: &reqwest::Url, request: &Request) -> String {
     let mut parts = vec!["curl".to_owned(), "-sS".into(), "-X".into(), request.method.clone(), quote(url.as_str())];
     for (name, value) in request.headers.iter() {
         parts.push("-H".into());
-        parts.push(quote(&format!("{name}: {}", String::from_utf8_lossy(value))));
+        let credential = provider.scheme.credentials.iter().find(|c| c.header.eq_ignore_ascii_case(name));
+        match credential {
+            Some(spec) => {
+                let env = spec.env.first().map_or("API_KEY", String::as_str);
+                let (before, after) = spec.value.split_once("{credential}").unwrap_or((&spec.value, ""));
+                parts.push(format!("\"{name}: {}${{{env}}}{}\"", double_quoted(before), double_quoted(after)));
+            }
+            None => parts.push(quote(&format!("{name}: {}", String::from_utf8_lossy(value)))),
+        }
     }
     parts.push("--data-binary".into());
     match std::str::from_utf8(&request.body) {
@@ -441,9 +540,29 @@ pub fn curl_command(url: &reqwest::Url, request: &Request) -> String {
     parts.join(" ")
 }
 
-/// POSIX shell single quoting.
+fn double_quoted(text: &str) -> String {
+    text.chars().flat_map(|c| if matches!(c, '"' | '\\' | '$' | '`') { vec!['\\', c] } else { vec![c] }).collect()
+}
+
+/// POSIX shell single quoting; text with control characters (other than line breaks and tabs) uses ANSI-C
+/// `$'…'` quoting with `\xHH` escapes instead, so no raw escape sequence is ever printed.
 fn quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
+    if !text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t')) {
+        return format!("'{}'", text.replace('\'', r"'\''"));
+    }
+    let mut out = String::from("$'");
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_ascii_control() => out.push_str(&format!("\\x{:02x}", u32::from(c))),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
 }
 
 #[cfg(test)]
@@ -455,12 +574,19 @@ mod tests {
         let mut request = Request::post("/x", "{\"it's\": 1}\n");
         request.headers.push("X-A", "b'c");
         let url = reqwest::Url::parse("http://127.0.0.1:3000/x").expect("url");
+        let provider = crate::provider::Catalog::builtin().get("verifynow").expect("built in");
         assert_eq!(
-            curl_command(&url, &request),
+            curl_command(&provider, &url, &request),
             "curl -sS -X POST 'http://127.0.0.1:3000/x' -H 'X-A: b'\\''c' --data-binary '{\"it'\\''s\": 1}\n'"
         );
         let binary = Request::post("/x", vec![0xff, b'a']);
-        assert!(curl_command(&url, &binary).starts_with("printf '\\377\\141' | curl"));
+        assert!(curl_command(&provider, &url, &binary).starts_with("printf '\\377\\141' | curl"));
+        let mut hostile = Request::post("/x", "a\u{1b}]0;title\u{7}b");
+        hostile.headers.push("Authorization", "api-key secret-value");
+        let curl = curl_command(&provider, &url, &hostile);
+        assert!(curl.ends_with("--data-binary $'a\\x1b]0;title\\x07b'"), "{curl}");
+        assert!(curl.contains("-H \"Authorization: api-key ${VERIFYNOW_API_KEY}\""), "{curl}");
+        assert!(!curl.contains("secret-value") && !curl.contains('\u{1b}'));
     }
 
     #[test]

@@ -63,6 +63,10 @@ pub fn run(app: &App, args: &SignArgs) -> Result<ExitCode, Error> {
     let event = event.or_else(|| detected.and_then(|name| provider.events.iter().find(|e| e.name == name)));
 
     let keys = KeySources { args: &args.keys, profile, style: app.style }.resolve(&provider)?;
+    if args.id.is_some() && provider.scheme.message_id.is_none() {
+        let note = app.style.err(Role::Warn, "note");
+        eprintln!("hookctl: {note}: {} sends no message id; --id is ignored", provider.name);
+    }
     if !provider.scheme.is_signed() {
         let note = app.style.err(Role::Warn, "note");
         eprintln!("hookctl: {note}: {} does not sign its deliveries; these are the headers it sends", provider.name);

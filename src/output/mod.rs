@@ -10,11 +10,12 @@ use std::io::Write as _;
 
 use crate::error::Error;
 
-/// Writes to stdout; a closed pipe (`hookctl providers | head -1`) is not an error.
+/// Writes to stdout. A closed pipe (`hookctl send … --dry-run | head -1`) means nobody reads any more: hookctl
+/// stops quietly, as Unix tools do, instead of producing output for nobody.
 pub fn print(text: &str) -> Result<(), Error> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
         result => result.map_err(Error::Io),
     }
 }

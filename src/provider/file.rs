@@ -238,6 +238,12 @@ impl ProviderFile {
             .headers
             .into_iter()
             .map(|(k, v)| match v {
+                toml::Value::String(_) if reqwest::header::HeaderName::from_bytes(k.as_bytes()).is_err() => {
+                    Err(format!("[headers]: `{k}` is not a valid header name"))
+                }
+                toml::Value::String(s) if reqwest::header::HeaderValue::from_str(&s).is_err() => {
+                    Err(format!("[headers]: the value of `{k}` has a line break or another control character"))
+                }
                 toml::Value::String(s) => Ok((k, s)),
                 other => Err(format!("header `{k}` must be a string, not {}", other.type_str())),
             })
@@ -264,8 +270,12 @@ impl ProviderFile {
         }
 
         let delivery = self.delivery;
+        let timeout = delivery.timeout.as_deref().map(|t| duration("delivery.timeout", t)).transpose()?;
+        if timeout.is_some_and(|t| t.is_zero()) {
+            return Err("`delivery.timeout` must be longer than 0s".into());
+        }
         let delivery = Delivery {
-            timeout: delivery.timeout.as_deref().map(|t| duration("delivery.timeout", t)).transpose()?,
+            timeout,
             retry: delivery.retry.iter().map(|d| duration("delivery.retry", d)).collect::<Result<_, _>>()?,
             retry_from: delivery.retry_from,
             answer: delivery.answer.map_or_else(Answer::default, |a| Answer {
@@ -284,13 +294,23 @@ impl ProviderFile {
             {
                 return Err(format!("event `{event_name}` uses route {route:?}, which is not in `routes`"));
             }
-            events.push(EventDef {
+            let event = EventDef {
                 name: event_name,
                 description: event.description,
                 variants: event.variants,
                 route: event.route,
                 file: event.file,
-            });
+            };
+            // Every fixture and the schema must be there: a missing one should fail here, not mid-run.
+            let variants: Vec<Option<&str>> = match event.variants.as_slice() {
+                [] => vec![None],
+                variants => variants.iter().map(|v| Some(v.as_str())).collect(),
+            };
+            let needed = variants.into_iter().map(|v| event.fixture_path(v)).chain([event.schema_path()]);
+            if let Some(missing) = needed.into_iter().find(|path| !files.exists(path)) {
+                return Err(format!("event `{}`: {} is missing", event.name, files.display(&missing)));
+            }
+            events.push(event);
         }
         for rule in &envelope.recognize {
             if !events.iter().any(|e| e.name == rule.event) {

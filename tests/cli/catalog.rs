@@ -121,8 +121,12 @@ fn user_providers_add_and_override() {
     let stdout = run().ok();
     assert!(header(&stdout, "X-Acme-Sig").starts_with("sha1="));
     assert_eq!(header(&stdout, "X-Acme-Sig").len(), 5 + 40);
-    let listed = hookctl(&["providers", "--providers", "mine"]).file("mine/acme/provider.toml", toml).ok();
+    let mut list = run();
+    list.command_args(&["providers", "--providers", "mine"]);
+    let listed = list.ok();
     assert_eq!(listed.lines().count(), 11, "{listed}");
+    let (_, stderr) = hookctl(&["providers", "--providers", "mine"]).file("mine/acme/provider.toml", toml).code(1);
+    assert!(stderr.contains("events/thing.happened.json is missing"), "a missing fixture is found on load: {stderr}");
 }
 
 #[test]

@@ -30,6 +30,19 @@ pub fn hookctl(args: &[&str]) -> Run {
 }
 
 impl Run {
+    /// Replaces the arguments.
+    pub fn command_args(&mut self, args: &[&str]) {
+        let program = self.command.get_program().to_owned();
+        let mut command = Command::new(program);
+        command.args(args).current_dir(&self.dir).env_clear();
+        for (key, value) in self.command.get_envs() {
+            if let Some(value) = value {
+                command.env(key, value);
+            }
+        }
+        self.command = command;
+    }
+
     pub fn env(mut self, key: &str, value: &str) -> Self {
         self.command.env(key, value);
         self
@@ -46,6 +59,12 @@ impl Run {
         std::fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
         std::fs::write(path, content).expect("write");
         self
+    }
+
+    /// Starts the command with piped stdout and stderr, for tests that read as it runs.
+    pub fn spawn_piped(&mut self) -> std::process::Child {
+        self.command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::null());
+        self.command.spawn().expect("hookctl runs")
     }
 
     pub fn output(mut self) -> Output {

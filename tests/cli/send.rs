@@ -143,8 +143,13 @@ fn dry_run_sends_nothing_and_its_curl_command_verifies() {
     assert!(server.requests().is_empty(), "a dry run sends nothing");
     assert!(stdout.starts_with("POST /api/webhooks/verifynow HTTP/1.1\n"), "{stdout}");
     let curl = stdout.lines().find(|l| l.starts_with("curl ")).expect("a curl command");
-    let status =
-        std::process::Command::new("sh").arg("-c").arg(format!("{curl} -o /dev/null")).status().expect("sh runs");
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{curl} -o /dev/null"))
+        .env("VERIFYNOW_API_KEY", "key-1")
+        .status()
+        .expect("sh runs");
+    assert!(!stdout.contains("key-1"), "the api key is not printed: curl reads it from the env");
     assert!(status.success());
     let captured = &server.requests()[0];
     assert_eq!(captured.json()["data"]["failure_code"], "UNDERAGE");
@@ -224,4 +229,42 @@ fn a_profile_gives_the_base_url() {
     let captured = &server.requests()[0];
     assert_eq!(captured.target, "/webhooks/payqi");
     assert_eq!(captured.header("x-payqi-signature"), Some(hmac_sha256_hex(b"local-secret", &captured.body)));
+}
+
+#[test]
+fn payloads_that_break_their_schema_are_sent_with_a_warning() {
+    let server = TestServer::start();
+    let (_, stderr) =
+        send(&["payvost", "payment.succeeded", "--to", &server.to(), "--set", "data.status=bogus"]).code(0);
+    assert!(stderr.contains("payment.succeeded does not match its schema: /data/status"), "{stderr}");
+    let (_, stderr) = send(&["payvost", "--body", "b", "--to", &server.to()]).file("b", "not json").code(0);
+    assert!(stderr.contains("not JSON"), "{stderr}");
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[test]
+fn huge_runs_stream_and_stop_when_the_reader_goes() {
+    use std::io::BufRead as _;
+    let mut run = send(&["payvost", "payment.succeeded", "--to", "3000", "--repeat", "4294967295", "--dry-run"]);
+    let mut child = run.spawn_piped();
+    let stdout = child.stdout.take().expect("piped");
+    let first = std::io::BufReader::new(stdout).lines().next().expect("a line").expect("text");
+    assert!(first.starts_with("POST /webhooks/payvost"), "{first}");
+    // The reader is gone: hookctl must notice and stop, not render four billion events.
+    let started = std::time::Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "still running");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn bad_headers_and_paths_are_usage_errors_before_sending() {
+    let server = TestServer::start();
+    let (_, stderr) =
+        send(&["payvost", "payment.created", "--to", &server.to(), "-H", "X-A: b\r\nX-Injected: 1"]).code(2);
+    assert!(stderr.contains("control character") && !stderr.contains('\r'), "{stderr}");
+    let (_, stderr) = send(&["payvost", "payment.created", "--to", "/webhooks/x"]).code(2);
+    assert!(stderr.contains("no --profile") && stderr.contains("localhost:3000/webhooks/x"), "{stderr}");
+    assert!(server.requests().is_empty());
 }
