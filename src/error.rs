@@ -42,6 +42,8 @@ pub enum Error {
     Config { path: String, message: String },
     #[error("{0}")]
     Fixture(String),
+    #[error("store {}: {message}", path.display())]
+    Store { path: PathBuf, message: String },
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
@@ -58,9 +60,12 @@ impl Error {
             | Self::UnknownEvent { .. }
             | Self::UnknownVariant { .. }
             | Self::MissingSecret { .. } => ExitCode::Usage,
-            Self::Read { .. } | Self::ProviderFile { .. } | Self::Config { .. } | Self::Fixture(_) | Self::Io(_) => {
-                ExitCode::Failure
-            }
+            Self::Read { .. }
+            | Self::ProviderFile { .. }
+            | Self::Config { .. }
+            | Self::Fixture(_)
+            | Self::Store { .. }
+            | Self::Io(_) => ExitCode::Failure,
         }
     }
 

@@ -1,0 +1,328 @@
+//! The event store: SQLite (bundled) in WAL mode, versioned migrations, batched writes.
+//!
+//! Raw bytes go in untouched (the body exactly as received; headers in the request JSON form, with credential
+//! headers redacted unless asked otherwise). A listener's write is committed before its answer leaves.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::error::Error;
+use crate::request::{HeaderValueJson, Request, RequestJson};
+
+/// The schema, one migration per version; `PRAGMA user_version` records how many have run.
+const MIGRATIONS: &[&str] = &["CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        received_at INTEGER NOT NULL,     -- unix milliseconds
+        provider TEXT,
+        event_type TEXT,
+        event_id TEXT,
+        method TEXT NOT NULL,
+        target TEXT NOT NULL,
+        headers TEXT NOT NULL,            -- [[name, value | {\"base64\": …}], …]
+        body BLOB NOT NULL,
+        verdict TEXT NOT NULL,            -- valid, unsigned, mismatch, stale, … (verify's codes)
+        verdict_detail TEXT NOT NULL,
+        payload_status TEXT NOT NULL,     -- valid, invalid, unknown-event, untyped, not-json
+        payload_detail TEXT NOT NULL,
+        duplicate INTEGER NOT NULL,
+        answer_status INTEGER NOT NULL,
+        forward_status INTEGER,
+        forward_ms REAL
+    );
+    CREATE INDEX events_provider_event_id ON events (provider, event_id);
+    CREATE INDEX events_received_at ON events (received_at);"];
+
+/// An event as stored.
+#[derive(Debug, Clone)]
+pub struct StoredEvent {
+    pub id: i64,
+    pub received_at: i64,
+    pub provider: Option<String>,
+    pub event_type: Option<String>,
+    pub event_id: Option<String>,
+    pub request: Request,
+    pub verdict: String,
+    pub verdict_detail: String,
+    pub payload_status: String,
+    pub payload_detail: String,
+    pub duplicate: bool,
+    pub answer_status: u16,
+    pub forward_status: Option<u16>,
+    pub forward_ms: Option<f64>,
+}
+
+/// Which events a command works on.
+#[derive(Debug, Default)]
+pub struct Filter {
+    pub ids: Vec<i64>,
+    pub last: Option<usize>,
+    pub provider: Option<String>,
+    pub event_type: Option<globset::GlobMatcher>,
+    pub since: Option<i64>,
+    /// `Some(true)`: only events whose signature verdict is valid or unsigned; `Some(false)`: only the others.
+    pub valid: Option<bool>,
+}
+
+impl Filter {
+    fn matches(&self, event: &StoredEvent) -> bool {
+        let valid = matches!(event.verdict.as_str(), "valid" | "unsigned");
+        self.event_type.as_ref().is_none_or(|glob| event.event_type.as_deref().is_some_and(|t| glob.is_match(t)))
+            && self.valid.is_none_or(|wanted| wanted == valid)
+    }
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// Where events live: `--store`/`HOOKCTL_STORE`, else the user data dir.
+pub fn default_path() -> PathBuf {
+    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("hookctl").join("events.db")
+}
+
+impl Store {
+    /// Opens (creating it, readable by its owner only) and migrates the store at `path`.
+    pub fn open(path: &Path) -> Result<Self, Error> {
+        let fail = |message: String| Error::Store { path: path.to_owned(), message };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| fail(format!("cannot create its folder: {e}")))?;
+        }
+        create_private(path).map_err(|e| fail(format!("cannot create it: {e}")))?;
+        let conn = Connection::open(path).map_err(|e| fail(e.to_string()))?;
+        let setup = || -> rusqlite::Result<()> {
+            conn.busy_timeout(std::time::Duration::from_secs(10))?;
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            // In WAL mode NORMAL keeps every commit across a crash or kill -9 of this process (only a power
+            // loss can take the last ones); FULL would fsync each batch for nothing a developer needs.
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+            Ok(())
+        };
+        setup().map_err(|e| fail(describe(&e)))?;
+        let version: i64 =
+            conn.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(|e| fail(describe(&e)))?;
+        if usize::try_from(version).is_ok_and(|v| v > MIGRATIONS.len()) {
+            return Err(fail(format!(
+                "it was written by a newer hookctl (schema version {version}; this one knows {})",
+                MIGRATIONS.len()
+            )));
+        }
+        let mut store = Self { conn, path: path.to_owned() };
+        store.migrate().map_err(|e| fail(describe(&e)))?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn migrate(&mut self) -> rusqlite::Result<()> {
+        let version: i64 = self.conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        let done = usize::try_from(version).unwrap_or(0);
+        for (index, sql) in MIGRATIONS.iter().enumerate().skip(done) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", i64::try_from(index + 1).unwrap_or(i64::MAX))?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Stores events in one transaction; returns each one's id and whether its provider event id was seen
+    /// before (earlier in the store or in this batch).
+    pub fn insert(&mut self, events: &[StoredEvent]) -> Result<Vec<(i64, bool)>, Error> {
+        let mut run = || -> rusqlite::Result<Vec<(i64, bool)>> {
+            let tx = self.conn.transaction()?;
+            let mut out = Vec::with_capacity(events.len());
+            {
+                let mut seen =
+                    tx.prepare_cached("SELECT 1 FROM events WHERE provider = ?1 AND event_id = ?2 LIMIT 1")?;
+                let mut insert = tx.prepare_cached(
+                    "INSERT INTO events (received_at, provider, event_type, event_id, method, target, headers, body,
+                        verdict, verdict_detail, payload_status, payload_detail, duplicate, answer_status,
+                        forward_status, forward_ms)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                )?;
+                for event in events {
+                    let duplicate = event.duplicate
+                        || match (&event.provider, &event.event_id) {
+                            (Some(provider), Some(id)) => seen.exists(params![provider, id])?,
+                            _ => false,
+                        };
+                    insert.execute(params![
+                        event.received_at,
+                        event.provider,
+                        event.event_type,
+                        event.event_id,
+                        event.request.method,
+                        event.request.target,
+                        headers_json(&event.request),
+                        event.request.body,
+                        event.verdict,
+                        event.verdict_detail,
+                        event.payload_status,
+                        event.payload_detail,
+                        duplicate,
+                        event.answer_status,
+                        event.forward_status,
+                        event.forward_ms,
+                    ])?;
+                    out.push((tx.last_insert_rowid(), duplicate));
+                }
+            }
+            tx.commit()?;
+            Ok(out)
+        };
+        run().map_err(|e| Error::Store { path: self.path.clone(), message: describe(&e) })
+    }
+
+    pub fn get(&self, id: i64) -> Result<Option<StoredEvent>, Error> {
+        self.conn
+            .query_row(&format!("{SELECT} WHERE id = ?1"), [id], row_to_event)
+            .optional()
+            .map_err(|e| self.error(&e))?
+            .transpose()
+            .map_err(|message| Error::Store { path: self.path.clone(), message })
+    }
+
+    /// Calls `each` for every event the filter selects, oldest first, reading one row at a time.
+    pub fn for_each(
+        &self,
+        filter: &Filter,
+        mut each: impl FnMut(StoredEvent) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let mut clauses = Vec::new();
+        let mut values: Vec<rusqlite::types::Value> = Vec::new();
+        if !filter.ids.is_empty() {
+            let marks = vec!["?"; filter.ids.len()].join(", ");
+            clauses.push(format!("id IN ({marks})"));
+            values.extend(filter.ids.iter().map(|id| rusqlite::types::Value::Integer(*id)));
+        }
+        if let Some(provider) = &filter.provider {
+            clauses.push("provider = ?".into());
+            values.push(rusqlite::types::Value::Text(provider.clone()));
+        }
+        if let Some(since) = filter.since {
+            clauses.push("received_at >= ?".into());
+            values.push(rusqlite::types::Value::Integer(since));
+        }
+        let condition = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
+        // --last N: the newest N that match, still printed oldest first. Type and validity filters are applied
+        // in Rust (globs), so --last counts after them: read newest first and stop at N.
+        let order = if filter.last.is_some() { "DESC" } else { "ASC" };
+        let mut statement =
+            self.conn.prepare(&format!("{SELECT}{condition} ORDER BY id {order}")).map_err(|e| self.error(&e))?;
+        let mut rows = statement.query(rusqlite::params_from_iter(values)).map_err(|e| self.error(&e))?;
+        let mut newest = Vec::new();
+        while let Some(row) = rows.next().map_err(|e| self.error(&e))? {
+            let event = row_to_event(row)
+                .map_err(|e| self.error(&e))?
+                .map_err(|message| Error::Store { path: self.path.clone(), message })?;
+            if !filter.matches(&event) {
+                continue;
+            }
+            match filter.last {
+                Some(last) => {
+                    newest.push(event);
+                    if newest.len() == last {
+                        break;
+                    }
+                }
+                None => each(event)?,
+            }
+        }
+        for event in newest.into_iter().rev() {
+            each(event)?;
+        }
+        Ok(())
+    }
+
+    pub fn delete(&mut self, ids: &[i64]) -> Result<usize, Error> {
+        let mut deleted = 0;
+        for id in ids {
+            deleted += self.conn.execute("DELETE FROM events WHERE id = ?1", [id]).map_err(|e| self.error(&e))?;
+        }
+        Ok(deleted)
+    }
+
+    pub fn delete_all(&mut self) -> Result<usize, Error> {
+        self.conn.execute("DELETE FROM events", []).map_err(|e| self.error(&e))
+    }
+
+    pub fn count(&self) -> Result<i64, Error> {
+        self.conn.query_row("SELECT COUNT(*) FROM events", [], |row| row.get(0)).map_err(|e| self.error(&e))
+    }
+
+    fn error(&self, error: &rusqlite::Error) -> Error {
+        Error::Store { path: self.path.clone(), message: describe(error) }
+    }
+}
+
+const SELECT: &str = "SELECT id, received_at, provider, event_type, event_id, method, target, headers, body, verdict,
+    verdict_detail, payload_status, payload_detail, duplicate, answer_status, forward_status, forward_ms FROM events";
+
+fn row_to_event(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<StoredEvent, String>> {
+    let headers: String = row.get(7)?;
+    let json = RequestJson {
+        method: row.get(5)?,
+        target: row.get(6)?,
+        headers: match serde_json::from_str(&headers) {
+            Ok(headers) => headers,
+            Err(e) => return Ok(Err(format!("event {}: its headers are damaged: {e}", row.get::<_, i64>(0)?))),
+        },
+        body: None,
+        body_base64: None,
+    };
+    let mut request = match Request::try_from(json) {
+        Ok(request) => request,
+        Err(e) => return Ok(Err(e)),
+    };
+    request.body = row.get(8)?;
+    Ok(Ok(StoredEvent {
+        id: row.get(0)?,
+        received_at: row.get(1)?,
+        provider: row.get(2)?,
+        event_type: row.get(3)?,
+        event_id: row.get(4)?,
+        request,
+        verdict: row.get(9)?,
+        verdict_detail: row.get(10)?,
+        payload_status: row.get(11)?,
+        payload_detail: row.get(12)?,
+        duplicate: row.get(13)?,
+        answer_status: row.get(14)?,
+        forward_status: row.get(15)?,
+        forward_ms: row.get(16)?,
+    }))
+}
+
+fn headers_json(request: &Request) -> String {
+    let pairs: Vec<(String, HeaderValueJson)> = RequestJson::from(request).headers;
+    serde_json::to_string(&pairs).unwrap_or_else(|_| "[]".into())
+}
+
+/// SQLite's message, with what to do for the failures a user can fix.
+fn describe(error: &rusqlite::Error) -> String {
+    let text = error.to_string();
+    match error.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DiskFull) => format!("{text}: the disk is full"),
+        Some(rusqlite::ErrorCode::ReadOnly) => {
+            format!("{text}: the store is read-only; use --store to pick a writable file")
+        }
+        Some(rusqlite::ErrorCode::NotADatabase) => format!("{text}: this file is not a hookctl store"),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+            format!("{text}: another process holds the store")
+        }
+        _ => text,
+    }
+}
+
+/// Creates the file with owner-only permissions if it does not exist yet: stored requests are private.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map(drop)
+}
