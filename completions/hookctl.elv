@@ -22,6 +22,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand --providers 'A folder of provider folders (or one provider folder) that add or override providers by name'
             cand --config 'The config file [default: ./hookctl.toml, then the user config dir''s hookctl/hookctl.toml]'
             cand --profile 'A profile of the config file: its base URL and secret sources'
+            cand --store 'The event store (SQLite) [default: the user data dir''s hookctl/events.db]'
             cand --json 'Print JSON on stdout (one object per result) instead of text'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -32,6 +33,8 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand sign 'Print the headers a provider would send for a body (for curl and tests)'
             cand send 'Render a fixture, sign it as the provider does and POST it to your app'
             cand verify 'Verify a captured request and explain why its signature fails'
+            cand listen 'Receive webhooks locally: verify, validate, store and print each one, answer as the provider would'
+            cand events 'The stored events: list, show, export, import, delete'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -41,6 +44,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand --providers 'A folder of provider folders (or one provider folder) that add or override providers by name'
             cand --config 'The config file [default: ./hookctl.toml, then the user config dir''s hookctl/hookctl.toml]'
             cand --profile 'A profile of the config file: its base URL and secret sources'
+            cand --store 'The event store (SQLite) [default: the user data dir''s hookctl/events.db]'
             cand --json 'Print JSON on stdout (one object per result) instead of text'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -54,6 +58,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand --providers 'A folder of provider folders (or one provider folder) that add or override providers by name'
             cand --config 'The config file [default: ./hookctl.toml, then the user config dir''s hookctl/hookctl.toml]'
             cand --profile 'A profile of the config file: its base URL and secret sources'
+            cand --store 'The event store (SQLite) [default: the user data dir''s hookctl/events.db]'
             cand --json 'Print JSON on stdout (one object per result) instead of text'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -72,6 +77,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand --providers 'A folder of provider folders (or one provider folder) that add or override providers by name'
             cand --config 'The config file [default: ./hookctl.toml, then the user config dir''s hookctl/hookctl.toml]'
             cand --profile 'A profile of the config file: its base URL and secret sources'
+            cand --store 'The event store (SQLite) [default: the user data dir''s hookctl/events.db]'
             cand --json 'Print JSON on stdout (one object per result) instead of text'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -98,6 +104,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand --providers 'A folder of provider folders (or one provider folder) that add or override providers by name'
             cand --config 'The config file [default: ./hookctl.toml, then the user config dir''s hookctl/hookctl.toml]'
             cand --profile 'A profile of the config file: its base URL and secret sources'
+            cand --store 'The event store (SQLite) [default: the user data dir''s hookctl/events.db]'
             cand --dry-run 'Print the exact request and an equivalent curl command; send nothing'
             cand --retry 'On a non-2xx answer or no answer, retry on the provider''s documented schedule, re-signing each attempt'
             cand --shuffle 'Deliver in random order'
@@ -113,6 +120,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand -H 'A header of the request, with --body: -H ''Name: value'' (repeatable)'
             cand --header 'A header of the request, with --body: -H ''Name: value'' (repeatable)'
             cand --path 'The request path, with --body, for provider detection'
+            cand --event 'Verify a stored event (the `#N` listen prints)'
             cand --entry 'Verify only this entry of a HAR file or record of a JSON lines file (1-based)'
             cand --at 'Judge the timestamp as of this time (unix seconds or RFC 3339) [default: now]'
             cand --secret 'The signing secret (visible in the process list: prefer --secret-file or the provider''s env var)'
@@ -122,17 +130,155 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand --providers 'A folder of provider folders (or one provider folder) that add or override providers by name'
             cand --config 'The config file [default: ./hookctl.toml, then the user config dir''s hookctl/hookctl.toml]'
             cand --profile 'A profile of the config file: its base URL and secret sources'
+            cand --store 'The event store (SQLite) [default: the user data dir''s hookctl/events.db]'
             cand --json 'Print JSON on stdout (one object per result) instead of text'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hookctl;listen'= {
+            cand -p 'The port to listen on; 0 picks a free one'
+            cand --port 'The port to listen on; 0 picks a free one'
+            cand --host 'The address to bind (a non-loopback address exposes the listener to the network)'
+            cand --secret 'A provider''s signing secret: PROVIDER=SECRET (repeatable; prefer the provider''s env var)'
+            cand --respond 'Answer every delivery with this status, to simulate a failing endpoint'
+            cand --fail-rate 'Answer this share of deliveries (0 to 1) with 500'
+            cand --forward-to 'Forward each delivery (exact bytes and headers) to your app and relay its answer'
+            cand --events 'Print only events whose type matches this glob (''payment.*''); every event is still stored'
+            cand --max-body 'The largest body accepted; bigger ones get 413 [default: 10MiB]'
+            cand --color 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal'
+            cand --providers 'A folder of provider folders (or one provider folder) that add or override providers by name'
+            cand --config 'The config file [default: ./hookctl.toml, then the user config dir''s hookctl/hookctl.toml]'
+            cand --profile 'A profile of the config file: its base URL and secret sources'
+            cand --store 'The event store (SQLite) [default: the user data dir''s hookctl/events.db]'
+            cand --keep-credentials 'Store credential headers (Authorization) as received instead of redacted'
+            cand --reject-invalid 'Answer a delivery whose signature fails with 401, as a strict receiver would'
+            cand -v 'Print each delivery''s headers and pretty-printed body too'
+            cand --verbose 'Print each delivery''s headers and pretty-printed body too'
+            cand --json 'Print JSON on stdout (one object per result) instead of text'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookctl;events'= {
+            cand --color 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal'
+            cand --providers 'A folder of provider folders (or one provider folder) that add or override providers by name'
+            cand --config 'The config file [default: ./hookctl.toml, then the user config dir''s hookctl/hookctl.toml]'
+            cand --profile 'A profile of the config file: its base URL and secret sources'
+            cand --store 'The event store (SQLite) [default: the user data dir''s hookctl/events.db]'
+            cand --json 'Print JSON on stdout (one object per result) instead of text'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List stored events, oldest first'
+            cand show 'Show one event; --raw prints the exact HTTP request (which `hookctl verify -` reads back)'
+            cand export 'Export events as JSON lines (hookctl''s request JSON) or HAR'
+            cand import 'Import requests from a JSON lines export, a HAR file or a raw HTTP capture'
+            cand delete 'Delete events by id, or all of them'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hookctl;events;list'= {
+            cand --last 'Only the newest N'
+            cand --provider 'Only this provider''s'
+            cand --type 'Only event types matching this glob (''payment.*'')'
+            cand --since 'Only events received since this time (RFC 3339, unix seconds, or a duration ago such as 1h)'
+            cand --color 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal'
+            cand --providers 'A folder of provider folders (or one provider folder) that add or override providers by name'
+            cand --config 'The config file [default: ./hookctl.toml, then the user config dir''s hookctl/hookctl.toml]'
+            cand --profile 'A profile of the config file: its base URL and secret sources'
+            cand --store 'The event store (SQLite) [default: the user data dir''s hookctl/events.db]'
+            cand --json 'Print JSON on stdout (one object per result) instead of text'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookctl;events;show'= {
+            cand --color 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal'
+            cand --providers 'A folder of provider folders (or one provider folder) that add or override providers by name'
+            cand --config 'The config file [default: ./hookctl.toml, then the user config dir''s hookctl/hookctl.toml]'
+            cand --profile 'A profile of the config file: its base URL and secret sources'
+            cand --store 'The event store (SQLite) [default: the user data dir''s hookctl/events.db]'
+            cand --raw 'Print the request as raw HTTP/1.1'
+            cand --json 'Print JSON on stdout (one object per result) instead of text'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookctl;events;export'= {
+            cand --last 'Only the newest N'
+            cand --provider 'Only this provider''s'
+            cand --type 'Only event types matching this glob (''payment.*'')'
+            cand --since 'Only events received since this time (RFC 3339, unix seconds, or a duration ago such as 1h)'
+            cand --format 'The format to write'
+            cand -o 'Write to this file instead of stdout'
+            cand --output 'Write to this file instead of stdout'
+            cand --color 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal'
+            cand --providers 'A folder of provider folders (or one provider folder) that add or override providers by name'
+            cand --config 'The config file [default: ./hookctl.toml, then the user config dir''s hookctl/hookctl.toml]'
+            cand --profile 'A profile of the config file: its base URL and secret sources'
+            cand --store 'The event store (SQLite) [default: the user data dir''s hookctl/events.db]'
+            cand --json 'Print JSON on stdout (one object per result) instead of text'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookctl;events;import'= {
+            cand --color 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal'
+            cand --providers 'A folder of provider folders (or one provider folder) that add or override providers by name'
+            cand --config 'The config file [default: ./hookctl.toml, then the user config dir''s hookctl/hookctl.toml]'
+            cand --profile 'A profile of the config file: its base URL and secret sources'
+            cand --store 'The event store (SQLite) [default: the user data dir''s hookctl/events.db]'
+            cand --json 'Print JSON on stdout (one object per result) instead of text'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookctl;events;delete'= {
+            cand --color 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal'
+            cand --providers 'A folder of provider folders (or one provider folder) that add or override providers by name'
+            cand --config 'The config file [default: ./hookctl.toml, then the user config dir''s hookctl/hookctl.toml]'
+            cand --profile 'A profile of the config file: its base URL and secret sources'
+            cand --store 'The event store (SQLite) [default: the user data dir''s hookctl/events.db]'
+            cand --all 'Delete every stored event'
+            cand --json 'Print JSON on stdout (one object per result) instead of text'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hookctl;events;help'= {
+            cand list 'List stored events, oldest first'
+            cand show 'Show one event; --raw prints the exact HTTP request (which `hookctl verify -` reads back)'
+            cand export 'Export events as JSON lines (hookctl''s request JSON) or HAR'
+            cand import 'Import requests from a JSON lines export, a HAR file or a raw HTTP capture'
+            cand delete 'Delete events by id, or all of them'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hookctl;events;help;list'= {
+        }
+        &'hookctl;events;help;show'= {
+        }
+        &'hookctl;events;help;export'= {
+        }
+        &'hookctl;events;help;import'= {
+        }
+        &'hookctl;events;help;delete'= {
+        }
+        &'hookctl;events;help;help'= {
+        }
         &'hookctl;completions'= {
             cand --color 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal'
             cand --providers 'A folder of provider folders (or one provider folder) that add or override providers by name'
             cand --config 'The config file [default: ./hookctl.toml, then the user config dir''s hookctl/hookctl.toml]'
             cand --profile 'A profile of the config file: its base URL and secret sources'
+            cand --store 'The event store (SQLite) [default: the user data dir''s hookctl/events.db]'
             cand --json 'Print JSON on stdout (one object per result) instead of text'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -144,6 +290,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand --providers 'A folder of provider folders (or one provider folder) that add or override providers by name'
             cand --config 'The config file [default: ./hookctl.toml, then the user config dir''s hookctl/hookctl.toml]'
             cand --profile 'A profile of the config file: its base URL and secret sources'
+            cand --store 'The event store (SQLite) [default: the user data dir''s hookctl/events.db]'
             cand --json 'Print JSON on stdout (one object per result) instead of text'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -156,6 +303,8 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand sign 'Print the headers a provider would send for a body (for curl and tests)'
             cand send 'Render a fixture, sign it as the provider does and POST it to your app'
             cand verify 'Verify a captured request and explain why its signature fails'
+            cand listen 'Receive webhooks locally: verify, validate, store and print each one, answer as the provider would'
+            cand events 'The stored events: list, show, export, import, delete'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -169,6 +318,25 @@ set edit:completion:arg-completer[hookctl] = {|@words|
         &'hookctl;help;send'= {
         }
         &'hookctl;help;verify'= {
+        }
+        &'hookctl;help;listen'= {
+        }
+        &'hookctl;help;events'= {
+            cand list 'List stored events, oldest first'
+            cand show 'Show one event; --raw prints the exact HTTP request (which `hookctl verify -` reads back)'
+            cand export 'Export events as JSON lines (hookctl''s request JSON) or HAR'
+            cand import 'Import requests from a JSON lines export, a HAR file or a raw HTTP capture'
+            cand delete 'Delete events by id, or all of them'
+        }
+        &'hookctl;help;events;list'= {
+        }
+        &'hookctl;help;events;show'= {
+        }
+        &'hookctl;help;events;export'= {
+        }
+        &'hookctl;help;events;import'= {
+        }
+        &'hookctl;help;events;delete'= {
         }
         &'hookctl;help;completions'= {
         }

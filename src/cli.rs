@@ -42,6 +42,10 @@ pub struct GlobalArgs {
     /// A profile of the config file: its base URL and secret sources
     #[arg(long, global = true, value_name = "NAME", env = "HOOKCTL_PROFILE")]
     pub profile: Option<String>,
+
+    /// The event store (SQLite) [default: the user data dir's hookctl/events.db]
+    #[arg(long, global = true, value_name = "PATH", env = "HOOKCTL_STORE")]
+    pub store: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -56,6 +60,11 @@ pub enum Command {
     Send(SendArgs),
     /// Verify a captured request and explain why its signature fails
     Verify(VerifyArgs),
+    /// Receive webhooks locally: verify, validate, store and print each one, answer as the provider would
+    Listen(ListenArgs),
+    /// The stored events: list, show, export, import, delete
+    #[command(subcommand)]
+    Events(EventsCommand),
     /// Print a shell completion script
     Completions(CompletionsArgs),
     /// Print the man page (roff)
@@ -234,6 +243,10 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "PATH", requires = "body")]
     pub path: Option<String>,
 
+    /// Verify a stored event (the `#N` listen prints)
+    #[arg(long, value_name = "ID", conflicts_with_all = ["capture", "body"])]
+    pub event: Option<i64>,
+
     /// Verify only this entry of a HAR file or record of a JSON lines file (1-based)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub entry: Option<u32>,
@@ -244,6 +257,146 @@ pub struct VerifyArgs {
 
     #[command(flatten)]
     pub keys: KeyArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    hookctl listen\n  \
+    hookctl listen --port 0 --json > events.ndjson\n  \
+    hookctl listen --forward-to localhost:3000 --events 'payment.*'\n  \
+    hookctl listen --secret payvost=whsec_… --reject-invalid")]
+pub struct ListenArgs {
+    /// The port to listen on; 0 picks a free one
+    #[arg(long, short, default_value_t = 8787)]
+    pub port: u16,
+
+    /// The address to bind (a non-loopback address exposes the listener to the network)
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+
+    /// A provider's signing secret: PROVIDER=SECRET (repeatable; prefer the provider's env var)
+    #[arg(long = "secret", value_name = "PROVIDER=SECRET")]
+    pub secrets: Vec<String>,
+
+    /// Store credential headers (Authorization) as received instead of redacted
+    #[arg(long)]
+    pub keep_credentials: bool,
+
+    /// Answer every delivery with this status, to simulate a failing endpoint
+    #[arg(long, value_name = "STATUS", value_parser = clap::value_parser!(u16).range(100..=599))]
+    pub respond: Option<u16>,
+
+    /// Answer this share of deliveries (0 to 1) with 500
+    #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = fraction)]
+    pub fail_rate: f64,
+
+    /// Answer a delivery whose signature fails with 401, as a strict receiver would
+    #[arg(long)]
+    pub reject_invalid: bool,
+
+    /// Forward each delivery (exact bytes and headers) to your app and relay its answer
+    #[arg(long, value_name = "URL")]
+    pub forward_to: Option<String>,
+
+    /// Print each delivery's headers and pretty-printed body too
+    #[arg(long, short)]
+    pub verbose: bool,
+
+    /// Print only events whose type matches this glob ('payment.*'); every event is still stored
+    #[arg(long, value_name = "GLOB")]
+    pub events: Option<String>,
+
+    /// The largest body accepted; bigger ones get 413 [default: 10MiB]
+    #[arg(long, value_name = "SIZE", default_value = "10MiB", value_parser = byte_size)]
+    pub max_body: usize,
+}
+
+fn fraction(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(n) if (0.0..=1.0).contains(&n) => Ok(n),
+        _ => Err(format!("`{text}` is not a number from 0 to 1")),
+    }
+}
+
+/// `10MiB`, `512KiB`, `1000000`, `5MB`.
+fn byte_size(text: &str) -> Result<usize, String> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: usize = number.parse().map_err(|_| format!("`{text}` is not a size like 10MiB"))?;
+    let factor = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" => 1000,
+        "kib" => 1024,
+        "m" | "mb" => 1000 * 1000,
+        "mib" => 1024 * 1024,
+        "g" | "gb" => 1000 * 1000 * 1000,
+        "gib" => 1024 * 1024 * 1024,
+        other => return Err(format!("`{other}` is not a size unit (B, KiB, MiB, GiB, KB, MB, GB)")),
+    };
+    number.checked_mul(factor).filter(|n| *n > 0).ok_or_else(|| format!("`{text}` is not a usable size"))
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EventsCommand {
+    /// List stored events, oldest first
+    List(EventsSelection),
+    /// Show one event; --raw prints the exact HTTP request (which `hookctl verify -` reads back)
+    Show {
+        /// The event's id (the `#N` listen prints)
+        id: i64,
+        /// Print the request as raw HTTP/1.1
+        #[arg(long)]
+        raw: bool,
+    },
+    /// Export events as JSON lines (hookctl's request JSON) or HAR
+    Export {
+        #[command(flatten)]
+        selection: EventsSelection,
+        /// The format to write
+        #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
+        format: ExportFormat,
+        /// Write to this file instead of stdout
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Import requests from a JSON lines export, a HAR file or a raw HTTP capture
+    Import {
+        /// The file to import; - reads stdin
+        file: PathBuf,
+    },
+    /// Delete events by id, or all of them
+    Delete {
+        /// The ids to delete
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        ids: Vec<i64>,
+        /// Delete every stored event
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Jsonl,
+    Har,
+}
+
+/// Which stored events a command works on.
+#[derive(Debug, Args, Default)]
+pub struct EventsSelection {
+    /// Only the newest N
+    #[arg(long, value_name = "N")]
+    pub last: Option<usize>,
+    /// Only this provider's
+    #[arg(long = "provider", value_name = "NAME")]
+    pub provider: Option<String>,
+    /// Only event types matching this glob ('payment.*')
+    #[arg(long = "type", value_name = "GLOB")]
+    pub event_type: Option<String>,
+    /// Only events received since this time (RFC 3339, unix seconds, or a duration ago such as 1h)
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
 }
 
 fn positive_f64(text: &str) -> Result<f64, String> {

@@ -81,6 +81,7 @@ fn url(text: &str) -> Result<Url, String> {
 #[derive(Debug, Clone)]
 pub struct Answer {
     pub status: u16,
+    pub content_type: Option<String>,
     pub body: Vec<u8>,
     pub truncated: bool,
 }
@@ -146,10 +147,16 @@ impl Attempt {
 #[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
+    max_answer: usize,
 }
 
 impl Client {
+    /// A client whose answers are read up to 64 KiB (enough to show; `with_max_answer` to relay more).
     pub fn new(pool: usize) -> Result<Self, Error> {
+        Self::with_max_answer(pool, MAX_ANSWER)
+    }
+
+    pub fn with_max_answer(pool: usize, max_answer: usize) -> Result<Self, Error> {
         // Several clients may be built in one process (tests); only the first install counts.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
@@ -158,7 +165,7 @@ impl Client {
             .tcp_nodelay(true)
             .build()
             .map_err(|e| Error::usage(format!("cannot start the HTTP client: {e}"), None))?;
-        Ok(Self { http })
+        Ok(Self { http, max_answer })
     }
 
     /// Sends `request` (its method, headers and exact body) to `url`, waiting at most `timeout`.
@@ -181,17 +188,19 @@ impl Client {
         let read = async {
             let mut response = send.await.map_err(classify)?;
             let status = response.status().as_u16();
+            let content_type =
+                response.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
             let mut body = Vec::new();
             let mut truncated = false;
             while let Some(chunk) = response.chunk().await.map_err(classify)? {
-                let room = MAX_ANSWER - body.len();
+                let room = self.max_answer - body.len();
                 body.extend_from_slice(&chunk[..chunk.len().min(room)]);
                 if chunk.len() > room {
                     truncated = true;
                     break;
                 }
             }
-            Ok(Answer { status, body, truncated })
+            Ok(Answer { status, content_type, body, truncated })
         };
         tokio::time::timeout(timeout, read).await.map_err(|_| Failure::Timeout(timeout))?
     }

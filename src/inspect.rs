@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::provider::Provider;
 use crate::request::Request;
-use crate::schema::{EventSchema, Violation};
+use crate::schema::{SchemaCache, Violation};
 use crate::scheme::{self, Candidate, Diagnosis, Keys, Outcome, Verdict};
 
 /// What the payload looks like against the provider's catalog.
@@ -35,6 +35,55 @@ impl PayloadCheck {
     pub fn is_invalid(&self) -> bool {
         matches!(self, Self::Invalid { .. } | Self::NotJson { .. })
     }
+
+    /// A stable name for JSON and the store.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Valid { .. } => "valid",
+            Self::Invalid { .. } => "invalid",
+            Self::UnknownEvent { .. } => "unknown-event",
+            Self::Untyped => "untyped",
+            Self::NotJson { .. } => "not-json",
+        }
+    }
+
+    /// The event type, when the payload names one.
+    pub fn event(&self) -> Option<&str> {
+        match self {
+            Self::Valid { event } | Self::Invalid { event, .. } | Self::UnknownEvent { event } => Some(event),
+            Self::Untyped | Self::NotJson { .. } => None,
+        }
+    }
+
+    /// One line: what matched, or the first violation.
+    pub fn detail(&self) -> String {
+        match self {
+            Self::Valid { event } => format!("matches the {event} schema"),
+            Self::Invalid { violations, .. } => violations
+                .first()
+                .map(|v| format!("{} {}", if v.path.is_empty() { "(root)" } else { &v.path }, v.message))
+                .unwrap_or_default(),
+            Self::UnknownEvent { event } => format!("`{event}` is not in the catalog"),
+            Self::Untyped => "no event type found".into(),
+            Self::NotJson { reason } => format!("not JSON: {reason}"),
+        }
+    }
+}
+
+/// A stable name for an outcome, shared by `verify --json`, the listener and the store.
+pub fn verdict_code(outcome: &Outcome) -> &'static str {
+    match outcome {
+        Outcome::Valid => "valid",
+        Outcome::Unsigned => "unsigned",
+        Outcome::TimestampOutside { age, .. } if *age < 0 => "future",
+        Outcome::TimestampOutside { .. } => "stale",
+        Outcome::NoSecret => "unchecked",
+        Outcome::MissingSignature { .. } => "missing-signature",
+        Outcome::Malformed { .. } => "malformed",
+        Outcome::Mismatch => "mismatch",
+        Outcome::CredentialMissing { .. } => "credential-missing",
+        Outcome::CredentialMismatch { .. } => "credential-mismatch",
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -47,23 +96,40 @@ pub struct Inspection {
     pub notes: Vec<String>,
 }
 
-/// Checks `request` as `provider`'s, at `now`; on a failure, tries `others` and the usual alterations.
-pub fn inspect(request: &Request, provider: &Provider, keys: &Keys, now: i64, others: &[Candidate<'_>]) -> Inspection {
+/// What `inspect` needs besides the request.
+pub struct Context<'a> {
+    pub keys: &'a Keys,
+    /// Unix seconds to judge timestamps at.
+    pub now: i64,
+    /// Other schemes to try when this one fails; diagnosis is skipped for bodies over `diagnose_limit` bytes.
+    pub others: &'a [Candidate<'a>],
+    pub diagnose_limit: usize,
+    pub schemas: &'a SchemaCache,
+}
+
+/// Checks `request` as `provider`'s; on a failure, tries the other schemes and the usual alterations.
+pub fn inspect(request: &Request, provider: &Provider, ctx: &Context<'_>) -> Inspection {
+    let (keys, now, others) = (ctx.keys, ctx.now, ctx.others);
     let verdict = scheme::verify(request, &provider.scheme, keys, now);
-    let needs_diagnosis =
-        matches!(verdict.outcome, Outcome::Mismatch | Outcome::MissingSignature { .. } | Outcome::Malformed { .. });
+    let needs_diagnosis = request.body.len() <= ctx.diagnose_limit
+        && matches!(verdict.outcome, Outcome::Mismatch | Outcome::MissingSignature { .. } | Outcome::Malformed { .. });
     let diagnosis = if needs_diagnosis {
         scheme::diagnose(request, &provider.name, &provider.scheme, keys, now, others)
     } else {
         Diagnosis::default()
     };
     let parsed: Result<Value, String> = serde_json::from_slice(&request.body).map_err(|e| e.to_string());
-    let payload = payload_check(provider, request, parsed.as_ref());
+    let payload = payload_check(provider, request, parsed.as_ref(), ctx.schemas);
     let event_id = provider.event_id(parsed.as_ref().ok(), &request.headers);
     Inspection { verdict, payload, event_id, diagnosis, notes: notes(provider) }
 }
 
-fn payload_check(provider: &Provider, request: &Request, parsed: Result<&Value, &String>) -> PayloadCheck {
+fn payload_check(
+    provider: &Provider,
+    request: &Request,
+    parsed: Result<&Value, &String>,
+    schemas: &SchemaCache,
+) -> PayloadCheck {
     let payload = match parsed {
         Ok(value) => value,
         Err(reason) => return PayloadCheck::NotJson { reason: reason.clone() },
@@ -72,7 +138,7 @@ fn payload_check(provider: &Provider, request: &Request, parsed: Result<&Value, 
     let Some(def) = provider.events.iter().find(|e| e.name == event) else {
         return PayloadCheck::UnknownEvent { event };
     };
-    match EventSchema::load(provider, def) {
+    match schemas.get(provider, def) {
         Ok(schema) => match schema.validate(payload) {
             violations if violations.is_empty() => PayloadCheck::Valid { event },
             violations => PayloadCheck::Invalid { event, violations },

@@ -15,6 +15,8 @@ pub struct KeySources<'a> {
     pub args: &'a KeyArgs,
     pub profile: Option<&'a Profile>,
     pub style: Style,
+    /// No warning about secrets on the command line (the caller warned once already).
+    pub quiet: bool,
 }
 
 /// Whether hookctl may prompt: stdin and stderr are both terminals.
@@ -52,26 +54,47 @@ impl KeySources<'_> {
         Ok(Keys { secret, credentials })
     }
 
-    fn secret(&self, provider: &Provider) -> Result<Secret, Error> {
+    /// The keys to check deliveries with, never asking: what the flags, env and profile give. A provider
+    /// without a secret gets none (its signatures show "not checked"), so a listener serves every provider.
+    pub fn resolve_quietly(&self, provider: &Provider) -> Result<Keys, Error> {
+        let secret = if provider.scheme.is_signed() { self.find_secret(provider)? } else { None };
+        let mut credentials = Vec::new();
+        for spec in &provider.scheme.credentials {
+            if let Some(value) = self.credential(provider, &spec.name, &spec.env, false)? {
+                credentials.push((spec.name.clone(), value));
+            }
+        }
+        Ok(Keys { secret, credentials })
+    }
+
+    /// The secret from the flags, the env or the profile, in that order.
+    fn find_secret(&self, provider: &Provider) -> Result<Option<Secret>, Error> {
         if let Some(value) = &self.args.secret {
             self.warn_flag("--secret", provider.secret_env.first().map_or("HOOKCTL_SECRET", String::as_str));
-            return non_empty(Secret::new(value.as_str()), "--secret");
+            return non_empty(Secret::new(value.as_str()), "--secret").map(Some);
         }
         if let Some(path) = &self.args.secret_file {
-            return non_empty(config::read_secret_file(path)?, &format!("--secret-file {}", path.display()));
+            return non_empty(config::read_secret_file(path)?, &format!("--secret-file {}", path.display())).map(Some);
         }
         let env = provider.secret_env.iter().map(String::as_str).chain(["HOOKCTL_SECRET"]);
         if let Some(secret) = from_env(env) {
-            return Ok(secret);
+            return Ok(Some(secret));
         }
         if let Some(source) = self.profile.and_then(|p| p.secrets.get(&provider.name)) {
             return match config::read_source(source)? {
-                Some(secret) => non_empty(secret, "the profile"),
+                Some(secret) => non_empty(secret, "the profile").map(Some),
                 None => Err(Error::usage(
                     format!("the profile's secret for {} comes from `{source}`, which is not set", provider.name),
                     Some("set that variable, or change the profile in hookctl.toml".into()),
                 )),
             };
+        }
+        Ok(None)
+    }
+
+    fn secret(&self, provider: &Provider) -> Result<Secret, Error> {
+        if let Some(secret) = self.find_secret(provider)? {
+            return Ok(secret);
         }
         let missing = || Error::MissingSecret {
             provider: provider.name.clone(),
@@ -115,6 +138,9 @@ impl KeySources<'_> {
     }
 
     fn warn_flag(&self, flag: &str, env: &str) {
+        if self.quiet {
+            return;
+        }
         let warning = self.style.err(Role::Warn, "warning");
         eprintln!("hookctl: {warning}: {flag} is visible to other users in the process list; prefer {env}");
     }

@@ -21,6 +21,8 @@ pub mod request;
 pub mod schema;
 pub mod scheme;
 pub mod secret;
+pub mod server;
+pub mod store;
 mod suggest;
 pub mod summary;
 pub mod time;

@@ -6,6 +6,25 @@ use serde_json::{Map, Value};
 use crate::error::Error;
 use crate::provider::{EventDef, Provider};
 
+/// Compiled schemas by provider and event, for a process that validates many payloads (the listener).
+#[derive(Default)]
+pub struct SchemaCache {
+    compiled: std::sync::Mutex<std::collections::HashMap<(String, String), std::sync::Arc<EventSchema>>>,
+}
+
+impl SchemaCache {
+    pub fn get(&self, provider: &Provider, event: &EventDef) -> Result<std::sync::Arc<EventSchema>, Error> {
+        let key = (provider.name.clone(), event.name.clone());
+        if let Some(found) = self.compiled.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&key) {
+            return Ok(found.clone());
+        }
+        // Compiled outside the lock: two threads may both compile a schema once, never wait on each other.
+        let schema = std::sync::Arc::new(EventSchema::load(provider, event)?);
+        self.compiled.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(key, schema.clone());
+        Ok(schema)
+    }
+}
+
 /// A compiled schema for one event of one provider.
 pub struct EventSchema {
     validator: jsonschema::Validator,

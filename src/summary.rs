@@ -97,7 +97,9 @@ mod tests {
 
     fn attempt(status: Option<u16>, ms: u64) -> Attempt {
         Attempt {
-            result: status.map(|status| Answer { status, body: Vec::new(), truncated: false }).ok_or(Failure::Refused),
+            result: status
+                .map(|status| Answer { status, content_type: None, body: Vec::new(), truncated: false })
+                .ok_or(Failure::Refused),
             latency: Duration::from_millis(ms),
         }
     }

@@ -1,7 +1,9 @@
 //! One module per subcommand: orchestration only; the work is in the core modules.
 
 mod completions;
+mod events;
 mod fixtures;
+mod listen;
 mod providers;
 mod send;
 mod sign;
@@ -22,6 +24,7 @@ pub struct App {
     pub config: Config,
     provider_dirs: Vec<PathBuf>,
     profile: Option<String>,
+    store: Option<PathBuf>,
 }
 
 impl App {
@@ -30,7 +33,13 @@ impl App {
         // The config's folders first, so a folder named on the command line wins.
         let mut provider_dirs = config.provider_dirs();
         provider_dirs.extend(global.providers);
-        Ok(Self { style, json: global.json, config, provider_dirs, profile: global.profile })
+        Ok(Self { style, json: global.json, config, provider_dirs, profile: global.profile, store: global.store })
+    }
+
+    /// The event store, opened (and created) at `--store`, `HOOKCTL_STORE` or the default path.
+    pub fn store(&self) -> Result<crate::store::Store, Error> {
+        let path = self.store.clone().unwrap_or_else(crate::store::default_path);
+        crate::store::Store::open(&path)
     }
 
     pub fn catalog(&self) -> Result<Catalog, Error> {
@@ -57,6 +66,8 @@ pub fn dispatch(cli: Cli, style: Style) -> Result<ExitCode, Error> {
         Command::Sign(args) => sign::run(&app, &args),
         Command::Send(args) => send::run(&app, &args),
         Command::Verify(args) => verify::run(&app, &args),
+        Command::Listen(args) => listen::run(&app, &args),
+        Command::Events(command) => events::run(&app, &command),
         Command::Completions(_) | Command::Man => unreachable!("handled above"),
     }
 }

@@ -58,7 +58,7 @@ pub fn run(app: &App, args: &SendArgs) -> Result<ExitCode, Error> {
         }
     };
     let extra_headers = args.headers.iter().map(|h| super::parse_header(h)).collect::<Result<Vec<_>, _>>()?;
-    let keys = KeySources { args: &args.keys, profile, style: app.style }.resolve(&provider)?;
+    let keys = KeySources { args: &args.keys, profile, style: app.style, quiet: false }.resolve(&provider)?;
 
     let delivery = &provider.delivery;
     let retry = RetryPlan {
@@ -409,6 +409,9 @@ fn report(
     last: bool,
 ) -> Result<(), Error> {
     let event = job.event.map(|e| e.name.as_str());
+    // Providers such as GitHub carry the event id in a header, known once the request is built.
+    let header_id = plan.provider.event_id(None, &request.headers);
+    let event_id = job.event_id.as_ref().or(header_id.as_ref());
     let latency_ms = (attempt.latency.as_secs_f64() * 100_000.0).round() / 100.0;
     if plan.json {
         let (status, body, error, hint) = match &attempt.result {
@@ -419,7 +422,7 @@ fn report(
             "kind": "delivery",
             "provider": plan.provider.name,
             "event": event,
-            "event_id": job.event_id,
+            "event_id": event_id,
             "url": shown(url),
             "attempt": number,
             "final": last,
@@ -434,7 +437,7 @@ fn report(
     }
     let style = &plan.style;
     let name = style.out(Role::Name, &sanitize(event.unwrap_or("(custom body)"), false));
-    let id = sanitize(job.event_id.as_deref().unwrap_or("-"), false).into_owned();
+    let id = sanitize(event_id.map_or("-", String::as_str), false).into_owned();
     let tries =
         if plan.retry.attempts() > 1 { format!("[{number}/{}] ", plan.retry.attempts()) } else { String::new() };
     let outcome = match &attempt.result {

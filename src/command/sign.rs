@@ -62,7 +62,7 @@ pub fn run(app: &App, args: &SignArgs) -> Result<ExitCode, Error> {
     };
     let event = event.or_else(|| detected.and_then(|name| provider.events.iter().find(|e| e.name == name)));
 
-    let keys = KeySources { args: &args.keys, profile, style: app.style }.resolve(&provider)?;
+    let keys = KeySources { args: &args.keys, profile, style: app.style, quiet: false }.resolve(&provider)?;
     if args.id.is_some() && provider.scheme.message_id.is_none() {
         let note = app.style.err(Role::Warn, "note");
         eprintln!("hookctl: {note}: {} sends no message id; --id is ignored", provider.name);

@@ -23,9 +23,10 @@ pub fn run(app: &App, args: &VerifyArgs) -> Result<ExitCode, Error> {
         Some(at) => crate::time::parse_user_time(at).map_err(|e| Error::usage(format!("--at: {e}"), None))?.timestamp(),
         None => crate::time::now().timestamp(),
     };
-    let captures = select(read_captures(args)?, args.entry)?;
+    let captures = select(read_captures(app, args)?, args.entry)?;
     let providers = catalog.all()?;
     let others: Vec<Candidate<'_>> = providers.iter().map(|p| Candidate { name: &p.name, scheme: &p.scheme }).collect();
+    let schemas = crate::schema::SchemaCache::default();
 
     let mut worst = ExitCode::Success;
     for captured in &captures {
@@ -33,8 +34,10 @@ pub fn run(app: &App, args: &VerifyArgs) -> Result<ExitCode, Error> {
             Some(provider) => provider,
             None => detect(&providers, &captured.request, captured.label.as_deref())?,
         };
-        let keys = KeySources { args: &args.keys, profile, style: app.style }.resolve_for_verify(provider)?;
-        let inspection = inspect::inspect(&captured.request, provider, &keys, now, &others);
+        let keys =
+            KeySources { args: &args.keys, profile, style: app.style, quiet: false }.resolve_for_verify(provider)?;
+        let ctx = inspect::Context { keys: &keys, now, others: &others, diagnose_limit: usize::MAX, schemas: &schemas };
+        let inspection = inspect::inspect(&captured.request, provider, &ctx);
         let code = exit_code(&inspection);
         if code != ExitCode::Success && (worst == ExitCode::Success || code == ExitCode::SignatureInvalid) {
             worst = code;
@@ -52,7 +55,17 @@ fn detected(forced: &Option<Provider>) -> bool {
     forced.is_none()
 }
 
-fn read_captures(args: &VerifyArgs) -> Result<Vec<Captured>, Error> {
+fn read_captures(app: &App, args: &VerifyArgs) -> Result<Vec<Captured>, Error> {
+    if let Some(id) = args.event {
+        let store = app.store()?;
+        let event = store.get(id)?.ok_or_else(|| {
+            Error::usage(
+                format!("no event #{id} in {}", store.path().display()),
+                Some("`hookctl events list` shows the ids".into()),
+            )
+        })?;
+        return Ok(vec![Captured { label: Some(format!("event #{id}")), request: event.request }]);
+    }
     if let Some(body) = &args.body {
         let body = super::sign::read_body(body)?;
         let mut headers = Headers::new();
@@ -67,7 +80,7 @@ fn read_captures(args: &VerifyArgs) -> Result<Vec<Captured>, Error> {
         return Err(Error::usage(
             "nothing to verify",
             Some(
-                "give a CAPTURE file (raw HTTP, HAR or request JSON), - for stdin, or --body FILE -H 'Name: value'"
+                "give a CAPTURE file (raw HTTP, HAR or request JSON), - for stdin, --event ID, or --body FILE -H 'Name: value'"
                     .into(),
             ),
         ));
@@ -126,31 +139,6 @@ fn exit_code(inspection: &Inspection) -> ExitCode {
     }
 }
 
-/// A stable name for the outcome, for JSON.
-fn verdict_code(outcome: &Outcome) -> &'static str {
-    match outcome {
-        Outcome::Valid => "valid",
-        Outcome::Unsigned => "unsigned",
-        Outcome::TimestampOutside { age, .. } if *age < 0 => "future",
-        Outcome::TimestampOutside { .. } => "stale",
-        Outcome::NoSecret => "unchecked",
-        Outcome::MissingSignature { .. } => "missing-signature",
-        Outcome::Malformed { .. } => "malformed",
-        Outcome::Mismatch => "mismatch",
-        Outcome::CredentialMissing { .. } => "credential-missing",
-        Outcome::CredentialMismatch { .. } => "credential-mismatch",
-    }
-}
-
-fn event_name(payload: &PayloadCheck) -> Option<&str> {
-    match payload {
-        PayloadCheck::Valid { event } | PayloadCheck::Invalid { event, .. } | PayloadCheck::UnknownEvent { event } => {
-            Some(event)
-        }
-        PayloadCheck::Untyped | PayloadCheck::NotJson { .. } => None,
-    }
-}
-
 fn to_json(
     provider: &Provider,
     captured: &Captured,
@@ -160,13 +148,13 @@ fn to_json(
 ) -> serde_json::Value {
     let verdict = &inspection.verdict;
     json!({
-        "verdict": verdict_code(&verdict.outcome),
+        "verdict": inspect::verdict_code(&verdict.outcome),
         "valid": verdict.outcome.is_valid(),
         "summary": verdict.outcome.describe(),
         "provider": provider.name,
         "detected": detected,
         "entry": captured.label,
-        "event": event_name(&inspection.payload),
+        "event": inspection.payload.event(),
         "event_id": inspection.event_id,
         "timestamp": verdict.timestamp.map(|t| json!({"unix": t, "age_secs": now.saturating_sub(t)})),
         "checks": verdict.checks,
@@ -197,7 +185,7 @@ fn report(
         (Outcome::TimestampOutside { .. }, _) => ("✗", Role::Fail, "OUTSIDE TOLERANCE"),
         _ => ("✗", Role::Fail, "INVALID"),
     };
-    let event = event_name(&inspection.payload).unwrap_or("(unknown event)");
+    let event = inspection.payload.event().unwrap_or("(unknown event)");
     let id = inspection.event_id.as_deref().map(|i| format!(" {i}")).unwrap_or_default();
     let _ = writeln!(
         out,

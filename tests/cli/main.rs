@@ -2,6 +2,7 @@
 
 mod catalog;
 mod common;
+mod listen;
 mod send;
 mod sign;
 mod verify;

@@ -1,0 +1,355 @@
+//! `hookctl events list|show|export|import|delete`: the stored events.
+
+use std::fmt::Write as _;
+use std::io::{IsTerminal as _, Write as _};
+
+use base64::Engine as _;
+use serde_json::{Value, json};
+
+use super::App;
+use crate::cli::{EventsCommand, EventsSelection, ExportFormat};
+use crate::error::{Error, ExitCode};
+use crate::inspect;
+use crate::keys::KeySources;
+use crate::output::{self, Role, sanitize};
+use crate::request::RequestJson;
+use crate::store::{Filter, StoredEvent};
+
+pub fn run(app: &App, command: &EventsCommand) -> Result<ExitCode, Error> {
+    match command {
+        EventsCommand::List(selection) => list(app, selection),
+        EventsCommand::Show { id, raw } => show(app, *id, *raw),
+        EventsCommand::Export { selection, format, output } => export(app, selection, *format, output.as_deref()),
+        EventsCommand::Import { file } => import(app, file),
+        EventsCommand::Delete { ids, all } => delete(app, ids, *all),
+    }?;
+    Ok(ExitCode::Success)
+}
+
+/// The store filter for a selection; shared with `replay`.
+pub fn filter(selection: &EventsSelection) -> Result<Filter, Error> {
+    let event_type = selection
+        .event_type
+        .as_deref()
+        .map(|glob| {
+            globset::Glob::new(glob)
+                .map(|g| g.compile_matcher())
+                .map_err(|e| Error::usage(format!("--type `{glob}` is not a valid glob: {e}"), None))
+        })
+        .transpose()?;
+    let since = selection.since.as_deref().map(since_millis).transpose()?;
+    Ok(Filter { last: selection.last, provider: selection.provider.clone(), event_type, since, ..Filter::default() })
+}
+
+/// `--since`: a time (RFC 3339 or unix seconds) or a duration ago (`1h`, `30m`).
+fn since_millis(text: &str) -> Result<i64, Error> {
+    if let Ok(ago) = humantime::parse_duration(text) {
+        let ago = i64::try_from(ago.as_millis()).unwrap_or(i64::MAX);
+        return Ok(chrono::Utc::now().timestamp_millis().saturating_sub(ago));
+    }
+    crate::time::parse_user_time(text)
+        .map(|t| t.timestamp_millis())
+        .map_err(|e| Error::usage(format!("--since: {e}, nor a duration such as 1h"), None))
+}
+
+fn summary_json(event: &StoredEvent) -> Value {
+    json!({
+        "id": event.id,
+        "received_at": event.received_at,
+        "provider": event.provider,
+        "event": event.event_type,
+        "event_id": event.event_id,
+        "method": event.request.method,
+        "target": event.request.target,
+        "signature": {"verdict": event.verdict, "detail": event.verdict_detail},
+        "payload": {"status": event.payload_status, "detail": event.payload_detail},
+        "duplicate": event.duplicate,
+        "answer_status": event.answer_status,
+        "forward_status": event.forward_status,
+        "forward_ms": event.forward_ms,
+    })
+}
+
+fn time(millis: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(millis)
+        .map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M:%S").to_string())
+        .unwrap_or_default()
+}
+
+fn list(app: &App, selection: &EventsSelection) -> Result<(), Error> {
+    let store = app.store()?;
+    let style = &app.style;
+    let mut count = 0;
+    store.for_each(&filter(selection)?, |event| {
+        count += 1;
+        if app.json {
+            return output::print_json(&summary_json(&event));
+        }
+        let role = if matches!(event.verdict.as_str(), "valid" | "unsigned") { Role::Ok } else { Role::Fail };
+        let payload =
+            if event.payload_status == "valid" { String::new() } else { format!(" payload:{}", event.payload_status) };
+        let duplicate = if event.duplicate { " duplicate" } else { "" };
+        let line = format!(
+            "{} {} {} {} {}  {}{payload}{duplicate}  → {}\n",
+            style.out(Role::Dim, &format!("#{:<5}", event.id)),
+            time(event.received_at),
+            style.out(Role::Name, &format!("{:<12}", sanitize(event.provider.as_deref().unwrap_or("?"), false))),
+            sanitize(event.event_type.as_deref().unwrap_or("-"), false),
+            sanitize(event.event_id.as_deref().unwrap_or("-"), false),
+            style.out(role, &event.verdict),
+            event.answer_status,
+        );
+        output::print(&line)
+    })?;
+    if count == 0 && !app.json {
+        eprintln!("hookctl: no stored events match (store: {})", store.path().display());
+    }
+    Ok(())
+}
+
+fn get(app: &App, id: i64) -> Result<StoredEvent, Error> {
+    let store = app.store()?;
+    store.get(id)?.ok_or_else(|| {
+        Error::usage(
+            format!("no event #{id} in {}", store.path().display()),
+            Some("`hookctl events list` shows the ids".into()),
+        )
+    })
+}
+
+/// The stored request as raw HTTP/1.1: request line, headers, blank line, body.
+pub fn raw_http(event: &StoredEvent) -> Vec<u8> {
+    let request = &event.request;
+    let mut raw = format!("{} {} HTTP/1.1\r\n", request.method, request.target).into_bytes();
+    for (name, value) in request.headers.iter() {
+        raw.extend_from_slice(name.as_bytes());
+        raw.extend_from_slice(b": ");
+        raw.extend_from_slice(value);
+        raw.extend_from_slice(b"\r\n");
+    }
+    raw.extend_from_slice(b"\r\n");
+    raw.extend_from_slice(&request.body);
+    raw
+}
+
+fn show(app: &App, id: i64, raw: bool) -> Result<(), Error> {
+    let event = get(app, id)?;
+    if raw {
+        let bytes = raw_http(&event);
+        // Exact bytes for a pipe (`| hookctl verify -`); escaped for a terminal.
+        if std::io::stdout().is_terminal() {
+            return output::print(&sanitize(&String::from_utf8_lossy(&bytes), true));
+        }
+        let mut stdout = std::io::stdout().lock();
+        return stdout.write_all(&bytes).and_then(|()| stdout.flush()).or_else(|e| match e.kind() {
+            std::io::ErrorKind::BrokenPipe => Ok(()),
+            _ => Err(Error::Io(e)),
+        });
+    }
+    if app.json {
+        let mut value = summary_json(&event);
+        value["request"] = serde_json::to_value(RequestJson::from(&event.request)).unwrap_or(Value::Null);
+        return output::print_json(&value);
+    }
+    let style = &app.style;
+    let mut out = String::new();
+    let row = |out: &mut String, label: &str, value: &str| {
+        let _ = writeln!(out, "{}{}", style.out(Role::Heading, &format!("{label:12}")), sanitize(value, false));
+    };
+    row(&mut out, "Event", &format!("#{} received {}", event.id, time(event.received_at)));
+    row(&mut out, "Provider", event.provider.as_deref().unwrap_or("(none detected)"));
+    row(
+        &mut out,
+        "Type",
+        &format!("{} {}", event.event_type.as_deref().unwrap_or("-"), event.event_id.as_deref().unwrap_or("")),
+    );
+    row(&mut out, "Signature", &format!("{}: {}", event.verdict, event.verdict_detail));
+    row(&mut out, "Payload", &format!("{}: {}", event.payload_status, event.payload_detail));
+    if event.duplicate {
+        row(&mut out, "Duplicate", "yes: this provider event id was received before");
+    }
+    let forward = event.forward_status.map(|s| format!(" (app answered {s})")).unwrap_or_default();
+    row(&mut out, "Answered", &format!("{}{forward}", event.answer_status));
+    let _ = writeln!(out, "\n{} {}", sanitize(&event.request.method, false), sanitize(&event.request.target, false));
+    for (name, value) in event.request.headers.iter() {
+        let _ = writeln!(
+            out,
+            "{}: {}",
+            style.out(Role::Name, &sanitize(name, false)),
+            sanitize(&String::from_utf8_lossy(value), false)
+        );
+    }
+    let body = match serde_json::from_slice::<Value>(&event.request.body) {
+        Ok(value) => serde_json::to_string_pretty(&value).unwrap_or_default(),
+        Err(_) => String::from_utf8_lossy(&event.request.body).into_owned(),
+    };
+    let _ = writeln!(out, "\n{}", sanitize(&body, true));
+    output::print(&out)
+}
+
+fn export(
+    app: &App,
+    selection: &EventsSelection,
+    format: ExportFormat,
+    path: Option<&std::path::Path>,
+) -> Result<(), Error> {
+    let store = app.store()?;
+    let filter = filter(selection)?;
+    let mut sink: Box<dyn std::io::Write> = match path {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path).map_err(|source| Error::Read { path: path.to_owned(), source })?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let mut count = 0usize;
+    let mut write = |bytes: &[u8]| sink.write_all(bytes).map_err(Error::Io);
+    if format == ExportFormat::Har {
+        let creator = json!({"name": "hookctl", "version": env!("CARGO_PKG_VERSION")});
+        write(format!("{{\"log\":{{\"version\":\"1.2\",\"creator\":{creator},\"entries\":[").as_bytes())?;
+    }
+    store.for_each(&filter, |event| {
+        let line = match format {
+            ExportFormat::Jsonl => {
+                let mut value = serde_json::to_value(RequestJson::from(&event.request)).unwrap_or(Value::Null);
+                value["id"] = json!(event.id);
+                value["received_at"] = json!(event.received_at);
+                value["provider"] = json!(event.provider);
+                value["event"] = json!(event.event_type);
+                value["event_id"] = json!(event.event_id);
+                value["verdict"] = json!(event.verdict);
+                format!("{value}\n")
+            }
+            ExportFormat::Har => format!("{}{}", if count > 0 { "," } else { "" }, har_entry(&event)),
+        };
+        count += 1;
+        write(line.as_bytes())
+    })?;
+    if format == ExportFormat::Har {
+        write(b"]}}\n")?;
+    }
+    sink.flush().map_err(Error::Io)?;
+    if path.is_some() || !app.json {
+        eprintln!("hookctl: exported {count} events");
+    }
+    Ok(())
+}
+
+fn har_entry(event: &StoredEvent) -> Value {
+    let request = &event.request;
+    let headers: Vec<Value> =
+        request.headers.iter().map(|(n, v)| json!({"name": n, "value": String::from_utf8_lossy(v)})).collect();
+    let mime = request.headers.get_str("content-type").unwrap_or("application/octet-stream");
+    let post_data = match std::str::from_utf8(&request.body) {
+        Ok(text) => json!({"mimeType": mime, "text": text}),
+        Err(_) => {
+            json!({"mimeType": mime, "text": base64::engine::general_purpose::STANDARD.encode(&request.body), "encoding": "base64"})
+        }
+    };
+    let started = chrono::DateTime::from_timestamp_millis(event.received_at).unwrap_or_default().to_rfc3339();
+    json!({
+        "startedDateTime": started,
+        "time": event.forward_ms.unwrap_or(0.0),
+        "request": {
+            "method": request.method,
+            "url": format!("http://localhost{}", request.target),
+            "httpVersion": "HTTP/1.1",
+            "cookies": [],
+            "headers": headers,
+            "queryString": [],
+            "postData": post_data,
+            "headersSize": -1,
+            "bodySize": request.body.len(),
+        },
+        "response": {
+            "status": event.answer_status,
+            "statusText": "",
+            "httpVersion": "HTTP/1.1",
+            "cookies": [],
+            "headers": [],
+            "content": {"size": 0, "mimeType": "x-unknown"},
+            "redirectURL": "",
+            "headersSize": -1,
+            "bodySize": -1,
+        },
+        "cache": {},
+        "timings": {"send": 0, "wait": event.forward_ms.unwrap_or(0.0), "receive": 0},
+        "comment": format!("hookctl event #{}", event.id),
+    })
+}
+
+fn import(app: &App, file: &std::path::Path) -> Result<(), Error> {
+    let bytes = super::sign::read_body(file)?;
+    let captures =
+        crate::capture::parse(&bytes).map_err(|reason| Error::usage(format!("{}: {reason}", file.display()), None))?;
+    let providers = app.catalog()?.all()?;
+    let profile = app.profile()?;
+    let schemas = crate::schema::SchemaCache::default();
+    let others: Vec<crate::scheme::Candidate<'_>> =
+        providers.iter().map(|p| crate::scheme::Candidate { name: &p.name, scheme: &p.scheme }).collect();
+    let no_flags = crate::cli::KeyArgs::default();
+    let now = crate::time::now().timestamp();
+    let mut events = Vec::new();
+    for captured in captures {
+        let request = captured.request;
+        let provider = providers
+            .iter()
+            .map(|p| (p.affinity(&request), p))
+            .filter(|(s, _)| *s > 0)
+            .max_by_key(|(s, _)| *s)
+            .map(|(_, p)| p);
+        let inspection = match provider {
+            Some(provider) => {
+                let keys =
+                    KeySources { args: &no_flags, profile, style: app.style, quiet: true }.resolve_quietly(provider)?;
+                let ctx = inspect::Context {
+                    keys: &keys,
+                    now,
+                    others: &others,
+                    diagnose_limit: 1024 * 1024,
+                    schemas: &schemas,
+                };
+                Some(inspect::inspect(&request, provider, &ctx))
+            }
+            None => None,
+        };
+        events.push(StoredEvent {
+            id: 0,
+            received_at: chrono::Utc::now().timestamp_millis(),
+            provider: provider.map(|p| p.name.clone()),
+            event_type: inspection.as_ref().and_then(|i| i.payload.event().map(str::to_owned)),
+            event_id: inspection.as_ref().and_then(|i| i.event_id.clone()),
+            verdict: inspection
+                .as_ref()
+                .map_or("no-provider", |i| inspect::verdict_code(&i.verdict.outcome))
+                .to_owned(),
+            verdict_detail: inspection.as_ref().map_or_else(String::new, |i| i.verdict.outcome.describe()),
+            payload_status: inspection.as_ref().map_or("untyped", |i| i.payload.code()).to_owned(),
+            payload_detail: inspection.as_ref().map_or_else(String::new, |i| i.payload.detail()),
+            duplicate: false,
+            // Imported, not received: nobody was answered.
+            answer_status: 0,
+            forward_status: None,
+            forward_ms: None,
+            request,
+        });
+    }
+    let mut store = app.store()?;
+    let stored = store.insert(&events)?;
+    match (stored.first(), stored.last()) {
+        (Some((first, _)), Some((last, _))) => {
+            eprintln!("hookctl: imported {} events (#{first}–#{last})", stored.len())
+        }
+        _ => eprintln!("hookctl: nothing to import"),
+    }
+    Ok(())
+}
+
+fn delete(app: &App, ids: &[i64], all: bool) -> Result<(), Error> {
+    let mut store = app.store()?;
+    let deleted = if all { store.delete_all()? } else { store.delete(ids)? };
+    eprintln!("hookctl: deleted {deleted} events");
+    if !all && deleted < ids.len() {
+        return Err(Error::usage(format!("{} of the ids were not stored", ids.len() - deleted), None));
+    }
+    Ok(())
+}

@@ -1,0 +1,161 @@
+//! `hookctl listen`: the local receiver.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+
+use super::App;
+use crate::cli::ListenArgs;
+use crate::deliver::{Client, Target};
+use crate::error::{Error, ExitCode};
+use crate::keys::KeySources;
+use crate::output::{Role, sanitize};
+use crate::provider::Provider;
+use crate::scheme::Keys;
+use crate::secret::Secret;
+use crate::server::{self, Listener, Printer, Settings, Writer};
+
+pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
+    let catalog = app.catalog()?;
+    let providers = catalog.all()?;
+    let keys = keys(app, args, &providers)?;
+    let events = args
+        .events
+        .as_deref()
+        .map(|glob| {
+            globset::Glob::new(glob)
+                .map(|g| g.compile_matcher())
+                .map_err(|e| Error::usage(format!("--events `{glob}` is not a valid glob: {e}"), None))
+        })
+        .transpose()?;
+    let forward = match &args.forward_to {
+        Some(to) => Some((Client::with_max_answer(64, args.max_body)?, Target::parse(to, None)?)),
+        None => None,
+    };
+    let host: IpAddr = args.host.parse().map_err(|_| {
+        Error::usage(
+            format!("--host {:?} is not an IP address", args.host),
+            Some("use 127.0.0.1, ::1 or 0.0.0.0".into()),
+        )
+    })?;
+    if !host.is_loopback() {
+        let warning = app.style.err(Role::Warn, "warning");
+        eprintln!("hookctl: {warning}: listening on {host} exposes the listener (and what it stores) to the network");
+    }
+    let store = app.store()?;
+    let store_path = store.path().to_owned();
+    let writer = Writer::start(store);
+    let (printer, printer_thread) = Printer::start();
+
+    let settings = Settings {
+        providers,
+        keys,
+        respond: args.respond,
+        fail_rate: args.fail_rate,
+        reject_invalid: args.reject_invalid,
+        keep_credentials: args.keep_credentials,
+        forward,
+        verbose: args.verbose,
+        json: app.json,
+        events,
+        style: app.style,
+        max_body: args.max_body,
+    };
+    let listener = Listener::new(settings, writer, printer);
+    let router = server::router(listener.clone());
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::usage(format!("cannot start the async runtime: {e}"), None))?;
+    let address = SocketAddr::new(host, args.port);
+    let socket = runtime.block_on(tokio::net::TcpListener::bind(address)).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AddrInUse => Error::usage(
+            format!("port {} on {host} is in use", args.port),
+            Some("stop what uses it, pick another --port, or --port 0 for a free one".into()),
+        ),
+        std::io::ErrorKind::PermissionDenied => Error::usage(
+            format!("not allowed to listen on port {}", args.port),
+            Some("ports below 1024 need privileges; use a higher --port".into()),
+        ),
+        _ => Error::usage(format!("cannot listen on {address}: {e}"), None),
+    })?;
+    let bound = socket.local_addr()?;
+
+    // Ready: the address and routes go to stderr, so stdout carries only events (NDJSON with --json).
+    let style = app.style;
+    eprintln!(
+        "hookctl: listening on {}  (store: {})",
+        style.err(Role::Heading, &format!("http://{bound}")),
+        store_path.display()
+    );
+    for (route, provider) in listener.routes() {
+        eprintln!("  {}  {}", style.err(Role::Name, &format!("{route:32}")), sanitize(&provider, false));
+    }
+    if let Some(to) = &args.forward_to {
+        eprintln!("  forwarding every delivery to {}", sanitize(to, false));
+    }
+
+    runtime.block_on(async { axum::serve(socket, router).with_graceful_shutdown(shutdown_signal()).await })?;
+    eprintln!("hookctl: stopped after {} deliveries", listener.received());
+    drop(listener);
+    drop(runtime);
+    let _ = printer_thread.join();
+    Ok(ExitCode::Success)
+}
+
+/// Ctrl-C or SIGTERM: stop accepting, finish what is in flight (each of those is stored before it is answered).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(signal) => signal,
+            Err(_) => return std::future::pending().await,
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Each provider's keys: `--secret PROVIDER=…`, its env vars, `HOOKCTL_SECRET`, the profile. A provider
+/// without a secret is still received, its signature shown "not checked".
+fn keys(app: &App, args: &ListenArgs, providers: &[Provider]) -> Result<HashMap<String, Keys>, Error> {
+    let mut given: HashMap<String, Secret> = HashMap::new();
+    for pair in &args.secrets {
+        let (name, value) = pair.split_once('=').ok_or_else(|| {
+            Error::usage(
+                "--secret takes PROVIDER=SECRET".to_owned(),
+                Some("for example --secret payvost=$SECRET".into()),
+            )
+        })?;
+        if !providers.iter().any(|p| p.name == name) {
+            return Err(Error::UnknownProvider {
+                name: name.to_owned(),
+                suggestion: crate::suggest::closest(name, providers.iter().map(|p| p.name.as_str())),
+            });
+        }
+        given.insert(name.to_owned(), Secret::new(value));
+    }
+    if !args.secrets.is_empty() {
+        let warning = app.style.err(Role::Warn, "warning");
+        eprintln!(
+            "hookctl: {warning}: --secret is visible to other users in the process list; prefer the providers' env vars"
+        );
+    }
+    let profile = app.profile()?;
+    let mut keys = HashMap::new();
+    for provider in providers {
+        let args = crate::cli::KeyArgs {
+            secret: given.remove(&provider.name).map(|s| s.expose().to_owned()),
+            ..Default::default()
+        };
+        let sources = KeySources { args: &args, profile, style: app.style, quiet: true };
+        keys.insert(provider.name.clone(), sources.resolve_quietly(provider)?);
+    }
+    Ok(keys)
+}

@@ -1,0 +1,490 @@
+//! The listener: an axum router that captures every request, detects its provider, verifies and validates
+//! it, stores it (committed before the answer leaves), prints it and answers as the provider expects — or
+//! forwards it to the developer's app and relays the app's answer.
+
+mod printer;
+mod writer;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+pub use printer::Printer;
+pub use writer::Writer;
+
+use crate::deliver::{Client, Target};
+use crate::inspect::{self, Inspection, PayloadCheck};
+use crate::output::{Role, Style, sanitize};
+use crate::provider::Provider;
+use crate::request::{Headers, Request, RequestJson};
+use crate::schema::SchemaCache;
+use crate::scheme::{Candidate, Keys, Outcome};
+use crate::store::StoredEvent;
+
+/// How the listener answers, prints and forwards.
+pub struct Settings {
+    pub providers: Vec<Provider>,
+    /// Keys by provider name; a provider without any is shown "not checked".
+    pub keys: HashMap<String, Keys>,
+    pub respond: Option<u16>,
+    pub fail_rate: f64,
+    pub reject_invalid: bool,
+    pub keep_credentials: bool,
+    pub forward: Option<(Client, Target)>,
+    pub verbose: bool,
+    pub json: bool,
+    pub events: Option<globset::GlobMatcher>,
+    pub style: Style,
+    pub max_body: usize,
+}
+
+pub struct Listener {
+    settings: Settings,
+    writer: Writer,
+    printer: Printer,
+    schemas: SchemaCache,
+    routes: HashMap<String, usize>,
+    rng: Mutex<fastrand::Rng>,
+    received: std::sync::atomic::AtomicU64,
+}
+
+/// Diagnosis re-hashes the body a few dozen times; past this size a listener only reports the mismatch.
+const DIAGNOSE_LIMIT: usize = 1024 * 1024;
+
+impl Listener {
+    pub fn new(settings: Settings, writer: Writer, printer: Printer) -> Arc<Self> {
+        let mut routes = HashMap::new();
+        for (index, provider) in settings.providers.iter().enumerate() {
+            for route in &provider.routes {
+                routes.entry(route.clone()).or_insert(index);
+            }
+        }
+        Arc::new(Self {
+            settings,
+            writer,
+            printer,
+            schemas: SchemaCache::default(),
+            routes,
+            rng: Mutex::new(fastrand::Rng::new()),
+            received: std::sync::atomic::AtomicU64::new(0),
+        })
+    }
+
+    /// Every route served, with its provider: `/` detects the provider from the headers.
+    pub fn routes(&self) -> Vec<(String, String)> {
+        let mut routes: Vec<(String, String)> = self
+            .routes
+            .iter()
+            .map(|(route, index)| (route.clone(), self.settings.providers[*index].name.clone()))
+            .collect();
+        routes.sort();
+        routes.insert(0, ("/".into(), "detected from the headers".into()));
+        routes
+    }
+
+    pub fn received(&self) -> u64 {
+        self.received.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn provider_for(&self, request: &Request) -> Option<&Provider> {
+        if let Some(index) = self.routes.get(request.path()) {
+            return Some(&self.settings.providers[*index]);
+        }
+        if request.path() != "/" {
+            return None;
+        }
+        let best = self.settings.providers.iter().map(|p| (p.affinity(request), p)).max_by_key(|(score, _)| *score)?;
+        (best.0 > 0).then_some(best.1)
+    }
+}
+
+/// The router, testable in-process.
+pub fn router(listener: Arc<Listener>) -> Router {
+    let limit = listener.settings.max_body;
+    Router::new().fallback(handle).layer(DefaultBodyLimit::max(limit)).with_state(listener)
+}
+
+async fn handle(
+    State(listener): State<Arc<Listener>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let started = Instant::now();
+    listener.received.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let target = uri.path_and_query().map_or_else(|| uri.path().to_owned(), ToString::to_string);
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) => {
+            let status = rejection.status();
+            let line = if listener.settings.json {
+                let error = json!({"target": target, "answer_status": status.as_u16(), "stored": false, "error": rejection.body_text()});
+                format!("{error}\n")
+            } else {
+                let line =
+                    format!("{} {} {target}: {} (not stored)\n", clock(), status.as_u16(), rejection.body_text());
+                sanitize(&line, true).into_owned()
+            };
+            listener.printer.print(line);
+            return (status, rejection.body_text()).into_response();
+        }
+    };
+    let headers: Headers = headers.iter().map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec())).collect();
+    let request = Request { method: method.to_string(), target, headers, body: body.to_vec() };
+    let provider = listener.provider_for(&request);
+    let settings = &listener.settings;
+
+    let inspection = provider.map(|provider| {
+        let others: Vec<Candidate<'_>> =
+            settings.providers.iter().map(|p| Candidate { name: &p.name, scheme: &p.scheme }).collect();
+        let keys = settings.keys.get(&provider.name).cloned().unwrap_or_default();
+        let ctx = inspect::Context {
+            keys: &keys,
+            now: crate::time::now().timestamp(),
+            others: &others,
+            diagnose_limit: DIAGNOSE_LIMIT,
+            schemas: &listener.schemas,
+        };
+        inspect::inspect(&request, provider, &ctx)
+    });
+
+    // The app's answer when forwarding, else the provider's documented one (or a simulated failure).
+    let mut forwarded = None;
+    let mut answer = match (&settings.forward, provider) {
+        (Some((client, target)), _) => {
+            let result = forward(client, target, &request, provider).await;
+            let answer = match &result {
+                Ok((status, content_type, body, _)) => Answer::new(*status, content_type.clone(), body.clone()),
+                Err(reason) => Answer::text(502, &format!("hookctl could not reach the app: {reason}")),
+            };
+            forwarded = Some(result.map(|(status, _, _, latency)| (status, latency)));
+            answer
+        }
+        (None, Some(provider)) => own_answer(&listener, provider, inspection.as_ref()),
+        (None, None) => Answer::json(404, json!({"error": format!("no provider is served at {}", request.path())})),
+    };
+
+    let event_type = inspection.as_ref().and_then(|i| i.payload.event().map(str::to_owned));
+    let mut stored_request = request.clone();
+    if !settings.keep_credentials {
+        redact(&mut stored_request, provider);
+    }
+    let event = StoredEvent {
+        id: 0,
+        received_at: chrono::Utc::now().timestamp_millis(),
+        provider: provider.map(|p| p.name.clone()),
+        event_type: event_type.clone(),
+        event_id: inspection.as_ref().and_then(|i| i.event_id.clone()),
+        request: stored_request,
+        verdict: inspection.as_ref().map_or("no-provider", |i| inspect::verdict_code(&i.verdict.outcome)).to_owned(),
+        verdict_detail: inspection.as_ref().map_or_else(String::new, signature_detail),
+        payload_status: inspection.as_ref().map_or("untyped", |i| i.payload.code()).to_owned(),
+        payload_detail: inspection.as_ref().map_or_else(String::new, |i| i.payload.detail()),
+        duplicate: false,
+        answer_status: answer.status,
+        forward_status: forwarded.as_ref().and_then(|f| f.as_ref().ok().map(|(status, _)| *status)),
+        forward_ms: forwarded.as_ref().and_then(|f| f.as_ref().ok().map(|(_, latency)| latency.as_secs_f64() * 1000.0)),
+    };
+    let stored = listener.writer.write(event.clone()).await;
+    let (id, duplicate) = match &stored {
+        Ok((id, duplicate)) => (Some(*id), *duplicate),
+        Err(_) => {
+            // Never acknowledge what was not stored: the sender will retry.
+            answer = Answer::text(503, "hookctl could not store this event; retry later");
+            (None, false)
+        }
+    };
+    let shown = settings.events.as_ref().is_none_or(|glob| event_type.as_deref().is_some_and(|t| glob.is_match(t)));
+    if shown {
+        let line = if settings.json {
+            json_line(&event, id, duplicate, answer.status, &forwarded, stored.as_ref().err(), started.elapsed())
+        } else {
+            human_line(
+                &listener,
+                &event,
+                inspection.as_ref(),
+                id,
+                duplicate,
+                answer.status,
+                &forwarded,
+                stored.as_ref().err(),
+            )
+        };
+        listener.printer.print(line);
+    }
+    answer.into_response()
+}
+
+struct Answer {
+    status: u16,
+    content_type: Option<String>,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn new(status: u16, content_type: Option<String>, body: Vec<u8>) -> Self {
+        Self { status, content_type, body }
+    }
+
+    fn text(status: u16, text: &str) -> Self {
+        Self::new(status, Some("text/plain; charset=utf-8".into()), text.as_bytes().to_vec())
+    }
+
+    fn json(status: u16, value: serde_json::Value) -> Self {
+        Self::new(status, Some("application/json".into()), value.to_string().into_bytes())
+    }
+}
+
+impl IntoResponse for Answer {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = (status, self.body).into_response();
+        if let Some(content_type) = self.content_type.and_then(|c| HeaderValue::from_str(&c).ok()) {
+            response.headers_mut().insert(header::CONTENT_TYPE, content_type);
+        }
+        response
+    }
+}
+
+fn own_answer(listener: &Listener, provider: &Provider, inspection: Option<&Inspection>) -> Answer {
+    let settings = &listener.settings;
+    if settings.reject_invalid
+        && let Some(inspection) = inspection
+        && !inspection.verdict.outcome.is_valid()
+    {
+        return Answer::json(
+            401,
+            json!({"error": "invalid signature", "reason": inspection.verdict.outcome.describe()}),
+        );
+    }
+    if let Some(status) = settings.respond {
+        return Answer::text(status, &format!("hookctl: answering {status} as asked (--respond)"));
+    }
+    if settings.fail_rate > 0.0
+        && listener.rng.lock().unwrap_or_else(std::sync::PoisonError::into_inner).f64() < settings.fail_rate
+    {
+        return Answer::text(500, "hookctl: simulated failure (--fail-rate)");
+    }
+    let documented = &provider.delivery.answer;
+    Answer::new(documented.status, documented.content_type.clone(), documented.body.clone().into_bytes())
+}
+
+/// Headers a proxy must not pass on (RFC 9110 §7.6.1), plus the ones the client sets itself.
+const HOP_BY_HOP: [&str; 10] = [
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+];
+
+/// Forwards the exact body and end-to-end headers; returns the app's status, content type, body and latency.
+async fn forward(
+    client: &Client,
+    target: &Target,
+    request: &Request,
+    provider: Option<&Provider>,
+) -> Result<(u16, Option<String>, Vec<u8>, Duration), String> {
+    let named_by_connection: Vec<String> = request
+        .headers
+        .get_all("connection")
+        .flat_map(|v| String::from_utf8_lossy(v).split(',').map(|t| t.trim().to_ascii_lowercase()).collect::<Vec<_>>())
+        .collect();
+    let headers: Headers = request
+        .headers
+        .iter()
+        .filter(|(name, _)| {
+            let name = name.to_ascii_lowercase();
+            !HOP_BY_HOP.contains(&name.as_str()) && name != "content-length" && !named_by_connection.contains(&name)
+        })
+        .map(|(n, v)| (n.to_owned(), v.to_vec()))
+        .collect();
+    let outgoing = Request { headers, ..request.clone() };
+    let url = match target {
+        Target::Exact(url) => url.clone(),
+        Target::Base(base) => {
+            let mut url = base.clone();
+            url.set_path(request.path());
+            url.set_query(request.target.split_once('?').map(|(_, q)| q));
+            url
+        }
+    };
+    let timeout = provider.and_then(|p| p.delivery.timeout).unwrap_or(Duration::from_secs(30));
+    let attempt = client.send(&url, &outgoing, timeout).await;
+    match attempt.result {
+        Ok(answer) => Ok((answer.status, answer.content_type, answer.body, attempt.latency)),
+        Err(failure) => {
+            let hint = failure.hint(&url).map(|h| format!(" ({h})")).unwrap_or_default();
+            Err(format!("{}{hint}", failure.describe()))
+        }
+    }
+}
+
+/// Credential headers are stored as `(redacted)` unless `--keep-credentials`.
+fn redact(request: &mut Request, provider: Option<&Provider>) {
+    let credential_headers: Vec<&str> =
+        provider.map(|p| p.scheme.credentials.iter().map(|c| c.header.as_str()).collect()).unwrap_or_default();
+    request.headers = request
+        .headers
+        .iter()
+        .map(|(name, value)| {
+            let secret = name.eq_ignore_ascii_case("authorization")
+                || name.eq_ignore_ascii_case("proxy-authorization")
+                || credential_headers.iter().any(|h| h.eq_ignore_ascii_case(name));
+            (name.to_owned(), if secret { b"(redacted)".to_vec() } else { value.to_vec() })
+        })
+        .collect();
+}
+
+/// The verdict and, for a failure, why.
+fn signature_detail(inspection: &Inspection) -> String {
+    let outcome = inspection.verdict.outcome.describe();
+    match inspection.diagnosis.findings.first() {
+        Some(finding) => format!("{outcome}: {}", finding.message),
+        None => outcome,
+    }
+}
+
+fn clock() -> String {
+    chrono::Local::now().format("%H:%M:%S").to_string()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn human_line(
+    listener: &Listener,
+    event: &StoredEvent,
+    inspection: Option<&Inspection>,
+    id: Option<i64>,
+    duplicate: bool,
+    status: u16,
+    forwarded: &Option<Result<(u16, Duration), String>>,
+    store_error: Option<&String>,
+) -> String {
+    let settings = &listener.settings;
+    let style = &settings.style;
+    let out = |role, text: &str| style.out(role, text);
+    let provider = event.provider.as_deref().unwrap_or("?");
+    let kind = event.event_type.as_deref().unwrap_or(if event.provider.is_some() { "(unknown event)" } else { "" });
+    let mut line = format!(
+        "{} {} {} {}",
+        out(Role::Dim, &clock()),
+        out(Role::Name, &format!("{provider:<10}")),
+        sanitize(kind, false),
+        sanitize(event.event_id.as_deref().unwrap_or("-"), false)
+    );
+    match inspection {
+        None => line.push_str(&format!(
+            "  {} {} {}",
+            out(Role::Warn, "!"),
+            sanitize(&event.request.method, false),
+            sanitize(&event.request.target, false)
+        )),
+        Some(inspection) => {
+            let (mark, role) = match &inspection.verdict.outcome {
+                Outcome::Valid => ("✓ signed", Role::Ok),
+                Outcome::Unsigned => ("! unsigned", Role::Warn),
+                Outcome::NoSecret => ("– not checked (no secret)", Role::Dim),
+                _ => ("✗", Role::Fail),
+            };
+            let reason = if matches!(role, Role::Fail) { format!(" {}", event.verdict_detail) } else { String::new() };
+            line.push_str(&format!("  {}", out(role, &sanitize(&format!("{mark}{reason}"), false))));
+            let (mark, role) = match &inspection.payload {
+                PayloadCheck::Valid { .. } => ("✓ schema".to_owned(), Role::Ok),
+                PayloadCheck::Invalid { .. } | PayloadCheck::NotJson { .. } => {
+                    (format!("✗ {}", event.payload_detail), Role::Fail)
+                }
+                _ => (format!("! {}", event.payload_detail), Role::Warn),
+            };
+            line.push_str(&format!("  {}", out(role, &sanitize(&mark, false))));
+        }
+    }
+    if duplicate {
+        line.push_str(&format!("  {}", out(Role::Warn, "duplicate")));
+    }
+    let status_role = if (200..300).contains(&status) { Role::Ok } else { Role::Fail };
+    line.push_str(&format!("  → {}", out(status_role, &status.to_string())));
+    match forwarded {
+        Some(Ok((app, latency))) => line.push_str(&format!(" (app {app} in {:.1}ms)", latency.as_secs_f64() * 1000.0)),
+        Some(Err(reason)) => {
+            line.push_str(&format!(" {}", out(Role::Fail, &sanitize(&format!("(app unreachable: {reason})"), false))))
+        }
+        None => {}
+    }
+    if let Some(id) = id {
+        line.push_str(&format!("  {}", out(Role::Dim, &format!("#{id}"))));
+    }
+    if let Some(error) = store_error {
+        line.push_str(&format!("  {}", out(Role::Fail, &sanitize(&format!("NOT STORED: {error}"), false))));
+    }
+    line.push('\n');
+    if settings.verbose {
+        for (name, value) in event.request.headers.iter() {
+            line.push_str(&format!(
+                "    {}: {}\n",
+                sanitize(name, false),
+                sanitize(&String::from_utf8_lossy(value), false)
+            ));
+        }
+        let body = match serde_json::from_slice::<serde_json::Value>(&event.request.body) {
+            Ok(value) => serde_json::to_string_pretty(&value).unwrap_or_default(),
+            Err(_) => String::from_utf8_lossy(&event.request.body).into_owned(),
+        };
+        for text in sanitize(&body, true).lines() {
+            line.push_str(&format!("    {text}\n"));
+        }
+    }
+    line
+}
+
+fn json_line(
+    event: &StoredEvent,
+    id: Option<i64>,
+    duplicate: bool,
+    status: u16,
+    forwarded: &Option<Result<(u16, Duration), String>>,
+    store_error: Option<&String>,
+    elapsed: Duration,
+) -> String {
+    let forward = forwarded.as_ref().map(|result| match result {
+        Ok((status, latency)) => json!({"status": status, "latency_ms": latency.as_secs_f64() * 1000.0}),
+        Err(reason) => json!({"error": reason}),
+    });
+    let mut line = json!({
+        "id": id,
+        "received_at": event.received_at,
+        "provider": event.provider,
+        "event": event.event_type,
+        "event_id": event.event_id,
+        "method": event.request.method,
+        "target": event.request.target,
+        "signature": {"verdict": event.verdict, "detail": event.verdict_detail},
+        "payload": {"status": event.payload_status, "detail": event.payload_detail},
+        "duplicate": duplicate,
+        "answer_status": status,
+        "forward": forward,
+        "stored": store_error.is_none(),
+        "store_error": store_error,
+        "handled_ms": elapsed.as_secs_f64() * 1000.0,
+        "request": RequestJson::from(&event.request),
+    })
+    .to_string();
+    line.push('\n');
+    line
+}
+
+#[cfg(test)]
+mod tests;

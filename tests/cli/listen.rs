@@ -1,0 +1,353 @@
+//! listen and events: the real binary on port 0, fed by the real `send`, a real SQLite file.
+
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::common::*;
+
+const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+/// A running `hookctl listen --port 0` with its own store; killed when dropped.
+struct Listening {
+    child: Child,
+    port: u16,
+    lines: Arc<Mutex<Vec<String>>>,
+    store: std::path::PathBuf,
+    _dir: Option<tempfile::TempDir>,
+}
+
+fn listen(args: &[&str]) -> Listening {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = dir.path().join("events.db");
+    let mut listening = listen_on(&store, args);
+    listening._dir = Some(dir);
+    listening
+}
+
+fn listen_on(store: &std::path::Path, args: &[&str]) -> Listening {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hookctl"))
+        .args(["listen", "--port", "0", "--store"])
+        .arg(store)
+        .args(args)
+        .env_clear()
+        .env("HOME", store.parent().expect("dir"))
+        .env("HOOKCTL_SECRET", SECRET)
+        .env("VERIFYNOW_API_KEY", "key-1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("listen starts");
+    let mut stderr = BufReader::new(child.stderr.take().expect("piped"));
+    let mut port = None;
+    let mut line = String::new();
+    while port.is_none() {
+        line.clear();
+        assert!(stderr.read_line(&mut line).expect("stderr") > 0, "listen exited before it was ready");
+        port = line.split("http://127.0.0.1:").nth(1).and_then(|rest| rest.split_whitespace().next()?.parse().ok());
+    }
+    std::thread::spawn(move || for _ in stderr.lines() {});
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let sink = lines.clone();
+    let stdout = child.stdout.take().expect("piped");
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            sink.lock().expect("not poisoned").push(line);
+        }
+    });
+    Listening { child, port: port.expect("a port"), lines, store: store.to_owned(), _dir: None }
+}
+
+impl Listening {
+    fn to(&self) -> String {
+        self.port.to_string()
+    }
+
+    /// The printed lines, once there are at least `count`.
+    fn wait_lines(&self, count: usize) -> Vec<String> {
+        let started = Instant::now();
+        loop {
+            let lines = self.lines.lock().expect("not poisoned").clone();
+            if lines.len() >= count {
+                return lines;
+            }
+            assert!(started.elapsed() < Duration::from_secs(20), "only {} lines: {lines:#?}", lines.len());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn events(&self) -> Vec<Value> {
+        let stdout = hookctl(&["events", "list", "--json", "--store", self.store.to_str().expect("UTF-8")]).ok();
+        stdout.lines().map(|l| serde_json::from_str(l).expect("JSON")).collect()
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn send(args: &[&str]) -> Run {
+    hookctl(&[&["send"], args].concat()).env("HOOKCTL_SECRET", SECRET).env("VERIFYNOW_API_KEY", "key-1")
+}
+
+const PROVIDERS: [&str; 10] = [
+    "agio",
+    "complycube",
+    "github",
+    "payqi",
+    "payvost",
+    "shopify",
+    "slack",
+    "standard-webhooks",
+    "stripe",
+    "verifynow",
+];
+
+#[test]
+fn every_provider_is_stored_and_shown_valid() {
+    let listening = listen(&[]);
+    for provider in PROVIDERS {
+        let fixtures = hookctl(&["fixtures", provider, "--json"]).ok();
+        let first: Value = serde_json::from_str(fixtures.lines().next().expect("a fixture")).expect("JSON");
+        send(&[provider, first["event"].as_str().expect("event"), "--to", &listening.to()]).ok();
+    }
+    let lines = listening.wait_lines(10);
+    for (provider, line) in PROVIDERS.iter().zip(&lines) {
+        assert!(line.contains(provider), "{line}");
+        let expected = if *provider == "agio" { "! unsigned" } else { "✓ signed" };
+        assert!(line.contains(expected) && line.contains("✓ schema") && line.contains("→ 200"), "{line}");
+    }
+    let events = listening.events();
+    assert_eq!(events.len(), 10);
+    for event in &events {
+        assert!(matches!(event["signature"]["verdict"].as_str(), Some("valid" | "unsigned")), "{event}");
+        assert_eq!(event["payload"]["status"], "valid", "{event}");
+    }
+    // The documented answers: VerifyNow's JSON, PayQI's OK.
+    let verifynow = send(&["verifynow", "verification.completed", "--to", &listening.to(), "--json"]).ok();
+    assert!(verifynow.contains(r#"{\"success\": true, \"message\": \"Webhook processed\"}"#), "{verifynow}");
+}
+
+#[test]
+fn failures_are_shown_with_their_reason_and_stored() {
+    let listening = listen(&[]);
+    hookctl(&["send", "payvost", "payment.created", "--to", &listening.to()])
+        .env("PAYVOST_WEBHOOK_SECRET", "wrong")
+        .ok();
+    send(&["payvost", "payment.failed", "--to", &listening.to(), "--set", "data.status=bogus"]).ok();
+    send(&["payqi", "payment.expired", "--to", &listening.to(), "--duplicate", "2"]).ok();
+    let lines = listening.wait_lines(4);
+    assert!(lines[0].contains("✗ signature mismatch"), "{}", lines[0]);
+    assert!(lines[1].contains("✓ signed") && lines[1].contains("✗ /data/status"), "{}", lines[1]);
+    assert!(!lines[2].contains("duplicate") && lines[3].contains("duplicate"), "{lines:#?}");
+    let events = listening.events();
+    assert_eq!(events[0]["signature"]["verdict"], "mismatch");
+    assert_eq!(events[1]["payload"]["status"], "invalid");
+    assert_eq!((events[2]["duplicate"].as_bool(), events[3]["duplicate"].as_bool()), (Some(false), Some(true)));
+}
+
+#[test]
+fn answers_can_fail_on_purpose_and_reject_invalid_signatures() {
+    let failing = listen(&["--respond", "503"]);
+    let (stdout, _) = send(&["payvost", "payment.created", "--to", &failing.to()]).code(4);
+    assert!(stdout.contains("503"), "{stdout}");
+    assert_eq!(failing.events()[0]["answer_status"], 503, "stored with the answer it got");
+
+    let strict = listen(&["--reject-invalid"]);
+    let (stdout, _) = hookctl(&["send", "payvost", "payment.created", "--to", &strict.to()])
+        .env("PAYVOST_WEBHOOK_SECRET", "wrong")
+        .code(4);
+    assert!(stdout.contains("401"), "{stdout}");
+    send(&["payvost", "payment.created", "--to", &strict.to()]).ok();
+}
+
+#[test]
+fn json_output_is_ndjson_and_events_filters_printing() {
+    let listening = listen(&["--json", "--events", "transfer.*"]);
+    send(&["payvost", "payment.created", "--to", &listening.to()]).ok();
+    send(&["payvost", "transfer.created", "--to", &listening.to()]).ok();
+    let lines = listening.wait_lines(1);
+    std::thread::sleep(Duration::from_millis(200));
+    let lines_now = listening.lines.lock().expect("not poisoned").clone();
+    assert_eq!(lines_now.len(), 1, "only the transfer is printed: {lines:#?}");
+    let event: Value = serde_json::from_str(&lines[0]).expect("NDJSON");
+    assert_eq!(
+        (event["event"].as_str(), event["signature"]["verdict"].as_str()),
+        (Some("transfer.created"), Some("valid"))
+    );
+    assert_eq!(listening.events().len(), 2, "both are stored");
+}
+
+#[test]
+fn forward_to_relays_exact_bytes_and_the_apps_answer() {
+    let app = TestServer::answering(&[202]);
+    let listening = listen(&["--forward-to", &format!("127.0.0.1:{}", app.port)]);
+    let (stdout, _) = send(&["verifynow", "verification.failed:duplicate", "--to", &listening.to(), "--json"]).code(0);
+    let delivery: Value = serde_json::from_str(stdout.lines().next().expect("a line")).expect("JSON");
+    assert_eq!(delivery["status"], 202, "the app's status is relayed");
+    assert_eq!(delivery["response_body"], "{\"received\":true}", "and its body");
+    let received = &app.requests()[0];
+    assert_eq!(received.target, "/api/webhooks/verifynow");
+    assert_eq!(received.header("authorization").as_deref(), Some("api-key key-1"), "credentials pass through");
+    let stored = hookctl(&["events", "show", "1", "--raw", "--store", listening.store.to_str().expect("UTF-8")]).ok();
+    assert!(stored.ends_with(&String::from_utf8_lossy(&received.body).into_owned()), "byte-identical body");
+    assert!(stored.contains("authorization: (redacted)"), "stored redacted: {stored}");
+    let line = &listening.wait_lines(1)[0];
+    assert!(line.contains("(app 202 in"), "{line}");
+
+    let down = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+    let orphan = listen(&["--forward-to", &format!("127.0.0.1:{down}")]);
+    let (stdout, _) = send(&["payvost", "payment.created", "--to", &orphan.to()]).code(4);
+    assert!(stdout.contains("502"), "{stdout}");
+    assert!(orphan.wait_lines(1)[0].contains("app unreachable: connection refused"));
+}
+
+#[test]
+fn acknowledged_events_survive_kill_9() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = dir.path().join("events.db");
+    for round in 1..=3 {
+        let mut listening = listen_on(&store, &[]);
+        let stdout =
+            send(&["payvost", "payment.succeeded", "--to", &listening.to(), "--repeat", "150", "--concurrency", "16"])
+                .ok();
+        assert!(stdout.contains("2xx 150"), "{stdout}");
+        listening.kill(); // SIGKILL as soon as the last 2xx arrived
+        let connection = rusqlite::Connection::open(&store).expect("opens");
+        let integrity: String = connection.query_row("PRAGMA integrity_check", [], |r| r.get(0)).expect("checks");
+        assert_eq!(integrity, "ok");
+        let count: i64 = connection.query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0)).expect("counts");
+        assert_eq!(count, 150 * round, "every acknowledged event is stored");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&store).expect("exists").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the store is private");
+    }
+}
+
+/// Writes raw bytes to the listener and reads the status line of its answer.
+fn raw_exchange(port: u16, bytes: &[u8]) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connects");
+    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    let _ = stream.write_all(bytes);
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    String::from_utf8_lossy(&answer).lines().next().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn hostile_input_gets_clear_answers_and_the_listener_keeps_serving() {
+    let listening = listen(&["--verbose"]);
+    let port = listening.port;
+    assert!(raw_exchange(port, b"GARBAGE\r\n\r\n").contains("400"), "malformed HTTP");
+    let invalid_utf8 =
+        b"POST /webhooks/payvost HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 4\r\n\r\n\xff\xfe\x00\x01";
+    assert!(raw_exchange(port, invalid_utf8).contains("200"), "stored and answered");
+    let mut huge =
+        b"POST /webhooks/payvost HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 52428800\r\n\r\n".to_vec();
+    huge.extend(std::iter::repeat_n(b'a', 52_428_800));
+    assert!(raw_exchange(port, &huge).contains("413"), "over --max-body");
+    // Raw control bytes are not valid in a header value: a clear 400. C1 controls (valid obs-text) and JSON
+    // escapes reach the listener, which must not print them raw.
+    let control = b"POST /webhooks/payvost HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Evil: \x1b]0;pwned\x07\r\nContent-Length: 2\r\n\r\n{}";
+    assert!(raw_exchange(port, control).contains("400"));
+    let body = br#"{"type":"payment.created\u001b]0;pwned\u0007","id":"evt_\u001b[2J"}"#;
+    let mut escapes = format!(
+        "POST /webhooks/payvost HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: {}\r\nX-Evil: ",
+        body.len()
+    )
+    .into_bytes();
+    escapes.extend_from_slice(b"\xc2\x9b31m\r\n\r\n");
+    escapes.extend_from_slice(body);
+    assert!(raw_exchange(port, &escapes).contains("200"));
+
+    // 1000 connections at once, each with a request; every one is answered.
+    let connections: Vec<TcpStream> =
+        (0..1000).map(|_| TcpStream::connect(("127.0.0.1", port)).expect("connects")).collect();
+    let request = b"POST /webhooks/payvost HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}";
+    let handles: Vec<_> = connections
+        .into_iter()
+        .map(|mut stream| {
+            std::thread::spawn(move || {
+                stream.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
+                stream.write_all(request).expect("writes");
+                let mut answer = String::new();
+                let _ = stream.read_to_string(&mut answer);
+                answer.starts_with("HTTP/1.1 200")
+            })
+        })
+        .collect();
+    let answered = handles.into_iter().map(|h| h.join().unwrap_or(false)).filter(|ok| *ok).count();
+    assert_eq!(answered, 1000);
+
+    send(&["payvost", "payment.created", "--to", &listening.to()]).ok();
+    let lines = listening.wait_lines(1004);
+    let raw = |l: &String| l.contains('\u{1b}') || l.contains('\u{7}') || l.contains('\u{9b}');
+    assert!(!lines.iter().any(raw), "nothing raw reaches the terminal");
+    assert!(lines.iter().any(|l| l.contains("payment.created\\u{1b}]0;pwned")), "escaped, still readable");
+    assert!(lines.iter().any(|l| l.contains("413")), "the oversized body is reported");
+    let connection = rusqlite::Connection::open(&listening.store).expect("opens");
+    let integrity: String = connection.query_row("PRAGMA integrity_check", [], |r| r.get(0)).expect("checks");
+    assert_eq!(integrity, "ok");
+}
+
+#[test]
+fn stored_events_round_trip_through_verify_export_and_import() {
+    let listening = listen(&[]);
+    send(&["stripe", "charge.refunded", "--to", &listening.to()]).ok();
+    send(&["github", "ping", "--to", &listening.to()]).ok();
+    listening.wait_lines(2);
+    let store = listening.store.to_str().expect("UTF-8");
+    let raw = hookctl(&["events", "show", "1", "--raw", "--store", store]).ok();
+    let (stdout, _) = hookctl(&["verify", "-"]).stdin(raw).env("HOOKCTL_SECRET", SECRET).code(0);
+    assert!(stdout.contains("✓ VALID stripe"), "{stdout}");
+    let (stdout, _) = hookctl(&["verify", "--event", "2", "--store", store]).env("HOOKCTL_SECRET", SECRET).code(0);
+    assert!(stdout.contains("✓ VALID github"), "{stdout}");
+
+    for format in ["jsonl", "har"] {
+        let exported = hookctl(&["events", "export", "--format", format, "--store", store]).ok();
+        let (stdout, _) = hookctl(&["verify", "-"]).stdin(exported.clone()).env("HOOKCTL_SECRET", SECRET).code(0);
+        assert_eq!(stdout.matches("✓ VALID").count(), 2, "{format}: {stdout}");
+        let other = tempfile::tempdir().expect("temp");
+        let other_store = other.path().join("e.db");
+        let other_store = other_store.to_str().expect("UTF-8");
+        hookctl(&["events", "import", "-", "--store", other_store]).stdin(exported).env("HOOKCTL_SECRET", SECRET).ok();
+        let listed = hookctl(&["events", "list", "--json", "--store", other_store]).ok();
+        assert_eq!(listed.lines().count(), 2, "{format}");
+        assert!(listed.lines().all(|l| l.contains("\"verdict\":\"valid\"")), "{listed}");
+    }
+    let listed = hookctl(&["events", "list", "--store", store, "--provider", "github"]).ok();
+    assert_eq!(listed.lines().count(), 1);
+    let listed = hookctl(&["events", "list", "--store", store, "--type", "charge.*", "--last", "5"]).ok();
+    assert!(listed.contains("charge.refunded") && listed.lines().count() == 1, "{listed}");
+    hookctl(&["events", "delete", "1", "--store", store]).ok();
+    let (_, stderr) = hookctl(&["events", "show", "1", "--store", store]).code(2);
+    assert!(stderr.contains("no event #1"), "{stderr}");
+    hookctl(&["events", "delete", "--all", "--store", store]).ok();
+    assert!(hookctl(&["events", "list", "--store", store, "--json"]).ok().is_empty());
+}
+
+#[test]
+fn a_port_in_use_is_one_clear_line() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("addr").port().to_string();
+    let dir = tempfile::tempdir().expect("temp");
+    let store = dir.path().join("e.db");
+    let (_, stderr) = hookctl(&["listen", "--port", &port, "--store", store.to_str().expect("UTF-8")]).code(2);
+    assert!(stderr.contains("is in use") && stderr.contains("--port 0"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
