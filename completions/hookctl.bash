@@ -814,7 +814,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__listen)
-            opts="-p -v -h -V --port --host --secret --keep-credentials --respond --fail-rate --reject-invalid --forward-to --verbose --events --max-body --color --json --providers --config --profile --store --help --version"
+            opts="-p -v -h -V --port --host --secret --keep-credentials --respond --fail-rate --reject-invalid --forward-to --verbose --events --read-timeout --max-body --color --json --providers --config --profile --store --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -849,6 +849,10 @@ _hookctl() {
                     return 0
                     ;;
                 --events)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --read-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

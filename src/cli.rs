@@ -306,6 +306,10 @@ pub struct ListenArgs {
     #[arg(long, value_name = "GLOB")]
     pub events: Option<String>,
 
+    /// How long a sender may take to send its body before it gets 408
+    #[arg(long, value_name = "DURATION", default_value = "30s")]
+    pub read_timeout: humantime::Duration,
+
     /// The largest body accepted; bigger ones get 413 [default: 10MiB]
     #[arg(long, value_name = "SIZE", default_value = "10MiB", value_parser = byte_size)]
     pub max_body: usize,

@@ -59,6 +59,7 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
         events,
         style: app.style,
         max_body: args.max_body,
+        read_timeout: args.read_timeout.into(),
     };
     let listener = Listener::new(settings, writer, printer);
     let router = server::router(listener.clone());

@@ -10,8 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
+use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
@@ -44,6 +43,8 @@ pub struct Settings {
     pub events: Option<globset::GlobMatcher>,
     pub style: Style,
     pub max_body: usize,
+    /// How long a sender may take to send its body (slow senders hold a connection otherwise).
+    pub read_timeout: Duration,
 }
 
 pub struct Listener {
@@ -109,6 +110,7 @@ impl Listener {
 /// The router, testable in-process.
 pub fn router(listener: Arc<Listener>) -> Router {
     let limit = listener.settings.max_body;
+    // The handler reads the body itself (with a deadline); the layer keeps axum's own limit in step.
     Router::new().fallback(handle).layer(DefaultBodyLimit::max(limit)).with_state(listener)
 }
 
@@ -117,31 +119,41 @@ async fn handle(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Response {
     let started = Instant::now();
     listener.received.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let target = uri.path_and_query().map_or_else(|| uri.path().to_owned(), ToString::to_string);
-    let body = match body {
+    let settings = &listener.settings;
+    let read = tokio::time::timeout(settings.read_timeout, axum::body::to_bytes(body, settings.max_body)).await;
+    let read = match read {
+        Ok(Ok(body)) => Ok(body),
+        Err(_) => Err((
+            StatusCode::REQUEST_TIMEOUT,
+            format!("the body did not arrive within {}", humantime::format_duration(settings.read_timeout)),
+        )),
+        Ok(Err(error)) if is_length_limit(&error) => Err((
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the body is over the {} byte limit (--max-body)", settings.max_body),
+        )),
+        Ok(Err(error)) => Err((StatusCode::BAD_REQUEST, format!("the body could not be read: {error}"))),
+    };
+    let body = match read {
         Ok(body) => body,
-        Err(rejection) => {
-            let status = rejection.status();
-            let line = if listener.settings.json {
-                let error = json!({"target": target, "answer_status": status.as_u16(), "stored": false, "error": rejection.body_text()});
+        Err((status, text)) => {
+            let line = if settings.json {
+                let error = json!({"target": target, "answer_status": status.as_u16(), "stored": false, "error": text});
                 format!("{error}\n")
             } else {
-                let line =
-                    format!("{} {} {target}: {} (not stored)\n", clock(), status.as_u16(), rejection.body_text());
-                sanitize(&line, true).into_owned()
+                sanitize(&format!("{} {} {target}: {text} (not stored)\n", clock(), status.as_u16()), true).into_owned()
             };
             listener.printer.print(line);
-            return (status, rejection.body_text()).into_response();
+            return (status, text).into_response();
         }
     };
     let headers: Headers = headers.iter().map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec())).collect();
     let request = Request { method: method.to_string(), target, headers, body: body.to_vec() };
     let provider = listener.provider_for(&request);
-    let settings = &listener.settings;
 
     let inspection = provider.map(|provider| {
         let others: Vec<Candidate<'_>> =
@@ -222,6 +234,17 @@ async fn handle(
         listener.printer.print(line);
     }
     answer.into_response()
+}
+
+fn is_length_limit(error: &axum::Error) -> bool {
+    let mut cause: Option<&dyn std::error::Error> = Some(error);
+    while let Some(inner) = cause {
+        if inner.to_string().contains("length limit") {
+            return true;
+        }
+        cause = inner.source();
+    }
+    false
 }
 
 struct Answer {

@@ -35,6 +35,7 @@ fn fixture(configure: impl FnOnce(&mut Settings)) -> Fixture {
         events: None,
         style: Style::plain(),
         max_body: 1024,
+        read_timeout: Duration::from_secs(5),
     };
     configure(&mut settings);
     let writer = Writer::start(Store::open(&store).expect("opens"));

@@ -351,3 +351,19 @@ fn a_port_in_use_is_one_clear_line() {
     assert!(stderr.contains("is in use") && stderr.contains("--port 0"), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
+
+#[test]
+fn a_slow_sender_gets_408_and_others_are_still_served() {
+    let listening = listen(&["--read-timeout", "1s"]);
+    let mut slow = TcpStream::connect(("127.0.0.1", listening.port)).expect("connects");
+    slow.write_all(b"POST /webhooks/payvost HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"id").expect("writes");
+    send(&["payvost", "payment.created", "--to", &listening.to()]).ok();
+    slow.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    let mut answer = [0u8; 64];
+    let read = slow.read(&mut answer).expect("an answer");
+    assert!(
+        String::from_utf8_lossy(&answer[..read]).starts_with("HTTP/1.1 408"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+}
