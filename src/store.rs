@@ -52,6 +52,27 @@ pub struct StoredEvent {
     pub forward_ms: Option<f64>,
 }
 
+impl StoredEvent {
+    /// The event's record for JSON output (the request itself is not included).
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "id": self.id,
+            "received_at": self.received_at,
+            "provider": self.provider,
+            "event": self.event_type,
+            "event_id": self.event_id,
+            "method": self.request.method,
+            "target": self.request.target,
+            "signature": {"verdict": self.verdict, "detail": self.verdict_detail},
+            "payload": {"status": self.payload_status, "detail": self.payload_detail},
+            "duplicate": self.duplicate,
+            "answer_status": self.answer_status,
+            "forward_status": self.forward_status,
+            "forward_ms": self.forward_ms,
+        })
+    }
+}
+
 /// Which events a command works on.
 #[derive(Debug, Default)]
 pub struct Filter {

@@ -28,15 +28,7 @@ pub fn run(app: &App, command: &EventsCommand) -> Result<ExitCode, Error> {
 
 /// The store filter for a selection; shared with `replay`.
 pub fn filter(selection: &EventsSelection) -> Result<Filter, Error> {
-    let event_type = selection
-        .event_type
-        .as_deref()
-        .map(|glob| {
-            globset::Glob::new(glob)
-                .map(|g| g.compile_matcher())
-                .map_err(|e| Error::usage(format!("--type `{glob}` is not a valid glob: {e}"), None))
-        })
-        .transpose()?;
+    let event_type = selection.event_type.as_deref().map(|glob| super::glob("--type", glob)).transpose()?;
     let since = selection.since.as_deref().map(since_millis).transpose()?;
     Ok(Filter { last: selection.last, provider: selection.provider.clone(), event_type, since, ..Filter::default() })
 }
@@ -52,24 +44,6 @@ fn since_millis(text: &str) -> Result<i64, Error> {
         .map_err(|e| Error::usage(format!("--since: {e}, nor a duration such as 1h"), None))
 }
 
-fn summary_json(event: &StoredEvent) -> Value {
-    json!({
-        "id": event.id,
-        "received_at": event.received_at,
-        "provider": event.provider,
-        "event": event.event_type,
-        "event_id": event.event_id,
-        "method": event.request.method,
-        "target": event.request.target,
-        "signature": {"verdict": event.verdict, "detail": event.verdict_detail},
-        "payload": {"status": event.payload_status, "detail": event.payload_detail},
-        "duplicate": event.duplicate,
-        "answer_status": event.answer_status,
-        "forward_status": event.forward_status,
-        "forward_ms": event.forward_ms,
-    })
-}
-
 fn time(millis: i64) -> String {
     chrono::DateTime::from_timestamp_millis(millis)
         .map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M:%S").to_string())
@@ -83,7 +57,7 @@ fn list(app: &App, selection: &EventsSelection) -> Result<(), Error> {
     store.for_each(&filter(selection)?, |event| {
         count += 1;
         if app.json {
-            return output::print_json(&summary_json(&event));
+            return output::print_json(&event.to_json());
         }
         let role = if matches!(event.verdict.as_str(), "valid" | "unsigned") { Role::Ok } else { Role::Fail };
         let payload =
@@ -147,7 +121,7 @@ fn show(app: &App, id: i64, raw: bool) -> Result<(), Error> {
         });
     }
     if app.json {
-        let mut value = summary_json(&event);
+        let mut value = event.to_json();
         value["request"] = serde_json::to_value(RequestJson::from(&event.request)).unwrap_or(Value::Null);
         return output::print_json(&value);
     }

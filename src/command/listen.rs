@@ -18,15 +18,7 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
     let catalog = app.catalog()?;
     let providers = catalog.all()?;
     let keys = keys(app, args, &providers)?;
-    let events = args
-        .events
-        .as_deref()
-        .map(|glob| {
-            globset::Glob::new(glob)
-                .map(|g| g.compile_matcher())
-                .map_err(|e| Error::usage(format!("--events `{glob}` is not a valid glob: {e}"), None))
-        })
-        .transpose()?;
+    let events = args.events.as_deref().map(|glob| super::glob("--events", glob)).transpose()?;
     let forward = match &args.forward_to {
         Some(to) => Some((Client::with_max_answer(64, args.max_body)?, Target::parse(to, None)?)),
         None => None,

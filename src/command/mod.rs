@@ -92,3 +92,10 @@ pub fn parse_header(text: &str) -> Result<(String, String), Error> {
     }
     Ok((name.to_owned(), value.to_owned()))
 }
+
+/// A glob given on the command line (`payment.*`), with the flag it came from in the error.
+pub fn glob(flag: &str, text: &str) -> Result<globset::GlobMatcher, Error> {
+    globset::Glob::new(text)
+        .map(|g| g.compile_matcher())
+        .map_err(|e| Error::usage(format!("{flag} `{text}` is not a valid glob: {e}"), None))
+}

@@ -163,9 +163,7 @@ fn matching_events(provider: &Provider, spec: &str) -> Result<Vec<String>, Error
         provider.event_variant(spec)?;
         return Ok(vec![spec.to_owned()]);
     }
-    let glob = globset::Glob::new(spec)
-        .map_err(|e| Error::usage(format!("`{spec}` is not a valid glob: {e}"), None))?
-        .compile_matcher();
+    let glob = super::glob("EVENT", spec)?;
     let mut matched = Vec::new();
     for event in &provider.events {
         if spec.contains(':') {

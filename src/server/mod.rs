@@ -486,25 +486,16 @@ fn json_line(
         Ok((status, latency)) => json!({"status": status, "latency_ms": latency.as_secs_f64() * 1000.0}),
         Err(reason) => json!({"error": reason}),
     });
-    let mut line = json!({
-        "id": id,
-        "received_at": event.received_at,
-        "provider": event.provider,
-        "event": event.event_type,
-        "event_id": event.event_id,
-        "method": event.request.method,
-        "target": event.request.target,
-        "signature": {"verdict": event.verdict, "detail": event.verdict_detail},
-        "payload": {"status": event.payload_status, "detail": event.payload_detail},
-        "duplicate": duplicate,
-        "answer_status": status,
-        "forward": forward,
-        "stored": store_error.is_none(),
-        "store_error": store_error,
-        "handled_ms": elapsed.as_secs_f64() * 1000.0,
-        "request": RequestJson::from(&event.request),
-    })
-    .to_string();
+    let mut record = event.to_json();
+    record["id"] = json!(id);
+    record["duplicate"] = json!(duplicate);
+    record["answer_status"] = json!(status);
+    record["forward"] = json!(forward);
+    record["stored"] = json!(store_error.is_none());
+    record["store_error"] = json!(store_error);
+    record["handled_ms"] = json!(elapsed.as_secs_f64() * 1000.0);
+    record["request"] = serde_json::to_value(RequestJson::from(&event.request)).unwrap_or_default();
+    let mut line = record.to_string();
     line.push('\n');
     line
 }

@@ -9,21 +9,7 @@ use crate::common::*;
 fn providers_lists_the_ten() {
     let stdout = hookctl(&["providers"]).ok();
     let names: Vec<&str> = stdout.lines().map(|l| l.split_whitespace().next().expect("a name")).collect();
-    assert_eq!(
-        names,
-        [
-            "agio",
-            "complycube",
-            "github",
-            "payqi",
-            "payvost",
-            "shopify",
-            "slack",
-            "standard-webhooks",
-            "stripe",
-            "verifynow"
-        ]
-    );
+    assert_eq!(names, PROVIDERS);
     assert!(stdout.lines().any(|l| l.starts_with("agio") && l.contains("unsigned")), "{stdout}");
 }
 

@@ -8,6 +8,20 @@ use std::process::{Command, Output, Stdio};
 use hmac::{KeyInit, Mac};
 use serde_json::Value;
 
+/// The built-in providers, in the order `hookctl providers` lists them.
+pub const PROVIDERS: [&str; 10] = [
+    "agio",
+    "complycube",
+    "github",
+    "payqi",
+    "payvost",
+    "shopify",
+    "slack",
+    "standard-webhooks",
+    "stripe",
+    "verifynow",
+];
+
 pub struct Run {
     command: Command,
     stdin: Option<Vec<u8>>,
