@@ -8,6 +8,7 @@ pub mod cli;
 mod command;
 pub mod config;
 pub mod deliver;
+pub mod dispatch;
 pub mod error;
 pub mod fixture;
 pub mod inspect;

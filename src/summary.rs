@@ -14,6 +14,10 @@ pub struct Summary {
     pub non_2xx: usize,
     pub errors: usize,
     pub attempts: usize,
+    /// Final statuses other than 2xx, by status.
+    pub statuses: std::collections::BTreeMap<u16, usize>,
+    /// How long the run took, for throughput.
+    pub elapsed: Duration,
     latencies: Vec<Duration>,
 }
 
@@ -26,8 +30,12 @@ pub struct SummaryJson {
     pub non_2xx: usize,
     pub errors: usize,
     pub attempts: usize,
+    pub non_2xx_by_status: std::collections::BTreeMap<u16, usize>,
     pub p50_ms: Option<f64>,
+    pub p90_ms: Option<f64>,
     pub p99_ms: Option<f64>,
+    pub elapsed_ms: f64,
+    pub per_second: Option<f64>,
 }
 
 impl Summary {
@@ -37,7 +45,10 @@ impl Summary {
         self.attempts += attempts;
         match &last.result {
             Ok(_) if last.ok() => self.ok += 1,
-            Ok(_) => self.non_2xx += 1,
+            Ok(answer) => {
+                self.non_2xx += 1;
+                *self.statuses.entry(answer.status).or_default() += 1;
+            }
             Err(_) => self.errors += 1,
         }
         if last.result.is_ok() {
@@ -68,8 +79,12 @@ impl Summary {
             non_2xx: self.non_2xx,
             errors: self.errors,
             attempts: self.attempts,
+            non_2xx_by_status: self.statuses.clone(),
             p50_ms: self.percentile(0.5).map(ms),
+            p90_ms: self.percentile(0.9).map(ms),
             p99_ms: self.percentile(0.99).map(ms),
+            elapsed_ms: ms(self.elapsed),
+            per_second: (!self.elapsed.is_zero()).then(|| (self.sent as f64 / self.elapsed.as_secs_f64() * 10.0).round() / 10.0),
         }
     }
 

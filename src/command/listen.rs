@@ -56,10 +56,7 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
     let listener = Listener::new(settings, writer, printer);
     let router = server::router(listener.clone());
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::usage(format!("cannot start the async runtime: {e}"), None))?;
+    let runtime = super::runtime()?;
     let address = SocketAddr::new(host, args.port);
     let socket = runtime.block_on(tokio::net::TcpListener::bind(address)).map_err(|e| match e.kind() {
         std::io::ErrorKind::AddrInUse => Error::usage(

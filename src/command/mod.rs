@@ -99,3 +99,11 @@ pub fn glob(flag: &str, text: &str) -> Result<globset::GlobMatcher, Error> {
         .map(|g| g.compile_matcher())
         .map_err(|e| Error::usage(format!("{flag} `{text}` is not a valid glob: {e}"), None))
 }
+
+/// The async runtime for commands that do network I/O (built only by them: start-up stays cheap).
+pub fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::usage(format!("cannot start the async runtime: {e}"), None))
+}

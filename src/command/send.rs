@@ -1,44 +1,19 @@
 //! `hookctl send PROVIDER EVENT --to URL`: render, sign and POST fixtures, with retries, load and faults.
 
-use std::time::{Duration, Instant};
+use std::collections::HashMap;
 
-use futures_util::StreamExt as _;
 use serde_json::{Value, json};
 
 use super::App;
 use crate::cli::SendArgs;
-use crate::deliver::{Attempt, Client, RetryPlan, Target};
+use crate::deliver::Target;
+use crate::dispatch::{Dispatch, Job, Report, redacted, shown};
 use crate::error::{Error, ExitCode};
 use crate::keys::{self, KeySources};
-use crate::outgoing::{self, Outgoing};
+use crate::outgoing;
 use crate::output::{self, Role, Style, sanitize};
 use crate::provider::{Catalog, EventDef, Provider};
 use crate::request::{Headers, Request, RequestJson};
-use crate::scheme::Keys;
-use crate::summary::Summary;
-
-/// One planned delivery: a body and the ids that stay the same across its retries and duplicates.
-#[derive(Clone)]
-struct Job<'p> {
-    event: Option<&'p EventDef>,
-    body: Vec<u8>,
-    message_id: String,
-    /// The provider's event id, for display.
-    event_id: Option<String>,
-}
-
-/// Everything a delivery needs besides its job.
-struct Plan<'a> {
-    provider: &'a Provider,
-    keys: &'a Keys,
-    target: Target,
-    extra_headers: Vec<(String, String)>,
-    pinned_time: Option<chrono::DateTime<chrono::Utc>>,
-    timeout: Duration,
-    retry: RetryPlan,
-    style: Style,
-    json: bool,
-}
 
 pub fn run(app: &App, args: &SendArgs) -> Result<ExitCode, Error> {
     let catalog = app.catalog()?;
@@ -59,41 +34,36 @@ pub fn run(app: &App, args: &SendArgs) -> Result<ExitCode, Error> {
     };
     let extra_headers = args.headers.iter().map(|h| super::parse_header(h)).collect::<Result<Vec<_>, _>>()?;
     let keys = KeySources { args: &args.keys, profile, style: app.style, quiet: false }.resolve(&provider)?;
-
-    let delivery = &provider.delivery;
-    let retry = RetryPlan {
-        delays: if args.retry { delivery.retry.clone() } else { Vec::new() },
-        from: delivery.retry_from,
-        scale: args.time_scale,
-    };
-    if args.retry && delivery.retry.is_empty() {
+    let keys = HashMap::from([(provider.name.clone(), keys)]);
+    if args.retry && provider.delivery.retry.is_empty() {
         let note = app.style.err(Role::Warn, "note");
         eprintln!("hookctl: {note}: {} documents no retries; each delivery is tried once", provider.name);
     }
-    let timeout = args.timeout.map(Into::into).or(delivery.timeout).unwrap_or(Duration::from_secs(10));
-    let plan = Plan {
-        provider: &provider,
+    let dispatch = Dispatch {
         keys: &keys,
         target,
         extra_headers,
         pinned_time,
-        timeout,
-        retry,
+        timeout: args.timeout.map(Into::into),
+        retry: args.retry,
+        time_scale: args.time_scale,
+        concurrency: args.concurrency as usize,
+        rate: None,
+        keep_order: false,
         style: app.style,
         json: app.json,
+        report: Report::EveryAttempt,
+        progress: None,
     };
     let jobs = planner.jobs();
     if args.dry_run {
         for job in jobs {
-            dry_run(&plan, &job?)?;
+            dry_run(&dispatch, &job?)?;
         }
         return Ok(ExitCode::Success);
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::usage(format!("cannot start the async runtime: {e}"), None))?;
-    let mut summary = runtime.block_on(deliver_all(&plan, jobs, args.concurrency as usize))?;
+    let runtime = super::runtime()?;
+    let mut summary = runtime.block_on(dispatch.run(futures_util::stream::iter(jobs)))?;
     if app.json {
         output::print_json(&summary.to_json())?;
     } else {
@@ -249,13 +219,29 @@ impl<'p, 'a> Planner<'p, 'a> {
         };
         Ok(match &self.sources[index] {
             Source::Body { event, body, event_id } => {
-                Job { event: *event, body: body.clone(), message_id, event_id: event_id.clone() }
+                Job {
+                    provider: self.provider,
+                    event: *event,
+                    body: body.clone(),
+                    message_id,
+                    event_id: event_id.clone(),
+                    verbatim: None,
+                    label: None,
+                }
             }
             Source::Fixture(spec) => {
                 let rendered = outgoing::render(self.provider, spec, &self.args.render.set, now, &mut self.rng)?;
                 let event_id = self.provider.event_id(Some(&rendered.payload), &Headers::new());
                 let body = self.provider.serialize_body(&rendered.payload);
-                Job { event: Some(rendered.event), body, message_id, event_id }
+                Job {
+                    provider: self.provider,
+                    event: Some(rendered.event),
+                    body,
+                    message_id,
+                    event_id,
+                    verbatim: None,
+                    label: None,
+                }
             }
         })
     }
@@ -321,175 +307,17 @@ fn check_schema(provider: &Provider, event: &EventDef, payload: &Value, style: S
     Ok(())
 }
 
-/// The signed request for one attempt: re-signed each time, as providers do, with the job's ids.
-fn signed_request(plan: &Plan<'_>, job: &Job<'_>) -> Result<Request, Error> {
-    let outgoing = Outgoing {
-        provider: plan.provider,
-        event: job.event,
-        body: job.body.clone(),
-        keys: plan.keys,
-        at: plan.pinned_time.unwrap_or_else(crate::time::now),
-        id: Some(job.message_id.clone()),
-    };
-    let (mut request, _) = outgoing::build(outgoing, &mut fastrand::Rng::new())?;
-    for (name, value) in &plan.extra_headers {
-        request.headers.set(name, value.as_str());
-    }
-    let url = plan.target.url(plan.provider.route_for(job.event));
-    request.target = match url.query() {
-        Some(query) => format!("{}?{query}", url.path()),
-        None => url.path().to_owned(),
-    };
-    Ok(request)
-}
-
-/// A URL for output: a password in it is masked.
-fn shown(url: &reqwest::Url) -> String {
-    let mut url = url.clone();
-    if url.password().is_some() {
-        let _ = url.set_password(Some("****"));
-    }
-    url.to_string()
-}
-
-async fn deliver_all<'p>(
-    plan: &Plan<'_>,
-    jobs: impl Iterator<Item = Result<Job<'p>, Error>>,
-    concurrency: usize,
-) -> Result<Summary, Error> {
-    let client = Client::new(concurrency)?;
-    let mut results = futures_util::stream::iter(jobs)
-        .map(|job| {
-            let client = client.clone();
-            async move { deliver_one(plan, &client, &job?).await }
-        })
-        .buffer_unordered(concurrency);
-    let mut summary = Summary::default();
-    while let Some(result) = results.next().await {
-        let (last, attempts) = result?;
-        summary.add(&last, attempts);
-    }
-    Ok(summary)
-}
-
-/// Delivers one job, retrying on the plan's schedule; returns the last attempt and the number made.
-async fn deliver_one(plan: &Plan<'_>, client: &Client, job: &Job<'_>) -> Result<(Attempt, usize), Error> {
-    let url = plan.target.url(plan.provider.route_for(job.event));
-    let first_start = Instant::now();
-    let total = plan.retry.attempts();
-    let mut number = 1;
-    loop {
-        let request = signed_request(plan, job)?;
-        let attempt = client.send(&url, &request, plan.timeout).await;
-        let last = attempt.ok() || number == total;
-        report(plan, job, &url, &request, &attempt, number, last)?;
-        if last {
-            return Ok((attempt, number));
-        }
-        let wait = plan.retry.wait(number - 1, first_start);
-        if !plan.json {
-            let what = job.event_id.as_deref().unwrap_or("the delivery");
-            let wait_text = humantime::format_duration(Duration::from_millis(wait.as_millis() as u64));
-            eprintln!("hookctl: retrying {} in {wait_text} (attempt {}/{total})", sanitize(what, false), number + 1);
-        }
-        tokio::time::sleep(wait).await;
-        number += 1;
-    }
-}
-
-fn report(
-    plan: &Plan<'_>,
-    job: &Job<'_>,
-    url: &reqwest::Url,
-    request: &Request,
-    attempt: &Attempt,
-    number: usize,
-    last: bool,
-) -> Result<(), Error> {
-    let event = job.event.map(|e| e.name.as_str());
-    // Providers such as GitHub carry the event id in a header, known once the request is built.
-    let header_id = plan.provider.event_id(None, &request.headers);
-    let event_id = job.event_id.as_ref().or(header_id.as_ref());
-    let latency_ms = (attempt.latency.as_secs_f64() * 100_000.0).round() / 100.0;
-    if plan.json {
-        let (status, body, error, hint) = match &attempt.result {
-            Ok(answer) => (Some(answer.status), Some(String::from_utf8_lossy(&answer.body).into_owned()), None, None),
-            Err(failure) => (None, None, Some(failure.describe()), failure.hint(url)),
-        };
-        return output::print_json(&json!({
-            "kind": "delivery",
-            "provider": plan.provider.name,
-            "event": event,
-            "event_id": event_id,
-            "url": shown(url),
-            "attempt": number,
-            "final": last,
-            "ok": attempt.ok(),
-            "status": status,
-            "latency_ms": latency_ms,
-            "response_body": body,
-            "error": error,
-            "hint": hint,
-            "request_headers": redacted(plan.provider, request),
-        }));
-    }
-    let style = &plan.style;
-    let name = style.out(Role::Name, &sanitize(event.unwrap_or("(custom body)"), false));
-    let id = sanitize(event_id.map_or("-", String::as_str), false).into_owned();
-    let tries =
-        if plan.retry.attempts() > 1 { format!("[{number}/{}] ", plan.retry.attempts()) } else { String::new() };
-    let outcome = match &attempt.result {
-        Ok(answer) => {
-            let role = match answer.status {
-                200..=299 => Role::Ok,
-                300..=499 => Role::Warn,
-                _ => Role::Fail,
-            };
-            let reason =
-                reqwest::StatusCode::from_u16(answer.status).ok().and_then(|s| s.canonical_reason()).unwrap_or("");
-            let status = style.out(role, &format!("{} {reason}", answer.status));
-            // One line: an HTML error page's whitespace collapses to single spaces.
-            let body = String::from_utf8_lossy(&answer.body).split_whitespace().collect::<Vec<_>>().join(" ");
-            let mut body = sanitize(&body, false).into_owned();
-            if body.chars().count() > 120 || answer.truncated {
-                body = body.chars().take(119).chain(['…']).collect();
-            }
-            format!("{status} {}  {body}", style.out(Role::Dim, &format!("{latency_ms}ms")))
-        }
-        Err(failure) => {
-            let hint = failure.hint(url).map(|h| format!("  ({h})")).unwrap_or_default();
-            style.out(Role::Fail, &format!("{}{hint}", failure.describe()))
-        }
-    };
-    output::print(&format!("{tries}{name} {id} → {outcome}\n"))
-}
-
-/// Request headers for output: credential headers (VerifyNow's `Authorization`) are redacted.
-fn redacted(provider: &Provider, request: &Request) -> Vec<(String, String)> {
-    let secret_headers: Vec<&str> = provider.scheme.credentials.iter().map(|c| c.header.as_str()).collect();
-    request
-        .headers
-        .iter()
-        .map(|(name, value)| {
-            let hidden = name.eq_ignore_ascii_case("authorization")
-                || secret_headers.iter().any(|h| h.eq_ignore_ascii_case(name));
-            let value = if hidden { "(redacted)".to_owned() } else { String::from_utf8_lossy(value).into_owned() };
-            (name.to_owned(), value)
-        })
-        .collect()
-}
-
-fn dry_run(plan: &Plan<'_>, job: &Job<'_>) -> Result<(), Error> {
-    let request = signed_request(plan, job)?;
-    let url = plan.target.url(plan.provider.route_for(job.event));
-    let curl = curl_command(plan.provider, &url, &request);
+fn dry_run(dispatch: &Dispatch<'_>, job: &Job<'_>) -> Result<(), Error> {
+    let request = dispatch.request(job)?;
+    let url = dispatch.url(job);
+    let curl = curl_command(job.provider, &url, &request);
     // Credentials stay out of the output: the request shows them redacted, curl reads them from the env.
-    let headers: Headers = redacted(plan.provider, &request).into_iter().map(|(n, v)| (n, v.into_bytes())).collect();
+    let headers: Headers = redacted(job.provider, &request).into_iter().map(|(n, v)| (n, v.into_bytes())).collect();
     let shown_request = Request { headers, ..request };
-    if plan.json {
+    if dispatch.json {
         return output::print_json(&json!({
             "kind": "dry-run",
-            "provider": plan.provider.name,
+            "provider": job.provider.name,
             "url": shown(&url),
             "request": RequestJson::from(&shown_request),
             "curl": curl,
@@ -505,7 +333,7 @@ fn dry_run(plan: &Plan<'_>, job: &Job<'_>) -> Result<(), Error> {
     }
     text.push('\n');
     text.push_str(&String::from_utf8_lossy(&shown_request.body));
-    let style = &plan.style;
+    let style = &dispatch.style;
     output::print(&format!(
         "{}\n\n{}\n{curl}\n\n",
         sanitize(&text, true),

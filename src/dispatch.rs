@@ -1,0 +1,311 @@
+//! Running deliveries: the engine behind `send` and `replay`. Each job is signed (or sent verbatim), delivered
+//! with the provider's retry schedule, reported, and counted; jobs run `concurrency` at a time, optionally at a
+//! fixed rate and in order per provider event id.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use futures_util::{Stream, StreamExt as _};
+use serde_json::json;
+
+use crate::deliver::{Attempt, Client, RetryPlan, Target};
+use crate::error::Error;
+use crate::outgoing::{self, Outgoing};
+use crate::output::{self, Role, Style, sanitize};
+use crate::provider::{EventDef, Provider};
+use crate::request::{Headers, Request};
+use crate::scheme::Keys;
+use crate::summary::Summary;
+
+/// One delivery: a body and the ids that stay the same across its retries and duplicates.
+#[derive(Clone)]
+pub struct Job<'p> {
+    pub provider: &'p Provider,
+    pub event: Option<&'p EventDef>,
+    pub body: Vec<u8>,
+    pub message_id: String,
+    /// The provider's event id, for display and for ordering.
+    pub event_id: Option<String>,
+    /// Sent as captured (headers, target and body) instead of re-signed.
+    pub verbatim: Option<Request>,
+    /// Where the job came from (`#42` for a stored event), for output.
+    pub label: Option<String>,
+}
+
+/// What is printed while a run goes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Report {
+    /// A line per attempt (send).
+    EveryAttempt,
+    /// A line per failed delivery only, under a progress bar (replay).
+    Failures,
+}
+
+/// Everything a run needs besides its jobs.
+pub struct Dispatch<'a> {
+    pub keys: &'a HashMap<String, Keys>,
+    pub target: Target,
+    pub extra_headers: Vec<(String, String)>,
+    pub pinned_time: Option<chrono::DateTime<chrono::Utc>>,
+    /// Overrides each provider's documented answer deadline.
+    pub timeout: Option<Duration>,
+    pub retry: bool,
+    pub time_scale: f64,
+    pub concurrency: usize,
+    /// Deliveries started per second, at most.
+    pub rate: Option<f64>,
+    /// Deliver events with the same provider event id one after another, in order.
+    pub keep_order: bool,
+    pub style: Style,
+    pub json: bool,
+    pub report: Report,
+    pub progress: Option<indicatif::ProgressBar>,
+}
+
+impl Dispatch<'_> {
+    fn retry_plan(&self, provider: &Provider) -> RetryPlan {
+        let delivery = &provider.delivery;
+        RetryPlan {
+            delays: if self.retry { delivery.retry.clone() } else { Vec::new() },
+            from: delivery.retry_from,
+            scale: self.time_scale,
+        }
+    }
+
+    /// Where a job goes: the target with the provider's route, or the captured path for a verbatim job.
+    pub fn url(&self, job: &Job<'_>) -> reqwest::Url {
+        match (&job.verbatim, &self.target) {
+            (Some(captured), Target::Base(base)) => {
+                let mut url = base.clone();
+                url.set_path(captured.path());
+                url.set_query(captured.target.split_once('?').map(|(_, q)| q));
+                url
+            }
+            _ => self.target.url(job.provider.route_for(job.event)),
+        }
+    }
+
+    /// The request for one attempt: the captured one, or re-signed now, as providers do, with the job's ids.
+    pub fn request(&self, job: &Job<'_>) -> Result<Request, Error> {
+        let url = self.url(job);
+        let mut request = match &job.verbatim {
+            Some(captured) => {
+                // What a proxy must not pass on, and what the client computes itself.
+                let skip = ["host", "content-length", "connection", "transfer-encoding", "keep-alive", "te", "upgrade"];
+                let headers: Headers = captured
+                    .headers
+                    .iter()
+                    .filter(|(name, _)| !skip.iter().any(|s| s.eq_ignore_ascii_case(name)))
+                    .map(|(n, v)| (n.to_owned(), v.to_vec()))
+                    .collect();
+                Request { headers, ..captured.clone() }
+            }
+            None => {
+                let keys = self.keys.get(&job.provider.name).cloned().unwrap_or_default();
+                let outgoing = Outgoing {
+                    provider: job.provider,
+                    event: job.event,
+                    body: job.body.clone(),
+                    keys: &keys,
+                    at: self.pinned_time.unwrap_or_else(crate::time::now),
+                    id: Some(job.message_id.clone()),
+                };
+                outgoing::build(outgoing, &mut fastrand::Rng::new())?.0
+            }
+        };
+        for (name, value) in &self.extra_headers {
+            request.headers.set(name, value.as_str());
+        }
+        request.target = match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_owned(),
+        };
+        Ok(request)
+    }
+
+    /// Runs every job; returns the counts. The first error (a job that cannot be built) stops the run.
+    pub async fn run<'p>(&self, jobs: impl Stream<Item = Result<Job<'p>, Error>>) -> Result<Summary, Error> {
+        let client = Client::new(self.concurrency)?;
+        let started = tokio::time::Instant::now();
+        // Each job waits for the one before it with the same event id: order per id, parallel across ids.
+        let mut chains: HashMap<(String, String), tokio::sync::watch::Receiver<bool>> = HashMap::new();
+        let mut index = 0u64;
+        let paced = jobs.then(|job| {
+            let due = self.rate.map(|rate| started + Duration::from_secs_f64(index as f64 / rate));
+            index += 1;
+            async move {
+                if let Some(due) = due {
+                    tokio::time::sleep_until(due).await;
+                }
+                job
+            }
+        });
+        let results = paced
+            .map(|job| {
+                let ordering = match (&job, self.keep_order) {
+                    (Ok(job), true) => job.event_id.as_ref().map(|id| {
+                        let (done, waiter) = tokio::sync::watch::channel(false);
+                        let previous = chains.insert((job.provider.name.clone(), id.clone()), waiter);
+                        (previous, done)
+                    }),
+                    _ => None,
+                };
+                let client = client.clone();
+                async move {
+                    let job = job?;
+                    let done = match ordering {
+                        Some((previous, done)) => {
+                            if let Some(mut previous) = previous {
+                                let _ = previous.wait_for(|finished| *finished).await;
+                            }
+                            Some(done)
+                        }
+                        None => None,
+                    };
+                    let result = self.deliver(&client, &job).await;
+                    if let Some(done) = done {
+                        let _ = done.send(true);
+                    }
+                    result
+                }
+            })
+            .buffer_unordered(self.concurrency);
+        let mut results = std::pin::pin!(results);
+        let mut summary = Summary::default();
+        while let Some(result) = results.next().await {
+            let (last, attempts) = result?;
+            summary.add(&last, attempts);
+            if let Some(progress) = &self.progress {
+                progress.inc(1);
+            }
+        }
+        summary.elapsed = started.elapsed();
+        Ok(summary)
+    }
+
+    /// Delivers one job, retrying on its provider's schedule; returns the last attempt and the number made.
+    async fn deliver(&self, client: &Client, job: &Job<'_>) -> Result<(Attempt, usize), Error> {
+        let url = self.url(job);
+        let retry = self.retry_plan(job.provider);
+        let timeout = self.timeout.or(job.provider.delivery.timeout).unwrap_or(Duration::from_secs(10));
+        let first_start = Instant::now();
+        let total = retry.attempts();
+        let mut number = 1;
+        loop {
+            let request = self.request(job)?;
+            let attempt = client.send(&url, &request, timeout).await;
+            let last = attempt.ok() || number == total;
+            self.print(job, &url, &request, &attempt, (number, total), last)?;
+            if last {
+                return Ok((attempt, number));
+            }
+            let wait = retry.wait(number - 1, first_start);
+            if !self.json && self.report == Report::EveryAttempt {
+                let what = job.event_id.as_deref().unwrap_or("the delivery");
+                let wait_text = humantime::format_duration(Duration::from_millis(wait.as_millis() as u64));
+                eprintln!("hookctl: retrying {} in {wait_text} (attempt {}/{total})", sanitize(what, false), number + 1);
+            }
+            tokio::time::sleep(wait).await;
+            number += 1;
+        }
+    }
+
+    fn print(
+        &self,
+        job: &Job<'_>,
+        url: &reqwest::Url,
+        request: &Request,
+        attempt: &Attempt,
+        (number, total): (usize, usize),
+        last: bool,
+    ) -> Result<(), Error> {
+        let event = job.event.map(|e| e.name.as_str());
+        // Providers such as GitHub carry the event id in a header, known once the request is built.
+        let header_id = job.provider.event_id(None, &request.headers);
+        let event_id = job.event_id.as_ref().or(header_id.as_ref());
+        let latency_ms = (attempt.latency.as_secs_f64() * 100_000.0).round() / 100.0;
+        if self.json {
+            let (status, body, error, hint) = match &attempt.result {
+                Ok(answer) => (Some(answer.status), Some(String::from_utf8_lossy(&answer.body).into_owned()), None, None),
+                Err(failure) => (None, None, Some(failure.describe()), failure.hint(url)),
+            };
+            return output::print_json(&json!({
+                "kind": "delivery",
+                "source": job.label,
+                "provider": job.provider.name,
+                "event": event,
+                "event_id": event_id,
+                "url": shown(url),
+                "attempt": number,
+                "final": last,
+                "ok": attempt.ok(),
+                "status": status,
+                "latency_ms": latency_ms,
+                "response_body": body,
+                "error": error,
+                "hint": hint,
+                "request_headers": redacted(job.provider, request),
+            }));
+        }
+        if self.report == Report::Failures && (attempt.ok() || !last) {
+            return Ok(());
+        }
+        let style = &self.style;
+        let label = job.label.as_deref().map(|l| format!("{} ", style.out(Role::Dim, l))).unwrap_or_default();
+        let name = style.out(Role::Name, &sanitize(event.unwrap_or("(custom body)"), false));
+        let id = sanitize(event_id.map_or("-", String::as_str), false).into_owned();
+        let tries = if total > 1 { format!("[{number}/{total}] ") } else { String::new() };
+        let outcome = match &attempt.result {
+            Ok(answer) => {
+                let role = match answer.status {
+                    200..=299 => Role::Ok,
+                    300..=499 => Role::Warn,
+                    _ => Role::Fail,
+                };
+                let reason =
+                    reqwest::StatusCode::from_u16(answer.status).ok().and_then(|s| s.canonical_reason()).unwrap_or("");
+                let status = style.out(role, &format!("{} {reason}", answer.status));
+                // One line: an HTML error page's whitespace collapses to single spaces.
+                let body = String::from_utf8_lossy(&answer.body).split_whitespace().collect::<Vec<_>>().join(" ");
+                let mut body = sanitize(&body, false).into_owned();
+                if body.chars().count() > 120 || answer.truncated {
+                    body = body.chars().take(119).chain(['…']).collect();
+                }
+                format!("{status} {}  {body}", style.out(Role::Dim, &format!("{latency_ms}ms")))
+            }
+            Err(failure) => {
+                let hint = failure.hint(url).map(|h| format!("  ({h})")).unwrap_or_default();
+                style.out(Role::Fail, &format!("{}{hint}", failure.describe()))
+            }
+        };
+        let line = format!("{tries}{label}{name} {id} → {outcome}");
+        match &self.progress {
+            Some(progress) => progress.suspend(|| output::print(&format!("{line}\n"))),
+            None => output::print(&format!("{line}\n")),
+        }
+    }
+}
+
+/// A URL for output: a password in it is masked.
+pub fn shown(url: &reqwest::Url) -> String {
+    let mut url = url.clone();
+    if url.password().is_some() {
+        let _ = url.set_password(Some("****"));
+    }
+    url.to_string()
+}
+
+/// Request headers for output: credential headers (VerifyNow's `Authorization`) are redacted.
+pub fn redacted(provider: &Provider, request: &Request) -> Vec<(String, String)> {
+    let secret_headers: Vec<&str> = provider.scheme.credentials.iter().map(|c| c.header.as_str()).collect();
+    request
+        .headers
+        .iter()
+        .map(|(name, value)| {
+            let hidden = name.eq_ignore_ascii_case("authorization")
+                || secret_headers.iter().any(|h| h.eq_ignore_ascii_case(name));
+            let value = if hidden { "(redacted)".to_owned() } else { String::from_utf8_lossy(value).into_owned() };
+            (name.to_owned(), value)
+        })
+        .collect()
+}
