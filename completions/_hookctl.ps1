@@ -38,6 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify a captured request and explain why its signature fails')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive webhooks locally: verify, validate, store and print each one, answer as the provider would')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'The stored events: list, show, export, import, delete')
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Send stored, exported or fixture events to a URL, re-signed, at speed, with a report')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -297,6 +298,41 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
         'hookctl;events;help;help' {
             break
         }
+        'hookctl;replay' {
+            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'Only the newest N')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Only this provider''s')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only event types matching this glob (''payment.*'')')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events received since this time (RFC 3339, unix seconds, or a duration ago such as 1h)')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Replay the requests in this file (an `events export`, a HAR file or a raw HTTP capture) instead of the store')
+            [CompletionResult]::new('--fixtures', '--fixtures', [CompletionResultType]::ParameterName, 'Replay every fixture of a provider, or those matching PROVIDER/GLOB (''payvost/payment.*'')')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Where to send: a URL, host:port or a port; each provider''s route is appended to a bare base [default: the profile''s URL]')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Deliveries in flight at once')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Start at most R deliveries per second')
+            [CompletionResult]::new('--time-scale', '--time-scale', [CompletionResultType]::ParameterName, 'Divide every retry wait by N')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each answer [default: each provider''s documented deadline, else 10s]')
+            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Also write the final report as JSON to this file')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The signing secret (visible in the process list: prefer --secret-file or the provider''s env var)')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the signing secret from a file (one final line break is ignored)')
+            [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'The API key for providers that send one beside the signature (VerifyNow''s `Authorization: api-key …`)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal')
+            [CompletionResult]::new('--providers', '--providers', [CompletionResultType]::ParameterName, 'A folder of provider folders (or one provider folder) that add or override providers by name')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: ./hookctl.toml, then the user config dir''s hookctl/hookctl.toml]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'A profile of the config file: its base URL and secret sources')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The event store (SQLite) [default: the user data dir''s hookctl/events.db]')
+            [CompletionResult]::new('--invalid', '--invalid', [CompletionResultType]::ParameterName, 'Only events whose signature did not verify when received')
+            [CompletionResult]::new('--valid', '--valid', [CompletionResultType]::ParameterName, 'Only events whose signature verified when received')
+            [CompletionResult]::new('--verbatim', '--verbatim', [CompletionResultType]::ParameterName, 'Send the captured bytes and headers exactly, without re-signing')
+            [CompletionResult]::new('--retry', '--retry', [CompletionResultType]::ParameterName, 'Retry failed deliveries on each provider''s documented schedule')
+            [CompletionResult]::new('--shuffle', '--shuffle', [CompletionResultType]::ParameterName, 'Deliver in random order (by default events with the same event id keep their order)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask before sending more than 20 events to a host that is not this machine')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask before sending more than 20 events to a host that is not this machine')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON on stdout (one object per result) instead of text')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'hookctl;completions' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal')
             [CompletionResult]::new('--providers', '--providers', [CompletionResultType]::ParameterName, 'A folder of provider folders (or one provider folder) that add or override providers by name')
@@ -331,6 +367,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify a captured request and explain why its signature fails')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive webhooks locally: verify, validate, store and print each one, answer as the provider would')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'The stored events: list, show, export, import, delete')
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Send stored, exported or fixture events to a URL, re-signed, at speed, with a report')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -375,6 +412,9 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             break
         }
         'hookctl;help;events;delete' {
+            break
+        }
+        'hookctl;help;replay' {
             break
         }
         'hookctl;help;completions' {

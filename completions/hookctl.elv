@@ -35,6 +35,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand verify 'Verify a captured request and explain why its signature fails'
             cand listen 'Receive webhooks locally: verify, validate, store and print each one, answer as the provider would'
             cand events 'The stored events: list, show, export, import, delete'
+            cand replay 'Send stored, exported or fixture events to a URL, re-signed, at speed, with a report'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -274,6 +275,40 @@ set edit:completion:arg-completer[hookctl] = {|@words|
         }
         &'hookctl;events;help;help'= {
         }
+        &'hookctl;replay'= {
+            cand --last 'Only the newest N'
+            cand --provider 'Only this provider''s'
+            cand --type 'Only event types matching this glob (''payment.*'')'
+            cand --since 'Only events received since this time (RFC 3339, unix seconds, or a duration ago such as 1h)'
+            cand --from 'Replay the requests in this file (an `events export`, a HAR file or a raw HTTP capture) instead of the store'
+            cand --fixtures 'Replay every fixture of a provider, or those matching PROVIDER/GLOB (''payvost/payment.*'')'
+            cand --to 'Where to send: a URL, host:port or a port; each provider''s route is appended to a bare base [default: the profile''s URL]'
+            cand --concurrency 'Deliveries in flight at once'
+            cand --rate 'Start at most R deliveries per second'
+            cand --time-scale 'Divide every retry wait by N'
+            cand --timeout 'How long to wait for each answer [default: each provider''s documented deadline, else 10s]'
+            cand --report 'Also write the final report as JSON to this file'
+            cand --secret 'The signing secret (visible in the process list: prefer --secret-file or the provider''s env var)'
+            cand --secret-file 'Read the signing secret from a file (one final line break is ignored)'
+            cand --api-key 'The API key for providers that send one beside the signature (VerifyNow''s `Authorization: api-key …`)'
+            cand --color 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal'
+            cand --providers 'A folder of provider folders (or one provider folder) that add or override providers by name'
+            cand --config 'The config file [default: ./hookctl.toml, then the user config dir''s hookctl/hookctl.toml]'
+            cand --profile 'A profile of the config file: its base URL and secret sources'
+            cand --store 'The event store (SQLite) [default: the user data dir''s hookctl/events.db]'
+            cand --invalid 'Only events whose signature did not verify when received'
+            cand --valid 'Only events whose signature verified when received'
+            cand --verbatim 'Send the captured bytes and headers exactly, without re-signing'
+            cand --retry 'Retry failed deliveries on each provider''s documented schedule'
+            cand --shuffle 'Deliver in random order (by default events with the same event id keep their order)'
+            cand -y 'Do not ask before sending more than 20 events to a host that is not this machine'
+            cand --yes 'Do not ask before sending more than 20 events to a host that is not this machine'
+            cand --json 'Print JSON on stdout (one object per result) instead of text'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hookctl;completions'= {
             cand --color 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal'
             cand --providers 'A folder of provider folders (or one provider folder) that add or override providers by name'
@@ -306,6 +341,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand verify 'Verify a captured request and explain why its signature fails'
             cand listen 'Receive webhooks locally: verify, validate, store and print each one, answer as the provider would'
             cand events 'The stored events: list, show, export, import, delete'
+            cand replay 'Send stored, exported or fixture events to a URL, re-signed, at speed, with a report'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -338,6 +374,8 @@ set edit:completion:arg-completer[hookctl] = {|@words|
         &'hookctl;help;events;import'= {
         }
         &'hookctl;help;events;delete'= {
+        }
+        &'hookctl;help;replay'= {
         }
         &'hookctl;help;completions'= {
         }

@@ -41,6 +41,7 @@ complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "send" -d 'Render a 
 complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "verify" -d 'Verify a captured request and explain why its signature fails'
 complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "listen" -d 'Receive webhooks locally: verify, validate, store and print each one, answer as the provider would'
 complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "events" -d 'The stored events: list, show, export, import, delete'
+complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "replay" -d 'Send stored, exported or fixture events to a URL, re-signed, at speed, with a report'
 complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "man" -d 'Print the man page (roff)'
 complete -c hookctl -n "__fish_hookctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -237,6 +238,37 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import requests from a JSON lines export, a HAR file or a raw HTTP capture'
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete events by id, or all of them'
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l last -d 'Only the newest N' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l provider -d 'Only this provider\'s' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l type -d 'Only event types matching this glob (\'payment.*\')' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l since -d 'Only events received since this time (RFC 3339, unix seconds, or a duration ago such as 1h)' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l from -d 'Replay the requests in this file (an `events export`, a HAR file or a raw HTTP capture) instead of the store' -r -F
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l fixtures -d 'Replay every fixture of a provider, or those matching PROVIDER/GLOB (\'payvost/payment.*\')' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l to -d 'Where to send: a URL, host:port or a port; each provider\'s route is appended to a bare base [default: the profile\'s URL]' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l concurrency -d 'Deliveries in flight at once' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l rate -d 'Start at most R deliveries per second' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l time-scale -d 'Divide every retry wait by N' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l timeout -d 'How long to wait for each answer [default: each provider\'s documented deadline, else 10s]' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l report -d 'Also write the final report as JSON to this file' -r -F
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l secret -d 'The signing secret (visible in the process list: prefer --secret-file or the provider\'s env var)' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l secret-file -d 'Read the signing secret from a file (one final line break is ignored)' -r -F
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l api-key -d 'The API key for providers that send one beside the signature (VerifyNow\'s `Authorization: api-key …`)' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l color -d 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l providers -d 'A folder of provider folders (or one provider folder) that add or override providers by name' -r -F
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l config -d 'The config file [default: ./hookctl.toml, then the user config dir\'s hookctl/hookctl.toml]' -r -F
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l profile -d 'A profile of the config file: its base URL and secret sources' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l store -d 'The event store (SQLite) [default: the user data dir\'s hookctl/events.db]' -r -F
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l invalid -d 'Only events whose signature did not verify when received'
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l valid -d 'Only events whose signature verified when received'
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l verbatim -d 'Send the captured bytes and headers exactly, without re-signing'
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l retry -d 'Retry failed deliveries on each provider\'s documented schedule'
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l shuffle -d 'Deliver in random order (by default events with the same event id keep their order)'
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -s y -l yes -d 'Do not ask before sending more than 20 events to a host that is not this machine'
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l json -d 'Print JSON on stdout (one object per result) instead of text'
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -s h -l help -d 'Print help'
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -s V -l version -d 'Print version'
 complete -c hookctl -n "__fish_hookctl_using_subcommand completions" -l color -d 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -257,16 +289,17 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand man" -l store -d 'The ev
 complete -c hookctl -n "__fish_hookctl_using_subcommand man" -l json -d 'Print JSON on stdout (one object per result) instead of text'
 complete -c hookctl -n "__fish_hookctl_using_subcommand man" -s h -l help -d 'Print help'
 complete -c hookctl -n "__fish_hookctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send verify listen events completions man help" -f -a "providers" -d 'List the providers, or show one: scheme, headers, routes, retry schedule, events'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send verify listen events completions man help" -f -a "fixtures" -d 'List fixtures, or print one rendered with fresh ids and timestamps'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send verify listen events completions man help" -f -a "sign" -d 'Print the headers a provider would send for a body (for curl and tests)'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send verify listen events completions man help" -f -a "send" -d 'Render a fixture, sign it as the provider does and POST it to your app'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send verify listen events completions man help" -f -a "verify" -d 'Verify a captured request and explain why its signature fails'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send verify listen events completions man help" -f -a "listen" -d 'Receive webhooks locally: verify, validate, store and print each one, answer as the provider would'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send verify listen events completions man help" -f -a "events" -d 'The stored events: list, show, export, import, delete'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send verify listen events completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send verify listen events completions man help" -f -a "man" -d 'Print the man page (roff)'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send verify listen events completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send verify listen events replay completions man help" -f -a "providers" -d 'List the providers, or show one: scheme, headers, routes, retry schedule, events'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send verify listen events replay completions man help" -f -a "fixtures" -d 'List fixtures, or print one rendered with fresh ids and timestamps'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send verify listen events replay completions man help" -f -a "sign" -d 'Print the headers a provider would send for a body (for curl and tests)'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send verify listen events replay completions man help" -f -a "send" -d 'Render a fixture, sign it as the provider does and POST it to your app'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send verify listen events replay completions man help" -f -a "verify" -d 'Verify a captured request and explain why its signature fails'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send verify listen events replay completions man help" -f -a "listen" -d 'Receive webhooks locally: verify, validate, store and print each one, answer as the provider would'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send verify listen events replay completions man help" -f -a "events" -d 'The stored events: list, show, export, import, delete'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send verify listen events replay completions man help" -f -a "replay" -d 'Send stored, exported or fixture events to a URL, re-signed, at speed, with a report'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send verify listen events replay completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send verify listen events replay completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_seen_subcommand_from providers fixtures sign send verify listen events replay completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "list" -d 'List stored events, oldest first'
 complete -c hookctl -n "__fish_hookctl_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "show" -d 'Show one event; --raw prints the exact HTTP request (which `hookctl verify -` reads back)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "export" -d 'Export events as JSON lines (hookctl\'s request JSON) or HAR'

@@ -65,6 +65,8 @@ pub enum Command {
     /// The stored events: list, show, export, import, delete
     #[command(subcommand)]
     Events(EventsCommand),
+    /// Send stored, exported or fixture events to a URL, re-signed, at speed, with a report
+    Replay(ReplayArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
     /// Print the man page (roff)
@@ -378,6 +380,81 @@ pub enum EventsCommand {
         #[arg(long)]
         all: bool,
     },
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    hookctl replay --last 50 --to 3000\n  \
+    hookctl replay 12 13 14 --to https://staging.example.com --yes\n  \
+    hookctl replay --provider payvost --type 'payment.*' --profile staging\n  \
+    hookctl replay --from day.har --verbatim --to localhost:3000\n  \
+    hookctl replay --fixtures 'verifynow/verification.*' --to 8000 --retry --time-scale 60")]
+pub struct ReplayArgs {
+    /// Stored event ids (the `#N` listen prints) [default: the selection below]
+    pub ids: Vec<i64>,
+
+    #[command(flatten)]
+    pub selection: EventsSelection,
+
+    /// Only events whose signature did not verify when received
+    #[arg(long, conflicts_with = "valid")]
+    pub invalid: bool,
+
+    /// Only events whose signature verified when received
+    #[arg(long)]
+    pub valid: bool,
+
+    /// Replay the requests in this file (an `events export`, a HAR file or a raw HTTP capture) instead of the store
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["fixtures", "ids"])]
+    pub from: Option<PathBuf>,
+
+    /// Replay every fixture of a provider, or those matching PROVIDER/GLOB ('payvost/payment.*')
+    #[arg(long, value_name = "PROVIDER[/GLOB]", conflicts_with_all = ["ids", "verbatim"])]
+    pub fixtures: Option<String>,
+
+    /// Where to send: a URL, host:port or a port; each provider's route is appended to a bare base
+    /// [default: the profile's URL]
+    #[arg(long, value_name = "URL")]
+    pub to: Option<String>,
+
+    /// Send the captured bytes and headers exactly, without re-signing
+    #[arg(long)]
+    pub verbatim: bool,
+
+    /// Deliveries in flight at once
+    #[arg(long, value_name = "C", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub concurrency: u32,
+
+    /// Start at most R deliveries per second
+    #[arg(long, value_name = "R", value_parser = positive_f64)]
+    pub rate: Option<f64>,
+
+    /// Retry failed deliveries on each provider's documented schedule
+    #[arg(long)]
+    pub retry: bool,
+
+    /// Divide every retry wait by N
+    #[arg(long, value_name = "N", default_value_t = 1.0, value_parser = positive_f64)]
+    pub time_scale: f64,
+
+    /// How long to wait for each answer [default: each provider's documented deadline, else 10s]
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<humantime::Duration>,
+
+    /// Deliver in random order (by default events with the same event id keep their order)
+    #[arg(long)]
+    pub shuffle: bool,
+
+    /// Also write the final report as JSON to this file
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+
+    /// Do not ask before sending more than 20 events to a host that is not this machine
+    #[arg(long, short)]
+    pub yes: bool,
+
+    #[command(flatten)]
+    pub keys: KeyArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

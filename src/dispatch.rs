@@ -203,7 +203,11 @@ impl Dispatch<'_> {
             if !self.json && self.report == Report::EveryAttempt {
                 let what = job.event_id.as_deref().unwrap_or("the delivery");
                 let wait_text = humantime::format_duration(Duration::from_millis(wait.as_millis() as u64));
-                eprintln!("hookctl: retrying {} in {wait_text} (attempt {}/{total})", sanitize(what, false), number + 1);
+                eprintln!(
+                    "hookctl: retrying {} in {wait_text} (attempt {}/{total})",
+                    sanitize(what, false),
+                    number + 1
+                );
             }
             tokio::time::sleep(wait).await;
             number += 1;
@@ -226,7 +230,9 @@ impl Dispatch<'_> {
         let latency_ms = (attempt.latency.as_secs_f64() * 100_000.0).round() / 100.0;
         if self.json {
             let (status, body, error, hint) = match &attempt.result {
-                Ok(answer) => (Some(answer.status), Some(String::from_utf8_lossy(&answer.body).into_owned()), None, None),
+                Ok(answer) => {
+                    (Some(answer.status), Some(String::from_utf8_lossy(&answer.body).into_owned()), None, None)
+                }
                 Err(failure) => (None, None, Some(failure.describe()), failure.hint(url)),
             };
             return output::print_json(&json!({

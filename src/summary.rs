@@ -84,7 +84,8 @@ impl Summary {
             p90_ms: self.percentile(0.9).map(ms),
             p99_ms: self.percentile(0.99).map(ms),
             elapsed_ms: ms(self.elapsed),
-            per_second: (!self.elapsed.is_zero()).then(|| (self.sent as f64 / self.elapsed.as_secs_f64() * 10.0).round() / 10.0),
+            per_second: (!self.elapsed.is_zero())
+                .then(|| (self.sent as f64 / self.elapsed.as_secs_f64() * 10.0).round() / 10.0),
         }
     }
 

@@ -85,6 +85,10 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
         eprintln!("  forwarding every delivery to {}", sanitize(to, false));
     }
 
+    // Answers are small and latency matters more than packet count: no Nagle delay on accepted sockets.
+    let socket = axum::serve::ListenerExt::tap_io(socket, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     runtime.block_on(async { axum::serve(socket, router).with_graceful_shutdown(shutdown_signal()).await })?;
     eprintln!("hookctl: stopped after {} deliveries", listener.received());
     drop(listener);

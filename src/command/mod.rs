@@ -5,6 +5,7 @@ mod events;
 mod fixtures;
 mod listen;
 mod providers;
+mod replay;
 mod send;
 mod sign;
 mod verify;
@@ -68,6 +69,7 @@ pub fn dispatch(cli: Cli, style: Style) -> Result<ExitCode, Error> {
         Command::Verify(args) => verify::run(&app, &args),
         Command::Listen(args) => listen::run(&app, &args),
         Command::Events(command) => events::run(&app, &command),
+        Command::Replay(args) => replay::run(&app, &args),
         Command::Completions(_) | Command::Man => unreachable!("handled above"),
     }
 }

@@ -218,17 +218,15 @@ impl<'p, 'a> Planner<'p, 'a> {
             None => outgoing::message_id(self.provider, now, &mut self.rng)?,
         };
         Ok(match &self.sources[index] {
-            Source::Body { event, body, event_id } => {
-                Job {
-                    provider: self.provider,
-                    event: *event,
-                    body: body.clone(),
-                    message_id,
-                    event_id: event_id.clone(),
-                    verbatim: None,
-                    label: None,
-                }
-            }
+            Source::Body { event, body, event_id } => Job {
+                provider: self.provider,
+                event: *event,
+                body: body.clone(),
+                message_id,
+                event_id: event_id.clone(),
+                verbatim: None,
+                label: None,
+            },
             Source::Fixture(spec) => {
                 let rendered = outgoing::render(self.provider, spec, &self.args.render.set, now, &mut self.rng)?;
                 let event_id = self.provider.event_id(Some(&rendered.payload), &Headers::new());

@@ -1,12 +1,24 @@
 //! Running the real binary in an empty HOME with no secrets in its environment, and a real server for it to
 //! deliver to.
 
-use std::io::Write as _;
+use std::io::{BufRead as _, BufReader, Write as _};
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use hmac::{KeyInit, Mac};
 use serde_json::Value;
+
+/// Tests whose load or timing would disturb each other take this lock: the run stays parallel for the rest,
+/// and a timing assertion does not share the two cores with a 10 000-request run.
+pub fn heavy() -> std::sync::MutexGuard<'static, ()> {
+    static HEAVY: Mutex<()> = Mutex::new(());
+    HEAVY.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A secret every scheme accepts (Standard Webhooks needs base64 after `whsec_`).
+pub const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 /// The built-in providers, in the order `hookctl providers` lists them.
 pub const PROVIDERS: [&str; 10] = [
@@ -203,6 +215,9 @@ impl TestServer {
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
             runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
+                let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+                    let _ = tcp.set_nodelay(true);
+                });
                 axum::serve(listener, router).await.expect("serve");
             });
         });
@@ -215,5 +230,101 @@ impl TestServer {
 
     pub fn to(&self) -> String {
         self.port.to_string()
+    }
+}
+
+/// A running `hookctl listen --port 0` with its own store; killed when dropped.
+pub struct Listening {
+    child: Child,
+    pub port: u16,
+    pub lines: Arc<Mutex<Vec<String>>>,
+    pub store: std::path::PathBuf,
+    _dir: Option<tempfile::TempDir>,
+}
+
+pub fn listen(args: &[&str]) -> Listening {
+    listen_with_env(args, &[])
+}
+
+/// A listener with extra environment (its own secrets).
+pub fn listen_with_env(args: &[&str], env: &[(&str, &str)]) -> Listening {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = dir.path().join("events.db");
+    let mut listening = listen_on_with(&store, args, env);
+    listening._dir = Some(dir);
+    listening
+}
+
+pub fn listen_on(store: &std::path::Path, args: &[&str]) -> Listening {
+    listen_on_with(store, args, &[])
+}
+
+fn listen_on_with(store: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Listening {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hookctl"))
+        .args(["listen", "--port", "0", "--store"])
+        .arg(store)
+        .args(args)
+        .env_clear()
+        .env("HOME", store.parent().expect("dir"))
+        .env("HOOKCTL_SECRET", SECRET)
+        .env("VERIFYNOW_API_KEY", "key-1")
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("listen starts");
+    let mut stderr = BufReader::new(child.stderr.take().expect("piped"));
+    let mut port = None;
+    let mut line = String::new();
+    while port.is_none() {
+        line.clear();
+        assert!(stderr.read_line(&mut line).expect("stderr") > 0, "listen exited before it was ready");
+        port = line.split("http://127.0.0.1:").nth(1).and_then(|rest| rest.split_whitespace().next()?.parse().ok());
+    }
+    std::thread::spawn(move || for _ in stderr.lines() {});
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let sink = lines.clone();
+    let stdout = child.stdout.take().expect("piped");
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            sink.lock().expect("not poisoned").push(line);
+        }
+    });
+    Listening { child, port: port.expect("a port"), lines, store: store.to_owned(), _dir: None }
+}
+
+impl Listening {
+    pub fn to(&self) -> String {
+        self.port.to_string()
+    }
+
+    /// The printed lines, once there are at least `count`.
+    pub fn wait_lines(&self, count: usize) -> Vec<String> {
+        let started = Instant::now();
+        loop {
+            let lines = self.lines.lock().expect("not poisoned").clone();
+            if lines.len() >= count {
+                return lines;
+            }
+            assert!(started.elapsed() < Duration::from_secs(20), "only {} lines: {lines:#?}", lines.len());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub fn events(&self) -> Vec<Value> {
+        let stdout = hookctl(&["events", "list", "--json", "--store", self.store.to_str().expect("UTF-8")]).ok();
+        stdout.lines().map(|l| serde_json::from_str(l).expect("JSON")).collect()
+    }
+
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        self.kill();
     }
 }

@@ -1,102 +1,12 @@
 //! listen and events: the real binary on port 0, fed by the real `send`, a real SQLite file.
 
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::common::*;
-
-const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-
-/// A running `hookctl listen --port 0` with its own store; killed when dropped.
-struct Listening {
-    child: Child,
-    port: u16,
-    lines: Arc<Mutex<Vec<String>>>,
-    store: std::path::PathBuf,
-    _dir: Option<tempfile::TempDir>,
-}
-
-fn listen(args: &[&str]) -> Listening {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = dir.path().join("events.db");
-    let mut listening = listen_on(&store, args);
-    listening._dir = Some(dir);
-    listening
-}
-
-fn listen_on(store: &std::path::Path, args: &[&str]) -> Listening {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hookctl"))
-        .args(["listen", "--port", "0", "--store"])
-        .arg(store)
-        .args(args)
-        .env_clear()
-        .env("HOME", store.parent().expect("dir"))
-        .env("HOOKCTL_SECRET", SECRET)
-        .env("VERIFYNOW_API_KEY", "key-1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("listen starts");
-    let mut stderr = BufReader::new(child.stderr.take().expect("piped"));
-    let mut port = None;
-    let mut line = String::new();
-    while port.is_none() {
-        line.clear();
-        assert!(stderr.read_line(&mut line).expect("stderr") > 0, "listen exited before it was ready");
-        port = line.split("http://127.0.0.1:").nth(1).and_then(|rest| rest.split_whitespace().next()?.parse().ok());
-    }
-    std::thread::spawn(move || for _ in stderr.lines() {});
-    let lines = Arc::new(Mutex::new(Vec::new()));
-    let sink = lines.clone();
-    let stdout = child.stdout.take().expect("piped");
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            sink.lock().expect("not poisoned").push(line);
-        }
-    });
-    Listening { child, port: port.expect("a port"), lines, store: store.to_owned(), _dir: None }
-}
-
-impl Listening {
-    fn to(&self) -> String {
-        self.port.to_string()
-    }
-
-    /// The printed lines, once there are at least `count`.
-    fn wait_lines(&self, count: usize) -> Vec<String> {
-        let started = Instant::now();
-        loop {
-            let lines = self.lines.lock().expect("not poisoned").clone();
-            if lines.len() >= count {
-                return lines;
-            }
-            assert!(started.elapsed() < Duration::from_secs(20), "only {} lines: {lines:#?}", lines.len());
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn events(&self) -> Vec<Value> {
-        let stdout = hookctl(&["events", "list", "--json", "--store", self.store.to_str().expect("UTF-8")]).ok();
-        stdout.lines().map(|l| serde_json::from_str(l).expect("JSON")).collect()
-    }
-
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Listening {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
 
 fn send(args: &[&str]) -> Run {
     hookctl(&[&["send"], args].concat()).env("HOOKCTL_SECRET", SECRET).env("VERIFYNOW_API_KEY", "key-1")
@@ -216,6 +126,7 @@ fn forward_to_relays_exact_bytes_and_the_apps_answer() {
 
 #[test]
 fn acknowledged_events_survive_kill_9() {
+    let _heavy = heavy();
     let dir = tempfile::tempdir().expect("temp dir");
     let store = dir.path().join("events.db");
     for round in 1..=3 {
@@ -251,6 +162,7 @@ fn raw_exchange(port: u16, bytes: &[u8]) -> String {
 
 #[test]
 fn hostile_input_gets_clear_answers_and_the_listener_keeps_serving() {
+    let _heavy = heavy();
     let listening = listen(&["--verbose"]);
     let port = listening.port;
     assert!(raw_exchange(port, b"GARBAGE\r\n\r\n").contains("400"), "malformed HTTP");

@@ -3,6 +3,7 @@
 mod catalog;
 mod common;
 mod listen;
+mod replay;
 mod send;
 mod sign;
 mod verify;

@@ -7,8 +7,6 @@ use serde_json::Value;
 
 use crate::common::*;
 
-const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-
 fn keys() -> Keys {
     Keys { secret: Some(Secret::new(SECRET)), credentials: vec![("api-key".into(), Secret::new("key-1"))] }
 }
@@ -100,6 +98,7 @@ fn verifynow_retries_count_from_the_first_attempt() {
 
 #[test]
 fn repeat_with_concurrency_delivers_every_one_with_fresh_ids() {
+    let _heavy = heavy();
     let server = TestServer::start();
     let stdout =
         send(&["payqi", "payment.completed", "--to", &server.to(), "--repeat", "1000", "--concurrency", "32"]).ok();

@@ -5,7 +5,6 @@ use serde_json::Value;
 
 use crate::common::*;
 
-const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const PROVIDERS: [&str; 10] = [
     "agio",
     "complycube",

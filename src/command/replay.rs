@@ -1,0 +1,403 @@
+//! `hookctl replay`: send stored, exported or fixture events to a URL, re-signed (or verbatim), with a report.
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::IsTerminal as _;
+
+use futures_util::StreamExt as _;
+
+use super::App;
+use crate::capture;
+use crate::cli::ReplayArgs;
+use crate::deliver::Target;
+use crate::dispatch::{Dispatch, Job, Report};
+use crate::error::{Error, ExitCode};
+use crate::keys::{self, KeySources};
+use crate::outgoing;
+use crate::output::{self, Role};
+use crate::provider::Provider;
+use crate::request::{Headers, Request};
+use crate::store::{Filter, StoredEvent};
+use crate::summary::Summary;
+
+/// Past this many events to another host, replay asks first.
+const CONFIRM_ABOVE: usize = 20;
+
+/// A request to replay, wherever it came from.
+struct Item {
+    label: String,
+    provider: Option<String>,
+    event_type: Option<String>,
+    event_id: Option<String>,
+    request: Request,
+}
+
+impl From<StoredEvent> for Item {
+    fn from(event: StoredEvent) -> Self {
+        Self {
+            label: format!("#{}", event.id),
+            provider: event.provider,
+            event_type: event.event_type,
+            event_id: event.event_id,
+            request: event.request,
+        }
+    }
+}
+
+pub fn run(app: &App, args: &ReplayArgs) -> Result<ExitCode, Error> {
+    let providers = app.catalog()?.all()?;
+    let profile = app.profile()?;
+    let target = match (&args.to, profile.and_then(|p| p.url.as_deref())) {
+        (Some(to), base) => Target::parse(to, base)?,
+        (None, Some(base)) => Target::parse(base, None)?,
+        (None, None) => {
+            return Err(Error::usage(
+                "missing --to URL",
+                Some("give --to 3000, --to https://staging.example.com, or a --profile with a url".into()),
+            ));
+        }
+    };
+
+    // What to replay: counted (and checked) before anything is sent.
+    let source = Source::new(app, args, &providers)?;
+    let (count, involved) = source.survey(app, args, &providers)?;
+    if count == 0 {
+        return Err(Error::usage(
+            "nothing to replay: the selection matched no events",
+            Some("`hookctl events list` shows what is stored".into()),
+        ));
+    }
+    confirm(&target, count, args.yes)?;
+
+    let mut keys = HashMap::new();
+    if !args.verbatim {
+        for provider in providers.iter().filter(|p| involved.contains(&p.name)) {
+            let sources = KeySources { args: &args.keys, profile, style: app.style, quiet: !keys.is_empty() };
+            keys.insert(provider.name.clone(), sources.resolve(provider)?);
+        }
+    }
+    let progress = (!app.json && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(count as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec} eta {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let dispatch = Dispatch {
+        keys: &keys,
+        target,
+        extra_headers: Vec::new(),
+        pinned_time: None,
+        timeout: args.timeout.map(Into::into),
+        retry: args.retry,
+        time_scale: args.time_scale,
+        concurrency: args.concurrency as usize,
+        rate: args.rate,
+        keep_order: !args.shuffle,
+        style: app.style,
+        json: app.json,
+        report: Report::Failures,
+        progress: progress.clone(),
+    };
+    let runtime = super::runtime()?;
+    let mut summary = runtime.block_on(source.replay(app, args, &providers, &dispatch))?;
+    if let Some(progress) = &progress {
+        progress.finish_and_clear();
+    }
+    report(app, args, &dispatch, &mut summary)?;
+    Ok(if summary.all_ok() { ExitCode::Success } else { ExitCode::DeliveryFailed })
+}
+
+enum Source {
+    Store(Filter),
+    File(Vec<Item>),
+    Fixtures { provider: String, glob: Option<globset::GlobMatcher> },
+}
+
+impl Source {
+    fn new(app: &App, args: &ReplayArgs, providers: &[Provider]) -> Result<Self, Error> {
+        let selection = &args.selection;
+        if let Some(spec) = &args.fixtures {
+            let (name, glob) = match spec.split_once('/') {
+                Some((name, glob)) => (name, Some(super::glob("--fixtures", glob)?)),
+                None => (spec.as_str(), None),
+            };
+            app.catalog()?.get(name)?;
+            return Ok(Self::Fixtures { provider: name.to_owned(), glob });
+        }
+        let mut filter = super::events::filter(selection)?;
+        filter.valid = match (args.valid, args.invalid) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        };
+        let Some(path) = &args.from else {
+            filter.ids = args.ids.clone();
+            return Ok(Self::Store(filter));
+        };
+        let bytes = super::sign::read_body(path)?;
+        let captures =
+            capture::parse(&bytes).map_err(|reason| Error::usage(format!("{}: {reason}", path.display()), None))?;
+        let mut items = Vec::new();
+        for (index, captured) in captures.into_iter().enumerate() {
+            let request = captured.request;
+            let provider = providers
+                .iter()
+                .map(|p| (p.affinity(&request), p))
+                .filter(|(s, _)| *s > 0)
+                .max_by_key(|(s, _)| *s)
+                .map(|(_, p)| p);
+            let payload: Option<serde_json::Value> = serde_json::from_slice(&request.body).ok();
+            let item = Item {
+                label: captured.label.unwrap_or_else(|| format!("record {}", index + 1)),
+                provider: provider.map(|p| p.name.clone()),
+                event_type: provider.and_then(|p| p.event_type(payload.as_ref(), &request.headers)),
+                event_id: provider.and_then(|p| p.event_id(payload.as_ref(), &request.headers)),
+                request,
+            };
+            let wanted = filter.provider.as_ref().is_none_or(|p| item.provider.as_ref() == Some(p))
+                && filter.event_type.as_ref().is_none_or(|g| item.event_type.as_deref().is_some_and(|t| g.is_match(t)));
+            if wanted {
+                items.push(item);
+            }
+        }
+        if let Some(last) = filter.last {
+            items.drain(..items.len().saturating_sub(last));
+        }
+        Ok(Self::File(items))
+    }
+
+    /// How many events there are, and which providers they need keys for. Unknown ids are an error.
+    fn survey(&self, app: &App, args: &ReplayArgs, providers: &[Provider]) -> Result<(usize, BTreeSet<String>), Error> {
+        let mut involved = BTreeSet::new();
+        let count = match self {
+            Self::Store(filter) => {
+                let store = app.store()?;
+                let mut count = 0;
+                let mut seen = BTreeSet::new();
+                store.for_each(filter, |event| {
+                    count += 1;
+                    seen.insert(event.id);
+                    if let Some(provider) = event.provider {
+                        involved.insert(provider);
+                    } else if !args.verbatim {
+                        return Err(Error::usage(
+                            format!("event #{} came from no known provider, so it cannot be re-signed", event.id),
+                            Some("replay it with --verbatim, or leave it out of the selection".into()),
+                        ));
+                    }
+                    Ok(())
+                })?;
+                let missing: Vec<String> =
+                    args.ids.iter().filter(|id| !seen.contains(id)).map(|id| format!("#{id}")).collect();
+                if !missing.is_empty() {
+                    return Err(Error::usage(
+                        format!("no stored event {} in {}", missing.join(", "), store.path().display()),
+                        Some("`hookctl events list` shows the ids".into()),
+                    ));
+                }
+                count
+            }
+            Self::File(items) => {
+                for item in items {
+                    match &item.provider {
+                        Some(provider) => {
+                            involved.insert(provider.clone());
+                        }
+                        None if !args.verbatim => {
+                            return Err(Error::usage(
+                                format!(
+                                    "{}: no provider's signature header or route is in it, so it cannot be re-signed",
+                                    item.label
+                                ),
+                                Some("replay with --verbatim".into()),
+                            ));
+                        }
+                        None => {}
+                    }
+                }
+                items.len()
+            }
+            Self::Fixtures { provider, glob } => {
+                involved.insert(provider.clone());
+                let provider = providers
+                    .iter()
+                    .find(|p| &p.name == provider)
+                    .ok_or_else(|| Error::usage("unknown provider", None))?;
+                fixture_specs(provider, glob.as_ref()).len()
+            }
+        };
+        Ok((count, involved))
+    }
+
+    async fn replay(
+        self,
+        app: &App,
+        args: &ReplayArgs,
+        providers: &[Provider],
+        dispatch: &Dispatch<'_>,
+    ) -> Result<Summary, Error> {
+        let by_name: HashMap<&str, &Provider> = providers.iter().map(|p| (p.name.as_str(), p)).collect();
+        let mut rng = fastrand::Rng::new();
+        let by_name = &by_name;
+        let to_job = |item: Item| -> Result<Job<'_>, Error> {
+            let provider = item.provider.as_deref().and_then(|name| by_name.get(name).copied());
+            let provider = match provider {
+                Some(provider) => provider,
+                // Verbatim jobs still need a provider for output; any stands in, nothing is signed.
+                None => providers.first().ok_or_else(|| Error::usage("no providers", None))?,
+            };
+            let event = item.event_type.as_deref().and_then(|t| provider.events.iter().find(|e| e.name == t));
+            // A fresh message id, unless the provider's event id *is* the message id (GitHub's X-GitHub-Delivery,
+            // Standard Webhooks' webhook-id): then the event keeps its identity, as on the provider's redelivery.
+            let id_is_message_id = match (&provider.envelope.id_header, &provider.scheme.message_id) {
+                (Some(id_header), Some(spec)) => id_header.eq_ignore_ascii_case(&spec.header),
+                _ => false,
+            };
+            let message_id = match (&item.event_id, id_is_message_id) {
+                (Some(id), true) => id.clone(),
+                _ => outgoing::message_id(provider, crate::time::now(), &mut fastrand::Rng::new())?,
+            };
+            Ok(Job {
+                provider,
+                event,
+                body: item.request.body.clone(),
+                message_id,
+                event_id: item.event_id,
+                verbatim: args.verbatim.then_some(item.request),
+                label: Some(item.label),
+            })
+        };
+        match self {
+            Self::Store(filter) => {
+                let store = app.store()?;
+                if args.shuffle {
+                    let mut items = Vec::new();
+                    store.for_each(&filter, |event| {
+                        items.push(Item::from(event));
+                        Ok(())
+                    })?;
+                    rng.shuffle(&mut items);
+                    return dispatch.run(futures_util::stream::iter(items).map(&to_job)).await;
+                }
+                // Streamed: a reader thread feeds a bounded queue, so memory stays flat however many are stored.
+                let (queue, events) = tokio::sync::mpsc::channel::<Result<Item, Error>>(1024);
+                let reader = std::thread::spawn(move || {
+                    let result = store.for_each(&filter, |event| {
+                        queue.blocking_send(Ok(Item::from(event))).map_err(|_| Error::usage("the replay stopped", None))
+                    });
+                    if let Err(error) = result {
+                        let _ = queue.blocking_send(Err(error));
+                    }
+                });
+                let stream = futures_util::stream::unfold(events, |mut events| async move {
+                    events.recv().await.map(|item| (item, events))
+                });
+                let summary = dispatch.run(stream.map(|item| item.and_then(&to_job))).await;
+                let _ = reader.join();
+                summary
+            }
+            Self::File(mut items) => {
+                if args.shuffle {
+                    rng.shuffle(&mut items);
+                }
+                dispatch.run(futures_util::stream::iter(items).map(&to_job)).await
+            }
+            Self::Fixtures { provider, glob } => {
+                let provider =
+                    by_name.get(provider.as_str()).copied().ok_or_else(|| Error::usage("unknown provider", None))?;
+                let mut specs = fixture_specs(provider, glob.as_ref());
+                if args.shuffle {
+                    rng.shuffle(&mut specs);
+                }
+                let jobs = specs.into_iter().map(move |spec| {
+                    let now = crate::time::now();
+                    let rendered = outgoing::render(provider, &spec, &[], now, &mut rng)?;
+                    Ok(Job {
+                        provider,
+                        event: Some(rendered.event),
+                        event_id: provider.event_id(Some(&rendered.payload), &Headers::new()),
+                        body: provider.serialize_body(&rendered.payload),
+                        message_id: outgoing::message_id(provider, now, &mut rng)?,
+                        verbatim: None,
+                        label: Some(spec),
+                    })
+                });
+                dispatch.run(futures_util::stream::iter(jobs)).await
+            }
+        }
+    }
+}
+
+/// Every fixture (each variant) of a provider whose event matches the glob.
+fn fixture_specs(provider: &Provider, glob: Option<&globset::GlobMatcher>) -> Vec<String> {
+    let mut specs = Vec::new();
+    for event in provider.events.iter().filter(|e| glob.is_none_or(|g| g.is_match(&e.name))) {
+        match event.variants.as_slice() {
+            [] => specs.push(event.name.clone()),
+            variants => specs.extend(variants.iter().map(|v| format!("{}:{v}", event.name))),
+        }
+    }
+    specs
+}
+
+/// More than a few events to another machine is worth a second thought.
+fn confirm(target: &Target, count: usize, yes: bool) -> Result<(), Error> {
+    let url = match target {
+        Target::Base(url) | Target::Exact(url) => url,
+    };
+    let name = url.host_str().unwrap_or_default().trim_matches(['[', ']']);
+    let local = name.eq_ignore_ascii_case("localhost")
+        || name.ends_with(".localhost")
+        || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    if local || yes || count <= CONFIRM_ABOVE {
+        return Ok(());
+    }
+    let host = url.host_str().unwrap_or_default();
+    if !keys::interactive() {
+        return Err(Error::usage(
+            format!("replaying {count} events to {host} needs confirmation"),
+            Some("pass --yes to send them without asking".into()),
+        ));
+    }
+    let go = dialoguer::Confirm::new()
+        .with_prompt(format!("Send {count} events to {host}?"))
+        .default(false)
+        .interact()
+        .map_err(|e| Error::usage(format!("no answer: {e}"), None))?;
+    if go { Ok(()) } else { Err(Error::usage("replay cancelled", None)) }
+}
+
+fn report(app: &App, args: &ReplayArgs, dispatch: &Dispatch<'_>, summary: &mut Summary) -> Result<(), Error> {
+    let json = summary.to_json();
+    if let Some(path) = &args.report {
+        let text = serde_json::to_string_pretty(&json).map_err(|e| Error::Io(e.into()))?;
+        std::fs::write(path, text + "\n").map_err(|source| Error::Read { path: path.clone(), source })?;
+    }
+    if app.json {
+        return output::print_json(&json);
+    }
+    let style = &app.style;
+    let target = match &dispatch.target {
+        Target::Base(url) | Target::Exact(url) => crate::dispatch::shown(url),
+    };
+    let seconds = json.elapsed_ms / 1000.0;
+    let rate = json.per_second.map(|r| format!(", {r}/s")).unwrap_or_default();
+    let mut out = format!("replayed {} events to {target} in {seconds:.2}s{rate}\n", json.sent);
+    let statuses: Vec<String> = json.non_2xx_by_status.iter().map(|(status, n)| format!("{status} ×{n}")).collect();
+    let statuses = if statuses.is_empty() { String::new() } else { format!(" ({})", statuses.join(", ")) };
+    let role = if summary.all_ok() { Role::Ok } else { Role::Fail };
+    out.push_str(&format!(
+        "  {}\n",
+        style.out(
+            role,
+            &format!(
+                "2xx {} · non-2xx {}{statuses} · errors {} · attempts {}",
+                json.ok, json.non_2xx, json.errors, json.attempts
+            )
+        )
+    ));
+    let ms = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v}ms"));
+    out.push_str(&format!("  latency p50 {} · p90 {} · p99 {}\n", ms(json.p50_ms), ms(json.p90_ms), ms(json.p99_ms)));
+    output::print(&out)
+}
