@@ -133,6 +133,8 @@ pub fn hmac_sha256_hex(key: &[u8], message: &[u8]) -> String {
 /// A request as the test server received it.
 #[derive(Debug, Clone)]
 pub struct Captured {
+    /// When the request arrived.
+    pub at: Instant,
     pub method: String,
     pub target: String,
     pub headers: Vec<(String, Vec<u8>)>,
@@ -201,6 +203,7 @@ impl TestServer {
         ) -> (StatusCode, &'static str) {
             let mut state = state.lock().expect("not poisoned");
             state.captured.push(Captured {
+                at: Instant::now(),
                 method: method.to_string(),
                 target: uri.path_and_query().map(ToString::to_string).unwrap_or_default(),
                 headers: headers.iter().map(|(n, v)| (n.to_string(), v.as_bytes().to_vec())).collect(),

@@ -105,21 +105,6 @@ fn ten_thousand_stored_events_with_an_exact_report() {
 }
 
 #[test]
-fn rate_is_kept() {
-    let _heavy = heavy();
-    let dir = tempfile::tempdir().expect("temp");
-    let store = dir.path().join("events.db");
-    let lines: Vec<Value> = (0..300).map(|i| payvost_event(&format!("evt_{i}"), i)).collect();
-    import(&store, &lines);
-    let server = TestServer::start();
-    let stdout = replay(&store, &["--to", &server.to(), "--rate", "200", "--json"]).ok();
-    let summary: Value = serde_json::from_str(stdout.lines().last().expect("summary")).expect("JSON");
-    // 300 starts at 200/s: the last starts 1.495 s after the first.
-    let elapsed = summary["elapsed_ms"].as_f64().expect("elapsed") / 1000.0;
-    assert!((1.42..=1.57).contains(&elapsed), "300 events at 200/s took {elapsed}s");
-}
-
-#[test]
 fn only_failed_deliveries_are_retried_and_attempts_are_counted() {
     let dir = tempfile::tempdir().expect("temp");
     let store = dir.path().join("events.db");
