@@ -70,6 +70,9 @@ fn retries_follow_the_schedule_then_succeed() {
         send(&["payvost", "payment.failed", "--to", &server.to(), "--retry", "--time-scale", "1000"]).code(0);
     let requests = server.requests();
     assert_eq!(requests.len(), 3, "{stdout}");
+    // Payvost's 5 s and 1 min, divided by 1000: the retries wait at least that long.
+    assert!(requests[1].at.duration_since(requests[0].at) >= std::time::Duration::from_millis(5));
+    assert!(requests[2].at.duration_since(requests[1].at) >= std::time::Duration::from_millis(60));
     assert!(stdout.contains("[1/6]") && stdout.contains("[3/6]") && stdout.contains("→ 200 OK"), "{stdout}");
     assert!(stderr.contains("in 5ms (attempt 2/6)") && stderr.contains("in 60ms (attempt 3/6)"), "{stderr}");
     // Every attempt is the same event, re-signed.
