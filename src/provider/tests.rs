@@ -246,3 +246,54 @@ fn the_documents_own_examples_validate() {
             "created_at": "2024-01-15T10:30:00Z", "updated_at": "2024-01-15T10:31:45Z"}),
     );
 }
+
+mod properties {
+    use base64::Engine as _;
+    use proptest::prelude::*;
+
+    use crate::provider::Catalog;
+    use crate::request::Request;
+    use crate::scheme::{KeyEncoding, Keys, Outcome, verify};
+    use crate::secret::Secret;
+
+    fn keys_for(scheme: &crate::scheme::Scheme, secret: &[u8]) -> Keys {
+        // Base64-keyed schemes (Standard Webhooks) take `whsec_` + base64; the others any text.
+        let text = match scheme.key {
+            KeyEncoding::Base64 => format!("whsec_{}", base64::engine::general_purpose::STANDARD.encode(secret)),
+            KeyEncoding::Raw => format!("k{}", hex::encode(secret)),
+        };
+        let credentials = scheme.credentials.iter().map(|c| (c.name.clone(), Secret::new("key"))).collect();
+        Keys { secret: Some(Secret::new(text)), credentials }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// For every provider: what `sign` produces, `verify` accepts; change any one byte and it does not.
+        #[test]
+        fn sign_then_verify_and_any_changed_byte_fails(
+            body in proptest::collection::vec(any::<u8>(), 1..2048),
+            secret in proptest::collection::vec(any::<u8>(), 1..64),
+            at in 0i64..4_000_000_000,
+            id in "[A-Za-z0-9_]{1,40}",
+            flip in any::<proptest::sample::Index>(),
+            bits in 1u8..=255,
+        ) {
+            for provider in Catalog::builtin().all().expect("built in") {
+                let scheme = &provider.scheme;
+                let keys = keys_for(scheme, &secret);
+                let mut request = Request::post(provider.routes[0].clone(), body.clone());
+                for (name, value) in scheme.sign(&request, &keys, at, &id).expect("signs").iter() {
+                    request.headers.push(name, value);
+                }
+                let expected = if scheme.is_signed() { Outcome::Valid } else { Outcome::Unsigned };
+                prop_assert_eq!(verify(&request, scheme, &keys, at).outcome, expected, "{}", provider.name);
+                if scheme.is_signed() {
+                    let index = flip.index(request.body.len());
+                    request.body[index] ^= bits;
+                    prop_assert_eq!(verify(&request, scheme, &keys, at).outcome, Outcome::Mismatch, "{}", provider.name);
+                }
+            }
+        }
+    }
+}

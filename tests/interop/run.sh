@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Interop: the providers' own SDKs accept what hookctl signs, and hookctl accepts what they sign.
+# Installs the SDKs into target/interop (git-ignored): a Python venv and an npm folder. Run by .ci/run.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+work="$root/target/interop"
+mkdir -p "$work/npm"
+
+echo "== interop: installing the SDKs"
+[ -x "$work/venv/bin/python" ] || python3 -m venv "$work/venv"
+"$work/venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt"
+cp "$here/package.json" "$here/github.mjs" "$work/npm/"
+(cd "$work/npm" && npm install --silent --no-audit --no-fund)
+
+cargo build --quiet --locked
+export HOOKCTL="$root/target/debug/hookctl"
+
+echo "== interop: stripe and standard-webhooks (Python)"
+"$work/venv/bin/python" "$here/sdk.py"
+echo "== interop: github (@octokit/webhooks-methods)"
+node "$work/npm/github.mjs"
