@@ -265,12 +265,7 @@ fn import(app: &App, file: &std::path::Path) -> Result<(), Error> {
     let mut events = Vec::new();
     for captured in captures {
         let request = captured.request;
-        let provider = providers
-            .iter()
-            .map(|p| (p.affinity(&request), p))
-            .filter(|(s, _)| *s > 0)
-            .max_by_key(|(s, _)| *s)
-            .map(|(_, p)| p);
+        let provider = crate::provider::detect(&providers, &request);
         let inspection = match provider {
             Some(provider) => {
                 let keys =

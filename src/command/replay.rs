@@ -141,12 +141,7 @@ impl Source {
         let mut items = Vec::new();
         for (index, captured) in captures.into_iter().enumerate() {
             let request = captured.request;
-            let provider = providers
-                .iter()
-                .map(|p| (p.affinity(&request), p))
-                .filter(|(s, _)| *s > 0)
-                .max_by_key(|(s, _)| *s)
-                .map(|(_, p)| p);
+            let provider = crate::provider::detect(providers, &request);
             let payload: Option<serde_json::Value> = serde_json::from_slice(&request.body).ok();
             let item = Item {
                 label: captured.label.unwrap_or_else(|| format!("record {}", index + 1)),

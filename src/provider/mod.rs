@@ -117,6 +117,16 @@ impl EventDef {
     }
 }
 
+/// The provider a request most looks like (by `Provider::affinity`), if any of them at all.
+pub fn detect<'a>(providers: &'a [Provider], request: &crate::request::Request) -> Option<&'a Provider> {
+    providers
+        .iter()
+        .map(|p| (p.affinity(request), p))
+        .filter(|(score, _)| *score > 0)
+        .max_by_key(|(score, _)| *score)
+        .map(|(_, p)| p)
+}
+
 /// Parses the text of a `provider.toml`; `files` is where its fixtures and schemas live.
 pub fn parse_provider(text: &str, files: Files) -> Result<Provider, String> {
     file::ProviderFile::parse(text)?.into_provider(files)

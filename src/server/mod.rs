@@ -102,8 +102,7 @@ impl Listener {
         if request.path() != "/" {
             return None;
         }
-        let best = self.settings.providers.iter().map(|p| (p.affinity(request), p)).max_by_key(|(score, _)| *score)?;
-        (best.0 > 0).then_some(best.1)
+        crate::provider::detect(&self.settings.providers, request)
     }
 }
 

@@ -12,19 +12,6 @@ fn send(args: &[&str]) -> Run {
     hookctl(&[&["send"], args].concat()).env("HOOKCTL_SECRET", SECRET).env("VERIFYNOW_API_KEY", "key-1")
 }
 
-const PROVIDERS: [&str; 10] = [
-    "agio",
-    "complycube",
-    "github",
-    "payqi",
-    "payvost",
-    "shopify",
-    "slack",
-    "standard-webhooks",
-    "stripe",
-    "verifynow",
-];
-
 #[test]
 fn every_provider_is_stored_and_shown_valid() {
     let listening = listen(&[]);

@@ -5,19 +5,6 @@ use serde_json::Value;
 
 use crate::common::*;
 
-const PROVIDERS: [&str; 10] = [
-    "agio",
-    "complycube",
-    "github",
-    "payqi",
-    "payvost",
-    "shopify",
-    "slack",
-    "standard-webhooks",
-    "stripe",
-    "verifynow",
-];
-
 /// `hookctl sign PROVIDER --event EVENT --json`: a capture in the request JSON form.
 fn signed_capture(provider: &str, event: &str) -> Value {
     let stdout = hookctl(&["sign", provider, "--event", event, "--json"])
