@@ -17,6 +17,12 @@ pub struct Captured {
 
 /// Reads any supported capture format, telling them apart by their first bytes.
 pub fn parse(bytes: &[u8]) -> Result<Vec<Captured>, String> {
+    parse_owned(bytes.to_vec())
+}
+
+/// `parse`, taking the bytes: a raw capture's body is then moved out of them, never copied (a 64 MiB
+/// capture costs 64 MiB, not 128).
+pub fn parse_owned(mut bytes: Vec<u8>) -> Result<Vec<Captured>, String> {
     let start = bytes.iter().position(|b| !b.is_ascii_whitespace());
     let Some(start) = start else {
         return Err("the capture is empty".into());
@@ -24,14 +30,40 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Captured>, String> {
     if bytes[start] == b'{' {
         return parse_json(&bytes[start..]);
     }
-    parse_http(bytes).map(|request| vec![Captured { label: None, request }])
+    let (mut request, body) = parse_head(&bytes)?;
+    request.body = match body {
+        Body::Chunked(from) => decode_chunked(&bytes[from..])?,
+        Body::Range(from, to) => {
+            bytes.truncate(to);
+            bytes.drain(..from);
+            bytes
+        }
+    };
+    Ok(vec![Captured { label: None, request }])
+}
+
+/// Where a raw capture's body is.
+enum Body {
+    Chunked(usize),
+    Range(usize, usize),
 }
 
 /// Raw HTTP/1.1: request line, headers, blank line, body (CRLF or LF line endings). The body runs for
 /// `Content-Length` bytes, is decoded when chunked, and otherwise runs to the end of the capture.
 pub fn parse_http(bytes: &[u8]) -> Result<Request, String> {
+    let (mut request, body) = parse_head(bytes)?;
+    request.body = match body {
+        Body::Chunked(from) => decode_chunked(&bytes[from..])?,
+        Body::Range(from, to) => bytes[from..to].to_vec(),
+    };
+    Ok(request)
+}
+
+/// The request line and headers, and where the body is (offsets into `bytes`).
+fn parse_head(bytes: &[u8]) -> Result<(Request, Body), String> {
     // Captures pasted from a terminal or an editor often start with blank lines.
-    let bytes = trim_leading_newlines(bytes);
+    let skipped = bytes.iter().position(|b| !matches!(b, b'\r' | b'\n')).unwrap_or(bytes.len());
+    let bytes = &bytes[skipped..];
     let mut headers = vec![httparse::EMPTY_HEADER; 256];
     let mut parsed = httparse::Request::new(&mut headers);
     let head_len = match parsed.parse(bytes) {
@@ -54,12 +86,13 @@ pub fn parse_http(bytes: &[u8]) -> Result<Request, String> {
     let target = parsed.path.unwrap_or("/").to_owned();
     let headers: Headers = parsed.headers.iter().map(|h| (h.name.to_owned(), h.value.to_vec())).collect();
     let rest = &bytes[head_len..];
+    let from = skipped + head_len;
 
     let chunked = headers
         .get_all("transfer-encoding")
         .any(|v| String::from_utf8_lossy(v).to_ascii_lowercase().split(',').any(|t| t.trim() == "chunked"));
     let body = if chunked {
-        decode_chunked(rest)?
+        Body::Chunked(from)
     } else if let Some(length) = headers.get_str("content-length") {
         let length: usize =
             length.trim().parse().map_err(|_| format!("Content-Length `{}` is not a number", length.trim()))?;
@@ -69,16 +102,11 @@ pub fn parse_http(bytes: &[u8]) -> Result<Request, String> {
                 rest.len()
             ));
         }
-        rest[..length].to_vec()
+        Body::Range(from, from + length)
     } else {
-        rest.to_vec()
+        Body::Range(from, from + rest.len())
     };
-    Ok(Request { method, target, headers, body })
-}
-
-fn trim_leading_newlines(bytes: &[u8]) -> &[u8] {
-    let start = bytes.iter().position(|b| !matches!(b, b'\r' | b'\n')).unwrap_or(bytes.len());
-    &bytes[start..]
+    Ok((Request { method, target, headers, body: Vec::new() }, body))
 }
 
 fn decode_chunked(mut rest: &[u8]) -> Result<Vec<u8>, String> {

@@ -9,6 +9,9 @@ use crate::request::Request;
 use crate::schema::{SchemaCache, Violation};
 use crate::scheme::{self, Candidate, Diagnosis, Keys, Outcome, Verdict};
 
+/// Bodies over this size are checked for their signature only.
+const MAX_VALIDATED_BODY: usize = 16 * 1024 * 1024;
+
 /// What the payload looks like against the provider's catalog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "status", rename_all = "kebab-case")]
@@ -29,6 +32,10 @@ pub enum PayloadCheck {
     NotJson {
         reason: String,
     },
+    /// Not validated: the body is too large to parse.
+    Unchecked {
+        reason: String,
+    },
 }
 
 impl PayloadCheck {
@@ -44,6 +51,7 @@ impl PayloadCheck {
             Self::UnknownEvent { .. } => "unknown-event",
             Self::Untyped => "untyped",
             Self::NotJson { .. } => "not-json",
+            Self::Unchecked { .. } => "unchecked",
         }
     }
 
@@ -51,7 +59,7 @@ impl PayloadCheck {
     pub fn event(&self) -> Option<&str> {
         match self {
             Self::Valid { event } | Self::Invalid { event, .. } | Self::UnknownEvent { event } => Some(event),
-            Self::Untyped | Self::NotJson { .. } => None,
+            Self::Untyped | Self::NotJson { .. } | Self::Unchecked { .. } => None,
         }
     }
 
@@ -66,6 +74,7 @@ impl PayloadCheck {
             Self::UnknownEvent { event } => format!("`{event}` is not in the catalog"),
             Self::Untyped => "no event type found".into(),
             Self::NotJson { reason } => format!("not JSON: {reason}"),
+            Self::Unchecked { reason } => format!("not validated: {reason}"),
         }
     }
 }
@@ -118,6 +127,18 @@ pub fn inspect(request: &Request, provider: &Provider, ctx: &Context<'_>) -> Ins
     } else {
         Diagnosis::default()
     };
+    // A payload this large is no provider's; parsing it would cost a copy of the body and more in memory.
+    if request.body.len() > MAX_VALIDATED_BODY {
+        let reason = format!("{} MiB is more than the 16 MiB hookctl validates", request.body.len() / (1024 * 1024));
+        let event_id = provider.event_id(None, &request.headers);
+        return Inspection {
+            verdict,
+            payload: PayloadCheck::Unchecked { reason },
+            event_id,
+            diagnosis,
+            notes: notes(provider),
+        };
+    }
     let parsed: Result<Value, String> = serde_json::from_slice(&request.body).map_err(|e| e.to_string());
     let payload = payload_check(provider, request, parsed.as_ref(), ctx.schemas);
     let event_id = provider.event_id(parsed.as_ref().ok(), &request.headers);

@@ -87,7 +87,7 @@ fn read_captures(app: &App, args: &VerifyArgs) -> Result<Vec<Captured>, Error> {
     };
     let bytes = super::sign::read_body(path)?;
     let shown = if path.as_os_str() == "-" { "stdin".into() } else { path.display().to_string() };
-    capture::parse(&bytes).map_err(|reason| {
+    capture::parse_owned(bytes).map_err(|reason| {
         Error::usage(
             format!("{shown}: {reason}"),
             Some(
@@ -226,6 +226,7 @@ fn report(
         }
         PayloadCheck::Untyped => ("!", Role::Warn, "no event type found in the payload".into()),
         PayloadCheck::NotJson { reason } => ("✗", Role::Fail, format!("the body is not JSON: {reason}")),
+        PayloadCheck::Unchecked { reason } => ("–", Role::Dim, format!("not validated: {reason}")),
     };
     let _ = writeln!(out, "  {} {:14} {}", style.out(role, mark), "payload", sanitize(&detail, false));
 

@@ -309,3 +309,23 @@ fn bad_captures_are_one_clear_line() {
     let (_, stderr) = hookctl(&["verify"]).code(2);
     assert!(stderr.contains("nothing to verify"), "{stderr}");
 }
+
+#[test]
+fn a_huge_body_is_verified_without_being_validated() {
+    let body =
+        format!("{{\"id\":\"evt_big\",\"type\":\"payment.succeeded\",\"blob\":\"{}\"}}", "a".repeat(17 * 1024 * 1024));
+    let signature = hmac_sha256_hex(b"s", body.as_bytes());
+    let mut raw = format!(
+        "POST /webhooks/payvost HTTP/1.1\r\nPayvost-Signature: {signature}\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    raw.extend_from_slice(body.as_bytes());
+    let (stdout, _) =
+        hookctl(&["verify", "big.http", "--json"]).file("big.http", &raw).env("HOOKCTL_SECRET", "s").code(0);
+    let verdict: Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(
+        (verdict["verdict"].as_str(), verdict["payload"]["status"].as_str()),
+        (Some("valid"), Some("unchecked"))
+    );
+}
