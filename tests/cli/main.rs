@@ -4,6 +4,7 @@ mod catalog;
 mod common;
 mod listen;
 mod replay;
+mod secrets;
 mod send;
 mod sign;
 mod verify;
