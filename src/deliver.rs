@@ -60,13 +60,18 @@ impl Target {
         Ok(if parsed.path() == "/" && parsed.query().is_none() { Self::Base(parsed) } else { Self::Exact(parsed) })
     }
 
-    /// The URL for a request to `route`.
-    pub fn url(&self, route: &str) -> Url {
+    /// The URL for a request to `target` (a route, or a captured path and query) on this base.
+    pub fn url(&self, target: &str) -> Url {
         match self {
             Self::Exact(url) => url.clone(),
             Self::Base(base) => {
                 let mut url = base.clone();
-                url.set_path(route);
+                let (path, query) = match target.split_once('?') {
+                    Some((path, query)) => (path, Some(query)),
+                    None => (target, None),
+                };
+                url.set_path(path);
+                url.set_query(query);
                 url
             }
         }

@@ -13,7 +13,7 @@ use crate::error::Error;
 use crate::outgoing::{self, Outgoing};
 use crate::output::{self, Role, Style, sanitize};
 use crate::provider::{EventDef, Provider};
-use crate::request::{Headers, Request};
+use crate::request::Request;
 use crate::scheme::Keys;
 use crate::summary::Summary;
 
@@ -74,14 +74,9 @@ impl Dispatch<'_> {
 
     /// Where a job goes: the target with the provider's route, or the captured path for a verbatim job.
     pub fn url(&self, job: &Job<'_>) -> reqwest::Url {
-        match (&job.verbatim, &self.target) {
-            (Some(captured), Target::Base(base)) => {
-                let mut url = base.clone();
-                url.set_path(captured.path());
-                url.set_query(captured.target.split_once('?').map(|(_, q)| q));
-                url
-            }
-            _ => self.target.url(job.provider.route_for(job.event)),
+        match &job.verbatim {
+            Some(captured) => self.target.url(&captured.target),
+            None => self.target.url(job.provider.route_for(job.event)),
         }
     }
 
@@ -89,24 +84,14 @@ impl Dispatch<'_> {
     pub fn request(&self, job: &Job<'_>) -> Result<Request, Error> {
         let url = self.url(job);
         let mut request = match &job.verbatim {
-            Some(captured) => {
-                // What a proxy must not pass on, and what the client computes itself.
-                let skip = ["host", "content-length", "connection", "transfer-encoding", "keep-alive", "te", "upgrade"];
-                let headers: Headers = captured
-                    .headers
-                    .iter()
-                    .filter(|(name, _)| !skip.iter().any(|s| s.eq_ignore_ascii_case(name)))
-                    .map(|(n, v)| (n.to_owned(), v.to_vec()))
-                    .collect();
-                Request { headers, ..captured.clone() }
-            }
+            Some(captured) => Request { headers: captured.headers.end_to_end(), ..captured.clone() },
             None => {
-                let keys = self.keys.get(&job.provider.name).cloned().unwrap_or_default();
+                let no_keys = Keys::default();
                 let outgoing = Outgoing {
                     provider: job.provider,
                     event: job.event,
                     body: job.body.clone(),
-                    keys: &keys,
+                    keys: self.keys.get(&job.provider.name).unwrap_or(&no_keys),
                     at: self.pinned_time.unwrap_or_else(crate::time::now),
                     id: Some(job.message_id.clone()),
                 };
@@ -303,15 +288,8 @@ pub fn shown(url: &reqwest::Url) -> String {
 
 /// Request headers for output: credential headers (VerifyNow's `Authorization`) are redacted.
 pub fn redacted(provider: &Provider, request: &Request) -> Vec<(String, String)> {
-    let secret_headers: Vec<&str> = provider.scheme.credentials.iter().map(|c| c.header.as_str()).collect();
-    request
-        .headers
+    crate::provider::redact_credentials(&request.headers, Some(provider))
         .iter()
-        .map(|(name, value)| {
-            let hidden = name.eq_ignore_ascii_case("authorization")
-                || secret_headers.iter().any(|h| h.eq_ignore_ascii_case(name));
-            let value = if hidden { "(redacted)".to_owned() } else { String::from_utf8_lossy(value).into_owned() };
-            (name.to_owned(), value)
-        })
+        .map(|(name, value)| (name.to_owned(), String::from_utf8_lossy(value).into_owned()))
         .collect()
 }

@@ -111,9 +111,20 @@ pub struct Context<'a> {
     /// Unix seconds to judge timestamps at.
     pub now: i64,
     /// Other schemes to try when this one fails; diagnosis is skipped for bodies over `diagnose_limit` bytes.
-    pub others: &'a [Candidate<'a>],
+    pub others: &'a [Provider],
     pub diagnose_limit: usize,
     pub schemas: &'a SchemaCache,
+}
+
+impl Inspection {
+    /// The verdict and, for a failure, the first reason the diagnosis found.
+    pub fn signature_detail(&self) -> String {
+        let outcome = self.verdict.outcome.describe();
+        match self.diagnosis.findings.first() {
+            Some(finding) => format!("{outcome}: {}", finding.message),
+            None => outcome,
+        }
+    }
 }
 
 /// Checks `request` as `provider`'s; on a failure, tries the other schemes and the usual alterations.
@@ -123,7 +134,10 @@ pub fn inspect(request: &Request, provider: &Provider, ctx: &Context<'_>) -> Ins
     let needs_diagnosis = request.body.len() <= ctx.diagnose_limit
         && matches!(verdict.outcome, Outcome::Mismatch | Outcome::MissingSignature { .. } | Outcome::Malformed { .. });
     let diagnosis = if needs_diagnosis {
-        scheme::diagnose(request, &provider.name, &provider.scheme, keys, now, others)
+        // Only a failure pays for the list of other schemes to try.
+        let others: Vec<Candidate<'_>> =
+            others.iter().map(|p| Candidate { name: &p.name, scheme: &p.scheme }).collect();
+        scheme::diagnose(request, &provider.name, &provider.scheme, keys, now, &others)
     } else {
         Diagnosis::default()
     };

@@ -61,6 +61,38 @@ impl Headers {
         self.0.iter().map(|(n, v)| (n.as_str(), v.as_slice()))
     }
 
+    /// The headers a proxy or a replay passes on: without the hop-by-hop ones (RFC 9110 §7.6.1), those the
+    /// `Connection` header names, and `Host` and `Content-Length`, which the client sets for the new hop.
+    pub fn end_to_end(&self) -> Self {
+        const HOP_BY_HOP: [&str; 11] = [
+            "connection",
+            "keep-alive",
+            "proxy-authenticate",
+            "proxy-authorization",
+            "proxy-connection",
+            "te",
+            "trailer",
+            "transfer-encoding",
+            "upgrade",
+            "host",
+            "content-length",
+        ];
+        let named: Vec<String> = self
+            .get_all("connection")
+            .flat_map(|v| {
+                String::from_utf8_lossy(v).split(',').map(|t| t.trim().to_ascii_lowercase()).collect::<Vec<_>>()
+            })
+            .collect();
+        self.0
+            .iter()
+            .filter(|(name, _)| {
+                let name = name.to_ascii_lowercase();
+                !HOP_BY_HOP.contains(&name.as_str()) && !named.contains(&name)
+            })
+            .cloned()
+            .collect()
+    }
+
     pub fn len(&self) -> usize {
         self.0.len()
     }
@@ -185,6 +217,12 @@ mod tests {
         assert_eq!(headers.get("x-A"), Some(&b"1"[..]));
         assert_eq!(headers.get_all("X-A").collect::<Vec<_>>(), vec![&b"1"[..], &b"2"[..]]);
         headers.set("X-a", "9");
+        let mut hops = headers.clone();
+        hops.push("Connection", "close, X-Trace");
+        hops.push("X-Trace", "1");
+        hops.push("Host", "h");
+        hops.push("Transfer-Encoding", "chunked");
+        assert_eq!(hops.end_to_end(), headers, "only end-to-end headers pass on");
         assert_eq!(headers.iter().collect::<Vec<_>>(), vec![("X-A", &b"9"[..]), ("Other", &b"3"[..])]);
     }
 

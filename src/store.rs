@@ -53,6 +53,32 @@ pub struct StoredEvent {
 }
 
 impl StoredEvent {
+    /// The record of a request as received (or imported) and inspected; `id` and `duplicate` are the store's
+    /// to fill, the forward fields the listener's.
+    pub fn new(
+        request: Request,
+        provider: Option<&crate::provider::Provider>,
+        inspection: Option<&crate::inspect::Inspection>,
+        answer_status: u16,
+    ) -> Self {
+        Self {
+            id: 0,
+            received_at: chrono::Utc::now().timestamp_millis(),
+            provider: provider.map(|p| p.name.clone()),
+            event_type: inspection.and_then(|i| i.payload.event().map(str::to_owned)),
+            event_id: inspection.and_then(|i| i.event_id.clone()),
+            request,
+            verdict: inspection.map_or("no-provider", |i| crate::inspect::verdict_code(&i.verdict.outcome)).to_owned(),
+            verdict_detail: inspection.map_or_else(String::new, crate::inspect::Inspection::signature_detail),
+            payload_status: inspection.map_or("untyped", |i| i.payload.code()).to_owned(),
+            payload_detail: inspection.map_or_else(String::new, |i| i.payload.detail()),
+            duplicate: false,
+            answer_status,
+            forward_status: None,
+            forward_ms: None,
+        }
+    }
+
     /// The event's record for JSON output (the request itself is not included).
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({

@@ -258,8 +258,6 @@ fn import(app: &App, file: &std::path::Path) -> Result<(), Error> {
     let providers = app.catalog()?.all()?;
     let profile = app.profile()?;
     let schemas = crate::schema::SchemaCache::default();
-    let others: Vec<crate::scheme::Candidate<'_>> =
-        providers.iter().map(|p| crate::scheme::Candidate { name: &p.name, scheme: &p.scheme }).collect();
     let no_flags = crate::cli::KeyArgs::default();
     let now = crate::time::now().timestamp();
     let mut events = Vec::new();
@@ -273,7 +271,7 @@ fn import(app: &App, file: &std::path::Path) -> Result<(), Error> {
                 let ctx = inspect::Context {
                     keys: &keys,
                     now,
-                    others: &others,
+                    others: &providers,
                     diagnose_limit: 1024 * 1024,
                     schemas: &schemas,
                 };
@@ -281,26 +279,8 @@ fn import(app: &App, file: &std::path::Path) -> Result<(), Error> {
             }
             None => None,
         };
-        events.push(StoredEvent {
-            id: 0,
-            received_at: chrono::Utc::now().timestamp_millis(),
-            provider: provider.map(|p| p.name.clone()),
-            event_type: inspection.as_ref().and_then(|i| i.payload.event().map(str::to_owned)),
-            event_id: inspection.as_ref().and_then(|i| i.event_id.clone()),
-            verdict: inspection
-                .as_ref()
-                .map_or("no-provider", |i| inspect::verdict_code(&i.verdict.outcome))
-                .to_owned(),
-            verdict_detail: inspection.as_ref().map_or_else(String::new, |i| i.verdict.outcome.describe()),
-            payload_status: inspection.as_ref().map_or("untyped", |i| i.payload.code()).to_owned(),
-            payload_detail: inspection.as_ref().map_or_else(String::new, |i| i.payload.detail()),
-            duplicate: false,
-            // Imported, not received: nobody was answered.
-            answer_status: 0,
-            forward_status: None,
-            forward_ms: None,
-            request,
-        });
+        // Imported, not received: nobody was answered (status 0).
+        events.push(StoredEvent::new(request, provider, inspection.as_ref(), 0));
     }
     let mut store = app.store()?;
     let stored = store.insert(&events)?;

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::App;
 use crate::cli::SendArgs;
 use crate::deliver::Target;
-use crate::dispatch::{Dispatch, Job, Report, redacted, shown};
+use crate::dispatch::{Dispatch, Job, Report, shown};
 use crate::error::{Error, ExitCode};
 use crate::keys::{self, KeySources};
 use crate::outgoing;
@@ -310,7 +310,7 @@ fn dry_run(dispatch: &Dispatch<'_>, job: &Job<'_>) -> Result<(), Error> {
     let url = dispatch.url(job);
     let curl = curl_command(job.provider, &url, &request);
     // Credentials stay out of the output: the request shows them redacted, curl reads them from the env.
-    let headers: Headers = redacted(job.provider, &request).into_iter().map(|(n, v)| (n, v.into_bytes())).collect();
+    let headers = crate::provider::redact_credentials(&request.headers, Some(job.provider));
     let shown_request = Request { headers, ..request };
     if dispatch.json {
         return output::print_json(&json!({

@@ -13,7 +13,7 @@ use crate::keys::KeySources;
 use crate::output::{self, Role, Style, sanitize};
 use crate::provider::Provider;
 use crate::request::{Headers, Request};
-use crate::scheme::{Candidate, CheckStatus, Keys, Outcome};
+use crate::scheme::{CheckStatus, Keys, Outcome};
 
 pub fn run(app: &App, args: &VerifyArgs) -> Result<ExitCode, Error> {
     let catalog = app.catalog()?;
@@ -25,34 +25,36 @@ pub fn run(app: &App, args: &VerifyArgs) -> Result<ExitCode, Error> {
     };
     let captures = select(read_captures(app, args)?, args.entry)?;
     let providers = catalog.all()?;
-    let others: Vec<Candidate<'_>> = providers.iter().map(|p| Candidate { name: &p.name, scheme: &p.scheme }).collect();
     let schemas = crate::schema::SchemaCache::default();
 
+    // Keys are resolved once per provider, however many requests a HAR holds (and --secret warns once).
+    let mut keys_by_provider: std::collections::HashMap<String, Keys> = std::collections::HashMap::new();
     let mut worst = ExitCode::Success;
     for captured in &captures {
         let provider = match &forced {
             Some(provider) => provider,
             None => detect(&providers, &captured.request, captured.label.as_deref())?,
         };
-        let keys =
-            KeySources { args: &args.keys, profile, style: app.style, quiet: false }.resolve_for_verify(provider)?;
-        let ctx = inspect::Context { keys: &keys, now, others: &others, diagnose_limit: usize::MAX, schemas: &schemas };
+        if !keys_by_provider.contains_key(&provider.name) {
+            let quiet = !keys_by_provider.is_empty();
+            let keys =
+                KeySources { args: &args.keys, profile, style: app.style, quiet }.resolve_for_verify(provider)?;
+            keys_by_provider.insert(provider.name.clone(), keys);
+        }
+        let keys = &keys_by_provider[&provider.name];
+        let ctx = inspect::Context { keys, now, others: &providers, diagnose_limit: usize::MAX, schemas: &schemas };
         let inspection = inspect::inspect(&captured.request, provider, &ctx);
         let code = exit_code(&inspection);
         if code != ExitCode::Success && (worst == ExitCode::Success || code == ExitCode::SignatureInvalid) {
             worst = code;
         }
         if app.json {
-            output::print_json(&to_json(provider, captured, &inspection, now, detected(&forced)))?;
+            output::print_json(&to_json(provider, captured, &inspection, now, forced.is_none()))?;
         } else {
-            output::print(&report(&app.style, provider, captured, &inspection, &keys, now))?;
+            output::print(&report(&app.style, provider, captured, &inspection, keys, now))?;
         }
     }
     Ok(worst)
-}
-
-fn detected(forced: &Option<Provider>) -> bool {
-    forced.is_none()
 }
 
 fn read_captures(app: &App, args: &VerifyArgs) -> Result<Vec<Captured>, Error> {

@@ -127,6 +127,21 @@ pub fn detect<'a>(providers: &'a [Provider], request: &crate::request::Request) 
         .map(|(_, p)| p)
 }
 
+/// The headers with every credential — `Authorization`, `Proxy-Authorization` and the provider's own credential
+/// headers (VerifyNow's api-key) — replaced by `(redacted)`, for output and the store.
+pub fn redact_credentials(headers: &crate::request::Headers, provider: Option<&Provider>) -> crate::request::Headers {
+    let own = provider.map(|p| p.scheme.credentials.as_slice()).unwrap_or_default();
+    headers
+        .iter()
+        .map(|(name, value)| {
+            let secret = name.eq_ignore_ascii_case("authorization")
+                || name.eq_ignore_ascii_case("proxy-authorization")
+                || own.iter().any(|c| c.header.eq_ignore_ascii_case(name));
+            (name.to_owned(), if secret { b"(redacted)".to_vec() } else { value.to_vec() })
+        })
+        .collect()
+}
+
 /// Parses the text of a `provider.toml`; `files` is where its fixtures and schemas live.
 pub fn parse_provider(text: &str, files: Files) -> Result<Provider, String> {
     file::ProviderFile::parse(text)?.into_provider(files)

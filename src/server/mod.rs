@@ -25,7 +25,7 @@ use crate::output::{Role, Style, sanitize};
 use crate::provider::Provider;
 use crate::request::{Headers, Request, RequestJson};
 use crate::schema::SchemaCache;
-use crate::scheme::{Candidate, Keys, Outcome};
+use crate::scheme::{Keys, Outcome};
 use crate::store::StoredEvent;
 
 /// How the listener answers, prints and forwards.
@@ -155,13 +155,11 @@ async fn handle(
     let provider = listener.provider_for(&request);
 
     let inspection = provider.map(|provider| {
-        let others: Vec<Candidate<'_>> =
-            settings.providers.iter().map(|p| Candidate { name: &p.name, scheme: &p.scheme }).collect();
-        let keys = settings.keys.get(&provider.name).cloned().unwrap_or_default();
+        let no_keys = Keys::default();
         let ctx = inspect::Context {
-            keys: &keys,
+            keys: settings.keys.get(&provider.name).unwrap_or(&no_keys),
             now: crate::time::now().timestamp(),
-            others: &others,
+            others: &settings.providers,
             diagnose_limit: DIAGNOSE_LIMIT,
             schemas: &listener.schemas,
         };
@@ -184,27 +182,17 @@ async fn handle(
         (None, None) => Answer::json(404, json!({"error": format!("no provider is served at {}", request.path())})),
     };
 
-    let event_type = inspection.as_ref().and_then(|i| i.payload.event().map(str::to_owned));
-    let mut stored_request = request.clone();
+    // The request is not needed past here: it moves into the record, redacted unless asked otherwise.
+    let mut stored_request = request;
     if !settings.keep_credentials {
-        redact(&mut stored_request, provider);
+        stored_request.headers = crate::provider::redact_credentials(&stored_request.headers, provider);
     }
-    let event = StoredEvent {
-        id: 0,
-        received_at: chrono::Utc::now().timestamp_millis(),
-        provider: provider.map(|p| p.name.clone()),
-        event_type: event_type.clone(),
-        event_id: inspection.as_ref().and_then(|i| i.event_id.clone()),
-        request: stored_request,
-        verdict: inspection.as_ref().map_or("no-provider", |i| inspect::verdict_code(&i.verdict.outcome)).to_owned(),
-        verdict_detail: inspection.as_ref().map_or_else(String::new, signature_detail),
-        payload_status: inspection.as_ref().map_or("untyped", |i| i.payload.code()).to_owned(),
-        payload_detail: inspection.as_ref().map_or_else(String::new, |i| i.payload.detail()),
-        duplicate: false,
-        answer_status: answer.status,
-        forward_status: forwarded.as_ref().and_then(|f| f.as_ref().ok().map(|(status, _)| *status)),
-        forward_ms: forwarded.as_ref().and_then(|f| f.as_ref().ok().map(|(_, latency)| latency.as_secs_f64() * 1000.0)),
-    };
+    let mut event = StoredEvent::new(stored_request, provider, inspection.as_ref(), answer.status);
+    if let Some(Ok((status, latency))) = &forwarded {
+        event.forward_status = Some(*status);
+        event.forward_ms = Some(latency.as_secs_f64() * 1000.0);
+    }
+    let event_type = event.event_type.clone();
     let stored = listener.writer.write(event.clone()).await;
     let (id, duplicate) = match &stored {
         Ok((id, duplicate)) => (Some(*id), *duplicate),
@@ -300,20 +288,6 @@ fn own_answer(listener: &Listener, provider: &Provider, inspection: Option<&Insp
     Answer::new(documented.status, documented.content_type.clone(), documented.body.clone().into_bytes())
 }
 
-/// Headers a proxy must not pass on (RFC 9110 §7.6.1), plus the ones the client sets itself.
-const HOP_BY_HOP: [&str; 10] = [
-    "connection",
-    "keep-alive",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "proxy-connection",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "host",
-];
-
 /// Forwards the exact body and end-to-end headers; returns the app's status, content type, body and latency.
 async fn forward(
     client: &Client,
@@ -321,30 +295,8 @@ async fn forward(
     request: &Request,
     provider: Option<&Provider>,
 ) -> Result<(u16, Option<String>, Vec<u8>, Duration), String> {
-    let named_by_connection: Vec<String> = request
-        .headers
-        .get_all("connection")
-        .flat_map(|v| String::from_utf8_lossy(v).split(',').map(|t| t.trim().to_ascii_lowercase()).collect::<Vec<_>>())
-        .collect();
-    let headers: Headers = request
-        .headers
-        .iter()
-        .filter(|(name, _)| {
-            let name = name.to_ascii_lowercase();
-            !HOP_BY_HOP.contains(&name.as_str()) && name != "content-length" && !named_by_connection.contains(&name)
-        })
-        .map(|(n, v)| (n.to_owned(), v.to_vec()))
-        .collect();
-    let outgoing = Request { headers, ..request.clone() };
-    let url = match target {
-        Target::Exact(url) => url.clone(),
-        Target::Base(base) => {
-            let mut url = base.clone();
-            url.set_path(request.path());
-            url.set_query(request.target.split_once('?').map(|(_, q)| q));
-            url
-        }
-    };
+    let outgoing = Request { headers: request.headers.end_to_end(), ..request.clone() };
+    let url = target.url(&request.target);
     let timeout = provider.and_then(|p| p.delivery.timeout).unwrap_or(Duration::from_secs(30));
     let attempt = client.send(&url, &outgoing, timeout).await;
     match attempt.result {
@@ -353,31 +305,6 @@ async fn forward(
             let hint = failure.hint(&url).map(|h| format!(" ({h})")).unwrap_or_default();
             Err(format!("{}{hint}", failure.describe()))
         }
-    }
-}
-
-/// Credential headers are stored as `(redacted)` unless `--keep-credentials`.
-fn redact(request: &mut Request, provider: Option<&Provider>) {
-    let credential_headers: Vec<&str> =
-        provider.map(|p| p.scheme.credentials.iter().map(|c| c.header.as_str()).collect()).unwrap_or_default();
-    request.headers = request
-        .headers
-        .iter()
-        .map(|(name, value)| {
-            let secret = name.eq_ignore_ascii_case("authorization")
-                || name.eq_ignore_ascii_case("proxy-authorization")
-                || credential_headers.iter().any(|h| h.eq_ignore_ascii_case(name));
-            (name.to_owned(), if secret { b"(redacted)".to_vec() } else { value.to_vec() })
-        })
-        .collect();
-}
-
-/// The verdict and, for a failure, why.
-fn signature_detail(inspection: &Inspection) -> String {
-    let outcome = inspection.verdict.outcome.describe();
-    match inspection.diagnosis.findings.first() {
-        Some(finding) => format!("{outcome}: {}", finding.message),
-        None => outcome,
     }
 }
 
