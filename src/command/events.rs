@@ -27,7 +27,11 @@ pub fn run(app: &App, command: &EventsCommand) -> Result<ExitCode, Error> {
 }
 
 /// The store filter for a selection; shared with `replay`.
-pub fn filter(selection: &EventsSelection) -> Result<Filter, Error> {
+pub fn filter(app: &App, selection: &EventsSelection) -> Result<Filter, Error> {
+    // A mistyped provider would match nothing; say so, with a did-you-mean, instead.
+    if let Some(name) = &selection.provider {
+        app.catalog()?.get(name)?;
+    }
     let event_type = selection.event_type.as_deref().map(|glob| super::glob("--type", glob)).transpose()?;
     let since = selection.since.as_deref().map(since_millis).transpose()?;
     Ok(Filter { last: selection.last, provider: selection.provider.clone(), event_type, since, ..Filter::default() })
@@ -54,7 +58,7 @@ fn list(app: &App, selection: &EventsSelection) -> Result<(), Error> {
     let store = app.store()?;
     let style = &app.style;
     let mut count = 0;
-    store.for_each(&filter(selection)?, |event| {
+    store.for_each(&filter(app, selection)?, |event| {
         count += 1;
         if app.json {
             return output::print_json(&event.to_json());
@@ -168,7 +172,7 @@ fn export(
     path: Option<&std::path::Path>,
 ) -> Result<(), Error> {
     let store = app.store()?;
-    let filter = filter(selection)?;
+    let filter = filter(app, selection)?;
     let mut sink: Box<dyn std::io::Write> = match path {
         Some(path) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(path).map_err(|source| Error::Read { path: path.to_owned(), source })?,

@@ -125,7 +125,7 @@ impl Source {
             app.catalog()?.get(name)?;
             return Ok(Self::Fixtures { provider: name.to_owned(), glob });
         }
-        let mut filter = super::events::filter(selection)?;
+        let mut filter = super::events::filter(app, selection)?;
         filter.valid = match (args.valid, args.invalid) {
             (true, _) => Some(true),
             (_, true) => Some(false),

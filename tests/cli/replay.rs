@@ -170,6 +170,8 @@ fn bad_selections_are_clear_and_send_nothing() {
     let server = TestServer::start();
     let (_, stderr) = replay(&store, &["7", "99", "--to", &server.to()]).code(2);
     assert!(stderr.contains("no stored event #99"), "{stderr}");
+    let (_, stderr) = replay(&store, &["--provider", "payvst", "--to", &server.to()]).code(2);
+    assert!(stderr.contains("did you mean `payvost`"), "{stderr}");
     let (_, stderr) = replay(&store, &["--type", "nothing.*", "--to", &server.to()]).code(2);
     assert!(stderr.contains("nothing to replay"), "{stderr}");
     let (_, stderr) = replay(&store, &["--from", "missing.jsonl", "--to", &server.to()]).code(1);
