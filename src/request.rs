@@ -149,6 +149,14 @@ pub struct RequestJson {
     pub body_base64: Option<String>,
 }
 
+/// How `Headers` writes a value: borrowed text, or base64.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum HeaderValueRef<'a, B> {
+    Text(&'a str),
+    Bytes(B),
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum HeaderValueJson {
@@ -156,24 +164,33 @@ pub enum HeaderValueJson {
     Bytes { base64: String },
 }
 
-impl From<&Request> for RequestJson {
-    fn from(request: &Request) -> Self {
-        let headers = request
-            .headers
-            .iter()
-            .map(|(name, value)| {
-                let value = match std::str::from_utf8(value) {
-                    Ok(text) => HeaderValueJson::Text(text.to_owned()),
-                    Err(_) => HeaderValueJson::Bytes { base64: BASE64.encode(value) },
-                };
-                (name.to_owned(), value)
-            })
-            .collect();
-        let (body, body_base64) = match std::str::from_utf8(&request.body) {
-            Ok(text) => (Some(text.to_owned()), None),
-            Err(_) => (None, Some(BASE64.encode(&request.body))),
-        };
-        Self { method: request.method.clone(), target: request.target.clone(), headers, body, body_base64 }
+/// Serialises as [`RequestJson`] without copying: the listener writes one per event.
+impl Serialize for Request {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("RequestJson", 4)?;
+        out.serialize_field("method", &self.method)?;
+        out.serialize_field("target", &self.target)?;
+        out.serialize_field("headers", &self.headers)?;
+        match std::str::from_utf8(&self.body) {
+            Ok(text) => out.serialize_field("body", text)?,
+            Err(_) => out.serialize_field("body_base64", &BASE64.encode(&self.body))?,
+        }
+        out.end()
+    }
+}
+
+/// `[[name, value], …]`, a value that is not UTF-8 as `{"base64": "…"}`.
+impl Serialize for Headers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Bytes {
+            base64: String,
+        }
+        serializer.collect_seq(self.iter().map(|(name, value)| match std::str::from_utf8(value) {
+            Ok(text) => (name, HeaderValueRef::Text(text)),
+            Err(_) => (name, HeaderValueRef::Bytes(Bytes { base64: BASE64.encode(value) })),
+        }))
     }
 }
 
@@ -231,8 +248,11 @@ mod tests {
         let mut request = Request::post("/webhooks/x?a=1", vec![0xff, 0x00, b'a']);
         request.headers.push("Bin", vec![0xc3, 0x28]);
         request.headers.push("Text", "v");
-        let json = serde_json::to_string(&RequestJson::from(&request)).expect("serialise");
-        assert!(json.contains("body_base64"), "{json}");
+        let json = serde_json::to_string(&request).expect("serialise");
+        assert_eq!(
+            json,
+            r#"{"method":"POST","target":"/webhooks/x?a=1","headers":[["Bin",{"base64":"wyg="}],["Text","v"]],"body_base64":"/wBh"}"#
+        );
         let back: RequestJson = serde_json::from_str(&json).expect("parse");
         assert_eq!(Request::try_from(back).expect("convert"), request);
         assert_eq!(request.path(), "/webhooks/x");

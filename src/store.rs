@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::error::Error;
-use crate::request::{HeaderValueJson, Request, RequestJson};
+use crate::request::{Request, RequestJson};
 
 /// The schema, one migration per version; `PRAGMA user_version` records how many have run.
 const MIGRATIONS: &[&str] = &["CREATE TABLE events (
@@ -81,22 +81,58 @@ impl StoredEvent {
 
     /// The event's record for JSON output (the request itself is not included).
     pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
-            "id": self.id,
-            "received_at": self.received_at,
-            "provider": self.provider,
-            "event": self.event_type,
-            "event_id": self.event_id,
-            "method": self.request.method,
-            "target": self.request.target,
-            "signature": {"verdict": self.verdict, "detail": self.verdict_detail},
-            "payload": {"status": self.payload_status, "detail": self.payload_detail},
-            "duplicate": self.duplicate,
-            "answer_status": self.answer_status,
-            "forward_status": self.forward_status,
-            "forward_ms": self.forward_ms,
-        })
+        serde_json::to_value(self.record()).unwrap_or_default()
     }
+
+    /// `to_json`, borrowed: for writers that add fields of their own (the listener's NDJSON line).
+    pub fn record(&self) -> EventRecord<'_> {
+        EventRecord {
+            id: Some(self.id),
+            received_at: self.received_at,
+            provider: self.provider.as_deref(),
+            event: self.event_type.as_deref(),
+            event_id: self.event_id.as_deref(),
+            method: &self.request.method,
+            target: &self.request.target,
+            signature: SignatureRecord { verdict: &self.verdict, detail: &self.verdict_detail },
+            payload: PayloadRecord { status: &self.payload_status, detail: &self.payload_detail },
+            duplicate: self.duplicate,
+            answer_status: self.answer_status,
+            forward_status: self.forward_status,
+            forward_ms: self.forward_ms,
+        }
+    }
+}
+
+/// An event's JSON record: `events list --json`, `events show --json`, and each line of `listen --json`.
+#[derive(Debug, serde::Serialize)]
+pub struct EventRecord<'a> {
+    /// `None` for an event the listener could not store.
+    pub id: Option<i64>,
+    pub received_at: i64,
+    pub provider: Option<&'a str>,
+    pub event: Option<&'a str>,
+    pub event_id: Option<&'a str>,
+    pub method: &'a str,
+    pub target: &'a str,
+    pub signature: SignatureRecord<'a>,
+    pub payload: PayloadRecord<'a>,
+    pub duplicate: bool,
+    pub answer_status: u16,
+    pub forward_status: Option<u16>,
+    pub forward_ms: Option<f64>,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct SignatureRecord<'a> {
+    pub verdict: &'a str,
+    pub detail: &'a str,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct PayloadRecord<'a> {
+    pub status: &'a str,
+    pub detail: &'a str,
 }
 
 /// Which events a command works on.
@@ -122,6 +158,19 @@ impl Filter {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+}
+
+/// A second connection to a store, for checkpoints that do not block its writer.
+pub struct Checkpointer {
+    conn: Connection,
+}
+
+impl Checkpointer {
+    /// Copies what is committed into the database file without waiting for the writer; returns the WAL's
+    /// size in pages (it only shrinks when a checkpoint catches up with the writer).
+    pub fn passive(&self) -> rusqlite::Result<i64> {
+        self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| row.get(1))
+    }
 }
 
 /// Where events live: `--store`/`HOOKCTL_STORE`, else the user data dir.
@@ -162,6 +211,24 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// For a store written continuously (the listener): checkpoints move to a second connection, so the
+    /// writer never stalls on one (a checkpoint fsyncs, which takes long on a busy disk). The writer calls
+    /// `truncate_wal` itself only when the background checkpoints fall behind.
+    pub fn background_checkpoints(&self) -> Result<Checkpointer, Error> {
+        let open = || -> rusqlite::Result<Connection> {
+            let conn = Connection::open(&self.path)?;
+            conn.busy_timeout(std::time::Duration::from_secs(10))?;
+            self.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+            Ok(conn)
+        };
+        open().map(|conn| Checkpointer { conn }).map_err(|e| self.error(&e))
+    }
+
+    /// A blocking checkpoint that copies the whole WAL into the database and empties it.
+    pub fn truncate_wal(&self) -> Result<(), Error> {
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(|e| self.error(&e))
     }
 
     fn migrate(&mut self) -> rusqlite::Result<()> {
@@ -345,8 +412,7 @@ fn row_to_event(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<StoredEvent,
 }
 
 fn headers_json(request: &Request) -> String {
-    let pairs: Vec<(String, HeaderValueJson)> = RequestJson::from(request).headers;
-    serde_json::to_string(&pairs).unwrap_or_else(|_| "[]".into())
+    serde_json::to_string(&request.headers).unwrap_or_else(|_| "[]".into())
 }
 
 /// SQLite's message, with what to do for the failures a user can fix.

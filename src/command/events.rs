@@ -12,7 +12,6 @@ use crate::error::{Error, ExitCode};
 use crate::inspect;
 use crate::keys::KeySources;
 use crate::output::{self, Role, sanitize};
-use crate::request::RequestJson;
 use crate::store::{Filter, StoredEvent};
 
 pub fn run(app: &App, command: &EventsCommand) -> Result<ExitCode, Error> {
@@ -126,7 +125,7 @@ fn show(app: &App, id: i64, raw: bool) -> Result<(), Error> {
     }
     if app.json {
         let mut value = event.to_json();
-        value["request"] = serde_json::to_value(RequestJson::from(&event.request)).unwrap_or(Value::Null);
+        value["request"] = serde_json::to_value(&event.request).unwrap_or(Value::Null);
         return output::print_json(&value);
     }
     let style = &app.style;
@@ -188,7 +187,7 @@ fn export(
     store.for_each(&filter, |event| {
         let line = match format {
             ExportFormat::Jsonl => {
-                let mut value = serde_json::to_value(RequestJson::from(&event.request)).unwrap_or(Value::Null);
+                let mut value = serde_json::to_value(&event.request).unwrap_or(Value::Null);
                 value["id"] = json!(event.id);
                 value["received_at"] = json!(event.received_at);
                 value["provider"] = json!(event.provider);

@@ -13,7 +13,7 @@ use crate::keys::{self, KeySources};
 use crate::outgoing;
 use crate::output::{self, Role, Style, sanitize};
 use crate::provider::{Catalog, EventDef, Provider};
-use crate::request::{Headers, Request, RequestJson};
+use crate::request::{Headers, Request};
 
 pub fn run(app: &App, args: &SendArgs) -> Result<ExitCode, Error> {
     let catalog = app.catalog()?;
@@ -317,7 +317,7 @@ fn dry_run(dispatch: &Dispatch<'_>, job: &Job<'_>) -> Result<(), Error> {
             "kind": "dry-run",
             "provider": job.provider.name,
             "url": shown(&url),
-            "request": RequestJson::from(&shown_request),
+            "request": &shown_request,
             "curl": curl,
         }));
     }

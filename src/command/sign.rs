@@ -11,14 +11,14 @@ use crate::error::{Error, ExitCode};
 use crate::keys::KeySources;
 use crate::outgoing::{self, Outgoing};
 use crate::output::{self, Role, sanitize};
-use crate::request::RequestJson;
+use crate::request::Request;
 
 #[derive(Serialize)]
 struct SignedJson<'a> {
     provider: &'a str,
     event: Option<&'a str>,
     #[serde(flatten)]
-    request: RequestJson,
+    request: &'a Request,
 }
 
 pub fn run(app: &App, args: &SignArgs) -> Result<ExitCode, Error> {
@@ -79,11 +79,7 @@ pub fn run(app: &App, args: &SignArgs) -> Result<ExitCode, Error> {
     }
 
     if app.json {
-        let json = SignedJson {
-            provider: &provider.name,
-            event: event.map(|e| e.name.as_str()),
-            request: RequestJson::from(&request),
-        };
+        let json = SignedJson { provider: &provider.name, event: event.map(|e| e.name.as_str()), request: &request };
         output::print_json(&json)?;
         return Ok(ExitCode::Success);
     }
