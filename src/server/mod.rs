@@ -23,7 +23,7 @@ use crate::deliver::{Client, Target};
 use crate::inspect::{self, Inspection, PayloadCheck};
 use crate::output::{Role, Style, sanitize};
 use crate::provider::Provider;
-use crate::request::{Headers, Request, RequestJson};
+use crate::request::{Headers, Request};
 use crate::schema::SchemaCache;
 use crate::scheme::{Keys, Outcome};
 use crate::store::StoredEvent;
@@ -139,16 +139,7 @@ async fn handle(
     };
     let body = match read {
         Ok(body) => body,
-        Err((status, text)) => {
-            let line = if settings.json {
-                let error = json!({"target": target, "answer_status": status.as_u16(), "stored": false, "error": text});
-                format!("{error}\n")
-            } else {
-                sanitize(&format!("{} {} {target}: {text} (not stored)\n", clock(), status.as_u16()), true).into_owned()
-            };
-            listener.printer.print(line);
-            return (status, text).into_response();
-        }
+        Err((status, text)) => return not_stored(&listener, &target, status, text),
     };
     let headers: Headers = headers.iter().map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec())).collect();
     let request = Request { method: method.to_string(), target, headers, body: body.to_vec() };
@@ -192,8 +183,11 @@ async fn handle(
         event.forward_status = Some(*status);
         event.forward_ms = Some(latency.as_secs_f64() * 1000.0);
     }
-    let event_type = event.event_type.clone();
-    let stored = listener.writer.write(event.clone()).await;
+    let target = event.request.target.clone();
+    let Ok((event, stored)) = listener.writer.write(event).await else {
+        let text = "hookctl could not store this event (its store writer stopped); retry later".to_owned();
+        return not_stored(&listener, &target, StatusCode::SERVICE_UNAVAILABLE, text);
+    };
     let (id, duplicate) = match &stored {
         Ok((id, duplicate)) => (Some(*id), *duplicate),
         Err(_) => {
@@ -202,7 +196,8 @@ async fn handle(
             (None, false)
         }
     };
-    let shown = settings.events.as_ref().is_none_or(|glob| event_type.as_deref().is_some_and(|t| glob.is_match(t)));
+    let shown =
+        settings.events.as_ref().is_none_or(|glob| event.event_type.as_deref().is_some_and(|t| glob.is_match(t)));
     if shown {
         let line = if settings.json {
             json_line(&event, id, duplicate, answer.status, &forwarded, stored.as_ref().err(), started.elapsed())
@@ -221,6 +216,18 @@ async fn handle(
         listener.printer.print(line);
     }
     answer.into_response()
+}
+
+/// Answers a request that was not stored, and says so on the output.
+fn not_stored(listener: &Listener, target: &str, status: StatusCode, text: String) -> Response {
+    let line = if listener.settings.json {
+        let error = json!({"target": target, "answer_status": status.as_u16(), "stored": false, "error": text});
+        format!("{error}\n")
+    } else {
+        sanitize(&format!("{} {} {target}: {text} (not stored)\n", clock(), status.as_u16()), true).into_owned()
+    };
+    listener.printer.print(line);
+    (status, text).into_response()
 }
 
 fn is_length_limit(error: &axum::Error) -> bool {
@@ -399,6 +406,8 @@ fn human_line(
     line
 }
 
+/// One NDJSON line: the event's record, what the listener did with it, and the request itself (so a line can
+/// be piped to `hookctl verify -`). Written straight from borrowed fields: this runs once per event.
 fn json_line(
     event: &StoredEvent,
     id: Option<i64>,
@@ -408,22 +417,40 @@ fn json_line(
     store_error: Option<&String>,
     elapsed: Duration,
 ) -> String {
-    let forward = forwarded.as_ref().map(|result| match result {
-        Ok((status, latency)) => json!({"status": status, "latency_ms": latency.as_secs_f64() * 1000.0}),
-        Err(reason) => json!({"error": reason}),
-    });
-    let mut record = event.to_json();
-    record["id"] = json!(id);
-    record["duplicate"] = json!(duplicate);
-    record["answer_status"] = json!(status);
-    record["forward"] = json!(forward);
-    record["stored"] = json!(store_error.is_none());
-    record["store_error"] = json!(store_error);
-    record["handled_ms"] = json!(elapsed.as_secs_f64() * 1000.0);
-    record["request"] = serde_json::to_value(RequestJson::from(&event.request)).unwrap_or_default();
-    let mut line = record.to_string();
-    line.push('\n');
-    line
+    #[derive(serde::Serialize)]
+    #[serde(untagged)]
+    enum Forward<'a> {
+        Answered { status: u16, latency_ms: f64 },
+        Failed { error: &'a str },
+    }
+    #[derive(serde::Serialize)]
+    struct Line<'a> {
+        #[serde(flatten)]
+        record: crate::store::EventRecord<'a>,
+        forward: Option<Forward<'a>>,
+        stored: bool,
+        store_error: Option<&'a str>,
+        handled_ms: f64,
+        request: &'a Request,
+    }
+    let mut record = event.record();
+    record.id = id;
+    record.duplicate = duplicate;
+    record.answer_status = status;
+    let line = Line {
+        record,
+        forward: forwarded.as_ref().map(|result| match result {
+            Ok((status, latency)) => Forward::Answered { status: *status, latency_ms: latency.as_secs_f64() * 1000.0 },
+            Err(reason) => Forward::Failed { error: reason },
+        }),
+        stored: store_error.is_none(),
+        store_error: store_error.map(String::as_str),
+        handled_ms: elapsed.as_secs_f64() * 1000.0,
+        request: &event.request,
+    };
+    let mut out = serde_json::to_string(&line).unwrap_or_default();
+    out.push('\n');
+    out
 }
 
 #[cfg(test)]

@@ -8,6 +8,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 
 const QUEUE: usize = 16_384;
+/// At most this much is gathered for one write.
+const BATCH_BYTES: usize = 256 * 1024;
 
 #[derive(Clone)]
 pub struct Printer {
@@ -24,17 +26,26 @@ impl Printer {
             .name("printer".into())
             .spawn(move || {
                 let stdout = std::io::stdout();
+                let mut batch = String::new();
                 while let Ok(line) = receiver.recv() {
-                    let mut out = stdout.lock();
+                    // Whatever queued meanwhile goes out in the same write: one syscall for many events.
+                    batch.clear();
                     let missed = counter.swap(0, Ordering::Relaxed);
                     if missed > 0 {
-                        let _ =
-                            writeln!(out, "… {missed} events not printed: the terminal fell behind (they are stored)");
+                        batch.push_str(&format!(
+                            "… {missed} events not printed: the terminal fell behind (they are stored)\n"
+                        ));
                     }
-                    if out.write_all(line.as_bytes()).and_then(|()| out.flush()).is_err() {
-                        // Nobody reads stdout any more; keep draining so senders never block.
-                        continue;
+                    batch.push_str(&line);
+                    while batch.len() < BATCH_BYTES {
+                        match receiver.try_recv() {
+                            Ok(line) => batch.push_str(&line),
+                            Err(_) => break,
+                        }
                     }
+                    let mut out = stdout.lock();
+                    // An error means nobody reads stdout any more; keep draining so senders never block.
+                    let _ = out.write_all(batch.as_bytes()).and_then(|()| out.flush());
                 }
             })
             .expect("the OS starts a thread");
