@@ -3,7 +3,10 @@
 //! Handlers send an event and wait for its commit; the thread takes everything that queued up meanwhile and
 //! commits it in one transaction, so throughput holds under load while every acknowledged event is on disk.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
+use std::time::Duration;
 
 use tokio::sync::oneshot;
 
@@ -11,8 +14,14 @@ use crate::store::{Store, StoredEvent};
 
 /// The most events committed in one transaction.
 const MAX_BATCH: usize = 512;
+/// How often committed pages are copied from the WAL into the database, off the writer's thread.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+/// A WAL this large (64 MiB of 4 KiB pages) is emptied by the writer itself, between two batches.
+const WAL_LIMIT: i64 = 16 * 1024;
 
-type Reply = oneshot::Sender<Result<(i64, bool), String>>;
+/// The event handed back with its id and duplicate flag, or why it was not stored.
+type Stored = (StoredEvent, Result<(i64, bool), String>);
+type Reply = oneshot::Sender<Stored>;
 
 #[derive(Clone)]
 pub struct Writer {
@@ -20,12 +29,14 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Moves `store` to a writer thread.
+    /// Moves `store` to a writer thread (and its checkpoints to another).
     pub fn start(mut store: Store) -> Self {
         let (queue, receiver) = mpsc::channel::<(StoredEvent, Reply)>();
         std::thread::Builder::new()
             .name("store-writer".into())
             .spawn(move || {
+                // Without a second connection, SQLite checkpoints on this thread as usual.
+                let checkpoints = store.background_checkpoints().ok().map(start_checkpoints);
                 while let Ok(first) = receiver.recv() {
                     let mut batch = vec![first];
                     while batch.len() < MAX_BATCH {
@@ -35,29 +46,68 @@ impl Writer {
                         }
                     }
                     let (events, replies): (Vec<StoredEvent>, Vec<Reply>) = batch.into_iter().unzip();
-                    match store.insert(&events) {
-                        Ok(results) => {
-                            for (reply, result) in replies.into_iter().zip(results) {
-                                let _ = reply.send(Ok(result));
-                            }
-                        }
-                        Err(error) => {
-                            let message = error.to_string();
-                            for reply in replies {
-                                let _ = reply.send(Err(message.clone()));
-                            }
-                        }
+                    let results = store.insert(&events).map_err(|error| error.to_string());
+                    for (index, (event, reply)) in events.into_iter().zip(replies).enumerate() {
+                        let result = match &results {
+                            Ok(results) => Ok(results[index]),
+                            Err(message) => Err(message.clone()),
+                        };
+                        let _ = reply.send((event, result));
                     }
+                    if let Some((wal_full, _)) = &checkpoints
+                        && wal_full.swap(false, Ordering::Relaxed)
+                    {
+                        let _ = store.truncate_wal();
+                    }
+                }
+                if let Some((_, stop)) = checkpoints {
+                    stop.finish();
                 }
             })
             .expect("the OS starts a thread");
         Self { queue }
     }
 
-    /// Stores an event; returns its id and whether it duplicates an earlier one, once committed.
-    pub async fn write(&self, event: StoredEvent) -> Result<(i64, bool), String> {
+    /// Stores an event; once committed, hands it back with its id and whether it duplicates an earlier one.
+    /// `Err` only when the writer thread is gone (and the event with it).
+    pub async fn write(&self, event: StoredEvent) -> Result<Stored, &'static str> {
+        const STOPPED: &str = "the store writer stopped";
         let (reply, answer) = oneshot::channel();
-        self.queue.send((event, reply)).map_err(|_| "the store writer stopped".to_owned())?;
-        answer.await.map_err(|_| "the store writer stopped".to_owned())?
+        if let Err(mpsc::SendError((event, _))) = self.queue.send((event, reply)) {
+            return Ok((event, Err(STOPPED.to_owned())));
+        }
+        answer.await.map_err(|_| STOPPED)
     }
+}
+
+/// The checkpoint thread, stopped (and waited for) when its writer stops.
+struct Checkpoints {
+    stop: mpsc::Sender<()>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Checkpoints {
+    fn finish(self) {
+        drop(self.stop);
+        let _ = self.thread.join();
+    }
+}
+
+/// Checkpoints every `CHECKPOINT_EVERY`; raises the flag when the WAL outgrows `WAL_LIMIT` (a writer that
+/// never pauses keeps a passive checkpoint from ever emptying it).
+fn start_checkpoints(checkpointer: crate::store::Checkpointer) -> (Arc<AtomicBool>, Checkpoints) {
+    let wal_full = Arc::new(AtomicBool::new(false));
+    let flag = wal_full.clone();
+    let (stop, stopped) = mpsc::channel::<()>();
+    let thread = std::thread::Builder::new()
+        .name("store-checkpoints".into())
+        .spawn(move || {
+            while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
+                if let Ok(pages) = checkpointer.passive() {
+                    flag.store(pages > WAL_LIMIT, Ordering::Relaxed);
+                }
+            }
+        })
+        .expect("the OS starts a thread");
+    (wal_full, Checkpoints { stop, thread })
 }
