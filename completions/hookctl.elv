@@ -147,7 +147,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand --fail-rate 'Answer this share of deliveries (0 to 1) with 500'
             cand --forward-to 'Forward each delivery (exact bytes and headers) to your app and relay its answer'
             cand --events 'Print only events whose type matches this glob (''payment.*''); every event is still stored'
-            cand --read-timeout 'How long a sender may take to send its body before it gets 408'
+            cand --read-timeout 'How long a sender may take over its headers (then the connection is closed) and its body (then it gets 408)'
             cand --max-body 'The largest body accepted; bigger ones get 413 [default: 10MiB]'
             cand --color 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal'
             cand --providers 'A folder of provider folders (or one provider folder) that add or override providers by name'

@@ -138,7 +138,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l respond -d 'A
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l fail-rate -d 'Answer this share of deliveries (0 to 1) with 500' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l forward-to -d 'Forward each delivery (exact bytes and headers) to your app and relay its answer' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l events -d 'Print only events whose type matches this glob (\'payment.*\'); every event is still stored' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l read-timeout -d 'How long a sender may take to send its body before it gets 408' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l read-timeout -d 'How long a sender may take over its headers (then the connection is closed) and its body (then it gets 408)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l max-body -d 'The largest body accepted; bigger ones get 413 [default: 10MiB]' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l color -d 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal' -r -f -a "auto\t''
 always\t''

@@ -308,7 +308,7 @@ pub struct ListenArgs {
     #[arg(long, value_name = "GLOB")]
     pub events: Option<String>,
 
-    /// How long a sender may take to send its body before it gets 408
+    /// How long a sender may take over its headers (then the connection is closed) and its body (then it gets 408)
     #[arg(long, value_name = "DURATION", default_value = "30s")]
     pub read_timeout: humantime::Duration,
 

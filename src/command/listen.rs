@@ -85,11 +85,8 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
         eprintln!("  forwarding every delivery to {}", sanitize(to, false));
     }
 
-    // Answers are small and latency matters more than packet count: no Nagle delay on accepted sockets.
-    let socket = axum::serve::ListenerExt::tap_io(socket, |tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    runtime.block_on(async { axum::serve(socket, router).with_graceful_shutdown(shutdown_signal()).await })?;
+    // The body has its own deadline (--read-timeout, in the handler); the headers get the same one here.
+    runtime.block_on(server::serve(socket, router, args.read_timeout.into(), shutdown_signal()));
     eprintln!("hookctl: stopped after {} deliveries", listener.received());
     drop(listener);
     drop(runtime);

@@ -3,6 +3,7 @@
 //! forwards it to the developer's app and relays the app's answer.
 
 mod printer;
+mod serve;
 mod writer;
 
 use std::collections::HashMap;
@@ -17,6 +18,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 pub use printer::Printer;
+pub use serve::serve;
 pub use writer::Writer;
 
 use crate::deliver::{Client, Target};
