@@ -185,7 +185,14 @@ impl Store {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| fail(format!("cannot create its folder: {e}")))?;
         }
-        create_private(path).map_err(|e| fail(format!("cannot create it: {e}")))?;
+        create_private(path).map_err(|e| {
+            fail(match e.kind() {
+                std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied => {
+                    format!("it cannot be written ({e}); use --store to pick a writable file")
+                }
+                _ => format!("cannot create it: {e}"),
+            })
+        })?;
         let conn = Connection::open(path).map_err(|e| fail(e.to_string()))?;
         let setup = || -> rusqlite::Result<()> {
             conn.busy_timeout(std::time::Duration::from_secs(10))?;
@@ -419,7 +426,11 @@ fn headers_json(request: &Request) -> String {
 fn describe(error: &rusqlite::Error) -> String {
     let text = error.to_string();
     match error.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::DiskFull) => format!("{text}: the disk is full"),
+        Some(rusqlite::ErrorCode::DiskFull) => format!("{text}: the disk is full; free some space"),
+        Some(rusqlite::ErrorCode::SystemIoFailure) => format!(
+            "{text}: the store could not be written (a full disk, a file size limit, a failing device); \
+             free some space or use --store elsewhere"
+        ),
         Some(rusqlite::ErrorCode::ReadOnly) => {
             format!("{text}: the store is read-only; use --store to pick a writable file")
         }

@@ -263,7 +263,28 @@ pub fn listen_on(store: &std::path::Path, args: &[&str]) -> Listening {
 }
 
 fn listen_on_with(store: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Listening {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hookctl"))
+    listen_under(None, store, args, env)
+}
+
+/// A listener started by bash after `setup` (limits, traps), on its own store.
+pub fn listen_after(setup: &str, args: &[&str]) -> Listening {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = dir.path().join("events.db");
+    let mut listening = listen_under(Some(setup), &store, args, &[]);
+    listening._dir = Some(dir);
+    listening
+}
+
+fn listen_under(setup: Option<&str>, store: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Listening {
+    let mut command = match setup {
+        Some(setup) => {
+            let mut command = Command::new("bash");
+            command.args(["-c", &format!("{setup}; exec \"$0\" \"$@\""), env!("CARGO_BIN_EXE_hookctl")]);
+            command
+        }
+        None => Command::new(env!("CARGO_BIN_EXE_hookctl")),
+    };
+    let mut child = command
         .args(["listen", "--port", "0", "--store"])
         .arg(store)
         .args(args)
@@ -318,6 +339,13 @@ impl Listening {
     pub fn events(&self) -> Vec<Value> {
         let stdout = hookctl(&["events", "list", "--json", "--store", self.store.to_str().expect("UTF-8")]).ok();
         stdout.lines().map(|l| serde_json::from_str(l).expect("JSON")).collect()
+    }
+
+    /// Asks the listener to stop (SIGTERM) and waits for its exit status.
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().expect("kill runs");
+        self.child.wait().expect("exits")
     }
 
     pub fn kill(&mut self) {

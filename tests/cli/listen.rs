@@ -266,3 +266,249 @@ fn a_slow_sender_gets_408_and_others_are_still_served() {
         String::from_utf8_lossy(&answer)
     );
 }
+
+/// `send --repeat N` running in the background against a listener, for faults injected mid-load.
+struct Load(std::process::Child);
+
+impl Load {
+    fn start(port: u16, deliveries: usize) -> Self {
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_hookctl"))
+            .args(["send", "payvost", "payment.succeeded", "--json", "--concurrency", "16", "--to"])
+            .arg(port.to_string())
+            .args(["--repeat", &deliveries.to_string()])
+            .env_clear()
+            .env("HOOKCTL_SECRET", SECRET)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("send starts");
+        Self(child)
+    }
+
+    /// The event ids the listener acknowledged with a 2xx, and how many deliveries failed.
+    fn acknowledged(self) -> (std::collections::BTreeSet<String>, usize) {
+        let output = self.0.wait_with_output().expect("send ends");
+        let mut acknowledged = std::collections::BTreeSet::new();
+        let mut failed = 0;
+        for line in String::from_utf8_lossy(&output.stdout).lines() {
+            let value: Value = serde_json::from_str(line).expect("JSON lines");
+            if value["kind"] != "delivery" {
+                continue;
+            }
+            if value["ok"] == true {
+                acknowledged.insert(value["event_id"].as_str().expect("an event id").to_owned());
+            } else {
+                failed += 1;
+            }
+        }
+        (acknowledged, failed)
+    }
+}
+
+fn stored_ids(store: &std::path::Path) -> std::collections::BTreeSet<String> {
+    let connection = rusqlite::Connection::open(store).expect("opens");
+    let integrity: String = connection.query_row("PRAGMA integrity_check", [], |r| r.get(0)).expect("checks");
+    assert_eq!(integrity, "ok");
+    let mut query = connection.prepare("SELECT event_id FROM events WHERE event_id IS NOT NULL").expect("query");
+    query.query_map([], |r| r.get(0)).expect("rows").map(|id| id.expect("text")).collect()
+}
+
+#[test]
+fn kill_9_at_random_moments_mid_load_loses_no_acknowledged_event() {
+    let _heavy = heavy();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = dir.path().join("events.db");
+    let mut rng = fastrand::Rng::with_seed(9);
+    for _ in 0..4 {
+        let mut listening = listen_on(&store, &[]);
+        let load = Load::start(listening.port, 5000);
+        std::thread::sleep(Duration::from_millis(rng.u64(150..900)));
+        listening.kill(); // SIGKILL, deliveries in flight
+        let (acknowledged, failed) = load.acknowledged();
+        assert!(failed > 0, "the kill landed mid-load");
+        let stored = stored_ids(&store);
+        let lost: Vec<_> = acknowledged.difference(&stored).collect();
+        assert!(lost.is_empty(), "acknowledged but not stored: {lost:?}");
+    }
+    listen_on(&store, &[]); // and it restarts on the store
+}
+
+#[test]
+fn sigterm_mid_load_answers_what_is_in_flight_and_exits_cleanly() {
+    let _heavy = heavy();
+    let mut listening = listen(&[]);
+    let load = Load::start(listening.port, 5000);
+    std::thread::sleep(Duration::from_millis(400));
+    let status = listening.terminate();
+    assert!(status.success(), "{status:?}");
+    let (acknowledged, _) = load.acknowledged();
+    assert!(!acknowledged.is_empty());
+    let stored = stored_ids(&listening.store);
+    assert!(acknowledged.is_subset(&stored), "every acknowledged event is stored");
+}
+
+#[test]
+fn a_full_disk_answers_503_with_a_clear_reason_and_loses_nothing() {
+    let _heavy = heavy();
+    // No file may grow past 512 KiB: the store's writes fail as on a full disk (EFBIG rather than ENOSPC,
+    // with SIGXFSZ ignored as a shell's `ulimit -f` expects).
+    let listening = listen_after("trap '' XFSZ; ulimit -f 512", &["--json"]);
+    let load = Load::start(listening.port, 1500);
+    let (acknowledged, failed) = load.acknowledged();
+    assert!(failed > 0 && !acknowledged.is_empty(), "{} stored, {failed} refused", acknowledged.len());
+    let lines = listening.wait_lines(acknowledged.len() + failed);
+    let refused: Vec<Value> = lines
+        .iter()
+        .map(|l| serde_json::from_str::<Value>(l).expect("NDJSON"))
+        .filter(|v| v["stored"] == false)
+        .collect();
+    assert_eq!(refused.len(), failed, "each refused delivery is reported");
+    assert!(refused.iter().all(|v| v["answer_status"] == 503), "{:?}", refused[0]);
+    let reason = refused[0]["store_error"].as_str().expect("a reason");
+    assert!(reason.contains("could not be written") && reason.contains("--store"), "{reason}");
+    let stored = stored_ids(&listening.store);
+    assert!(acknowledged.is_subset(&stored), "every acknowledged event is stored");
+}
+
+#[test]
+fn slow_headers_are_cut_off_and_others_are_still_served() {
+    let listening = listen(&["--read-timeout", "1s"]);
+    let started = std::time::Instant::now();
+    let trickles: Vec<_> = (0..20)
+        .map(|_| {
+            let mut stream = TcpStream::connect(("127.0.0.1", listening.port)).expect("connects");
+            std::thread::spawn(move || {
+                let _ = stream.write_all(b"POST /webhooks/payvost HTTP/1.1\r\nHost: x\r\n");
+                // One header line every 200 ms, forever, as slowloris does; the listener must hang up.
+                for n in 0..100 {
+                    std::thread::sleep(Duration::from_millis(200));
+                    if stream.write_all(format!("X-{n}: a\r\n").as_bytes()).is_err() {
+                        return true;
+                    }
+                    stream.set_read_timeout(Some(Duration::from_millis(1))).expect("timeout");
+                    let mut byte = [0u8; 256];
+                    if stream.read(&mut byte).is_ok() {
+                        return true; // closed (0) or answered before closing
+                    }
+                }
+                false
+            })
+        })
+        .collect();
+    send(&["payvost", "payment.created", "--to", &listening.to()]).ok();
+    let cut: usize = trickles.into_iter().map(|t| usize::from(t.join().unwrap_or(false))).sum();
+    assert_eq!(cut, 20, "every slow sender was cut off");
+    assert!(started.elapsed() < Duration::from_secs(10), "within the deadline, not after 20 s of trickling");
+    send(&["payvost", "payment.created", "--to", &listening.to()]).ok();
+}
+
+#[test]
+fn broken_requests_are_refused_and_never_stored() {
+    let listening = listen(&["--json"]);
+    let port = listening.port;
+    let head = "POST /webhooks/payvost HTTP/1.1\r\nHost: x\r\nConnection: close\r\n";
+    let bad_chunks = format!("{head}Transfer-Encoding: chunked\r\n\r\nZZ\r\nabc\r\n0\r\n\r\n");
+    assert!(raw_exchange(port, bad_chunks.as_bytes()).contains("400"), "invalid chunked encoding");
+    let huge_header = format!("{head}X-Big: {}\r\nContent-Length: 2\r\n\r\n{{}}", "a".repeat(1024 * 1024));
+    assert!(raw_exchange(port, huge_header.as_bytes()).contains("431"), "a 1 MiB header");
+    let repeated: String = (0..500).map(|n| format!("X-Repeat: {n}\r\n")).collect();
+    let repeated = format!("{head}{repeated}Content-Length: 2\r\n\r\n{{}}");
+    assert!(raw_exchange(port, repeated.as_bytes()).contains("431"), "500 headers");
+    // A body cut short: the sender stops writing and hangs up.
+    let mut truncated = TcpStream::connect(("127.0.0.1", port)).expect("connects");
+    truncated.write_all(format!("{head}Content-Length: 100\r\n\r\n{{\"id\":").as_bytes()).expect("writes");
+    truncated.shutdown(std::net::Shutdown::Write).expect("half-closes");
+    let mut answer = Vec::new();
+    truncated.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    let _ = truncated.read_to_end(&mut answer);
+    assert!(!String::from_utf8_lossy(&answer).contains(" 200 "), "a cut body is not acknowledged");
+
+    send(&["payvost", "payment.created", "--to", &listening.to()]).ok();
+    let lines = listening.wait_lines(1);
+    let events = listening.events();
+    assert_eq!(events.len(), 1, "only the healthy delivery is stored: {events:?} {lines:?}");
+}
+
+/// A folder nothing can be written to: a read-only tmpfs when running as root (who may write anywhere else),
+/// else a folder without write permission. Unmounted on drop.
+struct ReadOnlyDir {
+    dir: tempfile::TempDir,
+    mounted: bool,
+}
+
+impl ReadOnlyDir {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().to_str().expect("UTF-8").to_owned();
+        let root = std::process::Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.trim_ascii() == b"0");
+        if root {
+            let status = std::process::Command::new("mount")
+                .args(["-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", &path])
+                .status()
+                .expect("mount runs");
+            assert!(status.success(), "running as root, this test mounts a read-only tmpfs; that needs CAP_SYS_ADMIN");
+        } else {
+            use std::os::unix::fs::PermissionsExt as _;
+            std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o500)).expect("chmod");
+        }
+        Self { dir, mounted: root }
+    }
+}
+
+impl Drop for ReadOnlyDir {
+    fn drop(&mut self) {
+        if self.mounted {
+            let _ = std::process::Command::new("umount").arg(self.dir.path()).status();
+        } else {
+            use std::os::unix::fs::PermissionsExt as _;
+            let _ = std::fs::set_permissions(self.dir.path(), std::fs::Permissions::from_mode(0o700));
+        }
+    }
+}
+
+#[test]
+fn a_read_only_store_is_one_clear_line_before_anything_is_received() {
+    let read_only = ReadOnlyDir::new();
+    let store = read_only.dir.path().join("events.db");
+    let (_, stderr) = hookctl(&["listen", "--port", "0", "--store", store.to_str().expect("UTF-8")]).code(1);
+    assert!(stderr.contains("cannot be written") && stderr.contains("use --store"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+#[test]
+fn forward_to_passes_no_hop_by_hop_headers_and_no_smuggled_request() {
+    let app = TestServer::answering(&[200, 200, 200]);
+    let listening = listen(&["--forward-to", &format!("127.0.0.1:{}", app.port)]);
+    let port = listening.port;
+    // Chunked, with hop-by-hop headers (one named by Connection), a foreign Host, and a body that carries what
+    // would be a second request to a proxy that forwarded the chunked framing as is.
+    let smuggled = "POST /admin HTTP/1.1\r\nHost: app\r\nContent-Length: 0\r\n\r\n";
+    let body = format!("{{\"id\":\"evt_1\",\"note\":{smuggled:?}}}");
+    let request = format!(
+        "POST /webhooks/payvost HTTP/1.1\r\nHost: evil.example\r\nConnection: close, X-Hop\r\nX-Hop: secret\r\n\
+         Keep-Alive: timeout=5\r\nProxy-Authorization: Basic eDp5\r\nTE: trailers\r\nUpgrade: h2c\r\n\
+         X-Kept: yes\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n{body}\r\n0\r\n\r\n",
+        body.len()
+    );
+    assert!(raw_exchange(port, request.as_bytes()).contains("200"));
+    // Content-Length and Transfer-Encoding together (the classic desync) is refused, not forwarded.
+    let both = "POST /webhooks/payvost HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 4\r\n\
+                Transfer-Encoding: chunked\r\n\r\n0\r\n\r\nPOST /admin HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n";
+    let answer = raw_exchange(port, both.as_bytes());
+    // A server may either refuse the message or read it as chunked (the standard's rule); either way only
+    // one request reaches the app.
+    assert!(answer.contains("400") || answer.contains("200"), "{answer}");
+    std::thread::sleep(Duration::from_millis(300));
+
+    let received = app.requests();
+    assert!(received.iter().all(|r| r.target == "/webhooks/payvost"), "nothing reaches /admin: {received:?}");
+    let first = &received[0];
+    assert_eq!(first.body, body.as_bytes(), "the body, de-chunked, byte for byte");
+    for hop in ["connection", "x-hop", "keep-alive", "proxy-authorization", "te", "upgrade", "transfer-encoding"] {
+        assert_eq!(first.header(hop), None, "{hop} is not forwarded");
+    }
+    assert_eq!(first.header("x-kept").as_deref(), Some("yes"), "end-to-end headers are");
+    assert_eq!(first.header("host"), Some(format!("127.0.0.1:{}", app.port)), "Host names the app");
+    assert_eq!(first.header("content-length"), Some(body.len().to_string()), "the length is the body's");
+}
