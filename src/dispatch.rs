@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use futures_util::{Stream, StreamExt as _};
-use serde_json::json;
 
 use crate::deliver::{Attempt, Client, RetryPlan, Target};
 use crate::error::Error;
@@ -214,29 +213,27 @@ impl Dispatch<'_> {
         let event_id = job.event_id.as_ref().or(header_id.as_ref());
         let latency_ms = (attempt.latency.as_secs_f64() * 100_000.0).round() / 100.0;
         if self.json {
-            let (status, body, error, hint) = match &attempt.result {
-                Ok(answer) => {
-                    (Some(answer.status), Some(String::from_utf8_lossy(&answer.body).into_owned()), None, None)
-                }
+            let (status, response_body, error, hint) = match &attempt.result {
+                Ok(answer) => (Some(answer.status), Some(String::from_utf8_lossy(&answer.body)), None, None),
                 Err(failure) => (None, None, Some(failure.describe()), failure.hint(url)),
             };
-            return output::print_json(&json!({
-                "kind": "delivery",
-                "source": job.label,
-                "provider": job.provider.name,
-                "event": event,
-                "event_id": event_id,
-                "url": shown(url),
-                "attempt": number,
-                "final": last,
-                "ok": attempt.ok(),
-                "status": status,
-                "latency_ms": latency_ms,
-                "response_body": body,
-                "error": error,
-                "hint": hint,
-                "request_headers": redacted(job.provider, request),
-            }));
+            return output::print_json(&DeliveryJson {
+                kind: "delivery",
+                source: job.label.as_deref(),
+                provider: &job.provider.name,
+                event,
+                event_id,
+                url: shown(url),
+                attempt: number,
+                last,
+                ok: attempt.ok(),
+                status,
+                latency_ms,
+                response_body,
+                error,
+                hint,
+                request_headers: crate::provider::redact_credentials(&request.headers, Some(job.provider)),
+            });
         }
         if self.report == Report::Failures && (attempt.ok() || !last) {
             return Ok(());
@@ -277,6 +274,28 @@ impl Dispatch<'_> {
     }
 }
 
+/// One attempt in `--json` output (a line per attempt, then a summary object).
+#[derive(serde::Serialize)]
+struct DeliveryJson<'a> {
+    kind: &'static str,
+    source: Option<&'a str>,
+    provider: &'a str,
+    event: Option<&'a str>,
+    event_id: Option<&'a String>,
+    url: String,
+    attempt: usize,
+    #[serde(rename = "final")]
+    last: bool,
+    ok: bool,
+    status: Option<u16>,
+    latency_ms: f64,
+    response_body: Option<std::borrow::Cow<'a, str>>,
+    error: Option<String>,
+    hint: Option<String>,
+    /// Credential headers (VerifyNow's `Authorization`) redacted.
+    request_headers: crate::request::Headers,
+}
+
 /// A URL for output: a password in it is masked.
 pub fn shown(url: &reqwest::Url) -> String {
     let mut url = url.clone();
@@ -284,12 +303,4 @@ pub fn shown(url: &reqwest::Url) -> String {
         let _ = url.set_password(Some("****"));
     }
     url.to_string()
-}
-
-/// Request headers for output: credential headers (VerifyNow's `Authorization`) are redacted.
-pub fn redacted(provider: &Provider, request: &Request) -> Vec<(String, String)> {
-    crate::provider::redact_credentials(&request.headers, Some(provider))
-        .iter()
-        .map(|(name, value)| (name.to_owned(), String::from_utf8_lossy(value).into_owned()))
-        .collect()
 }
