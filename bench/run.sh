@@ -86,6 +86,10 @@ receiver() {
   printf '%s %s\n' "$(printf '%s\n' "${rates[@]}" | median)" "$(printf '%s\n' "${p99s[@]}" | median)"
 }
 
+# CPU time the host took from this machine (steal) during the run: above a few percent, figures drift.
+cpu_times() { awk '/^cpu / {print $2+$3+$4+$5+$6+$7+$8+$9, $9}' /proc/stat; }
+read -r total_before steal_before < <(cpu_times)
+
 say "== 1. receiving signed Payvost events (wrk -c32 -d${DURATION}s, median of $RUNS)"
 read -r axum_rps axum_p99 < <(receiver axum sh -c "exec $AXUM \$PORT")
 read -r listen_rps listen_p99 < <(receiver hookctl sh -c "exec $HOOKCTL listen --port \$PORT --store listen.db --json > listen.ndjson")
@@ -165,6 +169,9 @@ sign_ms=$(startup "$HOOKCTL" sign payvost --event payment.succeeded)
 
 say "   Flask $(venv/bin/python -c 'import importlib.metadata as m; print(m.version("flask"))'), Express $(node -p 'require("./node_modules/express/package.json").version'), Node $(node --version), $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), $(openssl version)"
 
+read -r total_after steal_after < <(cpu_times)
+steal=$(awk -v s=$((steal_after - steal_before)) -v t=$((total_after - total_before)) 'BEGIN {printf "%.1f", (t > 0 ? 100 * s / t : 0)}')
+
 met() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN {print ((op == ">=" ? v >= t : v <= t) ? "met" : "MISSED")}'; }
 echo
 printf '%-58s %12s   %s\n' "figure" "median" "ratio / target"
@@ -179,3 +186,4 @@ report "4. verify 64 MiB wall (s)" "$verify_s" "$(ratio "$verify_s" "$openssl_s"
 report "   verify 64 MiB peak RSS (KiB)" "$verify_memory" "$(ratio "$verify_memory" 65536)× the body, target ≤ 2: $(met "$(ratio "$verify_memory" 65536)" 2 '<=')"
 report "5. hookctl --version (ms)" "$version_ms" "/bin/true $true_ms ms, target ≤ 5: $(met "$version_ms" 5 '<=')"
 report "   hookctl sign payvost --event payment.succeeded (ms)" "$sign_ms" "target ≤ 5: $(met "$sign_ms" 5 '<=')"
+report "host CPU steal during the run (%)" "$steal" "above ~5 the figures drift between runs; compare ratios, rerun"
