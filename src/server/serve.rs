@@ -1,6 +1,9 @@
 //! Serving the router. `axum::serve` with two things it leaves out: a deadline on request headers (a sender
 //! that trickles its headers, slowloris-style, would otherwise hold its connection forever) and no Nagle delay
 //! on accepted sockets.
+//!
+//! HTTP/1 only: webhooks are sent over HTTP/1.1, and sniffing for HTTP/2 would read the first bytes with no
+//! deadline at all (a client that connects and says nothing would never be cut off).
 
 use std::future::Future;
 use std::time::Duration;
@@ -19,7 +22,8 @@ pub async fn serve(
     header_timeout: Duration,
     shutdown: impl Future<Output = ()>,
 ) {
-    let mut builder = Builder::new(TokioExecutor::new());
+    let mut builder = Builder::new(TokioExecutor::new()).http1_only();
+    // The deadline runs from the connection's start (or the previous answer) to the end of the headers.
     builder.http1().timer(TokioTimer::new()).header_read_timeout(header_timeout);
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
@@ -38,7 +42,7 @@ pub async fn serve(
         };
         let _ = tcp.set_nodelay(true);
         let service = TowerToHyperService::new(router.clone());
-        let connection = builder.serve_connection_with_upgrades(TokioIo::new(tcp), service).into_owned();
+        let connection = builder.serve_connection(TokioIo::new(tcp), service).into_owned();
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             // A connection that breaks off (a reset, a header deadline) is the sender's business.
