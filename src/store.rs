@@ -33,6 +33,9 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE events (
     CREATE INDEX events_provider_event_id ON events (provider, event_id);
     CREATE INDEX events_received_at ON events (received_at);"];
 
+/// How long a statement waits for another connection's lock before failing.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// An event as stored.
 #[derive(Debug, Clone)]
 pub struct StoredEvent {
@@ -195,7 +198,7 @@ impl Store {
         })?;
         let conn = Connection::open(path).map_err(|e| fail(e.to_string()))?;
         let setup = || -> rusqlite::Result<()> {
-            conn.busy_timeout(std::time::Duration::from_secs(10))?;
+            conn.busy_timeout(BUSY_TIMEOUT)?;
             conn.pragma_update(None, "journal_mode", "WAL")?;
             // In WAL mode NORMAL keeps every commit across a crash or kill -9 of this process (only a power
             // loss can take the last ones); FULL would fsync each batch for nothing a developer needs.
@@ -226,16 +229,24 @@ impl Store {
     pub fn background_checkpoints(&self) -> Result<Checkpointer, Error> {
         let open = || -> rusqlite::Result<Connection> {
             let conn = Connection::open(&self.path)?;
-            conn.busy_timeout(std::time::Duration::from_secs(10))?;
+            conn.busy_timeout(BUSY_TIMEOUT)?;
             self.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
             Ok(conn)
         };
         open().map(|conn| Checkpointer { conn }).map_err(|e| self.error(&e))
     }
 
-    /// A blocking checkpoint that copies the whole WAL into the database and empties it.
+    /// A checkpoint that copies the whole WAL into the database and empties it. It gives up at once (and
+    /// is tried again later) when a reader, such as `events export` in another process, holds the WAL: the
+    /// writer must not wait on readers.
     pub fn truncate_wal(&self) -> Result<(), Error> {
-        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(|e| self.error(&e))
+        let run = || -> rusqlite::Result<()> {
+            self.conn.busy_timeout(std::time::Duration::ZERO)?;
+            let result = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+            self.conn.busy_timeout(BUSY_TIMEOUT)?;
+            result
+        };
+        run().map_err(|e| self.error(&e))
     }
 
     fn migrate(&mut self) -> rusqlite::Result<()> {
@@ -427,7 +438,7 @@ fn describe(error: &rusqlite::Error) -> String {
     let text = error.to_string();
     match error.sqlite_error_code() {
         Some(rusqlite::ErrorCode::DiskFull) => format!("{text}: the disk is full; free some space"),
-        Some(rusqlite::ErrorCode::SystemIoFailure) => format!(
+        Some(rusqlite::ErrorCode::SystemIoFailure) if is_write_failure(error) => format!(
             "{text}: the store could not be written (a full disk, a file size limit, a failing device); \
              free some space or use --store elsewhere"
         ),
@@ -440,6 +451,13 @@ fn describe(error: &rusqlite::Error) -> String {
         }
         _ => text,
     }
+}
+
+/// An I/O error while writing (not reading or locking): what a full disk or a file size limit gives.
+fn is_write_failure(error: &rusqlite::Error) -> bool {
+    use rusqlite::ffi::{SQLITE_IOERR_FSYNC, SQLITE_IOERR_TRUNCATE, SQLITE_IOERR_WRITE};
+    matches!(error, rusqlite::Error::SqliteFailure(e, _)
+        if matches!(e.extended_code, SQLITE_IOERR_WRITE | SQLITE_IOERR_FSYNC | SQLITE_IOERR_TRUNCATE))
 }
 
 /// Creates the file with owner-only permissions if it does not exist yet: stored requests are private.
