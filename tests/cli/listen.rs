@@ -268,11 +268,15 @@ fn a_slow_sender_gets_408_and_others_are_still_served() {
 }
 
 /// `send --repeat N` running in the background against a listener, for faults injected mid-load.
-struct Load(std::process::Child);
+struct Load {
+    child: std::process::Child,
+    /// Reads `send`'s output as it comes (a full pipe would stall the load).
+    output: Option<std::thread::JoinHandle<String>>,
+}
 
 impl Load {
     fn start(port: u16, deliveries: usize) -> Self {
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_hookctl"))
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hookctl"))
             .args(["send", "payvost", "payment.succeeded", "--json", "--concurrency", "16", "--to"])
             .arg(port.to_string())
             .args(["--repeat", &deliveries.to_string()])
@@ -283,15 +287,22 @@ impl Load {
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("send starts");
-        Self(child)
+        let mut stdout = child.stdout.take().expect("piped");
+        let output = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = stdout.read_to_string(&mut text);
+            text
+        });
+        Self { child, output: Some(output) }
     }
 
     /// The event ids the listener acknowledged with a 2xx, and how many deliveries failed.
-    fn acknowledged(self) -> (std::collections::BTreeSet<String>, usize) {
-        let output = self.0.wait_with_output().expect("send ends");
+    fn acknowledged(mut self) -> (std::collections::BTreeSet<String>, usize) {
+        let stdout = self.output.take().expect("read once").join().expect("the reader ends");
+        self.child.wait().expect("send ends");
         let mut acknowledged = std::collections::BTreeSet::new();
         let mut failed = 0;
-        for line in String::from_utf8_lossy(&output.stdout).lines() {
+        for line in stdout.lines() {
             let value: Value = serde_json::from_str(line).expect("JSON lines");
             if value["kind"] != "delivery" {
                 continue;
@@ -303,6 +314,13 @@ impl Load {
             }
         }
         (acknowledged, failed)
+    }
+}
+
+impl Drop for Load {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -323,7 +341,7 @@ fn kill_9_at_random_moments_mid_load_loses_no_acknowledged_event() {
     for _ in 0..4 {
         let mut listening = listen_on(&store, &[]);
         let load = Load::start(listening.port, 5000);
-        std::thread::sleep(Duration::from_millis(rng.u64(150..900)));
+        listening.wait_lines(rng.usize(1..3000)); // a random moment, counted in events received
         listening.kill(); // SIGKILL, deliveries in flight
         let (acknowledged, failed) = load.acknowledged();
         assert!(failed > 0, "the kill landed mid-load");
@@ -339,7 +357,7 @@ fn sigterm_mid_load_answers_what_is_in_flight_and_exits_cleanly() {
     let _heavy = heavy();
     let mut listening = listen(&[]);
     let load = Load::start(listening.port, 5000);
-    std::thread::sleep(Duration::from_millis(400));
+    listening.wait_lines(200);
     let status = listening.terminate();
     assert!(status.success(), "{status:?}");
     let (acknowledged, _) = load.acknowledged();
@@ -373,8 +391,11 @@ fn a_full_disk_answers_503_with_a_clear_reason_and_loses_nothing() {
 
 #[test]
 fn slow_headers_are_cut_off_and_others_are_still_served() {
+    let _heavy = heavy();
     let listening = listen(&["--read-timeout", "1s"]);
     let started = std::time::Instant::now();
+    // A client that connects and says nothing is cut off too.
+    let mut silent = TcpStream::connect(("127.0.0.1", listening.port)).expect("connects");
     let trickles: Vec<_> = (0..20)
         .map(|_| {
             let mut stream = TcpStream::connect(("127.0.0.1", listening.port)).expect("connects");
@@ -397,6 +418,8 @@ fn slow_headers_are_cut_off_and_others_are_still_served() {
         })
         .collect();
     send(&["payvost", "payment.created", "--to", &listening.to()]).ok();
+    silent.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+    assert!(silent.read(&mut [0u8; 64]).is_ok(), "the silent connection is closed, not left open");
     let cut: usize = trickles.into_iter().map(|t| usize::from(t.join().unwrap_or(false))).sum();
     assert_eq!(cut, 20, "every slow sender was cut off");
     assert!(started.elapsed() < Duration::from_secs(10), "within the deadline, not after 20 s of trickling");
@@ -430,50 +453,33 @@ fn broken_requests_are_refused_and_never_stored() {
     assert_eq!(events.len(), 1, "only the healthy delivery is stored: {events:?} {lines:?}");
 }
 
-/// A folder nothing can be written to: a read-only tmpfs when running as root (who may write anywhere else),
-/// else a folder without write permission. Unmounted on drop.
-struct ReadOnlyDir {
-    dir: tempfile::TempDir,
-    mounted: bool,
-}
-
-impl ReadOnlyDir {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().to_str().expect("UTF-8").to_owned();
-        let root = std::process::Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.trim_ascii() == b"0");
-        if root {
-            let status = std::process::Command::new("mount")
-                .args(["-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", &path])
-                .status()
-                .expect("mount runs");
-            assert!(status.success(), "running as root, this test mounts a read-only tmpfs; that needs CAP_SYS_ADMIN");
-        } else {
-            use std::os::unix::fs::PermissionsExt as _;
-            std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o500)).expect("chmod");
-        }
-        Self { dir, mounted: root }
-    }
-}
-
-impl Drop for ReadOnlyDir {
-    fn drop(&mut self) {
-        if self.mounted {
-            let _ = std::process::Command::new("umount").arg(self.dir.path()).status();
-        } else {
-            use std::os::unix::fs::PermissionsExt as _;
-            let _ = std::fs::set_permissions(self.dir.path(), std::fs::Permissions::from_mode(0o700));
-        }
-    }
-}
-
 #[test]
 fn a_read_only_store_is_one_clear_line_before_anything_is_received() {
-    let read_only = ReadOnlyDir::new();
-    let store = read_only.dir.path().join("events.db");
-    let (_, stderr) = hookctl(&["listen", "--port", "0", "--store", store.to_str().expect("UTF-8")]).code(1);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let folder = dir.path().to_str().expect("UTF-8");
+    let store = format!("{folder}/events.db");
+    let root = std::process::Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.trim_ascii() == b"0");
+    let (code, stderr) = if root {
+        // Root may write anywhere: a read-only tmpfs, mounted in a mount namespace of the listener's own
+        // (nothing is left mounted, whatever happens to the test).
+        let script = r#"mount -t tmpfs -o ro,size=1m tmpfs "$1" && exec "$0" listen --port 0 --store "$1/events.db""#;
+        let output = std::process::Command::new("unshare")
+            .args(["--mount", "--propagation", "private", "sh", "-c", script, env!("CARGO_BIN_EXE_hookctl"), folder])
+            .env_clear()
+            .env("HOME", folder)
+            .output()
+            .expect("unshare runs");
+        (output.status.code(), String::from_utf8_lossy(&output.stderr).into_owned())
+    } else {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o500)).expect("chmod");
+        let output = hookctl(&["listen", "--port", "0", "--store", &store]).code(1);
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700)).expect("chmod");
+        (Some(1), output.1)
+    };
     assert!(stderr.contains("cannot be written") && stderr.contains("use --store"), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert_eq!(code, Some(1), "{stderr}");
 }
 
 #[test]
