@@ -60,6 +60,19 @@ impl Target {
         Ok(if parsed.path() == "/" && parsed.query().is_none() { Self::Base(parsed) } else { Self::Exact(parsed) })
     }
 
+    /// `--to` on the profile's URL, or the profile's URL alone; neither is a usage error whose hint shows
+    /// `example`, a URL typical of the command.
+    pub fn from_args(to: Option<&str>, profile_url: Option<&str>, example: &str) -> Result<Self, Error> {
+        match (to, profile_url) {
+            (Some(to), base) => Self::parse(to, base),
+            (None, Some(base)) => Self::parse(base, None),
+            (None, None) => Err(Error::usage(
+                "missing --to URL",
+                Some(format!("give --to 3000, --to {example}, or a --profile with a url")),
+            )),
+        }
+    }
+
     /// The URL for a request to `target` (a route, or a captured path and query) on this base.
     pub fn url(&self, target: &str) -> Url {
         match self {

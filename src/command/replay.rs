@@ -46,16 +46,8 @@ impl From<StoredEvent> for Item {
 pub fn run(app: &App, args: &ReplayArgs) -> Result<ExitCode, Error> {
     let providers = app.catalog()?.all()?;
     let profile = app.profile()?;
-    let target = match (&args.to, profile.and_then(|p| p.url.as_deref())) {
-        (Some(to), base) => Target::parse(to, base)?,
-        (None, Some(base)) => Target::parse(base, None)?,
-        (None, None) => {
-            return Err(Error::usage(
-                "missing --to URL",
-                Some("give --to 3000, --to https://staging.example.com, or a --profile with a url".into()),
-            ));
-        }
-    };
+    let target =
+        Target::from_args(args.to.as_deref(), profile.and_then(|p| p.url.as_deref()), "https://staging.example.com")?;
 
     // What to replay: counted (and checked) before anything is sent.
     let source = Source::new(app, args, &providers)?;

@@ -21,17 +21,11 @@ pub fn run(app: &App, args: &SendArgs) -> Result<ExitCode, Error> {
     let profile = app.profile()?;
     let pinned_time = args.render.timestamp.as_ref().map(|_| super::sign::render_time(&args.render)).transpose()?;
     let planner = Planner::new(&provider, args, pinned_time, app.style)?;
-    let base = profile.and_then(|p| p.url.as_deref());
-    let target = match (&args.to, base) {
-        (Some(to), base) => Target::parse(to, base)?,
-        (None, Some(base)) => Target::parse(base, None)?,
-        (None, None) => {
-            return Err(Error::usage(
-                "missing --to URL",
-                Some("give --to 3000, --to http://localhost:3000/webhooks, or a --profile with a url".into()),
-            ));
-        }
-    };
+    let target = Target::from_args(
+        args.to.as_deref(),
+        profile.and_then(|p| p.url.as_deref()),
+        "http://localhost:3000/webhooks",
+    )?;
     let extra_headers = args.headers.iter().map(|h| super::parse_header(h)).collect::<Result<Vec<_>, _>>()?;
     let keys = KeySources { args: &args.keys, profile, style: app.style, quiet: false }.resolve(&provider)?;
     let keys = HashMap::from([(provider.name.clone(), keys)]);
