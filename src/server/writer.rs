@@ -36,7 +36,7 @@ impl Writer {
             .name("store-writer".into())
             .spawn(move || {
                 // Without a second connection, SQLite checkpoints on this thread as usual.
-                let checkpoints = store.background_checkpoints().ok().map(start_checkpoints);
+                let checkpoints = store.background_checkpoints().ok().map(Checkpoints::start);
                 while let Ok(first) = receiver.recv() {
                     let mut batch = vec![first];
                     while batch.len() < MAX_BATCH {
@@ -46,22 +46,19 @@ impl Writer {
                         }
                     }
                     let (events, replies): (Vec<StoredEvent>, Vec<Reply>) = batch.into_iter().unzip();
-                    let results = store.insert(&events).map_err(|error| error.to_string());
-                    for (index, (event, reply)) in events.into_iter().zip(replies).enumerate() {
-                        let result = match &results {
-                            Ok(results) => Ok(results[index]),
-                            Err(message) => Err(message.clone()),
-                        };
+                    let results: Vec<Result<(i64, bool), String>> = match store.insert(&events) {
+                        Ok(ids) => ids.into_iter().map(Ok).collect(),
+                        Err(error) => vec![Err(error.to_string()); events.len()],
+                    };
+                    for ((event, reply), result) in events.into_iter().zip(replies).zip(results) {
                         let _ = reply.send((event, result));
                     }
-                    if let Some((wal_full, _)) = &checkpoints
-                        && wal_full.swap(false, Ordering::Relaxed)
-                    {
+                    if checkpoints.as_ref().is_some_and(Checkpoints::wal_full) {
                         let _ = store.truncate_wal();
                     }
                 }
-                if let Some((_, stop)) = checkpoints {
-                    stop.finish();
+                if let Some(checkpoints) = checkpoints {
+                    checkpoints.finish();
                 }
             })
             .expect("the OS starts a thread");
@@ -80,34 +77,40 @@ impl Writer {
     }
 }
 
-/// The checkpoint thread, stopped (and waited for) when its writer stops.
+/// The checkpoint thread: every `CHECKPOINT_EVERY` it checkpoints, and raises `wal_full` when the WAL has
+/// outgrown `WAL_LIMIT` (a writer that never pauses keeps a passive checkpoint from ever emptying it).
+/// Stopped, and waited for, when its writer stops.
 struct Checkpoints {
+    wal_full: Arc<AtomicBool>,
     stop: mpsc::Sender<()>,
     thread: std::thread::JoinHandle<()>,
 }
 
 impl Checkpoints {
+    fn start(checkpointer: crate::store::Checkpointer) -> Self {
+        let wal_full = Arc::new(AtomicBool::new(false));
+        let flag = wal_full.clone();
+        let (stop, stopped) = mpsc::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("store-checkpoints".into())
+            .spawn(move || {
+                while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
+                    if let Ok(pages) = checkpointer.passive() {
+                        flag.store(pages > WAL_LIMIT, Ordering::Relaxed);
+                    }
+                }
+            })
+            .expect("the OS starts a thread");
+        Self { wal_full, stop, thread }
+    }
+
+    /// Whether the writer should empty the WAL itself now (the flag is lowered once read).
+    fn wal_full(&self) -> bool {
+        self.wal_full.swap(false, Ordering::Relaxed)
+    }
+
     fn finish(self) {
         drop(self.stop);
         let _ = self.thread.join();
     }
-}
-
-/// Checkpoints every `CHECKPOINT_EVERY`; raises the flag when the WAL outgrows `WAL_LIMIT` (a writer that
-/// never pauses keeps a passive checkpoint from ever emptying it).
-fn start_checkpoints(checkpointer: crate::store::Checkpointer) -> (Arc<AtomicBool>, Checkpoints) {
-    let wal_full = Arc::new(AtomicBool::new(false));
-    let flag = wal_full.clone();
-    let (stop, stopped) = mpsc::channel::<()>();
-    let thread = std::thread::Builder::new()
-        .name("store-checkpoints".into())
-        .spawn(move || {
-            while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
-                if let Ok(pages) = checkpointer.passive() {
-                    flag.store(pages > WAL_LIMIT, Ordering::Relaxed);
-                }
-            }
-        })
-        .expect("the OS starts a thread");
-    (wal_full, Checkpoints { stop, thread })
 }
