@@ -4,6 +4,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
+use bytes::Bytes;
 use serde::Deserialize;
 
 use crate::request::{Headers, Request, RequestJson};
@@ -17,12 +18,12 @@ pub struct Captured {
 
 /// Reads any supported capture format, telling them apart by their first bytes.
 pub fn parse(bytes: &[u8]) -> Result<Vec<Captured>, String> {
-    parse_owned(bytes.to_vec())
+    parse_owned(Bytes::copy_from_slice(bytes))
 }
 
-/// `parse`, taking the bytes: a raw capture's body is then moved out of them, never copied (a 64 MiB
-/// capture costs 64 MiB, not 128).
-pub fn parse_owned(mut bytes: Vec<u8>) -> Result<Vec<Captured>, String> {
+/// `parse`, taking the bytes: a raw capture's body is then a part of them, never copied (a 64 MiB capture
+/// costs 64 MiB, not 128).
+pub fn parse_owned(bytes: Bytes) -> Result<Vec<Captured>, String> {
     let start = bytes.iter().position(|b| !b.is_ascii_whitespace());
     let Some(start) = start else {
         return Err("the capture is empty".into());
@@ -32,12 +33,9 @@ pub fn parse_owned(mut bytes: Vec<u8>) -> Result<Vec<Captured>, String> {
     }
     let (mut request, body) = parse_head(&bytes)?;
     request.body = match body {
-        Body::Chunked(from) => decode_chunked(&bytes[from..])?,
-        Body::Range(from, to) => {
-            bytes.truncate(to);
-            bytes.drain(..from);
-            bytes
-        }
+        Body::Chunked(from) => decode_chunked(&bytes[from..])?.into(),
+        // The body stays where it was read: no copy of a large capture.
+        Body::Range(from, to) => bytes.slice(from..to),
     };
     Ok(vec![Captured { label: None, request }])
 }
@@ -53,8 +51,8 @@ enum Body {
 pub fn parse_http(bytes: &[u8]) -> Result<Request, String> {
     let (mut request, body) = parse_head(bytes)?;
     request.body = match body {
-        Body::Chunked(from) => decode_chunked(&bytes[from..])?,
-        Body::Range(from, to) => bytes[from..to].to_vec(),
+        Body::Chunked(from) => decode_chunked(&bytes[from..])?.into(),
+        Body::Range(from, to) => Bytes::copy_from_slice(&bytes[from..to]),
     };
     Ok(request)
 }
@@ -106,7 +104,7 @@ fn parse_head(bytes: &[u8]) -> Result<(Request, Body), String> {
     } else {
         Body::Range(from, from + rest.len())
     };
-    Ok((Request { method, target, headers, body: Vec::new() }, body))
+    Ok((Request { method, target, headers, body: Bytes::new() }, body))
 }
 
 fn decode_chunked(mut rest: &[u8]) -> Result<Vec<u8>, String> {
@@ -227,7 +225,10 @@ fn parse_har(bytes: &[u8]) -> Result<Vec<Captured>, String> {
                 }
                 Some(post) => post.text.into_bytes(),
             };
-            Ok(Captured { label: Some(label), request: Request { method: request.method, target, headers, body } })
+            Ok(Captured {
+                label: Some(label),
+                request: Request { method: request.method, target, headers, body: body.into() },
+            })
         })
         .collect()
 }
@@ -259,14 +260,14 @@ mod tests {
         assert_eq!(request.headers.get_str("payvost-signature"), Some("ab"));
 
         let lf = b"\nPOST /a HTTP/1.1\nX: 1\n\nbody to the end\n";
-        assert_eq!(parse_http(lf).expect("parses").body, b"body to the end\n");
+        assert_eq!(parse_http(lf).expect("parses").body, &b"body to the end\n"[..]);
     }
 
     #[test]
     fn chunked_bodies_are_decoded() {
         let chunked =
             b"POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n{\"a\"\r\n3;ext=1\r\n:1}\r\n0\r\n\r\n";
-        assert_eq!(parse_http(chunked).expect("parses").body, br#"{"a":1}"#);
+        assert_eq!(parse_http(chunked).expect("parses").body, &br#"{"a":1}"#[..]);
         assert!(parse_http(b"POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n9\r\nabc").is_err());
         assert!(parse_http(b"POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n").is_err());
     }
@@ -301,12 +302,12 @@ mod tests {
         assert_eq!(entries.len(), 2);
         assert_eq!(entries[0].request.target, "/webhooks/github?x=1");
         assert_eq!(entries[0].request.headers.len(), 1, "pseudo-headers dropped");
-        assert_eq!(entries[1].request.body, [0xff]);
+        assert_eq!(entries[1].request.body, &[0xff][..]);
         assert_eq!(entries[1].label.as_deref(), Some("entry 2"));
 
         let lines = b"{\"method\":\"POST\",\"target\":\"/a\",\"headers\":[[\"X\",\"1\"]],\"body\":\"{}\"}\n{\"method\":\"POST\",\"target\":\"/b\",\"headers\":[],\"body_base64\":\"/w==\",\"provider\":\"x\"}\n";
         let records = parse(lines).expect("parses");
-        assert_eq!((records.len(), records[1].request.body.as_slice()), (2, &[0xff][..]));
+        assert_eq!((records.len(), &records[1].request.body[..]), (2, &[0xff][..]));
     }
 
     #[test]

@@ -3,9 +3,12 @@
 //! fixed rate and in order per provider event id.
 
 use std::collections::HashMap;
+use std::io::IsTerminal as _;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use futures_util::{Stream, StreamExt as _};
+use bytes::Bytes;
+use futures_util::{FutureExt as _, Stream, StreamExt as _};
 
 use crate::deliver::{Attempt, Client, RetryPlan, Target};
 use crate::error::Error;
@@ -16,12 +19,14 @@ use crate::request::Request;
 use crate::scheme::Keys;
 use crate::summary::Summary;
 
-/// One delivery: a body and the ids that stay the same across its retries and duplicates.
+/// One delivery: a body and the ids that stay the same across its retries and duplicates. It owns what it
+/// needs (the provider is shared), so each delivery runs as a task of its own on any worker thread.
 #[derive(Clone)]
-pub struct Job<'p> {
-    pub provider: &'p Provider,
-    pub event: Option<&'p EventDef>,
-    pub body: Vec<u8>,
+pub struct Job {
+    pub provider: Arc<Provider>,
+    /// The event type, as its position in `provider.events`.
+    event: Option<usize>,
+    pub body: Bytes,
     pub message_id: String,
     /// The provider's event id, for display and for ordering.
     pub event_id: Option<String>,
@@ -29,6 +34,18 @@ pub struct Job<'p> {
     pub verbatim: Option<Request>,
     /// Where the job came from (`#42` for a stored event), for output.
     pub label: Option<String>,
+}
+
+impl Job {
+    /// A job of `provider`, for `event` (one of the provider's own) when the event type is known.
+    pub fn new(provider: Arc<Provider>, event: Option<&EventDef>, body: Bytes, message_id: String) -> Self {
+        let event = event.and_then(|event| provider.events.iter().position(|e| e.name == event.name));
+        Self { provider, event, body, message_id, event_id: None, verbatim: None, label: None }
+    }
+
+    pub fn event(&self) -> Option<&EventDef> {
+        self.event.map(|index| &self.provider.events[index])
+    }
 }
 
 /// What is printed while a run goes.
@@ -41,8 +58,9 @@ pub enum Report {
 }
 
 /// Everything a run needs besides its jobs.
-pub struct Dispatch<'a> {
-    pub keys: &'a HashMap<String, Keys>,
+#[derive(Clone)]
+pub struct Dispatch {
+    pub keys: HashMap<String, Keys>,
     pub target: Target,
     pub extra_headers: Vec<(String, String)>,
     pub pinned_time: Option<chrono::DateTime<chrono::Utc>>,
@@ -61,7 +79,7 @@ pub struct Dispatch<'a> {
     pub progress: Option<indicatif::ProgressBar>,
 }
 
-impl Dispatch<'_> {
+impl Dispatch {
     fn retry_plan(&self, provider: &Provider) -> RetryPlan {
         let delivery = &provider.delivery;
         RetryPlan {
@@ -72,23 +90,23 @@ impl Dispatch<'_> {
     }
 
     /// Where a job goes: the target with the provider's route, or the captured path for a verbatim job.
-    pub fn url(&self, job: &Job<'_>) -> reqwest::Url {
+    pub fn url(&self, job: &Job) -> reqwest::Url {
         match &job.verbatim {
             Some(captured) => self.target.url(&captured.target),
-            None => self.target.url(job.provider.route_for(job.event)),
+            None => self.target.url(job.provider.route_for(job.event())),
         }
     }
 
-    /// The request for one attempt: the captured one, or re-signed now, as providers do, with the job's ids.
-    pub fn request(&self, job: &Job<'_>) -> Result<Request, Error> {
-        let url = self.url(job);
+    /// The request for one attempt to `url` (the job's): the captured one, or re-signed now, as providers do,
+    /// with the job's ids.
+    pub fn request(&self, job: &Job, url: &reqwest::Url) -> Result<Request, Error> {
         let mut request = match &job.verbatim {
             Some(captured) => Request { headers: captured.headers.end_to_end(), ..captured.clone() },
             None => {
                 let no_keys = Keys::default();
                 let outgoing = Outgoing {
-                    provider: job.provider,
-                    event: job.event,
+                    provider: &job.provider,
+                    event: job.event(),
                     body: job.body.clone(),
                     keys: self.keys.get(&job.provider.name).unwrap_or(&no_keys),
                     at: self.pinned_time.unwrap_or_else(crate::time::now),
@@ -108,8 +126,13 @@ impl Dispatch<'_> {
     }
 
     /// Runs every job; returns the counts. The first error (a job that cannot be built) stops the run.
-    pub async fn run<'p>(&self, jobs: impl Stream<Item = Result<Job<'p>, Error>>) -> Result<Summary, Error> {
+    ///
+    /// Jobs are made here, in order (and paced by `rate`); each delivery — signing, the request, its retries and
+    /// its output — is a task of its own, so every worker thread takes part. At most `concurrency` run at once.
+    pub async fn run(&self, jobs: impl Stream<Item = Result<Job, Error>>) -> Result<Summary, Error> {
         let client = Client::new(self.concurrency)?;
+        let this = Arc::new(self.clone());
+        let lines = Arc::new(Lines::new(self.progress.is_some() || std::io::stdout().is_terminal()));
         let started = tokio::time::Instant::now();
         // Each job waits for the one before it with the same event id: order per id, parallel across ids.
         let mut chains: HashMap<(String, String), tokio::sync::watch::Receiver<bool>> = HashMap::new();
@@ -126,17 +149,20 @@ impl Dispatch<'_> {
         });
         let results = paced
             .map(|job| {
-                let ordering = match (&job, self.keep_order) {
-                    (Ok(job), true) => job.event_id.as_ref().map(|id| {
+                let job = match job {
+                    Ok(job) => job,
+                    Err(error) => return futures_util::future::Either::Left(std::future::ready(Err(error))),
+                };
+                let ordering = match (self.keep_order, &job.event_id) {
+                    (true, Some(id)) => {
                         let (done, waiter) = tokio::sync::watch::channel(false);
                         let previous = chains.insert((job.provider.name.clone(), id.clone()), waiter);
-                        (previous, done)
-                    }),
+                        Some((previous, done))
+                    }
                     _ => None,
                 };
-                let client = client.clone();
-                async move {
-                    let job = job?;
+                let (this, client, lines) = (this.clone(), client.clone(), lines.clone());
+                let delivery = tokio::spawn(async move {
                     let done = match ordering {
                         Some((previous, done)) => {
                             if let Some(mut previous) = previous {
@@ -146,40 +172,59 @@ impl Dispatch<'_> {
                         }
                         None => None,
                     };
-                    let result = self.deliver(&client, &job).await;
+                    let result = this.deliver(&client, &job, &lines).await;
                     if let Some(done) = done {
                         let _ = done.send(true);
                     }
                     result
-                }
+                });
+                futures_util::future::Either::Right(async move {
+                    delivery.await.unwrap_or_else(|failed| std::panic::resume_unwind(failed.into_panic()))
+                })
             })
             .buffer_unordered(self.concurrency);
         let mut results = std::pin::pin!(results);
         let mut summary = Summary::default();
-        while let Some(result) = results.next().await {
-            let (last, attempts) = result?;
+        loop {
+            let next = match results.next().now_or_never() {
+                Some(next) => next,
+                // Nothing else is ready: a good moment to write what has gathered.
+                None => {
+                    lines.flush()?;
+                    results.next().await
+                }
+            };
+            let Some(result) = next else { break };
+            let (last, attempts) = match result {
+                Ok(done) => done,
+                Err(error) => {
+                    lines.flush()?;
+                    return Err(error);
+                }
+            };
             summary.add(&last, attempts);
             if let Some(progress) = &self.progress {
                 progress.inc(1);
             }
         }
+        lines.flush()?;
         summary.elapsed = started.elapsed();
         Ok(summary)
     }
 
     /// Delivers one job, retrying on its provider's schedule; returns the last attempt and the number made.
-    async fn deliver(&self, client: &Client, job: &Job<'_>) -> Result<(Attempt, usize), Error> {
+    async fn deliver(&self, client: &Client, job: &Job, lines: &Lines) -> Result<(Attempt, usize), Error> {
         let url = self.url(job);
-        let retry = self.retry_plan(job.provider);
+        let retry = self.retry_plan(&job.provider);
         let timeout = self.timeout.or(job.provider.delivery.timeout).unwrap_or(Duration::from_secs(10));
         let first_start = Instant::now();
         let total = retry.attempts();
         let mut number = 1;
         loop {
-            let request = self.request(job)?;
+            let request = self.request(job, &url)?;
             let attempt = client.send(&url, &request, timeout).await;
             let last = attempt.ok() || number == total;
-            self.print(job, &url, &request, &attempt, (number, total), last)?;
+            self.print(job, &url, &request, &attempt, (number, total), lines)?;
             if last {
                 return Ok((attempt, number));
             }
@@ -200,14 +245,15 @@ impl Dispatch<'_> {
 
     fn print(
         &self,
-        job: &Job<'_>,
+        job: &Job,
         url: &reqwest::Url,
         request: &Request,
         attempt: &Attempt,
         (number, total): (usize, usize),
-        last: bool,
+        lines: &Lines,
     ) -> Result<(), Error> {
-        let event = job.event.map(|e| e.name.as_str());
+        let last = attempt.ok() || number == total;
+        let event = job.event().map(|e| e.name.as_str());
         // Providers such as GitHub carry the event id in a header, known once the request is built.
         let header_id = job.provider.event_id(None, &request.headers);
         let event_id = job.event_id.as_ref().or(header_id.as_ref());
@@ -217,7 +263,7 @@ impl Dispatch<'_> {
                 Ok(answer) => (Some(answer.status), Some(String::from_utf8_lossy(&answer.body)), None, None),
                 Err(failure) => (None, None, Some(failure.describe()), failure.hint(url)),
             };
-            return output::print_json(&DeliveryJson {
+            let mut line = serde_json::to_string(&DeliveryJson {
                 kind: "delivery",
                 source: job.label.as_deref(),
                 provider: &job.provider.name,
@@ -232,8 +278,11 @@ impl Dispatch<'_> {
                 response_body,
                 error,
                 hint,
-                request_headers: crate::provider::redact_credentials(&request.headers, Some(job.provider)),
-            });
+                request_headers: crate::provider::redact_credentials(&request.headers, Some(&job.provider)),
+            })
+            .map_err(|e| Error::Io(e.into()))?;
+            line.push('\n');
+            return lines.push(&line);
         }
         if self.report == Report::Failures && (attempt.ok() || !last) {
             return Ok(());
@@ -269,8 +318,46 @@ impl Dispatch<'_> {
         let line = format!("{tries}{label}{name} {id} → {outcome}");
         match &self.progress {
             Some(progress) => progress.suspend(|| output::print(&format!("{line}\n"))),
-            None => output::print(&format!("{line}\n")),
+            None => lines.push(&format!("{line}\n")),
         }
+    }
+}
+
+/// Where attempt lines go. On a terminal (or beside a progress bar) each is written as it comes; otherwise they
+/// gather, and the run writes them out whenever it has nothing else ready, so that ten thousand deliveries piped
+/// into a file are not ten thousand writes.
+struct Lines {
+    gathered: std::sync::Mutex<String>,
+    immediate: bool,
+}
+
+impl Lines {
+    /// Flushed at this size even while deliveries keep finishing.
+    const LIMIT: usize = 64 * 1024;
+
+    fn new(immediate: bool) -> Self {
+        Self { gathered: std::sync::Mutex::new(String::new()), immediate }
+    }
+
+    fn push(&self, line: &str) -> Result<(), Error> {
+        if self.immediate {
+            return output::print(line);
+        }
+        // Written under the lock, so lines keep the order they were pushed in.
+        let mut gathered = self.gathered.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        gathered.push_str(line);
+        if gathered.len() >= Self::LIMIT {
+            output::print(&std::mem::take(&mut *gathered))?;
+        }
+        Ok(())
+    }
+
+    fn flush(&self) -> Result<(), Error> {
+        let mut gathered = self.gathered.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if gathered.is_empty() {
+            return Ok(());
+        }
+        output::print(&std::mem::take(&mut *gathered))
     }
 }
 

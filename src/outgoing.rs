@@ -26,15 +26,41 @@ pub fn render<'p>(
     now: DateTime<Utc>,
     rng: &mut fastrand::Rng,
 ) -> Result<Rendered<'p>, Error> {
-    let (event, variant) = provider.event_variant(spec)?;
-    let fixture = provider.fixture(event, variant)?;
-    let mut ctx = fixture::Context { now, time_format: &provider.envelope.time_format, event: &event.name, rng };
-    let path = provider.files.display(&event.fixture_path(variant));
-    let mut payload = fixture::render(&fixture, &mut ctx).map_err(|e| Error::Fixture(format!("{path}: {e}")))?;
-    for set in sets {
-        set.apply(&mut payload).map_err(|e| Error::usage(format!("--set {e}"), None))?;
+    Template::load(provider, spec)?.render(provider, sets, now, rng)
+}
+
+/// A fixture read and parsed once, to be rendered afresh for each delivery (`send --repeat`).
+pub struct Template<'p> {
+    event: &'p EventDef,
+    variant: Option<&'p str>,
+    fixture: Value,
+}
+
+impl<'p> Template<'p> {
+    /// `EVENT[:VARIANT]` of `provider`, its fixture parsed.
+    pub fn load(provider: &'p Provider, spec: &str) -> Result<Self, Error> {
+        let (event, variant) = provider.event_variant(spec)?;
+        let fixture = provider.fixture(event, variant)?;
+        Ok(Self { event, variant, fixture })
     }
-    Ok(Rendered { event, variant, payload })
+
+    /// The fixture's placeholders filled at `now`, then `--set` overrides applied.
+    pub fn render(
+        &self,
+        provider: &Provider,
+        sets: &[Assignment],
+        now: DateTime<Utc>,
+        rng: &mut fastrand::Rng,
+    ) -> Result<Rendered<'p>, Error> {
+        let Self { event, variant, fixture } = self;
+        let mut ctx = fixture::Context { now, time_format: &provider.envelope.time_format, event: &event.name, rng };
+        let mut payload = fixture::render(fixture, &mut ctx)
+            .map_err(|e| Error::Fixture(format!("{}: {e}", provider.files.display(&event.fixture_path(*variant)))))?;
+        for set in sets {
+            set.apply(&mut payload).map_err(|e| Error::usage(format!("--set {e}"), None))?;
+        }
+        Ok(Rendered { event, variant: *variant, payload })
+    }
 }
 
 /// A fresh message id in the provider's format (empty when the scheme has none).
@@ -52,7 +78,7 @@ pub struct Outgoing<'a> {
     pub provider: &'a Provider,
     /// The event type, when known: it fills `{{event}}` in header templates and picks the route.
     pub event: Option<&'a EventDef>,
-    pub body: Vec<u8>,
+    pub body: bytes::Bytes,
     pub keys: &'a Keys,
     pub at: DateTime<Utc>,
     /// The message id; `None` renders a fresh one in the provider's format.

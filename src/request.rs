@@ -6,6 +6,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
+use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
 /// An ordered list of headers. Names compare case-insensitively; repeated names are kept in order.
@@ -114,11 +115,13 @@ pub struct Request {
     pub method: String,
     pub target: String,
     pub headers: Headers,
-    pub body: Vec<u8>,
+    /// Shared, so a request is cloned (for each retry, for the store) without copying its body, and a large
+    /// capture's body can live in memory the file was read into.
+    pub body: Bytes,
 }
 
 impl Request {
-    pub fn post(target: impl Into<String>, body: impl Into<Vec<u8>>) -> Self {
+    pub fn post(target: impl Into<String>, body: impl Into<Bytes>) -> Self {
         Self { method: "POST".into(), target: target.into(), headers: Headers::new(), body: body.into() }
     }
 
@@ -217,7 +220,7 @@ impl TryFrom<RequestJson> for Request {
             (None, None) => Vec::new(),
             (Some(_), Some(_)) => return Err("a request has `body` or `body_base64`, not both".into()),
         };
-        Ok(Request { method: json.method, target: json.target, headers, body })
+        Ok(Request { method: json.method, target: json.target, headers, body: body.into() })
     }
 }
 

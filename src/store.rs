@@ -290,7 +290,7 @@ impl Store {
                         event.request.method,
                         event.request.target,
                         headers_json(&event.request),
-                        event.request.body,
+                        &event.request.body[..],
                         event.verdict,
                         event.verdict_detail,
                         event.payload_status,
@@ -410,7 +410,7 @@ fn row_to_event(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<StoredEvent,
         Ok(request) => request,
         Err(e) => return Ok(Err(e)),
     };
-    request.body = row.get(8)?;
+    request.body = row.get::<_, Vec<u8>>(8)?.into();
     Ok(Ok(StoredEvent {
         id: row.get(0)?,
         received_at: row.get(1)?,

@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::IsTerminal as _;
+use std::sync::Arc;
 
 use futures_util::StreamExt as _;
 
@@ -76,7 +77,7 @@ pub fn run(app: &App, args: &ReplayArgs) -> Result<ExitCode, Error> {
         bar
     });
     let dispatch = Dispatch {
-        keys: &keys,
+        keys,
         target,
         extra_headers: Vec::new(),
         pinned_time: None,
@@ -92,7 +93,7 @@ pub fn run(app: &App, args: &ReplayArgs) -> Result<ExitCode, Error> {
         progress: progress.clone(),
     };
     let runtime = super::runtime()?;
-    let mut summary = runtime.block_on(source.replay(app, args, &providers, &dispatch))?;
+    let mut summary = runtime.block_on(source.replay(app, args, providers, &dispatch))?;
     if let Some(progress) = &progress {
         progress.finish_and_clear();
     }
@@ -221,13 +222,14 @@ impl Source {
         self,
         app: &App,
         args: &ReplayArgs,
-        providers: &[Provider],
-        dispatch: &Dispatch<'_>,
+        providers: Vec<Provider>,
+        dispatch: &Dispatch,
     ) -> Result<Summary, Error> {
-        let by_name: HashMap<&str, &Provider> = providers.iter().map(|p| (p.name.as_str(), p)).collect();
+        let providers: Vec<Arc<Provider>> = providers.into_iter().map(Arc::new).collect();
+        let by_name: HashMap<&str, &Arc<Provider>> = providers.iter().map(|p| (p.name.as_str(), p)).collect();
         let mut rng = fastrand::Rng::new();
         let by_name = &by_name;
-        let to_job = |item: Item| -> Result<Job<'_>, Error> {
+        let to_job = |item: Item| -> Result<Job, Error> {
             let provider = item.provider.as_deref().and_then(|name| by_name.get(name).copied());
             let provider = match provider {
                 Some(provider) => provider,
@@ -245,15 +247,11 @@ impl Source {
                 (Some(id), true) => id.clone(),
                 _ => outgoing::message_id(provider, crate::time::now(), &mut fastrand::Rng::new())?,
             };
-            Ok(Job {
-                provider,
-                event,
-                body: item.request.body.clone(),
-                message_id,
-                event_id: item.event_id,
-                verbatim: args.verbatim.then_some(item.request),
-                label: Some(item.label),
-            })
+            let mut job = Job::new(provider.clone(), event, item.request.body.clone(), message_id);
+            job.event_id = item.event_id;
+            job.verbatim = args.verbatim.then_some(item.request);
+            job.label = Some(item.label);
+            Ok(job)
         };
         match self {
             Self::Store(filter) => {
@@ -300,15 +298,12 @@ impl Source {
                 let jobs = specs.into_iter().map(move |spec| {
                     let now = crate::time::now();
                     let rendered = outgoing::render(provider, &spec, &[], now, &mut rng)?;
-                    Ok(Job {
-                        provider,
-                        event: Some(rendered.event),
-                        event_id: provider.event_id(Some(&rendered.payload), &Headers::new()),
-                        body: provider.serialize_body(&rendered.payload),
-                        message_id: outgoing::message_id(provider, now, &mut rng)?,
-                        verbatim: None,
-                        label: Some(spec),
-                    })
+                    let body = provider.serialize_body(&rendered.payload);
+                    let message_id = outgoing::message_id(provider, now, &mut rng)?;
+                    let mut job = Job::new(provider.clone(), Some(rendered.event), body.into(), message_id);
+                    job.event_id = provider.event_id(Some(&rendered.payload), &Headers::new());
+                    job.label = Some(spec);
+                    Ok(job)
                 });
                 dispatch.run(futures_util::stream::iter(jobs)).await
             }
@@ -355,7 +350,7 @@ fn confirm(target: &Target, count: usize, yes: bool) -> Result<(), Error> {
     if go { Ok(()) } else { Err(Error::usage("replay cancelled", None)) }
 }
 
-fn report(app: &App, args: &ReplayArgs, dispatch: &Dispatch<'_>, summary: &mut Summary) -> Result<(), Error> {
+fn report(app: &App, args: &ReplayArgs, dispatch: &Dispatch, summary: &mut Summary) -> Result<(), Error> {
     let json = summary.to_json();
     if let Some(path) = &args.report {
         let text = serde_json::to_string_pretty(&json).map_err(|e| Error::Io(e.into()))?;

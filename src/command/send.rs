@@ -1,6 +1,9 @@
 //! `hookctl send PROVIDER EVENT --to URL`: render, sign and POST fixtures, with retries, load and faults.
 
 use std::collections::HashMap;
+use std::sync::Arc;
+
+use bytes::Bytes;
 
 use serde_json::{Value, json};
 
@@ -17,7 +20,7 @@ use crate::request::{Headers, Request};
 
 pub fn run(app: &App, args: &SendArgs) -> Result<ExitCode, Error> {
     let catalog = app.catalog()?;
-    let provider = catalog.get(&choose_provider(&catalog, args)?)?;
+    let provider = Arc::new(catalog.get(&choose_provider(&catalog, args)?)?);
     let profile = app.profile()?;
     let pinned_time = args.render.timestamp.as_ref().map(|_| super::sign::render_time(&args.render)).transpose()?;
     let planner = Planner::new(&provider, args, pinned_time, app.style)?;
@@ -34,7 +37,7 @@ pub fn run(app: &App, args: &SendArgs) -> Result<ExitCode, Error> {
         eprintln!("hookctl: {note}: {} documents no retries; each delivery is tried once", provider.name);
     }
     let dispatch = Dispatch {
-        keys: &keys,
+        keys,
         target,
         extra_headers,
         pinned_time,
@@ -147,13 +150,13 @@ fn matching_events(provider: &Provider, spec: &str) -> Result<Vec<String>, Error
 
 /// What deliveries are made from: a fixture (rendered afresh for each) or the `--body` bytes.
 enum Source<'p> {
-    Fixture(String),
-    Body { event: Option<&'p EventDef>, body: Vec<u8>, event_id: Option<String> },
+    Fixture(outgoing::Template<'p>),
+    Body { event: Option<&'p EventDef>, body: Bytes, event_id: Option<String> },
 }
 
 /// Makes the run's jobs one at a time, so `--repeat 1000000` streams instead of filling memory.
 struct Planner<'p, 'a> {
-    provider: &'p Provider,
+    provider: &'p Arc<Provider>,
     args: &'a SendArgs,
     sources: Vec<Source<'p>>,
     pinned_time: Option<chrono::DateTime<chrono::Utc>>,
@@ -164,7 +167,7 @@ impl<'p, 'a> Planner<'p, 'a> {
     /// Resolves the sources and renders each fixture once, so a bad `--set` fails before anything is sent and
     /// a payload that breaks its schema is pointed out.
     fn new(
-        provider: &'p Provider,
+        provider: &'p Arc<Provider>,
         args: &'a SendArgs,
         pinned_time: Option<chrono::DateTime<chrono::Utc>>,
         style: Style,
@@ -193,9 +196,10 @@ impl<'p, 'a> Planner<'p, 'a> {
             let spec = choose_event(provider, args)?;
             for spec in matching_events(provider, &spec)? {
                 let now = planner.now();
-                let rendered = outgoing::render(provider, &spec, &args.render.set, now, &mut planner.rng)?;
+                let template = outgoing::Template::load(provider, &spec)?;
+                let rendered = template.render(provider, &args.render.set, now, &mut planner.rng)?;
                 check_schema(provider, rendered.event, &rendered.payload, style)?;
-                planner.sources.push(Source::Fixture(spec));
+                planner.sources.push(Source::Fixture(template));
             }
         }
         Ok(planner)
@@ -205,42 +209,32 @@ impl<'p, 'a> Planner<'p, 'a> {
         self.pinned_time.unwrap_or_else(crate::time::now)
     }
 
-    fn job(&mut self, index: usize) -> Result<Job<'p>, Error> {
+    fn job(&mut self, index: usize) -> Result<Job, Error> {
         let now = self.now();
         let message_id = match &self.args.id {
             Some(id) => id.clone(),
             None => outgoing::message_id(self.provider, now, &mut self.rng)?,
         };
         Ok(match &self.sources[index] {
-            Source::Body { event, body, event_id } => Job {
-                provider: self.provider,
-                event: *event,
-                body: body.clone(),
-                message_id,
-                event_id: event_id.clone(),
-                verbatim: None,
-                label: None,
-            },
-            Source::Fixture(spec) => {
-                let rendered = outgoing::render(self.provider, spec, &self.args.render.set, now, &mut self.rng)?;
+            Source::Body { event, body, event_id } => {
+                let mut job = Job::new(self.provider.clone(), *event, body.clone(), message_id);
+                job.event_id = event_id.clone();
+                job
+            }
+            Source::Fixture(template) => {
+                let rendered = template.render(self.provider, &self.args.render.set, now, &mut self.rng)?;
                 let event_id = self.provider.event_id(Some(&rendered.payload), &Headers::new());
                 let body = self.provider.serialize_body(&rendered.payload);
-                Job {
-                    provider: self.provider,
-                    event: Some(rendered.event),
-                    body,
-                    message_id,
-                    event_id,
-                    verbatim: None,
-                    label: None,
-                }
+                let mut job = Job::new(self.provider.clone(), Some(rendered.event), body.into(), message_id);
+                job.event_id = event_id;
+                job
             }
         })
     }
 
     /// Every source `--repeat` times, each job `--duplicate` times (same body and ids), in order — or all of
     /// them made first and shuffled, with `--shuffle`.
-    fn jobs(mut self) -> Box<dyn Iterator<Item = Result<Job<'p>, Error>> + 'p>
+    fn jobs(mut self) -> Box<dyn Iterator<Item = Result<Job, Error>> + 'p>
     where
         'a: 'p,
     {
@@ -248,7 +242,7 @@ impl<'p, 'a> Planner<'p, 'a> {
         let shuffle = self.args.shuffle;
         let total = self.sources.len() * self.args.repeat as usize;
         let mut made = 0;
-        let mut pending: Option<(Job<'p>, u32)> = None;
+        let mut pending: Option<(Job, u32)> = None;
         let lazy = std::iter::from_fn(move || {
             if let Some((job, left)) = &mut pending
                 && *left > 0
@@ -275,7 +269,7 @@ impl<'p, 'a> Planner<'p, 'a> {
         if !shuffle {
             return Box::new(lazy);
         }
-        let mut all: Vec<Result<Job<'p>, Error>> = lazy.collect();
+        let mut all: Vec<Result<Job, Error>> = lazy.collect();
         fastrand::shuffle(&mut all);
         Box::new(all.into_iter())
     }
@@ -299,12 +293,12 @@ fn check_schema(provider: &Provider, event: &EventDef, payload: &Value, style: S
     Ok(())
 }
 
-fn dry_run(dispatch: &Dispatch<'_>, job: &Job<'_>) -> Result<(), Error> {
-    let request = dispatch.request(job)?;
+fn dry_run(dispatch: &Dispatch, job: &Job) -> Result<(), Error> {
     let url = dispatch.url(job);
-    let curl = curl_command(job.provider, &url, &request);
+    let request = dispatch.request(job, &url)?;
+    let curl = curl_command(&job.provider, &url, &request);
     // Credentials stay out of the output: the request shows them redacted, curl reads them from the env.
-    let headers = crate::provider::redact_credentials(&request.headers, Some(job.provider));
+    let headers = crate::provider::redact_credentials(&request.headers, Some(&job.provider));
     let shown_request = Request { headers, ..request };
     if dispatch.json {
         return output::print_json(&json!({

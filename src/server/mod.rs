@@ -144,7 +144,7 @@ async fn handle(
         Err((status, text)) => return not_stored(&listener, &target, status, text),
     };
     let headers: Headers = headers.iter().map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec())).collect();
-    let request = Request { method: method.to_string(), target, headers, body: body.to_vec() };
+    let request = Request { method: method.to_string(), target, headers, body };
     let provider = listener.provider_for(&request);
 
     let inspection = provider.map(|provider| {

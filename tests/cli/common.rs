@@ -147,7 +147,7 @@ impl Captured {
             method: self.method.clone(),
             target: self.target.clone(),
             headers: self.headers.iter().cloned().collect(),
-            body: self.body.clone(),
+            body: self.body.clone().into(),
         }
     }
 
