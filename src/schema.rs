@@ -1,6 +1,9 @@
 //! Payload validation against a provider's JSON Schemas: the envelope and the event's own schema, checked as
 //! one document so an event schema can use the envelope's `$defs`.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use serde_json::{Map, Value};
 
 use crate::error::Error;
@@ -9,18 +12,19 @@ use crate::provider::{EventDef, Provider};
 /// Compiled schemas by provider and event, for a process that validates many payloads (the listener).
 #[derive(Default)]
 pub struct SchemaCache {
-    compiled: std::sync::Mutex<std::collections::HashMap<(String, String), std::sync::Arc<EventSchema>>>,
+    /// Provider name → event name → schema: looked up by `&str`, nothing allocated per payload.
+    compiled: Mutex<HashMap<String, HashMap<String, Arc<EventSchema>>>>,
 }
 
 impl SchemaCache {
-    pub fn get(&self, provider: &Provider, event: &EventDef) -> Result<std::sync::Arc<EventSchema>, Error> {
-        let key = (provider.name.clone(), event.name.clone());
-        if let Some(found) = self.compiled.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&key) {
+    pub fn get(&self, provider: &Provider, event: &EventDef) -> Result<Arc<EventSchema>, Error> {
+        let lock = || self.compiled.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(found) = lock().get(&provider.name).and_then(|events| events.get(&event.name)) {
             return Ok(found.clone());
         }
         // Compiled outside the lock: two threads may both compile a schema once, never wait on each other.
-        let schema = std::sync::Arc::new(EventSchema::load(provider, event)?);
-        self.compiled.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(key, schema.clone());
+        let schema = Arc::new(EventSchema::load(provider, event)?);
+        lock().entry(provider.name.clone()).or_default().insert(event.name.clone(), schema.clone());
         Ok(schema)
     }
 }
@@ -65,6 +69,10 @@ impl EventSchema {
 
     /// Every violation, in the validator's order.
     pub fn validate(&self, payload: &Value) -> Vec<Violation> {
+        // Most payloads are valid: the boolean check stops at nothing and builds no errors, at a third of the cost.
+        if self.validator.is_valid(payload) {
+            return Vec::new();
+        }
         self.validator
             .iter_errors(payload)
             .map(|e| Violation { path: e.instance_path().to_string(), message: e.to_string() })
