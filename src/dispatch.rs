@@ -23,8 +23,8 @@ use crate::summary::Summary;
 /// needs (the provider is shared), so each delivery runs as a task of its own on any worker thread.
 #[derive(Clone)]
 pub struct Job {
-    pub provider: Arc<Provider>,
-    /// The event type, as its position in `provider.events`.
+    provider: Arc<Provider>,
+    /// The event type, as its position in `provider.events` (so the two are set together, in `new`).
     event: Option<usize>,
     pub body: Bytes,
     pub message_id: String,
@@ -39,8 +39,13 @@ pub struct Job {
 impl Job {
     /// A job of `provider`, for `event` (one of the provider's own) when the event type is known.
     pub fn new(provider: Arc<Provider>, event: Option<&EventDef>, body: Bytes, message_id: String) -> Self {
-        let event = event.and_then(|event| provider.events.iter().position(|e| e.name == event.name));
-        Self { provider, event, body, message_id, event_id: None, verbatim: None, label: None }
+        let index = event.and_then(|event| provider.events.iter().position(|e| e.name == event.name));
+        debug_assert_eq!(index.is_some(), event.is_some(), "the event is not one of {}'s", provider.name);
+        Self { provider, event: index, body, message_id, event_id: None, verbatim: None, label: None }
+    }
+
+    pub fn provider(&self) -> &Provider {
+        &self.provider
     }
 
     pub fn event(&self) -> Option<&EventDef> {
@@ -125,14 +130,15 @@ impl Dispatch {
         Ok(request)
     }
 
-    /// Runs every job; returns the counts. The first error (a job that cannot be built) stops the run.
+    /// Runs every job; returns the counts. The first error (a job that cannot be built) stops the run, and the
+    /// deliveries under way with it.
     ///
     /// Jobs are made here, in order (and paced by `rate`); each delivery — signing, the request, its retries and
     /// its output — is a task of its own, so every worker thread takes part. At most `concurrency` run at once.
     pub async fn run(&self, jobs: impl Stream<Item = Result<Job, Error>>) -> Result<Summary, Error> {
         let client = Client::new(self.concurrency)?;
         let this = Arc::new(self.clone());
-        let lines = Arc::new(Lines::new(self.progress.is_some() || std::io::stdout().is_terminal()));
+        let lines = Arc::new(Lines::new(std::io::stdout().is_terminal()));
         let started = tokio::time::Instant::now();
         // Each job waits for the one before it with the same event id: order per id, parallel across ids.
         let mut chains: HashMap<(String, String), tokio::sync::watch::Receiver<bool>> = HashMap::new();
@@ -156,13 +162,13 @@ impl Dispatch {
                 let ordering = match (self.keep_order, &job.event_id) {
                     (true, Some(id)) => {
                         let (done, waiter) = tokio::sync::watch::channel(false);
-                        let previous = chains.insert((job.provider.name.clone(), id.clone()), waiter);
+                        let previous = chains.insert((job.provider().name.clone(), id.clone()), waiter);
                         Some((previous, done))
                     }
                     _ => None,
                 };
                 let (this, client, lines) = (this.clone(), client.clone(), lines.clone());
-                let delivery = tokio::spawn(async move {
+                futures_util::future::Either::Right(Delivery(tokio::spawn(async move {
                     let done = match ordering {
                         Some((previous, done)) => {
                             if let Some(mut previous) = previous {
@@ -177,10 +183,7 @@ impl Dispatch {
                         let _ = done.send(true);
                     }
                     result
-                });
-                futures_util::future::Either::Right(async move {
-                    delivery.await.unwrap_or_else(|failed| std::panic::resume_unwind(failed.into_panic()))
-                })
+                })))
             })
             .buffer_unordered(self.concurrency);
         let mut results = std::pin::pin!(results);
@@ -198,7 +201,8 @@ impl Dispatch {
             let (last, attempts) = match result {
                 Ok(done) => done,
                 Err(error) => {
-                    lines.flush()?;
+                    // The error is what to report, whether or not the lines before it can be written.
+                    let _ = lines.flush();
                     return Err(error);
                 }
             };
@@ -223,11 +227,13 @@ impl Dispatch {
         loop {
             let request = self.request(job, &url)?;
             let attempt = client.send(&url, &request, timeout).await;
-            let last = attempt.ok() || number == total;
             self.print(job, &url, &request, &attempt, (number, total), lines)?;
-            if last {
+            if is_last(&attempt, number, total) {
                 return Ok((attempt, number));
             }
+            // The run writes gathered lines when it next waits for a delivery to end; this one is about to wait
+            // (hours, on some schedules), so its attempt goes out now.
+            lines.flush()?;
             let wait = retry.wait(number - 1, first_start);
             if !self.json && self.report == Report::EveryAttempt {
                 let what = job.event_id.as_deref().unwrap_or("the delivery");
@@ -252,7 +258,7 @@ impl Dispatch {
         (number, total): (usize, usize),
         lines: &Lines,
     ) -> Result<(), Error> {
-        let last = attempt.ok() || number == total;
+        let last = is_last(attempt, number, total);
         let event = job.event().map(|e| e.name.as_str());
         // Providers such as GitHub carry the event id in a header, known once the request is built.
         let header_id = job.provider.event_id(None, &request.headers);
@@ -323,9 +329,38 @@ impl Dispatch {
     }
 }
 
-/// Where attempt lines go. On a terminal (or beside a progress bar) each is written as it comes; otherwise they
-/// gather, and the run writes them out whenever it has nothing else ready, so that ten thousand deliveries piped
-/// into a file are not ten thousand writes.
+/// Whether an attempt is a delivery's last: it succeeded, or the schedule has no more.
+fn is_last(attempt: &Attempt, number: usize, total: usize) -> bool {
+    attempt.ok() || number == total
+}
+
+/// A spawned delivery, aborted if dropped before it ends: a run that stops on an error sends nothing more.
+struct Delivery(tokio::task::JoinHandle<Result<(Attempt, usize), Error>>);
+
+impl Drop for Delivery {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl std::future::Future for Delivery {
+    type Output = Result<(Attempt, usize), Error>;
+
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.0).poll(cx).map(|joined| match joined {
+            Ok(result) => result,
+            Err(failed) => match failed.try_into_panic() {
+                Ok(panic) => std::panic::resume_unwind(panic),
+                // Only a runtime shutting down cancels a delivery, and then nothing waits for this.
+                Err(_) => Err(Error::usage("a delivery was cancelled", None)),
+            },
+        })
+    }
+}
+
+/// Where attempt lines go. On a terminal each is written as it comes; otherwise they gather, and are written
+/// whenever the run waits for a delivery to end and before a delivery waits to retry (or at 64 KiB), so that ten
+/// thousand deliveries piped into a file are not ten thousand writes. Lines beside a progress bar bypass this.
 struct Lines {
     gathered: std::sync::Mutex<String>,
     immediate: bool,
@@ -343,7 +378,8 @@ impl Lines {
         if self.immediate {
             return output::print(line);
         }
-        // Written under the lock, so lines keep the order they were pushed in.
+        // Written under the lock, so lines keep the order they were pushed in (a slow reader of stdout holds up
+        // the pushers meanwhile, as it would hold up direct writes).
         let mut gathered = self.gathered.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         gathered.push_str(line);
         if gathered.len() >= Self::LIMIT {

@@ -26,11 +26,12 @@ pub fn render<'p>(
     now: DateTime<Utc>,
     rng: &mut fastrand::Rng,
 ) -> Result<Rendered<'p>, Error> {
-    Template::load(provider, spec)?.render(provider, sets, now, rng)
+    Template::load(provider, spec)?.render(sets, now, rng)
 }
 
 /// A fixture read and parsed once, to be rendered afresh for each delivery (`send --repeat`).
 pub struct Template<'p> {
+    provider: &'p Provider,
     event: &'p EventDef,
     variant: Option<&'p str>,
     fixture: Value,
@@ -41,18 +42,17 @@ impl<'p> Template<'p> {
     pub fn load(provider: &'p Provider, spec: &str) -> Result<Self, Error> {
         let (event, variant) = provider.event_variant(spec)?;
         let fixture = provider.fixture(event, variant)?;
-        Ok(Self { event, variant, fixture })
+        Ok(Self { provider, event, variant, fixture })
     }
 
     /// The fixture's placeholders filled at `now`, then `--set` overrides applied.
     pub fn render(
         &self,
-        provider: &Provider,
         sets: &[Assignment],
         now: DateTime<Utc>,
         rng: &mut fastrand::Rng,
     ) -> Result<Rendered<'p>, Error> {
-        let Self { event, variant, fixture } = self;
+        let Self { provider, event, variant, fixture } = self;
         let mut ctx = fixture::Context { now, time_format: &provider.envelope.time_format, event: &event.name, rng };
         let mut payload = fixture::render(fixture, &mut ctx)
             .map_err(|e| Error::Fixture(format!("{}: {e}", provider.files.display(&event.fixture_path(*variant)))))?;

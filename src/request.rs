@@ -187,12 +187,12 @@ impl Serialize for Request {
 impl Serialize for Headers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         #[derive(Serialize)]
-        struct Bytes {
+        struct Base64Value {
             base64: String,
         }
         serializer.collect_seq(self.iter().map(|(name, value)| match std::str::from_utf8(value) {
             Ok(text) => (name, HeaderValueRef::Text(text)),
-            Err(_) => (name, HeaderValueRef::Bytes(Bytes { base64: BASE64.encode(value) })),
+            Err(_) => (name, HeaderValueRef::Bytes(Base64Value { base64: BASE64.encode(value) })),
         }))
     }
 }

@@ -256,8 +256,8 @@ fn har_entry(event: &StoredEvent) -> Value {
 
 fn import(app: &App, file: &std::path::Path) -> Result<(), Error> {
     let bytes = super::sign::read_body(file)?;
-    let captures =
-        crate::capture::parse(&bytes).map_err(|reason| Error::usage(format!("{}: {reason}", file.display()), None))?;
+    let captures = crate::capture::parse_owned(bytes)
+        .map_err(|reason| Error::usage(format!("{}: {reason}", file.display()), None))?;
     let providers = app.catalog()?.all()?;
     let profile = app.profile()?;
     let schemas = crate::schema::SchemaCache::default();

@@ -129,8 +129,8 @@ impl Source {
             return Ok(Self::Store(filter));
         };
         let bytes = super::sign::read_body(path)?;
-        let captures =
-            capture::parse(&bytes).map_err(|reason| Error::usage(format!("{}: {reason}", path.display()), None))?;
+        let captures = capture::parse_owned(bytes)
+            .map_err(|reason| Error::usage(format!("{}: {reason}", path.display()), None))?;
         let mut items = Vec::new();
         for (index, captured) in captures.into_iter().enumerate() {
             let request = captured.request;

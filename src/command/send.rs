@@ -197,7 +197,7 @@ impl<'p, 'a> Planner<'p, 'a> {
             for spec in matching_events(provider, &spec)? {
                 let now = planner.now();
                 let template = outgoing::Template::load(provider, &spec)?;
-                let rendered = template.render(provider, &args.render.set, now, &mut planner.rng)?;
+                let rendered = template.render(&args.render.set, now, &mut planner.rng)?;
                 check_schema(provider, rendered.event, &rendered.payload, style)?;
                 planner.sources.push(Source::Fixture(template));
             }
@@ -222,7 +222,7 @@ impl<'p, 'a> Planner<'p, 'a> {
                 job
             }
             Source::Fixture(template) => {
-                let rendered = template.render(self.provider, &self.args.render.set, now, &mut self.rng)?;
+                let rendered = template.render(&self.args.render.set, now, &mut self.rng)?;
                 let event_id = self.provider.event_id(Some(&rendered.payload), &Headers::new());
                 let body = self.provider.serialize_body(&rendered.payload);
                 let mut job = Job::new(self.provider.clone(), Some(rendered.event), body.into(), message_id);
@@ -296,14 +296,14 @@ fn check_schema(provider: &Provider, event: &EventDef, payload: &Value, style: S
 fn dry_run(dispatch: &Dispatch, job: &Job) -> Result<(), Error> {
     let url = dispatch.url(job);
     let request = dispatch.request(job, &url)?;
-    let curl = curl_command(&job.provider, &url, &request);
+    let curl = curl_command(job.provider(), &url, &request);
     // Credentials stay out of the output: the request shows them redacted, curl reads them from the env.
-    let headers = crate::provider::redact_credentials(&request.headers, Some(&job.provider));
+    let headers = crate::provider::redact_credentials(&request.headers, Some(job.provider()));
     let shown_request = Request { headers, ..request };
     if dispatch.json {
         return output::print_json(&json!({
             "kind": "dry-run",
-            "provider": job.provider.name,
+            "provider": job.provider().name,
             "url": shown(&url),
             "request": &shown_request,
             "curl": curl,

@@ -119,12 +119,14 @@ pub fn read_body(file: &Path) -> Result<Bytes, Error> {
     let read = || {
         let mut opened = File::open(file)?;
         let metadata = opened.metadata()?;
-        if metadata.is_file() && metadata.len() >= LARGE_FILE {
-            return read_large(&mut opened, metadata.len() as usize);
+        match usize::try_from(metadata.len()) {
+            Ok(size) if metadata.is_file() && size >= LARGE_FILE => read_large(&mut opened, size),
+            _ => {
+                let mut body = Vec::new();
+                opened.read_to_end(&mut body)?;
+                Ok(body.into())
+            }
         }
-        let mut body = Vec::new();
-        opened.read_to_end(&mut body)?;
-        Ok(body.into())
     };
     read().map_err(|source| Error::Read { path: file.to_owned(), source })
 }
@@ -132,15 +134,18 @@ pub fn read_body(file: &Path) -> Result<Bytes, Error> {
 /// From this size on, a file is read into memory of its own, backed by transparent huge pages where the system
 /// allows them: faulting in a fresh 64 MiB buffer 4 KiB at a time costs about half as much as hashing it (`verify`
 /// of a large capture), 2 MiB at a time next to nothing.
-const LARGE_FILE: u64 = 4 << 20;
+const LARGE_FILE: usize = 4 << 20;
 const HUGE_PAGE: usize = 2 << 20;
 
 fn read_large(file: &mut File, size: usize) -> std::io::Result<Bytes> {
-    let mut memory = memmap2::MmapOptions::new().len(size + HUGE_PAGE).map_anon()?;
-    // Only advice: where huge pages are off, this is an ordinary buffer.
+    let too_large = || std::io::Error::new(std::io::ErrorKind::OutOfMemory, "the file is too large to read");
+    let mut memory = memmap2::MmapOptions::new().len(size.checked_add(HUGE_PAGE).ok_or_else(too_large)?).map_anon()?;
+    // Only advice: where huge pages are off (or not Linux), this is an ordinary buffer.
+    #[cfg(target_os = "linux")]
     let _ = memory.advise(memmap2::Advice::HugePage);
-    // Huge pages cover aligned 2 MiB stretches; the body starts at the first one.
-    let start = (HUGE_PAGE - memory.as_ptr() as usize % HUGE_PAGE) % HUGE_PAGE;
+    // Huge pages cover aligned 2 MiB stretches; the body starts at the first one (`min`: `align_offset` may, in
+    // principle, answer `usize::MAX`; the buffer then simply starts unaligned).
+    let start = memory.as_ptr().align_offset(HUGE_PAGE).min(HUGE_PAGE);
     let buffer = &mut memory[start..start + size];
     let mut filled = 0;
     while filled < size {
@@ -152,7 +157,7 @@ fn read_large(file: &mut File, size: usize) -> std::io::Result<Bytes> {
         }
     }
     let read = Bytes::from_owner(memory.make_read_only()?).slice(start..start + filled);
-    // The file grew since its size was taken: keep all of it.
+    // The file grew since its size was taken: keep all of it (in a copy: twice the memory, for this rare case).
     let mut rest = Vec::new();
     file.read_to_end(&mut rest)?;
     if rest.is_empty() {

@@ -90,6 +90,26 @@ fn retries_follow_the_schedule_then_succeed() {
 }
 
 #[test]
+fn an_attempt_is_written_out_before_its_retry_waits() {
+    use std::io::BufRead as _;
+
+    // Two failures: the delivery then waits Payvost's 1 min before its third attempt.
+    let server = TestServer::answering(&[500, 500]);
+    let mut child = send(&["payvost", "payment.failed", "--to", &server.to(), "--retry", "--json"]).spawn_piped();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().expect("piped"));
+    let mut first = String::new();
+    stdout.read_line(&mut first).expect("reads");
+    let attempts_made = server.requests().len();
+    let _ = child.kill();
+    let _ = child.wait();
+    let line: Value = serde_json::from_str(&first).expect("a JSON line");
+    assert_eq!((line["attempt"].as_u64(), line["status"].as_u64()), (Some(1), Some(500)), "{first}");
+    // Piped output gathers lines, but never holds one back while a delivery waits to retry: the line is out
+    // before the third attempt (a minute later), not when the run ends.
+    assert!(attempts_made < 3, "the first attempt's line arrived only after {attempts_made} attempts");
+}
+
+#[test]
 fn verifynow_retries_count_from_the_first_attempt() {
     let server = TestServer::answering(&[503, 503, 503]);
     let (_, stderr) =
