@@ -136,7 +136,7 @@ impl Dispatch {
     /// Jobs are made here, in order (and paced by `rate`); each delivery — signing, the request, its retries and
     /// its output — is a task of its own, so every worker thread takes part. At most `concurrency` run at once.
     pub async fn run(&self, jobs: impl Stream<Item = Result<Job, Error>>) -> Result<Summary, Error> {
-        let client = Client::new(self.concurrency)?;
+        let client = Client::new(&self.target, self.concurrency)?;
         let this = Arc::new(self.clone());
         let lines = Arc::new(Lines::new(std::io::stdout().is_terminal()));
         let started = tokio::time::Instant::now();

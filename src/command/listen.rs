@@ -20,7 +20,10 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
     let keys = keys(app, args, &providers)?;
     let events = args.events.as_deref().map(|glob| super::glob("--events", glob)).transpose()?;
     let forward = match &args.forward_to {
-        Some(to) => Some((Client::with_max_answer(64, args.max_body)?, Target::parse(to, None)?)),
+        Some(to) => {
+            let target = Target::parse(to, None)?;
+            Some((Client::with_max_answer(&target, 64, args.max_body)?, target))
+        }
         None => None,
     };
     let host: IpAddr = args.host.parse().map_err(|_| {
