@@ -73,7 +73,6 @@ impl Target {
         }
     }
 
-    /// The URL for a request to `target` (a route, or a captured path and query) on this base.
     /// Whether requests to this target use TLS (every request of a run goes where the target says: redirects are
     /// not followed).
     pub fn is_https(&self) -> bool {
@@ -81,6 +80,7 @@ impl Target {
         url.scheme() == "https"
     }
 
+    /// The URL for a request to `target` (a route, or a captured path and query) on this base.
     pub fn url(&self, target: &str) -> Url {
         match self {
             Self::Exact(url) => url.clone(),

@@ -69,7 +69,8 @@ impl EventSchema {
 
     /// Every violation, in the validator's order.
     pub fn validate(&self, payload: &Value) -> Vec<Violation> {
-        // Most payloads are valid: the boolean check stops at nothing and builds no errors, at a third of the cost.
+        // Most payloads are valid: the boolean check builds no error values (callgrind, the listener's Payvost
+        // events: 11k → 9.9k instructions per payload).
         if self.validator.is_valid(payload) {
             return Vec::new();
         }
