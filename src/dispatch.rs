@@ -15,7 +15,7 @@ use crate::error::Error;
 use crate::outgoing::{self, Outgoing};
 use crate::output::{self, Role, Style, sanitize};
 use crate::provider::{EventDef, Provider};
-use crate::request::Request;
+use crate::request::{Headers, Request};
 use crate::scheme::Keys;
 use crate::summary::Summary;
 
@@ -42,6 +42,15 @@ impl Job {
         let index = event.and_then(|event| provider.events.iter().position(|e| e.name == event.name));
         debug_assert_eq!(index.is_some(), event.is_some(), "the event is not one of {}'s", provider.name);
         Self { provider, event: index, body, message_id, event_id: None, verbatim: None, label: None }
+    }
+
+    /// A job for a rendered fixture: its body as the provider serialises it, its event id read from the payload.
+    pub fn rendered(provider: Arc<Provider>, rendered: &outgoing::Rendered<'_>, message_id: String) -> Self {
+        let body = provider.serialize_body(&rendered.payload).into();
+        let event_id = provider.event_id(Some(&rendered.payload), &Headers::new());
+        let mut job = Self::new(provider, Some(rendered.event), body, message_id);
+        job.event_id = event_id;
+        job
     }
 
     pub fn provider(&self) -> &Provider {

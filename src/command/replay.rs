@@ -16,7 +16,7 @@ use crate::keys::{self, KeySources};
 use crate::outgoing;
 use crate::output::{self, Role};
 use crate::provider::Provider;
-use crate::request::{Headers, Request};
+use crate::request::Request;
 use crate::store::{Filter, StoredEvent};
 use crate::summary::Summary;
 
@@ -298,10 +298,8 @@ impl Source {
                 let jobs = specs.into_iter().map(move |spec| {
                     let now = crate::time::now();
                     let rendered = outgoing::render(provider, &spec, &[], now, &mut rng)?;
-                    let body = provider.serialize_body(&rendered.payload);
                     let message_id = outgoing::message_id(provider, now, &mut rng)?;
-                    let mut job = Job::new(provider.clone(), Some(rendered.event), body.into(), message_id);
-                    job.event_id = provider.event_id(Some(&rendered.payload), &Headers::new());
+                    let mut job = Job::rendered(provider.clone(), &rendered, message_id);
                     job.label = Some(spec);
                     Ok(job)
                 });

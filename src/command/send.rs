@@ -223,11 +223,7 @@ impl<'p, 'a> Planner<'p, 'a> {
             }
             Source::Fixture(template) => {
                 let rendered = template.render(&self.args.render.set, now, &mut self.rng)?;
-                let event_id = self.provider.event_id(Some(&rendered.payload), &Headers::new());
-                let body = self.provider.serialize_body(&rendered.payload);
-                let mut job = Job::new(self.provider.clone(), Some(rendered.event), body.into(), message_id);
-                job.event_id = event_id;
-                job
+                Job::rendered(self.provider.clone(), &rendered, message_id)
             }
         })
     }
