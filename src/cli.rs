@@ -130,8 +130,8 @@ pub struct SignArgs {
     pub id: Option<String>,
 }
 
-/// Where the signing secret and credentials come from, in order: these flags, the provider's environment
-/// variables, HOOKCTL_SECRET, the config profile, a hidden prompt on a terminal.
+/// Where the signing secret and credentials come from, in order: these flags, the selected config profile,
+/// the provider's environment variables, HOOKCTL_SECRET, a hidden prompt on a terminal.
 #[derive(Debug, Args, Default)]
 pub struct KeyArgs {
     /// The signing secret (visible in the process list: prefer --secret-file or the provider's env var)

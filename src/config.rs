@@ -42,6 +42,9 @@ enum OneOrMany {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
+    /// The profile's name in the file (its table key).
+    #[serde(skip)]
+    pub name: String,
     #[serde(default)]
     pub url: Option<String>,
     #[serde(default)]
@@ -78,6 +81,9 @@ impl Config {
             message: crate::error::toml_message(text, &e),
         })?;
         config.path = Some(path.to_owned());
+        for (name, profile) in &mut config.profiles {
+            profile.name.clone_from(name);
+        }
         Ok(config)
     }
 
@@ -117,6 +123,17 @@ pub fn read_source(source: &str) -> Result<Option<Secret>, Error> {
         return read_secret_file(&expand_home(Path::new(path))).map(Some);
     }
     Ok(Some(Secret::new(source)))
+}
+
+/// Where a secret source reads from, in words, never the value: `env NAME`, `file PATH`, or `the config file`.
+pub fn describe_source(source: &str) -> String {
+    if let Some(name) = source.strip_prefix("env:") {
+        format!("env {name}")
+    } else if let Some(path) = source.strip_prefix("file:") {
+        format!("file {path}")
+    } else {
+        "a value in the config file".into()
+    }
 }
 
 /// A secret file's content without its final line break.

@@ -53,6 +53,19 @@ impl Job {
         job
     }
 
+    /// Renders the event id once for a provider that carries it in a header of its own, when the job has none
+    /// yet: every attempt and duplicate of the job then sends the same one.
+    pub fn with_header_event_id(
+        mut self,
+        now: chrono::DateTime<chrono::Utc>,
+        rng: &mut fastrand::Rng,
+    ) -> Result<Self, Error> {
+        if self.event_id.is_none() {
+            self.event_id = outgoing::header_event_id(&self.provider, now, rng)?;
+        }
+        Ok(self)
+    }
+
     pub fn provider(&self) -> &Provider {
         &self.provider
     }
@@ -103,6 +116,19 @@ impl Dispatch {
         }
     }
 
+    /// A credential header that was redacted when stored gets the run's value for it (`--api-key`, the
+    /// profile, the env), since `(redacted)` is no credential; without one it stays as it is.
+    fn restore_credentials(&self, job: &Job, request: &mut Request) {
+        let Some(keys) = self.keys.get(&job.provider.name) else { return };
+        for spec in &job.provider.scheme.credentials {
+            if request.headers.get(&spec.header) == Some(crate::request::REDACTED)
+                && let Some(value) = keys.credential(&spec.name)
+            {
+                request.headers.set(&spec.header, spec.render(value));
+            }
+        }
+    }
+
     /// Where a job goes: the target with the provider's route, or the captured path for a verbatim job.
     pub fn url(&self, job: &Job) -> reqwest::Url {
         match &job.verbatim {
@@ -115,7 +141,11 @@ impl Dispatch {
     /// with the job's ids.
     pub fn request(&self, job: &Job, url: &reqwest::Url) -> Result<Request, Error> {
         let mut request = match &job.verbatim {
-            Some(captured) => Request { headers: captured.headers.end_to_end(), ..captured.clone() },
+            Some(captured) => {
+                let mut request = Request { headers: captured.headers.end_to_end(), ..captured.clone() };
+                self.restore_credentials(job, &mut request);
+                request
+            }
             None => {
                 let no_keys = Keys::default();
                 let outgoing = Outgoing {
@@ -126,7 +156,12 @@ impl Dispatch {
                     at: self.pinned_time.unwrap_or_else(crate::time::now),
                     id: Some(job.message_id.clone()),
                 };
-                outgoing::build(outgoing, &mut fastrand::Rng::new())?.0
+                let mut request = outgoing::build(outgoing, &mut fastrand::Rng::new())?.0;
+                // The event id the receiver dedupes on stays the job's across its attempts and duplicates.
+                if let (Some((name, _)), Some(id)) = (job.provider.event_id_header(), &job.event_id) {
+                    request.headers.set(name, id.as_str());
+                }
+                request
             }
         };
         for (name, value) in &self.extra_headers {

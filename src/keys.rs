@@ -1,12 +1,19 @@
 //! Finding the signing secret and credentials a provider needs, from the sources SPEC §3 lists, in order:
-//! the flags, the provider's environment variables, `HOOKCTL_SECRET`, the config profile, a hidden prompt.
+//! the flags, the selected config profile, the provider's environment variables, `HOOKCTL_SECRET`, a hidden
+//! prompt. A profile chosen for this run (`--profile`, `HOOKCTL_PROFILE`) beats the ambient environment.
+//!
+//! Each key found says where it came from and carries a short fingerprint ([`Origin`]), so two people can
+//! compare secrets without showing them.
 
 use std::io::IsTerminal;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use crate::cli::KeyArgs;
 use crate::config::{self, Profile};
 use crate::error::Error;
-use crate::output::{Role, Style};
+use crate::output::{Role, Style, sanitize};
 use crate::provider::Provider;
 use crate::scheme::Keys;
 use crate::secret::Secret;
@@ -19,122 +26,192 @@ pub struct KeySources<'a> {
     pub quiet: bool,
 }
 
+/// Where one key came from: `profile staging (env STAGING_PAYVOST_SECRET)`, and the first 8 hex digits of the
+/// SHA-256 of its value (never the value).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    pub provider: String,
+    /// `secret`, or a credential's name (`api-key`).
+    pub key: String,
+    pub source: String,
+    pub sha256: String,
+}
+
+impl Origin {
+    fn new(provider: &Provider, key: &str, source: String, value: &Secret) -> Self {
+        Self { provider: provider.name.clone(), key: key.to_owned(), source, sha256: fingerprint(value) }
+    }
+}
+
+/// The keys for one provider, and where each came from.
+#[derive(Debug, Clone, Default)]
+pub struct Resolved {
+    pub keys: Keys,
+    pub origins: Vec<Origin>,
+}
+
+/// A short fingerprint of a secret: enough for two people to tell whether they hold the same one.
+pub fn fingerprint(secret: &Secret) -> String {
+    let digest = Sha256::digest(secret.expose().as_bytes());
+    hex::encode(&digest[..4])
+}
+
 /// Whether hookctl may prompt: stdin and stderr are both terminals.
 pub fn interactive() -> bool {
     std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
 
+/// Says on stderr where each key came from: `hookctl: payvost secret: env PAYVOST_WEBHOOK_SECRET, sha256 3f9a1b2c`.
+pub fn announce(style: &Style, origins: &[Origin]) {
+    for origin in origins {
+        let what = style.err(Role::Dim, &format!("{} {}", origin.provider, origin.key));
+        eprintln!("hookctl: {what}: {}, sha256 {}", sanitize(&origin.source, false), origin.sha256);
+    }
+}
+
+/// A value found, and the words for where.
+struct Found {
+    value: Secret,
+    source: String,
+}
+
 impl KeySources<'_> {
     /// Every key the provider's scheme needs to sign: the secret if it signs, and each credential it sends.
-    pub fn resolve(&self, provider: &Provider) -> Result<Keys, Error> {
-        let secret = if provider.scheme.is_signed() { Some(self.secret(provider)?) } else { None };
-        let mut credentials = Vec::new();
+    pub fn resolve(&self, provider: &Provider) -> Result<Resolved, Error> {
+        let mut resolved = Resolved::default();
+        if provider.scheme.is_signed() {
+            let found = match self.find_secret(provider)? {
+                Some(found) => found,
+                None => {
+                    self.prompt(&format!("{} signing secret", provider.title)).ok_or_else(|| self.missing(provider))?
+                }
+            };
+            resolved.set_secret(provider, found);
+        }
         for spec in &provider.scheme.credentials {
-            let value =
+            let found =
                 self.credential(provider, &spec.name, &spec.env, true)?.ok_or_else(|| Error::MissingSecret {
                     provider: provider.name.clone(),
                     what: spec.name.replace('-', " "),
                     flag: "--api-key",
                     env: spec.env.clone(),
                 })?;
-            credentials.push((spec.name.clone(), value));
+            resolved.add_credential(provider, &spec.name, found);
         }
-        Ok(Keys { secret, credentials })
+        Ok(resolved)
     }
 
-    /// The keys to verify with: the secret is needed, a credential is compared only when one is given.
-    pub fn resolve_for_verify(&self, provider: &Provider) -> Result<Keys, Error> {
-        let secret = if provider.scheme.is_signed() { Some(self.secret(provider)?) } else { None };
-        let mut credentials = Vec::new();
-        for spec in &provider.scheme.credentials {
-            if let Some(value) = self.credential(provider, &spec.name, &spec.env, false)? {
-                credentials.push((spec.name.clone(), value));
+    /// The keys to verify with. Without a secret (and no terminal to ask on) the signature is not checked, and
+    /// the rest of the verdict still stands; a credential is compared only when one is given.
+    pub fn resolve_for_verify(&self, provider: &Provider) -> Result<Resolved, Error> {
+        let mut resolved = Resolved::default();
+        if provider.scheme.is_signed() {
+            let found = match self.find_secret(provider)? {
+                Some(found) => Some(found),
+                None => self.prompt(&format!("{} signing secret", provider.title)),
+            };
+            if let Some(found) = found {
+                resolved.set_secret(provider, found);
             }
         }
-        Ok(Keys { secret, credentials })
+        self.optional_credentials(provider, &mut resolved)?;
+        Ok(resolved)
     }
 
-    /// The keys to check deliveries with, never asking: what the flags, env and profile give. A provider
+    /// The keys to check deliveries with, never asking: what the flags, profile and env give. A provider
     /// without a secret gets none (its signatures show "not checked"), so a listener serves every provider.
-    pub fn resolve_quietly(&self, provider: &Provider) -> Result<Keys, Error> {
-        let secret = if provider.scheme.is_signed() { self.find_secret(provider)? } else { None };
-        let mut credentials = Vec::new();
-        for spec in &provider.scheme.credentials {
-            if let Some(value) = self.credential(provider, &spec.name, &spec.env, false)? {
-                credentials.push((spec.name.clone(), value));
-            }
+    pub fn resolve_quietly(&self, provider: &Provider) -> Result<Resolved, Error> {
+        let mut resolved = Resolved::default();
+        if provider.scheme.is_signed()
+            && let Some(found) = self.find_secret(provider)?
+        {
+            resolved.set_secret(provider, found);
         }
-        Ok(Keys { secret, credentials })
+        self.optional_credentials(provider, &mut resolved)?;
+        Ok(resolved)
     }
 
-    /// The secret from the flags, the env or the profile, in that order.
-    fn find_secret(&self, provider: &Provider) -> Result<Option<Secret>, Error> {
+    fn optional_credentials(&self, provider: &Provider, resolved: &mut Resolved) -> Result<(), Error> {
+        for spec in &provider.scheme.credentials {
+            if let Some(found) = self.credential(provider, &spec.name, &spec.env, false)? {
+                resolved.add_credential(provider, &spec.name, found);
+            }
+        }
+        Ok(())
+    }
+
+    /// The secret from the flags, the profile, the provider's env vars or `HOOKCTL_SECRET`, in that order.
+    fn find_secret(&self, provider: &Provider) -> Result<Option<Found>, Error> {
         if let Some(value) = &self.args.secret {
             self.warn_flag("--secret", provider.secret_env.first().map_or("HOOKCTL_SECRET", String::as_str));
-            return non_empty(Secret::new(value.as_str()), "--secret").map(Some);
+            return found(Secret::new(value.as_str()), "--secret".into());
         }
         if let Some(path) = &self.args.secret_file {
-            return non_empty(config::read_secret_file(path)?, &format!("--secret-file {}", path.display())).map(Some);
+            return found(config::read_secret_file(path)?, format!("--secret-file {}", path.display()));
+        }
+        if let Some(profile) = self.profile
+            && let Some(source) = profile.secrets.get(&provider.name)
+        {
+            return Self::read_profile(profile, source, &format!("secret for {}", provider.name));
         }
         let env = provider.secret_env.iter().map(String::as_str).chain(["HOOKCTL_SECRET"]);
-        if let Some(secret) = from_env(env) {
-            return Ok(Some(secret));
+        match from_env(env) {
+            Some(found) => Ok(Some(found)),
+            None => Ok(None),
         }
-        if let Some(source) = self.profile.and_then(|p| p.secrets.get(&provider.name)) {
-            return match config::read_source(source)? {
-                Some(secret) => non_empty(secret, "the profile").map(Some),
-                None => Err(Error::usage(
-                    format!("the profile's secret for {} comes from `{source}`, which is not set", provider.name),
-                    Some("set that variable, or change the profile in hookctl.toml".into()),
-                )),
-            };
-        }
-        Ok(None)
     }
 
-    fn secret(&self, provider: &Provider) -> Result<Secret, Error> {
-        if let Some(secret) = self.find_secret(provider)? {
-            return Ok(secret);
-        }
-        let missing = || Error::MissingSecret {
+    /// A profile's source, which must give a value: the profile was chosen for this run.
+    fn read_profile(profile: &Profile, source: &str, what: &str) -> Result<Option<Found>, Error> {
+        let Some(value) = config::read_source(source)? else {
+            return Err(Error::usage(
+                format!("profile {}: the {what} comes from `{source}`, which is not set", profile.name),
+                Some("set that variable, or change the profile in hookctl.toml".into()),
+            ));
+        };
+        found(value, format!("profile {} ({})", profile.name, config::describe_source(source)))
+    }
+
+    fn missing(&self, provider: &Provider) -> Error {
+        Error::MissingSecret {
             provider: provider.name.clone(),
             what: "signing secret".into(),
             flag: "--secret/--secret-file",
             env: provider.secret_env.iter().cloned().chain(["HOOKCTL_SECRET".into()]).collect(),
-        };
-        let prompt = format!("{} signing secret", provider.title);
-        self.prompt(&prompt).ok_or_else(missing)
+        }
     }
 
-    /// A credential from `--api-key`, the env, the profile or (when `prompt`) a prompt; `None` when none has it.
+    /// A credential from `--api-key`, the profile, the env or (when `prompt`) a prompt; `None` when none has it.
     fn credential(
         &self,
         provider: &Provider,
         name: &str,
         env: &[String],
         prompt: bool,
-    ) -> Result<Option<Secret>, Error> {
+    ) -> Result<Option<Found>, Error> {
         // `--api-key` is the flag for the one credential providers send today.
         if let Some(value) = self.args.api_key.as_deref().filter(|_| name == "api-key") {
             self.warn_flag("--api-key", env.first().map_or("the provider's env var", String::as_str));
-            return non_empty(Secret::new(value), "--api-key").map(Some);
+            return found(Secret::new(value), "--api-key".into());
         }
-        if let Some(secret) = from_env(env.iter().map(String::as_str)) {
-            return Ok(Some(secret));
+        if let Some(profile) = self.profile
+            && let Some(source) = profile.credentials.get(&provider.name).and_then(|c| c.get(name))
+        {
+            return Self::read_profile(profile, source, &format!("{name} for {}", provider.name));
         }
-        let source = self.profile.and_then(|p| p.credentials.get(&provider.name)).and_then(|c| c.get(name));
-        if let Some(secret) = source.map(|s| config::read_source(s)).transpose()?.flatten() {
-            return Ok(Some(secret));
+        if let Some(found) = from_env(env.iter().map(String::as_str)) {
+            return Ok(Some(found));
         }
-        Ok(if prompt { self.prompt(&format!("{} {}", provider.title, name.replace('-', " "))) } else { None })
+        let asked = if prompt { self.prompt(&format!("{} {}", provider.title, name.replace('-', " "))) } else { None };
+        Ok(asked)
     }
 
-    fn prompt(&self, what: &str) -> Option<Secret> {
+    fn prompt(&self, what: &str) -> Option<Found> {
         if !interactive() {
             return None;
         }
         let value = dialoguer::Password::new().with_prompt(what).allow_empty_password(false).interact().ok()?;
-        Some(Secret::new(value))
+        Some(Found { value: Secret::new(value), source: "prompt".into() })
     }
 
     fn warn_flag(&self, flag: &str, env: &str) {
@@ -146,16 +223,32 @@ impl KeySources<'_> {
     }
 }
 
-fn non_empty(secret: Secret, source: &str) -> Result<Secret, Error> {
+impl Resolved {
+    fn set_secret(&mut self, provider: &Provider, found: Found) {
+        self.origins.push(Origin::new(provider, "secret", found.source, &found.value));
+        self.keys.secret = Some(found.value);
+    }
+
+    fn add_credential(&mut self, provider: &Provider, name: &str, found: Found) {
+        self.origins.push(Origin::new(provider, name, found.source, &found.value));
+        self.keys.credentials.push((name.to_owned(), found.value));
+    }
+}
+
+/// A value from a source, refused when it is empty: an empty secret signs nothing anyone can check.
+fn found(secret: Secret, source: String) -> Result<Option<Found>, Error> {
     if secret.expose().trim().is_empty() {
         return Err(Error::usage(
             format!("the secret from {source} is empty"),
             Some("give the provider's signing secret".into()),
         ));
     }
-    Ok(secret)
+    Ok(Some(Found { value: secret, source }))
 }
 
-fn from_env<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<Secret> {
-    names.into_iter().find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty())).map(Secret::new)
+fn from_env<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<Found> {
+    names.into_iter().find_map(|name| {
+        let value = std::env::var(name).ok().filter(|v| !v.is_empty())?;
+        Some(Found { value: Secret::new(value), source: format!("env {name}") })
+    })
 }

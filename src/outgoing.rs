@@ -73,6 +73,21 @@ pub fn message_id(provider: &Provider, now: DateTime<Utc>, rng: &mut fastrand::R
     })
 }
 
+/// A fresh event id for a provider whose event id is a header of its own (`Provider::event_id_header`).
+pub fn header_event_id(
+    provider: &Provider,
+    now: DateTime<Utc>,
+    rng: &mut fastrand::Rng,
+) -> Result<Option<String>, Error> {
+    let Some((name, template)) = provider.event_id_header() else { return Ok(None) };
+    let mut ctx = fixture::Context { now, time_format: &provider.envelope.time_format, event: "", rng };
+    let id = fixture::render_text(template, &mut ctx).map_err(|e| Error::ProviderFile {
+        path: provider.files.display("provider.toml"),
+        message: format!("header `{name}`: {e}"),
+    })?;
+    Ok(Some(id))
+}
+
 /// What to sign and how.
 pub struct Outgoing<'a> {
     pub provider: &'a Provider,

@@ -9,6 +9,10 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
+/// What a credential header's value is replaced by in the store, exports and output. A request carrying it
+/// had its credential removed: the credential can no longer be checked, which is not a mismatch.
+pub const REDACTED: &[u8] = b"(redacted)";
+
 /// An ordered list of headers. Names compare case-insensitively; repeated names are kept in order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Headers(Vec<(String, Vec<u8>)>);

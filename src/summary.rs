@@ -18,6 +18,8 @@ pub struct Summary {
     pub statuses: std::collections::BTreeMap<u16, usize>,
     /// How long the run took, for throughput.
     pub elapsed: Duration,
+    /// Where the run's secrets and credentials came from (set by the command, for `--json`).
+    pub keys: Vec<crate::keys::Origin>,
     latencies: Vec<Duration>,
 }
 
@@ -36,6 +38,8 @@ pub struct SummaryJson {
     pub p99_ms: Option<f64>,
     pub elapsed_ms: f64,
     pub per_second: Option<f64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub keys: Vec<crate::keys::Origin>,
 }
 
 impl Summary {
@@ -86,6 +90,7 @@ impl Summary {
             elapsed_ms: ms(self.elapsed),
             per_second: (!self.elapsed.is_zero())
                 .then(|| (self.sent as f64 / self.elapsed.as_secs_f64() * 10.0).round() / 10.0),
+            keys: self.keys.clone(),
         }
     }
 

@@ -269,8 +269,9 @@ fn import(app: &App, file: &std::path::Path) -> Result<(), Error> {
         let provider = crate::provider::detect(&providers, &request);
         let inspection = match provider {
             Some(provider) => {
-                let keys =
-                    KeySources { args: &no_flags, profile, style: app.style, quiet: true }.resolve_quietly(provider)?;
+                let keys = KeySources { args: &no_flags, profile, style: app.style, quiet: true }
+                    .resolve_quietly(provider)?
+                    .keys;
                 let ctx = inspect::Context {
                     keys: &keys,
                     now,

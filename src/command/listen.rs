@@ -7,7 +7,7 @@ use super::App;
 use crate::cli::ListenArgs;
 use crate::deliver::{Client, Target};
 use crate::error::{Error, ExitCode};
-use crate::keys::KeySources;
+use crate::keys::{KeySources, Origin};
 use crate::output::{Role, sanitize};
 use crate::provider::Provider;
 use crate::scheme::Keys;
@@ -17,7 +17,7 @@ use crate::server::{self, Listener, Printer, Settings, Writer};
 pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
     let catalog = app.catalog()?;
     let providers = catalog.all()?;
-    let keys = keys(app, args, &providers)?;
+    let (keys, origins) = keys(app, args, &providers)?;
     let events = args.events.as_deref().map(|glob| super::glob("--events", glob)).transpose()?;
     let forward = match &args.forward_to {
         Some(to) => {
@@ -84,6 +84,7 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
     for (route, provider) in listener.routes() {
         eprintln!("  {}  {}", style.err(Role::Name, &format!("{route:32}")), sanitize(&provider, false));
     }
+    crate::keys::announce(&style, &origins);
     if let Some(to) = &args.forward_to {
         eprintln!("  forwarding every delivery to {}", sanitize(to, false));
     }
@@ -116,9 +117,9 @@ async fn shutdown_signal() {
     }
 }
 
-/// Each provider's keys: `--secret PROVIDER=…`, its env vars, `HOOKCTL_SECRET`, the profile. A provider
+/// Each provider's keys: `--secret PROVIDER=…`, the profile, its env vars, `HOOKCTL_SECRET`. A provider
 /// without a secret is still received, its signature shown "not checked".
-fn keys(app: &App, args: &ListenArgs, providers: &[Provider]) -> Result<HashMap<String, Keys>, Error> {
+fn keys(app: &App, args: &ListenArgs, providers: &[Provider]) -> Result<(HashMap<String, Keys>, Vec<Origin>), Error> {
     let mut given: HashMap<String, Secret> = HashMap::new();
     for pair in &args.secrets {
         let (name, value) = pair.split_once('=').ok_or_else(|| {
@@ -143,13 +144,16 @@ fn keys(app: &App, args: &ListenArgs, providers: &[Provider]) -> Result<HashMap<
     }
     let profile = app.profile()?;
     let mut keys = HashMap::new();
+    let mut origins = Vec::new();
     for provider in providers {
         let args = crate::cli::KeyArgs {
             secret: given.remove(&provider.name).map(|s| s.expose().to_owned()),
             ..Default::default()
         };
         let sources = KeySources { args: &args, profile, style: app.style, quiet: true };
-        keys.insert(provider.name.clone(), sources.resolve_quietly(provider)?);
+        let resolved = sources.resolve_quietly(provider)?;
+        origins.extend(resolved.origins);
+        keys.insert(provider.name.clone(), resolved.keys);
     }
-    Ok(keys)
+    Ok((keys, origins))
 }

@@ -86,6 +86,12 @@ fn show(app: &App, provider: &Provider) -> Result<(), Error> {
     if let Some(id) = &scheme.message_id {
         row("Message id", id.header.clone());
     }
+    row(
+        "Dedupe key",
+        provider.dedupe_key().map_or("none documented (the body is the same across retries)".into(), |key| {
+            format!("{key}, the same across retries and duplicates")
+        }),
+    );
     for credential in &scheme.credentials {
         let env =
             if credential.env.is_empty() { String::new() } else { format!(" (env {})", credential.env.join(", ")) };
@@ -194,6 +200,7 @@ fn details(provider: &Provider) -> Value {
             "signed": scheme.content.uses(&Part::Timestamp),
         })),
         "message_id": scheme.message_id.as_ref().map(|m| json!({"header": m.header, "aliases": m.aliases})),
+        "dedupe": {"header": provider.envelope.id_header, "pointers": provider.envelope.id_pointers},
         "credentials": scheme.credentials.iter().map(|c| json!({"name": c.name, "header": c.header, "value": c.value, "env": c.env})).collect::<Vec<_>>(),
         "headers": provider.headers.iter().map(|(n, v)| json!([n, v])).collect::<Vec<_>>(),
         "delivery": {

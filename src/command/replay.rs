@@ -62,11 +62,32 @@ pub fn run(app: &App, args: &ReplayArgs) -> Result<ExitCode, Error> {
     confirm(&target, count, args.yes)?;
 
     let mut keys = HashMap::new();
-    if !args.verbatim {
-        for provider in providers.iter().filter(|p| involved.contains(&p.name)) {
-            let sources = KeySources { args: &args.keys, profile, style: app.style, quiet: !keys.is_empty() };
-            keys.insert(provider.name.clone(), sources.resolve(provider)?);
-        }
+    let mut origins = Vec::new();
+    for provider in providers.iter().filter(|p| involved.contains(&p.name)) {
+        let sources = KeySources { args: &args.keys, profile, style: app.style, quiet: !keys.is_empty() };
+        let resolved = if !args.verbatim {
+            sources.resolve(provider)?
+        } else if provider.scheme.credentials.is_empty() {
+            continue;
+        } else {
+            // A verbatim request keeps its signature; only a credential redacted when stored needs a value.
+            let mut resolved = sources.resolve_quietly(provider)?;
+            resolved.keys.secret = None;
+            resolved.origins.retain(|o| o.key != "secret");
+            for spec in provider.scheme.credentials.iter().filter(|c| resolved.keys.credential(&c.name).is_none()) {
+                let note = app.style.err(Role::Warn, "note");
+                eprintln!(
+                    "hookctl: {note}: {}'s `{}` is stored redacted and goes out as such; pass --api-key or set {} to send one",
+                    provider.name,
+                    spec.header,
+                    spec.env.join(" or ")
+                );
+            }
+            resolved
+        };
+        keys::announce(&app.style, &resolved.origins);
+        origins.extend(resolved.origins);
+        keys.insert(provider.name.clone(), resolved.keys);
     }
     let progress = (!app.json && std::io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new(count as u64);
@@ -94,6 +115,7 @@ pub fn run(app: &App, args: &ReplayArgs) -> Result<ExitCode, Error> {
     };
     let runtime = super::runtime()?;
     let mut summary = runtime.block_on(source.replay(app, args, providers, &dispatch))?;
+    summary.keys = origins;
     if let Some(progress) = &progress {
         progress.finish_and_clear();
     }
@@ -299,7 +321,8 @@ impl Source {
                     let now = crate::time::now();
                     let rendered = outgoing::render(provider, &spec, &[], now, &mut rng)?;
                     let message_id = outgoing::message_id(provider, now, &mut rng)?;
-                    let mut job = Job::rendered(provider.clone(), &rendered, message_id);
+                    let mut job =
+                        Job::rendered(provider.clone(), &rendered, message_id).with_header_event_id(now, &mut rng)?;
                     job.label = Some(spec);
                     Ok(job)
                 });

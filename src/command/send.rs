@@ -30,8 +30,9 @@ pub fn run(app: &App, args: &SendArgs) -> Result<ExitCode, Error> {
         "http://localhost:3000/webhooks",
     )?;
     let extra_headers = args.headers.iter().map(|h| super::parse_header(h)).collect::<Result<Vec<_>, _>>()?;
-    let keys = KeySources { args: &args.keys, profile, style: app.style, quiet: false }.resolve(&provider)?;
-    let keys = HashMap::from([(provider.name.clone(), keys)]);
+    let resolved = KeySources { args: &args.keys, profile, style: app.style, quiet: false }.resolve(&provider)?;
+    keys::announce(&app.style, &resolved.origins);
+    let keys = HashMap::from([(provider.name.clone(), resolved.keys)]);
     if args.retry && provider.delivery.retry.is_empty() {
         let note = app.style.err(Role::Warn, "note");
         eprintln!("hookctl: {note}: {} documents no retries; each delivery is tried once", provider.name);
@@ -61,6 +62,7 @@ pub fn run(app: &App, args: &SendArgs) -> Result<ExitCode, Error> {
     }
     let runtime = super::runtime()?;
     let mut summary = runtime.block_on(dispatch.run(futures_util::stream::iter(jobs)))?;
+    summary.keys = resolved.origins;
     if app.json {
         output::print_json(&summary.to_json())?;
     } else {
@@ -215,7 +217,7 @@ impl<'p, 'a> Planner<'p, 'a> {
             Some(id) => id.clone(),
             None => outgoing::message_id(self.provider, now, &mut self.rng)?,
         };
-        Ok(match &self.sources[index] {
+        let job = match &self.sources[index] {
             Source::Body { event, body, event_id } => {
                 let mut job = Job::new(self.provider.clone(), *event, body.clone(), message_id);
                 job.event_id = event_id.clone();
@@ -225,7 +227,8 @@ impl<'p, 'a> Planner<'p, 'a> {
                 let rendered = template.render(&self.args.render.set, now, &mut self.rng)?;
                 Job::rendered(self.provider.clone(), &rendered, message_id)
             }
-        })
+        };
+        job.with_header_event_id(now, &mut self.rng)
     }
 
     /// Every source `--repeat` times, each job `--duplicate` times (same body and ids), in order — or all of

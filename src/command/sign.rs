@@ -22,6 +22,9 @@ struct SignedJson<'a> {
     event: Option<&'a str>,
     #[serde(flatten)]
     request: &'a Request,
+    /// Where the secret and credentials came from, with fingerprints.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    keys: &'a [crate::keys::Origin],
 }
 
 pub fn run(app: &App, args: &SignArgs) -> Result<ExitCode, Error> {
@@ -65,7 +68,9 @@ pub fn run(app: &App, args: &SignArgs) -> Result<ExitCode, Error> {
     };
     let event = event.or_else(|| detected.and_then(|name| provider.events.iter().find(|e| e.name == name)));
 
-    let keys = KeySources { args: &args.keys, profile, style: app.style, quiet: false }.resolve(&provider)?;
+    let resolved = KeySources { args: &args.keys, profile, style: app.style, quiet: false }.resolve(&provider)?;
+    crate::keys::announce(&app.style, &resolved.origins);
+    let keys = resolved.keys;
     if args.id.is_some() && provider.scheme.message_id.is_none() {
         let note = app.style.err(Role::Warn, "note");
         eprintln!("hookctl: {note}: {} sends no message id; --id is ignored", provider.name);
@@ -82,7 +87,12 @@ pub fn run(app: &App, args: &SignArgs) -> Result<ExitCode, Error> {
     }
 
     if app.json {
-        let json = SignedJson { provider: &provider.name, event: event.map(|e| e.name.as_str()), request: &request };
+        let json = SignedJson {
+            provider: &provider.name,
+            event: event.map(|e| e.name.as_str()),
+            request: &request,
+            keys: &resolved.origins,
+        };
         output::print_json(&json)?;
         return Ok(ExitCode::Success);
     }

@@ -9,11 +9,11 @@ use crate::capture::{self, Captured};
 use crate::cli::VerifyArgs;
 use crate::error::{Error, ExitCode};
 use crate::inspect::{self, Inspection, PayloadCheck};
-use crate::keys::KeySources;
+use crate::keys::{self, KeySources, Resolved};
 use crate::output::{self, Role, Style, sanitize};
 use crate::provider::Provider;
 use crate::request::{Headers, Request};
-use crate::scheme::{CheckStatus, Keys, Outcome};
+use crate::scheme::{CheckStatus, Outcome};
 
 pub fn run(app: &App, args: &VerifyArgs) -> Result<ExitCode, Error> {
     let catalog = app.catalog()?;
@@ -28,7 +28,7 @@ pub fn run(app: &App, args: &VerifyArgs) -> Result<ExitCode, Error> {
     let schemas = crate::schema::SchemaCache::default();
 
     // Keys are resolved once per provider, however many requests a HAR holds (and --secret warns once).
-    let mut keys_by_provider: std::collections::HashMap<String, Keys> = std::collections::HashMap::new();
+    let mut keys_by_provider: std::collections::HashMap<String, Resolved> = std::collections::HashMap::new();
     let mut worst = ExitCode::Success;
     for captured in &captures {
         let provider = match &forced {
@@ -37,11 +37,17 @@ pub fn run(app: &App, args: &VerifyArgs) -> Result<ExitCode, Error> {
         };
         if !keys_by_provider.contains_key(&provider.name) {
             let quiet = !keys_by_provider.is_empty();
-            let keys =
+            let resolved =
                 KeySources { args: &args.keys, profile, style: app.style, quiet }.resolve_for_verify(provider)?;
-            keys_by_provider.insert(provider.name.clone(), keys);
+            keys::announce(&app.style, &resolved.origins);
+            if provider.scheme.is_signed() && resolved.keys.secret.is_none() {
+                let note = app.style.err(Role::Warn, "note");
+                eprintln!("hookctl: {note}: {} secret: none found, so the signature is not checked", provider.name);
+            }
+            keys_by_provider.insert(provider.name.clone(), resolved);
         }
-        let keys = &keys_by_provider[&provider.name];
+        let resolved = &keys_by_provider[&provider.name];
+        let keys = &resolved.keys;
         let ctx = inspect::Context { keys, now, others: &providers, diagnose_limit: usize::MAX, schemas: &schemas };
         let inspection = inspect::inspect(&captured.request, provider, &ctx);
         let code = exit_code(&inspection);
@@ -49,9 +55,11 @@ pub fn run(app: &App, args: &VerifyArgs) -> Result<ExitCode, Error> {
             worst = code;
         }
         if app.json {
-            output::print_json(&to_json(provider, captured, &inspection, now, forced.is_none()))?;
+            let mut json = to_json(provider, captured, &inspection, now, forced.is_none());
+            json["keys"] = json!(resolved.origins);
+            output::print_json(&json)?;
         } else {
-            output::print(&report(&app.style, provider, captured, &inspection, keys, now))?;
+            output::print(&report(&app.style, provider, captured, &inspection, now))?;
         }
     }
     Ok(worst)
@@ -131,8 +139,13 @@ fn detect<'a>(providers: &'a [Provider], request: &Request, label: Option<&str>)
     }
 }
 
+/// 0 valid, 3 invalid or outside the tolerance, 5 a payload that fails its schema. An unchecked signature (no
+/// secret) fails nothing by itself: the exit code is that of what was checked.
 fn exit_code(inspection: &Inspection) -> ExitCode {
-    if !inspection.verdict.outcome.is_valid() {
+    let verdict = &inspection.verdict;
+    let unchecked_but_sound =
+        matches!(verdict.outcome, Outcome::NoSecret) && !verdict.checks.iter().any(|c| c.status == CheckStatus::Fail);
+    if !verdict.outcome.is_valid() && !unchecked_but_sound {
         ExitCode::SignatureInvalid
     } else if inspection.payload.is_invalid() {
         ExitCode::PayloadInvalid
@@ -167,14 +180,7 @@ fn to_json(
     })
 }
 
-fn report(
-    style: &Style,
-    provider: &Provider,
-    captured: &Captured,
-    inspection: &Inspection,
-    keys: &Keys,
-    now: i64,
-) -> String {
+fn report(style: &Style, provider: &Provider, captured: &Captured, inspection: &Inspection, now: i64) -> String {
     let verdict = &inspection.verdict;
     let mut out = String::new();
     if let Some(label) = &captured.label {
@@ -185,6 +191,9 @@ fn report(
         (Outcome::Valid, true) => ("!", Role::Warn, "VALID SIGNATURE, INVALID PAYLOAD"),
         (Outcome::Unsigned, _) => ("!", Role::Warn, "UNSIGNED"),
         (Outcome::TimestampOutside { .. }, _) => ("✗", Role::Fail, "OUTSIDE TOLERANCE"),
+        (Outcome::NoSecret, _) if exit_code(inspection) == ExitCode::Success => {
+            ("–", Role::Warn, "SIGNATURE NOT CHECKED")
+        }
         _ => ("✗", Role::Fail, "INVALID"),
     };
     let event = inspection.payload.event().unwrap_or("(unknown event)");
@@ -196,7 +205,8 @@ fn report(
         style.out(Role::Name, &sanitize(&provider.name, false)),
         sanitize(&format!("{event}{id}"), false)
     );
-    if !matches!(verdict.outcome, Outcome::Valid) {
+    // An unchecked signature has its own line among the checks.
+    if !matches!(verdict.outcome, Outcome::Valid | Outcome::NoSecret) {
         let _ = writeln!(out, "  {}", sanitize(&verdict.outcome.describe(), false));
     }
 
@@ -211,9 +221,7 @@ fn report(
         };
         let _ = writeln!(out, "  {} {:14} {}", style.out(Role::Dim, "–"), "timestamp", detail);
     }
-    if provider.scheme.is_signed() && keys.secret.is_none() {
-        let _ = writeln!(out, "  {} {:14} no secret given", style.out(Role::Dim, "–"), "signature");
-    }
+
     let (mark, role, detail) = match &inspection.payload {
         PayloadCheck::Valid { event } => ("✓", Role::Ok, format!("matches the {event} schema")),
         PayloadCheck::Invalid { violations, .. } => {
@@ -242,6 +250,15 @@ fn report(
             out,
             "  {} the secret is most likely not the one that signed this request",
             style.out(Role::Heading, "so:")
+        );
+    }
+    if matches!(verdict.outcome, Outcome::NoSecret) {
+        let env: Vec<&str> = provider.secret_env.iter().map(String::as_str).chain(["HOOKCTL_SECRET"]).collect();
+        let _ = writeln!(
+            out,
+            "  {} pass --secret-file FILE or set {} to check the signature",
+            style.out(Role::Heading, "hint:"),
+            env.join(" or ")
         );
     }
     for note in &inspection.notes {

@@ -137,7 +137,7 @@ pub fn redact_credentials(headers: &crate::request::Headers, provider: Option<&P
             let secret = name.eq_ignore_ascii_case("authorization")
                 || name.eq_ignore_ascii_case("proxy-authorization")
                 || own.iter().any(|c| c.header.eq_ignore_ascii_case(name));
-            (name.to_owned(), if secret { b"(redacted)".to_vec() } else { value.to_vec() })
+            (name.to_owned(), if secret { crate::request::REDACTED.to_vec() } else { value.to_vec() })
         })
         .collect()
 }
@@ -250,6 +250,27 @@ impl Provider {
         let named = [self.envelope.type_header.as_ref(), self.envelope.id_header.as_ref()];
         score += named.into_iter().flatten().filter(|h| headers.get(h).is_some()).count() as u32;
         score
+    }
+
+    /// The header of the provider's own (`[headers]`) that carries its event id, when the id is rendered from a
+    /// template there (Shopify's `X-Shopify-Event-Id`) rather than read from the payload or the message id. A
+    /// delivery renders it once, so its retries and duplicates carry the same value, as the provider's do.
+    pub fn event_id_header(&self) -> Option<(&str, &str)> {
+        let name = self.envelope.id_header.as_deref()?;
+        if self.scheme.message_id.as_ref().is_some_and(|m| m.header.eq_ignore_ascii_case(name)) {
+            return None;
+        }
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(n, t)| (n.as_str(), t.as_str()))
+    }
+
+    /// What a receiver dedupes this provider's deliveries on, in words: `X-Shopify-Event-Id header`,
+    /// `/id in the payload`; `None` when the provider documents no event id.
+    pub fn dedupe_key(&self) -> Option<String> {
+        if let Some(header) = &self.envelope.id_header {
+            return Some(format!("{header} header"));
+        }
+        let pointers = &self.envelope.id_pointers;
+        (!pointers.is_empty()).then(|| format!("{} in the payload", pointers.join(" or ")))
     }
 
     /// `KEY1 (or KEY2)` for messages about where a secret may come from.

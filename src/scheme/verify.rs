@@ -140,7 +140,12 @@ fn signature_outcome(request: &Request, scheme: &Scheme, keys: &Keys, now: i64, 
     }
 
     let Some(secret) = &keys.secret else {
-        checks.push(Check::new("signature", CheckStatus::Skip, "no secret given"));
+        // Without a secret the rest still tells something: the header's format (checked above) and the
+        // timestamp's age, which a receiver would reject whatever the signature.
+        checks.push(Check::new("signature", CheckStatus::Skip, "not checked: no secret given"));
+        if let Some(spec) = &scheme.timestamp {
+            judge_timestamp(&timestamp_text, spec, scheme.timestamp_signed(), now, checks);
+        }
         return Outcome::NoSecret;
     };
     let key = match scheme.key_bytes(secret) {
@@ -164,18 +169,29 @@ fn signature_outcome(request: &Request, scheme: &Scheme, keys: &Keys, now: i64, 
     checks.push(Check::new("signature", CheckStatus::Pass, format!("{} matches ({header})", scheme.algorithm)));
 
     let Some(spec) = &scheme.timestamp else { return Outcome::Valid };
-    let at = parse_timestamp(&timestamp_text, spec.millis).unwrap_or_default();
+    judge_timestamp(&timestamp_text, spec, scheme.timestamp_signed(), now, checks).unwrap_or(Outcome::Valid)
+}
+
+/// The timestamp's check: its age against the tolerance. Returns the outcome when it is outside.
+fn judge_timestamp(
+    text: &str,
+    spec: &TimestampSpec,
+    signed: bool,
+    now: i64,
+    checks: &mut Vec<Check>,
+) -> Option<Outcome> {
+    let at = parse_timestamp(text, spec.millis).unwrap_or_default();
     let age = now.saturating_sub(at);
     let tolerance = spec.tolerance;
-    let signed = if scheme.timestamp_signed() { "" } else { "; not covered by the signature" };
+    let signed = if signed { "" } else { "; not covered by the signature" };
     if age.unsigned_abs() > tolerance.as_secs() {
         let outcome = Outcome::TimestampOutside { age, tolerance };
         checks.push(Check::new("timestamp", CheckStatus::Fail, format!("{}{signed}", outcome.describe())));
-        return outcome;
+        return Some(outcome);
     }
     let status = if signed.is_empty() { CheckStatus::Pass } else { CheckStatus::Warn };
     checks.push(Check::new("timestamp", status, format!("{age}s old, within {}s{signed}", tolerance.as_secs())));
-    Outcome::Valid
+    None
 }
 
 /// What a signature check reads from a request: the header it found, the signatures in it (still encoded),
@@ -275,6 +291,12 @@ fn credential_outcome(request: &Request, scheme: &Scheme, keys: &Keys, checks: &
             failure.get_or_insert(Outcome::CredentialMissing { name: spec.name.clone(), header: spec.header.clone() });
             continue;
         };
+        // A stored or exported request had its credential replaced: nothing is left to compare.
+        if found == crate::request::REDACTED {
+            let detail = format!("`{}` not checkable (redacted when stored)", spec.header);
+            checks.push(Check::new(&name, CheckStatus::Skip, detail));
+            continue;
+        }
         let Some(expected) = keys.credential(&spec.name) else {
             checks.push(Check::new(&name, CheckStatus::Skip, format!("present; no {} given to compare", spec.name)));
             continue;

@@ -2,6 +2,8 @@
 
 mod catalog;
 mod common;
+mod dedupe;
+mod keys;
 mod listen;
 mod replay;
 mod secrets;
