@@ -136,7 +136,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l host -d 'The 
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l secret -d 'A provider\'s signing secret: PROVIDER=SECRET (repeatable; prefer the provider\'s env var)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l respond -d 'Answer every delivery with this status, to simulate a failing endpoint' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l fail-rate -d 'Answer this share of deliveries (0 to 1) with 500' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l forward-to -d 'Forward each delivery (exact bytes and headers) to your app and relay its answer' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l forward-to -d 'Forward each delivery to your app and relay its answer' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l events -d 'Print only events whose type matches this glob (\'payment.*\'); every event is still stored' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l read-timeout -d 'How long a sender may take over its headers (then the connection is closed) and its body (then it gets 408)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l max-body -d 'The largest body accepted; bigger ones get 413 [default: 10MiB]' -r
@@ -151,7 +151,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l keep-credenti
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l reject-invalid -d 'Answer a delivery whose signature fails with 401, as a strict receiver would'
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -s v -l verbose -d 'Print each delivery\'s headers and pretty-printed body too'
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l json -d 'Print JSON on stdout (one object per result) instead of text'
-complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -s h -l help -d 'Print help'
+complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -s V -l version -d 'Print version'
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and not __fish_seen_subcommand_from list show export import delete help" -l color -d 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal' -r -f -a "auto\t''
 always\t''

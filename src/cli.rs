@@ -296,7 +296,13 @@ pub struct ListenArgs {
     #[arg(long)]
     pub reject_invalid: bool,
 
-    /// Forward each delivery (exact bytes and headers) to your app and relay its answer
+    /// Forward each delivery to your app and relay its answer
+    ///
+    /// The body's bytes and every end-to-end header's value go out unchanged and in order, so signatures
+    /// verify. What the hop changes: header names are sent in lower case, Host and Content-Length are set for
+    /// the new hop, hop-by-hop headers (Connection and those it names, Keep-Alive, TE, Trailer,
+    /// Transfer-Encoding, Upgrade, Proxy-*) are dropped, and `accept: */*` is added to a request that has no
+    /// Accept header.
     #[arg(long, value_name = "URL")]
     pub forward_to: Option<String>,
 

@@ -31,7 +31,7 @@ pub struct Config {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "expected a folder or a list of folders")]
 enum OneOrMany {
     #[default]
     None,
@@ -78,13 +78,33 @@ impl Config {
     fn parse(text: &str, path: &Path) -> Result<Self, Error> {
         let mut config: Self = toml::from_str(text).map_err(|e| Error::Config {
             path: path.display().to_string(),
-            message: crate::error::toml_message(text, &e),
+            message: without_values(&crate::error::toml_message(text, &e)),
         })?;
         config.path = Some(path.to_owned());
         for (name, profile) in &mut config.profiles {
             profile.name.clone_from(name);
         }
         Ok(config)
+    }
+
+    /// A warning when the file holds a secret's value (not `env:` or `file:`) and others may read it, as ssh
+    /// warns about a private key: `None` when it holds none or only its owner can read it.
+    pub fn exposed_secret_warning(&self) -> Option<String> {
+        let path = self.path.as_deref()?;
+        let literal = |source: &String| !source.starts_with("env:") && !source.starts_with("file:");
+        let holds_secret = self
+            .profiles
+            .values()
+            .any(|p| p.secrets.values().any(literal) || p.credentials.values().flat_map(|c| c.values()).any(literal));
+        if !holds_secret {
+            return None;
+        }
+        let mode = readable_by_others(path)?;
+        Some(format!(
+            "{} holds a secret and others can read it (mode {mode:o}); run `chmod 600 {}`, or use env:NAME or file:PATH sources",
+            path.display(),
+            path.display()
+        ))
     }
 
     /// Provider folders named by the config, relative to the config file.
@@ -114,6 +134,54 @@ impl Config {
     }
 }
 
+/// A config error with every value it quotes replaced by its kind: the file holds secrets, and a secret written
+/// where a table belongs (`secrets = "pvsec_…"`) must not reach the terminal. serde quotes a value as
+/// `string "…"` (Debug-escaped) or `integer `12``; keys are quoted the same way but never follow a kind word.
+fn without_values(message: &str) -> String {
+    const KINDS: [(&str, &str); 6] = [
+        ("string", "a string"),
+        ("integer", "an integer"),
+        ("floating point", "a floating point number"),
+        ("character", "a character"),
+        ("boolean", "a boolean"),
+        ("byte array", "a byte array"),
+    ];
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find(['"', '`']) {
+        let (before, quoted) = rest.split_at(at);
+        // An unterminated quote runs to the end: hidden whole if it is a value.
+        let len = quoted_len(quoted).unwrap_or(quoted.len());
+        match KINDS.iter().find(|(kind, _)| before.ends_with(&format!("{kind} "))) {
+            Some((kind, words)) => {
+                out.push_str(&before[..before.len() - kind.len() - 1]);
+                out.push_str(words);
+            }
+            None => {
+                out.push_str(before);
+                out.push_str(&quoted[..len]);
+            }
+        }
+        rest = &quoted[len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The length of a quoted value at the start of `text` (`"…"` with `\` escapes, or `` `…` ``), quotes included.
+fn quoted_len(text: &str) -> Option<usize> {
+    let quote = text.chars().next()?;
+    let mut escaped = false;
+    for (i, c) in text.char_indices().skip(1) {
+        match c {
+            '\\' if quote == '"' && !escaped => escaped = true,
+            c if c == quote && !escaped => return Some(i + 1),
+            _ => escaped = false,
+        }
+    }
+    None
+}
+
 /// Reads a secret source: `env:NAME`, `file:PATH`, or the value itself.
 pub fn read_source(source: &str) -> Result<Option<Secret>, Error> {
     if let Some(name) = source.strip_prefix("env:") {
@@ -136,6 +204,22 @@ pub fn describe_source(source: &str) -> String {
     }
 }
 
+/// The permission bits of a file that its group or others may read; `None` when only its owner can (or
+/// where there are no such bits).
+pub fn readable_by_others(path: &Path) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+        (mode & 0o044 != 0).then_some(mode)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
 /// A secret file's content without its final line break.
 pub fn read_secret_file(path: &Path) -> Result<Secret, Error> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_owned(), source })?;
@@ -147,5 +231,27 @@ fn expand_home(path: &Path) -> PathBuf {
     match (path.strip_prefix("~"), dirs::home_dir()) {
         (Ok(rest), Some(home)) => home.join(rest),
         _ => path.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_values;
+
+    #[test]
+    fn config_errors_name_kinds_never_values() {
+        assert_eq!(
+            without_values(r#"line 2: invalid type: string "pvsec_X\"y", expected a map"#),
+            "line 2: invalid type: a string, expected a map"
+        );
+        assert_eq!(
+            without_values("invalid type: integer `12`, expected a string"),
+            "invalid type: an integer, expected a string"
+        );
+        assert_eq!(
+            without_values("unknown field `secret`, expected one of `url`, `secrets`"),
+            "unknown field `secret`, expected one of `url`, `secrets`"
+        );
+        assert_eq!(without_values(r#"invalid value: string "unterminated"#), "invalid value: a string");
     }
 }

@@ -111,9 +111,29 @@ pub fn toml_message(text: &str, error: &toml::de::Error) -> String {
     let message = error.message().trim_end().replace('\n', " ");
     match error.span() {
         Some(span) => {
-            let line = text.get(..span.start).map_or(0, |before| before.matches('\n').count()) + 1;
-            format!("line {line}: {message}")
+            let before = text.get(..span.start).unwrap_or_default();
+            let line = before.matches('\n').count() + 1;
+            match toml_key(before) {
+                Some(key) => format!("line {line}, `{key}`: {message}"),
+                None => format!("line {line}: {message}"),
+            }
         }
         None => message,
     }
+}
+
+/// The dotted key a value at the end of `before` belongs to (`profiles.staging.secrets`): the `key =` on its
+/// line, under the last `[table]` header above it. `None` when the error is not at a value.
+fn toml_key(before: &str) -> Option<String> {
+    let (above, line) = before.rsplit_once('\n').unwrap_or(("", before));
+    let key = line.trim().strip_suffix('=')?.trim();
+    if key.is_empty() || key.starts_with('[') {
+        return None;
+    }
+    let table = above.lines().rev().map(str::trim).find(|l| l.starts_with('[') && !l.starts_with("[["));
+    let table = table.map(|t| t.trim_matches(|c| c == '[' || c == ']').trim());
+    Some(match table {
+        Some(table) if !table.is_empty() => format!("{table}.{key}"),
+        _ => key.to_owned(),
+    })
 }

@@ -210,6 +210,7 @@ impl KeySources<'_> {
         if !interactive() {
             return None;
         }
+        crate::process::keep_secrets_in();
         let value = dialoguer::Password::new().with_prompt(what).allow_empty_password(false).interact().ok()?;
         Some(Found { value: Secret::new(value), source: "prompt".into() })
     }
@@ -243,12 +244,14 @@ fn found(secret: Secret, source: String) -> Result<Option<Found>, Error> {
             Some("give the provider's signing secret".into()),
         ));
     }
+    crate::process::keep_secrets_in();
     Ok(Some(Found { value: secret, source }))
 }
 
 fn from_env<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<Found> {
     names.into_iter().find_map(|name| {
         let value = std::env::var(name).ok().filter(|v| !v.is_empty())?;
+        crate::process::keep_secrets_in();
         Some(Found { value: Secret::new(value), source: format!("env {name}") })
     })
 }

@@ -17,6 +17,7 @@ mod keys;
 mod mutate;
 pub mod outgoing;
 pub mod output;
+mod process;
 pub mod provider;
 pub mod request;
 pub mod schema;

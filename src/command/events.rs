@@ -173,9 +173,7 @@ fn export(
     let store = app.store()?;
     let filter = filter(app, selection)?;
     let mut sink: Box<dyn std::io::Write> = match path {
-        Some(path) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(path).map_err(|source| Error::Read { path: path.to_owned(), source })?,
-        )),
+        Some(path) => Box::new(std::io::BufWriter::new(crate::output::create_private(path)?)),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
     let mut count = 0usize;

@@ -31,6 +31,9 @@ pub struct App {
 impl App {
     fn new(global: GlobalArgs, style: Style) -> Result<Self, Error> {
         let config = Config::load(global.config.as_deref())?;
+        if let Some(warning) = config.exposed_secret_warning() {
+            eprintln!("hookctl: {}: {warning}", style.err(crate::output::Role::Warn, "warning"));
+        }
         // The config's folders first, so a folder named on the command line wins.
         let mut provider_dirs = config.provider_dirs();
         provider_dirs.extend(global.providers);

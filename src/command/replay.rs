@@ -375,7 +375,9 @@ fn report(app: &App, args: &ReplayArgs, dispatch: &Dispatch, summary: &mut Summa
     let json = summary.to_json();
     if let Some(path) = &args.report {
         let text = serde_json::to_string_pretty(&json).map_err(|e| Error::Io(e.into()))?;
-        std::fs::write(path, text + "\n").map_err(|source| Error::Read { path: path.clone(), source })?;
+        let mut file = output::create_private(path)?;
+        std::io::Write::write_all(&mut file, (text + "\n").as_bytes())
+            .map_err(|source| Error::Read { path: path.clone(), source })?;
     }
     if app.json {
         return output::print_json(&json);

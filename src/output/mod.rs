@@ -26,3 +26,23 @@ pub fn print_json(value: &impl serde::Serialize) -> Result<(), Error> {
     line.push('\n');
     print(&line)
 }
+
+/// Creates (or truncates) a file only its owner can read: exports and reports hold requests, and with
+/// `--keep-credentials` their credentials. An existing file keeps its mode only if it is already private.
+pub fn create_private(path: &std::path::Path) -> Result<std::fs::File, Error> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(path).map_err(|source| Error::Read { path: path.to_owned(), source })?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let metadata = file.metadata().map_err(Error::Io)?;
+        if metadata.is_file() && metadata.permissions().mode() & 0o077 != 0 {
+            file.set_permissions(std::fs::Permissions::from_mode(0o600))
+                .map_err(|source| Error::Read { path: path.to_owned(), source })?;
+        }
+    }
+    Ok(file)
+}

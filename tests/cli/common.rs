@@ -80,6 +80,11 @@ impl Run {
     }
 
     /// A file in the working folder.
+    /// Where a file of the working folder lives.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
     pub fn file(self, name: &str, content: impl AsRef<[u8]>) -> Self {
         let path = self.dir.join(name);
         std::fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
@@ -321,6 +326,10 @@ fn listen_under(setup: Option<&str>, store: &std::path::Path, args: &[&str], env
 impl Listening {
     pub fn to(&self) -> String {
         self.port.to_string()
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// The printed lines, once there are at least `count`.

@@ -3,6 +3,7 @@
 mod catalog;
 mod common;
 mod dedupe;
+mod hardening;
 mod keys;
 mod listen;
 mod replay;
