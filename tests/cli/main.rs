@@ -2,6 +2,7 @@
 
 mod catalog;
 mod common;
+mod forms;
 mod listen;
 mod replay;
 mod secrets;
