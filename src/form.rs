@@ -137,6 +137,29 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Any fields (distinct names, any text) a fixture could hold encode to a form that looks like one and
+        /// reads back as the same fields, in the same order.
+        #[test]
+        fn any_fields_encode_to_a_form_that_reads_back(
+            fields in proptest::collection::btree_map("[^&=]{1,8}|\\PC{1,8}", "\\PC{0,24}", 1..8)
+        ) {
+            let map: Map<String, Value> = fields.into_iter().map(|(k, v)| (k, Value::String(v))).collect();
+            let body = encode(&map);
+            proptest::prop_assert!(looks_like(&body), "{}", String::from_utf8_lossy(&body));
+            proptest::prop_assert_eq!(decode(&body, &[]).expect("decodes"), Value::Object(map));
+        }
+
+        /// Whatever a stranger sends reads as fields without failing (only a JSON field may refuse it).
+        #[test]
+        fn any_bytes_read_as_fields(data in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..256)) {
+            proptest::prop_assert!(decode(&data, &[]).is_ok_and(|v| v.is_object()));
+            let _ = decode(&data, &["payload".to_owned()]);
+        }
+    }
+
     #[test]
     fn content_types_are_compared_without_parameters_or_case() {
         assert!(is_form_content_type(b"application/x-www-form-urlencoded"));
