@@ -160,7 +160,8 @@ pub fn inspect(request: &Request, provider: &Provider, ctx: &Context<'_>) -> Ins
             notes: notes(provider),
         };
     }
-    let content_type = request.headers.get("content-type");
+    // Only a provider that sends forms reads the Content-Type: a JSON provider's path stays a JSON parse.
+    let content_type = provider.takes_forms().then(|| request.headers.get("content-type")).flatten();
     let parsed = provider.parse_body(&request.body, content_type);
     let payload = payload_check(provider, request, parsed.as_ref(), ctx.schemas);
     let event_id = provider.event_id(parsed.as_ref().ok().map(|p| &p.value), &request.headers);
