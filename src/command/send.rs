@@ -196,6 +196,12 @@ impl<'p, 'a> Planner<'p, 'a> {
                 (Some(payload), Some(event)) => check_schema(provider, event, payload, style)?,
                 (Some(_), None) => {}
             }
+            if let (Some(parsed), Some(event)) = (&parsed, event)
+                && parsed.format != event.body_format
+            {
+                let (sent, given) = (event.body_format.describe(), parsed.format.describe());
+                warn(style, &format!("{} sends {} {sent}; this --body is {given}", provider.name, event.name));
+            }
             let event_id = provider.event_id(payload, &Headers::new());
             let content_type = explicit.or_else(|| parsed.and_then(|p| p.format.content_type())).map(str::to_owned);
             planner.sources.push(Source::Body { event, body, event_id, content_type });

@@ -76,6 +76,31 @@ fn slacks_public_slash_command_vector_verifies() {
 }
 
 #[test]
+fn the_provider_model_shows_each_events_body_format() {
+    let stdout = hookctl(&["providers", "slack", "--json"]).ok();
+    let model: Value = serde_json::from_str(&stdout).expect("providers --json");
+    let formats: Vec<(&str, &str)> = model["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| (e["name"].as_str().unwrap_or(""), e["body_format"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        formats,
+        [
+            ("url_verification", "json"),
+            ("app_mention", "json"),
+            ("message", "json"),
+            ("slash_command", "form"),
+            ("block_actions", "form")
+        ]
+    );
+    let text = hookctl(&["providers", "slack"]).ok();
+    let line = text.lines().find(|l| l.trim_start().starts_with("slash_command")).expect("listed");
+    assert!(line.ends_with("[sent as application/x-www-form-urlencoded]"), "{line}");
+}
+
+#[test]
 fn sign_sets_content_type_from_the_body_and_the_provider() {
     let sign = |provider: &str, body: &str, extra: &[&str]| {
         let stdout = hookctl(&[&["sign", provider, "body", "--json"], extra].concat())
@@ -161,10 +186,17 @@ fn send_delivers_slack_form_fixtures_url_encoded_with_fresh_values_and_valid_sig
     ])
     .env("HOOKCTL_SECRET", SECRET)
     .ok();
+    // A --body in the other format than the event's is sent, with a warning.
+    let (_, stderr) = hookctl(&["send", "slack", "slash_command", "--body", "cmd.json", "--to", &server.to()])
+        .file("cmd.json", r#"{"command":"/deploy"}"#)
+        .env("HOOKCTL_SECRET", SECRET)
+        .code(0);
+    assert!(stderr.contains("slack sends slash_command form-encoded; this --body is JSON"), "{stderr}");
     let requests = server.requests();
     assert_eq!(requests[4].body, VECTOR_BODY.as_bytes());
     assert_eq!(requests[4].header("content-type").as_deref(), Some(FORM));
     assert_eq!(requests[5].header("content-type").as_deref(), Some("application/json; charset=utf-8"));
+    assert_eq!(requests[6].header("content-type").as_deref(), Some("application/json"));
 }
 
 #[test]
