@@ -1070,7 +1070,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__send)
-            opts="-H -h -V --to --set --timestamp --body --header --id --timeout --dry-run --retry --time-scale --repeat --concurrency --duplicate --shuffle --secret --secret-file --api-key --color --json --providers --config --profile --store --help --version"
+            opts="-H -h -V --to --set --timestamp --body --content-type --header --id --timeout --dry-run --retry --time-scale --repeat --concurrency --duplicate --shuffle --secret --secret-file --api-key --color --json --providers --config --profile --store --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1089,6 +1089,10 @@ _hookctl() {
                     return 0
                     ;;
                 --body)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --content-type)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1164,7 +1168,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__sign)
-            opts="-h -V --event --set --timestamp --secret --secret-file --api-key --id --color --json --providers --config --profile --store --help --version"
+            opts="-h -V --event --set --timestamp --secret --secret-file --api-key --id --content-type --color --json --providers --config --profile --store --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1195,6 +1199,10 @@ _hookctl() {
                     return 0
                     ;;
                 --id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --content-type)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -74,6 +74,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand sign" -l secret -d 'The 
 complete -c hookctl -n "__fish_hookctl_using_subcommand sign" -l secret-file -d 'Read the signing secret from a file (one final line break is ignored)' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand sign" -l api-key -d 'The API key for providers that send one beside the signature (VerifyNow\'s `Authorization: api-key …`)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand sign" -l id -d 'The message id for schemes that sign one [default: a fresh id in the provider\'s format]' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand sign" -l content-type -d 'The body\'s Content-Type [default: form-encoded for a form body of a provider that sends forms (Slack\'s slash commands), else the provider\'s]' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand sign" -l color -d 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -88,6 +89,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l to -d 'Where to
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l set -d 'Override a field of the rendered fixture: path=value keeps the field\'s type, path:=json takes JSON; the path must exist (data.amount, data.items.0.id)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l timestamp -d 'The time to render and sign at: unix seconds or RFC 3339 [default: now]' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l body -d 'Send this payload instead of a fixture, still signed; - reads stdin' -r -F
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l content-type -d 'The body\'s Content-Type [default: form-encoded for a form --body or fixture of a provider that sends forms (Slack\'s slash commands), else the provider\'s]' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -s H -l header -d 'Add or replace a header after signing: -H \'Name: value\' (repeatable)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l id -d 'The message id for schemes that sign one [default: fresh per delivery]' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l timeout -d 'How long to wait for an answer [default: the provider\'s documented deadline, else 10s]' -r

@@ -128,6 +128,11 @@ pub struct SignArgs {
     /// The message id for schemes that sign one [default: a fresh id in the provider's format]
     #[arg(long, value_name = "ID")]
     pub id: Option<String>,
+
+    /// The body's Content-Type [default: form-encoded for a form body of a provider that sends forms (Slack's
+    /// slash commands), else the provider's]
+    #[arg(long, value_name = "TYPE", value_parser = header_value)]
+    pub content_type: Option<String>,
 }
 
 /// Where the signing secret and credentials come from, in order: these flags, the selected config profile,
@@ -172,6 +177,11 @@ pub struct SendArgs {
     /// Send this payload instead of a fixture, still signed; - reads stdin
     #[arg(long, value_name = "FILE")]
     pub body: Option<PathBuf>,
+
+    /// The body's Content-Type [default: form-encoded for a form --body or fixture of a provider that sends
+    /// forms (Slack's slash commands), else the provider's]
+    #[arg(long, value_name = "TYPE", value_parser = header_value)]
+    pub content_type: Option<String>,
 
     /// Add or replace a header after signing: -H 'Name: value' (repeatable)
     #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
@@ -484,6 +494,13 @@ pub struct EventsSelection {
     /// Only events received since this time (RFC 3339, unix seconds, or a duration ago such as 1h)
     #[arg(long, value_name = "TIME")]
     pub since: Option<String>,
+}
+
+/// One line of header text: a value reqwest will send.
+fn header_value(text: &str) -> Result<String, String> {
+    reqwest::header::HeaderValue::from_str(text)
+        .map(|_| text.to_owned())
+        .map_err(|_| "a header value is one line of text, without control characters".into())
 }
 
 fn positive_f64(text: &str) -> Result<f64, String> {

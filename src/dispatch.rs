@@ -27,6 +27,8 @@ pub struct Job {
     /// The event type, as its position in `provider.events` (so the two are set together, in `new`).
     event: Option<usize>,
     pub body: Bytes,
+    /// Replaces the provider's Content-Type (a form body's); `None` for JSON, so a JSON job allocates nothing.
+    pub content_type: Option<String>,
     pub message_id: String,
     /// The provider's event id, for display and for ordering.
     pub event_id: Option<String>,
@@ -41,15 +43,27 @@ impl Job {
     pub fn new(provider: Arc<Provider>, event: Option<&EventDef>, body: Bytes, message_id: String) -> Self {
         let index = event.and_then(|event| provider.events.iter().position(|e| e.name == event.name));
         debug_assert_eq!(index.is_some(), event.is_some(), "the event is not one of {}'s", provider.name);
-        Self { provider, event: index, body, message_id, event_id: None, verbatim: None, label: None }
+        Self {
+            provider,
+            event: index,
+            body,
+            content_type: None,
+            message_id,
+            event_id: None,
+            verbatim: None,
+            label: None,
+        }
     }
 
-    /// A job for a rendered fixture: its body as the provider serialises it, its event id read from the payload.
+    /// A job for a rendered fixture: its body as the provider serialises it (with the Content-Type of the
+    /// event's format), its event id read from the payload.
     pub fn rendered(provider: Arc<Provider>, rendered: &outgoing::Rendered<'_>, message_id: String) -> Self {
-        let body = provider.serialize_body(&rendered.payload).into();
+        let body = provider.serialize_body(rendered.event, &rendered.payload).into();
         let event_id = provider.event_id(Some(&rendered.payload), &Headers::new());
+        let content_type = rendered.event.body_format.content_type().map(str::to_owned);
         let mut job = Self::new(provider, Some(rendered.event), body, message_id);
         job.event_id = event_id;
+        job.content_type = content_type;
         job
     }
 
@@ -152,6 +166,7 @@ impl Dispatch {
                     provider: &job.provider,
                     event: job.event(),
                     body: job.body.clone(),
+                    content_type: job.content_type.as_deref(),
                     keys: self.keys.get(&job.provider.name).unwrap_or(&no_keys),
                     at: self.pinned_time.unwrap_or_else(crate::time::now),
                     id: Some(job.message_id.clone()),

@@ -2,8 +2,9 @@
 //! failure. Shared by `verify` and, per event, `listen`.
 
 use serde::Serialize;
-use serde_json::Value;
 
+use crate::body::{BodyFormat, Parsed, Unreadable};
+use crate::form;
 use crate::provider::Provider;
 use crate::request::Request;
 use crate::schema::{SchemaCache, Violation};
@@ -32,6 +33,10 @@ pub enum PayloadCheck {
     NotJson {
         reason: String,
     },
+    /// A form body whose JSON field (Slack's `payload`) does not parse.
+    BadForm {
+        reason: String,
+    },
     /// Not validated: the body is too large to parse.
     Unchecked {
         reason: String,
@@ -40,7 +45,7 @@ pub enum PayloadCheck {
 
 impl PayloadCheck {
     pub fn is_invalid(&self) -> bool {
-        matches!(self, Self::Invalid { .. } | Self::NotJson { .. })
+        matches!(self, Self::Invalid { .. } | Self::NotJson { .. } | Self::BadForm { .. })
     }
 
     /// A stable name for JSON and the store.
@@ -51,6 +56,7 @@ impl PayloadCheck {
             Self::UnknownEvent { .. } => "unknown-event",
             Self::Untyped => "untyped",
             Self::NotJson { .. } => "not-json",
+            Self::BadForm { .. } => "bad-form",
             Self::Unchecked { .. } => "unchecked",
         }
     }
@@ -59,7 +65,7 @@ impl PayloadCheck {
     pub fn event(&self) -> Option<&str> {
         match self {
             Self::Valid { event } | Self::Invalid { event, .. } | Self::UnknownEvent { event } => Some(event),
-            Self::Untyped | Self::NotJson { .. } | Self::Unchecked { .. } => None,
+            Self::Untyped | Self::NotJson { .. } | Self::BadForm { .. } | Self::Unchecked { .. } => None,
         }
     }
 
@@ -74,6 +80,7 @@ impl PayloadCheck {
             Self::UnknownEvent { event } => format!("`{event}` is not in the catalog"),
             Self::Untyped => "no event type found".into(),
             Self::NotJson { reason } => format!("not JSON: {reason}"),
+            Self::BadForm { reason } => format!("bad form body: {reason}"),
             Self::Unchecked { reason } => format!("not validated: {reason}"),
         }
     }
@@ -153,26 +160,48 @@ pub fn inspect(request: &Request, provider: &Provider, ctx: &Context<'_>) -> Ins
             notes: notes(provider),
         };
     }
-    let parsed: Result<Value, String> = serde_json::from_slice(&request.body).map_err(|e| e.to_string());
+    // Only a provider that sends forms reads the Content-Type: a JSON provider's path stays a JSON parse.
+    let content_type = provider.takes_forms().then(|| request.headers.get("content-type")).flatten();
+    let parsed = provider.parse_body(&request.body, content_type);
     let payload = payload_check(provider, request, parsed.as_ref(), ctx.schemas);
-    let event_id = provider.event_id(parsed.as_ref().ok(), &request.headers);
-    Inspection { verdict, payload, event_id, diagnosis, notes: notes(provider) }
+    let event_id = provider.event_id(parsed.as_ref().ok().map(|p| &p.value), &request.headers);
+    let mut notes = notes(provider);
+    if let Ok(Parsed { format: BodyFormat::Form, .. }) = &parsed
+        && let Some(declared) = content_type.filter(|c| !form::is_form_content_type(c))
+    {
+        notes.push(format!(
+            "the body is form-encoded but Content-Type says {}: a receiver that reads the body by its Content-Type \
+             (Slack's Bolt, Express, Flask) will not find its fields",
+            crate::output::sanitize(&String::from_utf8_lossy(declared), false)
+        ));
+    }
+    Inspection { verdict, payload, event_id, diagnosis, notes }
 }
 
 fn payload_check(
     provider: &Provider,
     request: &Request,
-    parsed: Result<&Value, &String>,
+    parsed: Result<&Parsed, &Unreadable>,
     schemas: &SchemaCache,
 ) -> PayloadCheck {
-    let payload = match parsed {
-        Ok(value) => value,
-        Err(reason) => return PayloadCheck::NotJson { reason: reason.clone() },
+    let (payload, format) = match parsed {
+        Ok(Parsed { value, format }) => (value, *format),
+        Err(Unreadable::NotJson(reason)) => return PayloadCheck::NotJson { reason: reason.clone() },
+        Err(Unreadable::BadForm(reason)) => return PayloadCheck::BadForm { reason: reason.clone() },
     };
     let Some(event) = provider.event_type(Some(payload), &request.headers) else { return PayloadCheck::Untyped };
     let Some(def) = provider.events.iter().find(|e| e.name == event) else {
         return PayloadCheck::UnknownEvent { event };
     };
+    if def.body_format != format {
+        let message = format!(
+            "{} sends {event} {}; this body is {}",
+            provider.name,
+            def.body_format.describe(),
+            format.describe()
+        );
+        return PayloadCheck::Invalid { event, violations: vec![Violation { path: String::new(), message }] };
+    }
     match schemas.get(provider, def) {
         Ok(schema) => match schema.validate(payload) {
             violations if violations.is_empty() => PayloadCheck::Valid { event },

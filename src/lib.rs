@@ -3,6 +3,7 @@
 //! The core (`scheme`, `fixture`, `request`) is pure: time and randomness come in as arguments. The
 //! commands in `command` are the thin shell around it.
 
+pub mod body;
 pub mod capture;
 pub mod cli;
 mod command;
@@ -11,6 +12,7 @@ pub mod deliver;
 pub mod dispatch;
 pub mod error;
 pub mod fixture;
+pub mod form;
 pub mod inspect;
 mod keys;
 #[cfg(test)]

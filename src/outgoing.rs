@@ -94,6 +94,8 @@ pub struct Outgoing<'a> {
     /// The event type, when known: it fills `{{event}}` in header templates and picks the route.
     pub event: Option<&'a EventDef>,
     pub body: bytes::Bytes,
+    /// Replaces the provider's Content-Type header: a form body's, or `--content-type`. `None`: the provider's.
+    pub content_type: Option<&'a str>,
     pub keys: &'a Keys,
     pub at: DateTime<Utc>,
     /// The message id; `None` renders a fresh one in the provider's format.
@@ -124,6 +126,9 @@ pub fn build(outgoing: Outgoing<'_>, rng: &mut fastrand::Rng) -> Result<(Request
             message: format!("header `{name}`: {e}"),
         })?;
         request.headers.push(name.clone(), value);
+    }
+    if let Some(content_type) = outgoing.content_type {
+        request.headers.set("Content-Type", content_type);
     }
     let id = match outgoing.id {
         Some(id) => id,

@@ -129,6 +129,9 @@ fn show(app: &App, provider: &Provider) -> Result<(), Error> {
         if !event.variants.is_empty() {
             let _ = write!(line, " {}", style.out(Role::Dim, &format!("[variants: {}]", event.variants.join(", "))));
         }
+        if let Some(content_type) = event.body_format.content_type() {
+            let _ = write!(line, " {}", style.out(Role::Dim, &format!("[sent as {content_type}]")));
+        }
         let _ = writeln!(out, "{line}");
     }
     output::print(&out)
@@ -214,6 +217,7 @@ fn details(provider: &Provider) -> Value {
             "description": e.description,
             "variants": e.variants,
             "route": provider.route_for(Some(e)),
+            "body_format": e.body_format,
         })).collect::<Vec<_>>(),
     })
 }

@@ -157,12 +157,13 @@ impl Source {
         for (index, captured) in captures.into_iter().enumerate() {
             let request = captured.request;
             let provider = crate::provider::detect(providers, &request);
-            let payload: Option<serde_json::Value> = serde_json::from_slice(&request.body).ok();
+            let parsed = provider.and_then(|p| p.parse_body(&request.body, request.headers.get("content-type")).ok());
+            let payload = parsed.as_ref().map(|p| &p.value);
             let item = Item {
                 label: captured.label.unwrap_or_else(|| format!("record {}", index + 1)),
                 provider: provider.map(|p| p.name.clone()),
-                event_type: provider.and_then(|p| p.event_type(payload.as_ref(), &request.headers)),
-                event_id: provider.and_then(|p| p.event_id(payload.as_ref(), &request.headers)),
+                event_type: provider.and_then(|p| p.event_type(payload, &request.headers)),
+                event_id: provider.and_then(|p| p.event_id(payload, &request.headers)),
                 request,
             };
             let wanted = filter.provider.as_ref().is_none_or(|p| item.provider.as_ref() == Some(p))
@@ -271,6 +272,12 @@ impl Source {
             };
             let mut job = Job::new(provider.clone(), event, item.request.body.clone(), message_id);
             job.event_id = item.event_id;
+            // Re-signed, a form body still goes as a form (the provider's own header names JSON).
+            if provider.takes_forms() {
+                let content_type = item.request.headers.get("content-type");
+                let parsed = provider.parse_body(&item.request.body, content_type).ok();
+                job.content_type = parsed.and_then(|p| p.format.content_type()).map(str::to_owned);
+            }
             job.verbatim = args.verbatim.then_some(item.request);
             job.label = Some(item.label);
             Ok(job)

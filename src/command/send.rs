@@ -153,7 +153,7 @@ fn matching_events(provider: &Provider, spec: &str) -> Result<Vec<String>, Error
 /// What deliveries are made from: a fixture (rendered afresh for each) or the `--body` bytes.
 enum Source<'p> {
     Fixture(outgoing::Template<'p>),
-    Body { event: Option<&'p EventDef>, body: Bytes, event_id: Option<String> },
+    Body { event: Option<&'p EventDef>, body: Bytes, event_id: Option<String>, content_type: Option<String> },
 }
 
 /// Makes the run's jobs one at a time, so `--repeat 1000000` streams instead of filling memory.
@@ -180,20 +180,33 @@ impl<'p, 'a> Planner<'p, 'a> {
                 return Err(Error::usage("--set changes a fixture, not a --body", None));
             }
             let body = super::sign::read_body(file)?;
-            let payload: Option<Value> = serde_json::from_slice(&body).ok();
+            // Read as the provider's receiver would: JSON, or a form for a provider that sends forms.
+            let explicit = args.content_type.as_deref();
+            let parsed = provider.parse_body(&body, explicit.map(str::as_bytes)).ok();
+            let payload = parsed.as_ref().map(|p| &p.value);
             let event = match &args.event {
                 Some(spec) => Some(provider.event_variant(spec)?.0),
                 None => provider
-                    .event_type(payload.as_ref(), &Headers::new())
+                    .event_type(payload, &Headers::new())
                     .and_then(|name| provider.events.iter().find(|e| e.name == name)),
             };
-            match (&payload, event) {
+            match (payload, event) {
+                (None, _) if provider.takes_forms() => {
+                    warn(style, "the --body is neither JSON nor form-encoded; sending it as it is")
+                }
                 (None, _) => warn(style, "the --body is not JSON; sending it as it is"),
                 (Some(payload), Some(event)) => check_schema(provider, event, payload, style)?,
                 (Some(_), None) => {}
             }
-            let event_id = provider.event_id(payload.as_ref(), &Headers::new());
-            planner.sources.push(Source::Body { event, body, event_id });
+            if let (Some(parsed), Some(event)) = (&parsed, event)
+                && parsed.format != event.body_format
+            {
+                let (sent, given) = (event.body_format.describe(), parsed.format.describe());
+                warn(style, &format!("{} sends {} {sent}; this --body is {given}", provider.name, event.name));
+            }
+            let event_id = provider.event_id(payload, &Headers::new());
+            let content_type = explicit.or_else(|| parsed.and_then(|p| p.format.content_type())).map(str::to_owned);
+            planner.sources.push(Source::Body { event, body, event_id, content_type });
         } else {
             let spec = choose_event(provider, args)?;
             for spec in matching_events(provider, &spec)? {
@@ -218,14 +231,19 @@ impl<'p, 'a> Planner<'p, 'a> {
             None => outgoing::message_id(self.provider, now, &mut self.rng)?,
         };
         let job = match &self.sources[index] {
-            Source::Body { event, body, event_id } => {
+            Source::Body { event, body, event_id, content_type } => {
                 let mut job = Job::new(self.provider.clone(), *event, body.clone(), message_id);
                 job.event_id = event_id.clone();
+                job.content_type = content_type.clone();
                 job
             }
             Source::Fixture(template) => {
                 let rendered = template.render(&self.args.render.set, now, &mut self.rng)?;
-                Job::rendered(self.provider.clone(), &rendered, message_id)
+                let mut job = Job::rendered(self.provider.clone(), &rendered, message_id);
+                if let Some(explicit) = &self.args.content_type {
+                    job.content_type = Some(explicit.clone());
+                }
+                job
             }
         };
         job.with_header_event_id(now, &mut self.rng)

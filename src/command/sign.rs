@@ -47,7 +47,7 @@ pub fn run(app: &App, args: &SignArgs) -> Result<ExitCode, Error> {
         }
         (None, Some(spec)) => {
             let rendered = outgoing::render(&provider, spec, &args.render.set, at, &mut rng)?;
-            (provider.serialize_body(&rendered.payload).into(), Some(rendered.event), true)
+            (provider.serialize_body(rendered.event, &rendered.payload).into(), Some(rendered.event), true)
         }
         (None, None) => {
             return Err(Error::usage(
@@ -59,14 +59,20 @@ pub fn run(app: &App, args: &SignArgs) -> Result<ExitCode, Error> {
             ));
         }
     };
-    // Without --event, the type may still be read from the body by the provider's envelope.
+    // A FILE is read as the provider's receiver would (JSON, or a form for a provider that sends forms): its
+    // format picks the Content-Type, and without --event the envelope may find the type in it.
+    let explicit = args.content_type.as_deref();
+    let parsed = if rendered { None } else { provider.parse_body(&body, explicit.map(str::as_bytes)).ok() };
     let detected = match event {
         Some(_) => None,
-        None => serde_json::from_slice(&body)
-            .ok()
-            .and_then(|payload| provider.event_type(Some(&payload), &Default::default())),
+        None => parsed.as_ref().and_then(|p| provider.event_type(Some(&p.value), &Default::default())),
     };
     let event = event.or_else(|| detected.and_then(|name| provider.events.iter().find(|e| e.name == name)));
+    let content_type = match (explicit, rendered) {
+        (Some(explicit), _) => Some(explicit),
+        (None, true) => event.and_then(|e| e.body_format.content_type()),
+        (None, false) => parsed.and_then(|p| p.format.content_type()),
+    };
 
     let resolved = KeySources { args: &args.keys, profile, style: app.style, quiet: false }.resolve(&provider)?;
     crate::keys::announce(&app.style, &resolved.origins);
@@ -79,7 +85,7 @@ pub fn run(app: &App, args: &SignArgs) -> Result<ExitCode, Error> {
         let note = app.style.err(Role::Warn, "note");
         eprintln!("hookctl: {note}: {} does not sign its deliveries; these are the headers it sends", provider.name);
     }
-    let outgoing = Outgoing { provider: &provider, event, body, keys: &keys, at, id: args.id.clone() };
+    let outgoing = Outgoing { provider: &provider, event, body, content_type, keys: &keys, at, id: args.id.clone() };
     let (request, omitted) = outgoing::build(outgoing, &mut rng)?;
     for name in omitted {
         let note = app.style.err(Role::Warn, "note");

@@ -236,6 +236,7 @@ fn report(style: &Style, provider: &Provider, captured: &Captured, inspection: &
         }
         PayloadCheck::Untyped => ("!", Role::Warn, "no event type found in the payload".into()),
         PayloadCheck::NotJson { reason } => ("✗", Role::Fail, format!("the body is not JSON: {reason}")),
+        PayloadCheck::BadForm { reason } => ("✗", Role::Fail, format!("the form body cannot be read: {reason}")),
         PayloadCheck::Unchecked { reason } => ("–", Role::Dim, format!("not validated: {reason}")),
     };
     let _ = writeln!(out, "  {} {:14} {}", style.out(role, mark), "payload", sanitize(&detail, false));

@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::{Answer, Delivery, Envelope, EventDef, Files, Provider, Recognize, RetryFrom, TimeFormat};
+use crate::body::BodyFormat;
 use crate::scheme::{
     Algorithm, CredentialSpec, Encoding, KeyEncoding, Layout, MessageIdSpec, Scheme, Template, TimestampSpec,
 };
@@ -24,6 +25,10 @@ pub(super) struct ProviderFile {
     secret_env: Vec<String>,
     #[serde(default)]
     body: BodyStyle,
+    #[serde(default)]
+    body_format: BodyFormat,
+    #[serde(default)]
+    form_json_fields: Vec<String>,
     signature: SignatureFile,
     #[serde(default)]
     timestamp: Option<TimestampFile>,
@@ -204,6 +209,8 @@ struct EventFile {
     route: Option<String>,
     #[serde(default)]
     file: Option<String>,
+    #[serde(default)]
+    body_format: Option<BodyFormat>,
 }
 
 fn duration(field: &str, text: &str) -> Result<Duration, String> {
@@ -300,6 +307,7 @@ impl ProviderFile {
                 variants: event.variants,
                 route: event.route,
                 file: event.file,
+                body_format: event.body_format.unwrap_or(self.body_format),
             };
             // Every fixture and the schema must be there: a missing one should fail here, not mid-run.
             let variants: Vec<Option<&str>> = match event.variants.as_slice() {
@@ -325,6 +333,7 @@ impl ProviderFile {
             routes,
             secret_env: self.secret_env,
             body_style: self.body,
+            form_json_fields: self.form_json_fields,
             scheme,
             headers,
             envelope,

@@ -12,6 +12,7 @@ use serde_json::Value;
 pub use catalog::{Catalog, Files};
 pub use file::BodyStyle;
 
+use crate::body::{self, BodyFormat, Parsed, Unreadable};
 use crate::error::Error;
 use crate::scheme::Scheme;
 use crate::suggest;
@@ -27,6 +28,8 @@ pub struct Provider {
     pub routes: Vec<String>,
     pub secret_env: Vec<String>,
     pub body_style: BodyStyle,
+    /// Form fields whose value is JSON (Slack's `payload`): read as the value they hold.
+    pub form_json_fields: Vec<String>,
     pub scheme: Scheme,
     /// Headers sent with every delivery; values are fixture templates (`{{event}}`).
     pub headers: Vec<(String, String)>,
@@ -97,6 +100,8 @@ pub struct EventDef {
     pub variants: Vec<String>,
     pub route: Option<String>,
     pub file: Option<String>,
+    /// How the provider sends this event's body: its own `body_format`, else the provider's.
+    pub body_format: BodyFormat,
 }
 
 impl EventDef {
@@ -217,12 +222,34 @@ impl Provider {
     pub fn fixture(&self, event: &EventDef, variant: Option<&str>) -> Result<Value, Error> {
         let path = event.fixture_path(variant);
         let bytes = self.files.read(&path)?;
-        serde_json::from_slice(&bytes)
-            .map_err(|e| Error::ProviderFile { path: self.files.display(&path), message: format!("invalid JSON: {e}") })
+        let fixture: Value = serde_json::from_slice(&bytes).map_err(|e| Error::ProviderFile {
+            path: self.files.display(&path),
+            message: format!("invalid JSON: {e}"),
+        })?;
+        if event.body_format == BodyFormat::Form && !fixture.is_object() {
+            let message = "a form event's fixture is a JSON object of its fields".to_owned();
+            return Err(Error::ProviderFile { path: self.files.display(&path), message });
+        }
+        Ok(fixture)
     }
 
-    /// A payload serialised the way this provider sends it.
-    pub fn serialize_body(&self, payload: &Value) -> Vec<u8> {
+    /// Whether any of this provider's events is sent form-encoded, so a body may be read as a form.
+    pub fn takes_forms(&self) -> bool {
+        self.events.iter().any(|e| e.body_format == BodyFormat::Form)
+    }
+
+    /// A received body as the value schemas and the envelope read: JSON, or a form's fields for a provider that
+    /// sends forms (see `body::parse`). `content_type` is the request's header, when it has one.
+    pub fn parse_body(&self, body: &[u8], content_type: Option<&[u8]>) -> Result<Parsed, Unreadable> {
+        body::parse(body, content_type, self.takes_forms().then_some(self.form_json_fields.as_slice()))
+    }
+
+    /// A rendered payload of `event` serialised the way this provider sends it: a form's fields form-encoded
+    /// (`Provider::fixture` made sure they are an object), JSON in the provider's style.
+    pub fn serialize_body(&self, event: &EventDef, payload: &Value) -> Vec<u8> {
+        if let (BodyFormat::Form, Value::Object(fields)) = (event.body_format, payload) {
+            return crate::form::encode(fields);
+        }
         let serialized = match self.body_style {
             BodyStyle::Compact => serde_json::to_vec(payload),
             BodyStyle::Pretty => serde_json::to_vec_pretty(payload),

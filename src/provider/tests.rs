@@ -80,6 +80,63 @@ fn every_rendered_fixture_validates_against_its_schema_and_is_recognised() {
     assert!(checked >= 60, "only {checked} fixtures");
 }
 
+/// What `send` puts on the wire reads back, by the provider's own reading, as the payload that was validated:
+/// a form fixture is correctly url-encoded (its JSON field included), a JSON one is JSON.
+#[test]
+fn every_fixture_as_sent_reads_back_as_its_payload() {
+    let mut forms = 0;
+    for provider in Catalog::builtin().all().expect("parses") {
+        for (event, variant) in fixtures(&provider) {
+            let spec = variant.as_ref().map_or_else(|| event.clone(), |v| format!("{event}:{v}"));
+            let label = format!("{}/{spec}", provider.name);
+            let rendered =
+                outgoing::render(&provider, &spec, &[], now(), &mut fastrand::Rng::with_seed(3)).expect(&label);
+            let body = provider.serialize_body(rendered.event, &rendered.payload);
+            let content_type = rendered.event.body_format.content_type().map(str::as_bytes);
+            let parsed = provider.parse_body(&body, content_type).expect(&label);
+            assert_eq!((&parsed.value, parsed.format), (&rendered.payload, rendered.event.body_format), "{label}");
+            // Without a Content-Type (a bare --body file), the body is still told for what it is.
+            assert_eq!(provider.parse_body(&body, None).expect(&label).format, parsed.format, "{label}");
+            if parsed.format == crate::body::BodyFormat::Form {
+                assert!(crate::form::looks_like(&body), "{label}: {}", String::from_utf8_lossy(&body));
+                forms += 1;
+            }
+        }
+    }
+    assert_eq!(forms, 2, "slack's slash_command and block_actions");
+}
+
+#[test]
+fn a_form_event_needs_an_object_fixture_and_json_bodies_of_json_providers_are_unchanged() {
+    let slack = Catalog::builtin().get("slack").expect("built in");
+    assert!(slack.takes_forms());
+    let payvost = Catalog::builtin().get("payvost").expect("built in");
+    assert!(!payvost.takes_forms());
+    // A JSON provider reads JSON only, whatever the Content-Type claims.
+    let form_type = Some(crate::form::CONTENT_TYPE.as_bytes());
+    assert!(matches!(payvost.parse_body(b"a=1", form_type), Err(crate::body::Unreadable::NotJson(_))));
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("formy");
+    std::fs::create_dir_all(root.join("events")).expect("mkdir");
+    std::fs::create_dir_all(root.join("schemas")).expect("mkdir");
+    std::fs::write(
+        root.join("provider.toml"),
+        "name = \"formy\"\nbody_format = \"form\"\n[signature]\nalgorithm = \"none\"\n[events.ran]\n[events.clicked]\nbody_format = \"json\"\n",
+    )
+    .expect("write");
+    std::fs::write(root.join("events/ran.json"), "[\"not\", \"fields\"]").expect("write");
+    std::fs::write(root.join("events/clicked.json"), "[1]").expect("write");
+    std::fs::write(root.join("schemas/ran.json"), "{}").expect("write");
+    std::fs::write(root.join("schemas/clicked.json"), "{}").expect("write");
+    let formy = Catalog::with_dirs(&[dir.path().to_owned()]).expect("catalog").get("formy").expect("parses");
+    let format = |name: &str| formy.event(name).expect("exists").body_format;
+    assert_eq!((format("ran"), format("clicked")), (crate::body::BodyFormat::Form, crate::body::BodyFormat::Json));
+    let error = outgoing::render(&formy, "ran", &[], now(), &mut fastrand::Rng::with_seed(1)).err().expect("refused");
+    assert!(error.to_string().contains("a form event's fixture is a JSON object of its fields"), "{error}");
+    assert!(outgoing::render(&formy, "clicked", &[], now(), &mut fastrand::Rng::with_seed(1)).is_ok());
+}
+
 #[test]
 fn a_schema_rejects_a_wrong_payload() {
     let provider = Catalog::builtin().get("payvost").expect("built in");

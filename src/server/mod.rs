@@ -362,7 +362,7 @@ fn human_line(
             line.push_str(&format!("  {}", out(role, &sanitize(&format!("{mark}{reason}"), false))));
             let (mark, role) = match &inspection.payload {
                 PayloadCheck::Valid { .. } => ("✓ schema".to_owned(), Role::Ok),
-                PayloadCheck::Invalid { .. } | PayloadCheck::NotJson { .. } => {
+                PayloadCheck::Invalid { .. } | PayloadCheck::NotJson { .. } | PayloadCheck::BadForm { .. } => {
                     (format!("✗ {}", event.payload_detail), Role::Fail)
                 }
                 _ => (format!("! {}", event.payload_detail), Role::Warn),

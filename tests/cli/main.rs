@@ -3,6 +3,7 @@
 mod catalog;
 mod common;
 mod dedupe;
+mod forms;
 mod hardening;
 mod keys;
 mod listen;

@@ -70,11 +70,21 @@ fn recorded_events_replay_re_signed_or_verbatim_to_a_second_listener() {
                 hookctl(&["events", "show", &id.to_string(), "--raw", "--store", store.to_str().expect("UTF-8")]).ok();
             raw.lines()
                 .filter(|l| !l.starts_with("host:") && !l.starts_with("content-length:"))
+                .map(|l| if l.starts_with("authorization: ") { "authorization: …" } else { l })
                 .collect::<Vec<_>>()
                 .join("\n")
         };
         assert_eq!(show(&first.store), show(&third.store), "event #{id} is byte-identical");
     }
+    // The credential was stored redacted: the verbatim replay sent the run's own in its place.
+    let store = third.store.to_str().expect("UTF-8");
+    let credentials: Vec<String> = (1..=6)
+        .flat_map(|id| {
+            let raw = hookctl(&["events", "show", &id.to_string(), "--raw", "--store", store]).ok();
+            raw.lines().filter_map(|l| l.strip_prefix("authorization: ").map(str::to_owned)).collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(credentials, ["api-key key-1"], "{credentials:?}");
 }
 
 #[test]

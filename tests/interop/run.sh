@@ -16,7 +16,7 @@ cp "$here/package.json" "$here/github.mjs" "$work/npm/"
 cargo build --quiet --locked
 export HOOKCTL="$root/target/debug/hookctl"
 
-echo "== interop: stripe and standard-webhooks (Python)"
+echo "== interop: stripe, standard-webhooks and slack_sdk (Python)"
 "$work/venv/bin/python" "$here/sdk.py"
 echo "== interop: github (@octokit/webhooks-methods)"
 node "$work/npm/github.mjs"

@@ -1,9 +1,11 @@
-"""Stripe's and Standard Webhooks' own Python libraries against hookctl, in both directions.
+"""Stripe's, Standard Webhooks' and Slack's own Python libraries against hookctl, in both directions.
 
 1. hookctl signs (`sign --json`, and `send` to a local capture server); the SDK verifies; a tampered body is
    rejected by the SDK.
 2. The SDK signs random bodies, ids and timestamps; `hookctl verify` accepts them, and names the alteration
    of a tampered one.
+3. Slack: `hookctl send slack slash_command` (a form body) reaches a receiver that checks it with slack_sdk's
+   SignatureVerifier, as a Slack app does, and is accepted; slash commands slack_sdk signs verify in hookctl.
 """
 
 import base64
@@ -17,9 +19,12 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
+import urllib.parse
 
 import standardwebhooks
 import stripe
+from slack_sdk.signature import SignatureVerifier
 from importlib.metadata import version
 
 HOOKCTL = os.environ["HOOKCTL"]
@@ -53,7 +58,7 @@ def random_body():
 def verify(provider, request, secret, at):
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as capture:
         json.dump(request, capture)
-    env = {"STRIPE_WEBHOOK_SECRET": secret, "STANDARD_WEBHOOKS_SECRET": secret}
+    env = {"STRIPE_WEBHOOK_SECRET": secret, "STANDARD_WEBHOOKS_SECRET": secret, "SLACK_SIGNING_SECRET": secret}
     result = hookctl("verify", capture.name, "--provider", provider, "--json", "--at", str(at), env=env)
     os.unlink(capture.name)
     try:
@@ -166,9 +171,83 @@ def standard_webhooks_both_ways():
         check(codes == ["json-reserialised"], f"re-serialised body is diagnosed: {codes}")
 
 
+class SlackApp(http.server.BaseHTTPRequestHandler):
+    """A Slack app's request handler: slack_sdk checks the signature and the timestamp's age (5 minutes), then
+    the form body is read by its Content-Type, as web frameworks do. 200 when all is well, 401 otherwise."""
+
+    verifier = None
+    received = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        valid = SlackApp.verifier.is_valid_request(body, dict(self.headers.items()))
+        form = self.headers.get("Content-Type", "").split(";")[0].strip() == "application/x-www-form-urlencoded"
+        fields = urllib.parse.parse_qs(body.decode(), keep_blank_values=True) if form else {}
+        SlackApp.received.append((valid, fields))
+        self.send_response(200 if valid and fields else 401)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def slack_both_ways():
+    secret = "".join(RANDOM.choice(string.hexdigits.lower()) for _ in range(32))
+    verifier = SignatureVerifier(secret)
+    SlackApp.verifier = verifier
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), SlackApp)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = str(server.server_address[1])
+    env = {"SLACK_SIGNING_SECRET": secret}
+
+    SlackApp.received.clear()
+    result = hookctl("send", "slack", "slash_command", "--to", port, "--repeat", "3", env=env)
+    check(result.returncode == 0 and "2xx 3" in result.stdout,
+          f"the slack_sdk receiver accepts hookctl's slash commands: {result.stdout}{result.stderr}")
+    for valid, fields in SlackApp.received:
+        check(valid, "slack_sdk's SignatureVerifier accepts the slash command")
+        check(fields.get("command") == ["/deploy"] and fields.get("text", [""])[0].endswith("(50% rollout)"),
+              f"the slash command's fields arrive url-encoded as written: {fields}")
+    check(len(SlackApp.received) == 3, "three slash commands received")
+
+    SlackApp.received.clear()
+    result = hookctl("send", "slack", "block_actions", "--to", port, env=env)
+    check(result.returncode == 0, f"the slack_sdk receiver accepts hookctl's block_actions: {result.stdout}{result.stderr}")
+    for valid, fields in SlackApp.received:
+        payload = json.loads(fields.get("payload", ["{}"])[0])
+        check(valid and payload.get("type") == "block_actions", f"block_actions' payload= is JSON: {fields}")
+
+    # The receiver is not a rubber stamp: a timestamp changed after signing is refused.
+    result = hookctl("send", "slack", "slash_command", "--to", port, "-H", "X-Slack-Request-Timestamp: 1531420618",
+                     env=env)
+    check(result.returncode == 4 and "401" in result.stdout, f"a re-stamped slash command is refused: {result.stdout}")
+    server.shutdown()
+
+    for _ in range(25):
+        fields = {"token": "xyzz0WbapA4vBCDEFasx0q6G", "team_id": "T1DC2JH3J", "team_domain": "testteamnow",
+                  "channel_id": "C" + "".join(RANDOM.choice(string.ascii_uppercase) for _ in range(8)),
+                  "channel_name": "general", "user_id": "U2CERLKJA", "user_name": "roadrunner",
+                  "command": "/" + "".join(RANDOM.choice(string.ascii_lowercase + "-") for _ in range(8)),
+                  "text": "".join(RANDOM.choice(string.ascii_letters + " &=+%/?#éü✓\"'") for _ in range(40)),
+                  "response_url": "https://hooks.slack.com/commands/T1DC2JH3J/397700885554/96rGlfmibIGlgcZRskXaIFfN",
+                  "trigger_id": f"{RANDOM.getrandbits(36)}.{RANDOM.getrandbits(36)}.{RANDOM.getrandbits(128):032x}"}
+        body = urllib.parse.urlencode(fields)
+        at = int(time.time()) - RANDOM.randint(0, 10**8)
+        signature = verifier.generate_signature(timestamp=str(at), body=body)
+        request = {"method": "POST", "target": "/webhooks/slack", "body": body,
+                   "headers": [["Content-Type", "application/x-www-form-urlencoded"],
+                               ["X-Slack-Request-Timestamp", str(at)], ["X-Slack-Signature", signature]]}
+        verdict = verify("slack", request, secret, at)
+        check(verdict.get("verdict") == "valid" and verdict.get("event") == "slash_command"
+              and verdict.get("payload", {}).get("status") == "valid",
+              f"slack_sdk-signed slash command verifies: {verdict.get('summary')} {verdict.get('payload')}")
+
+
 stripe_signs_hookctl_verifies()
 hookctl_signs_stripe_verifies()
 standard_webhooks_both_ways()
-print(f"  stripe {version('stripe')}, standardwebhooks {version('standardwebhooks')}: "
+slack_both_ways()
+print(f"  stripe {version('stripe')}, standardwebhooks {version('standardwebhooks')}, "
+      f"slack_sdk {version('slack_sdk')}: "
       f"{'FAILED ' + str(len(failures)) if failures else 'all checks passed'}")
 sys.exit(1 if failures else 0)
