@@ -107,6 +107,36 @@ impl Config {
         ))
     }
 
+    /// Whether this is the working folder's `hookctl.toml` adding provider folders that this user has not been
+    /// told about yet: a cloned repository's config changes what hookctl knows, so it is announced once (per
+    /// config path and folder list, remembered in the user data dir).
+    pub fn announce_provider_dirs(&self) -> Option<String> {
+        let path = self.path.as_deref().filter(|p| *p == Path::new(FILE_NAME))?;
+        let dirs = self.provider_dirs();
+        if dirs.is_empty() {
+            return None;
+        }
+        let shown: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+        let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+        let record = format!("{}\t{}", absolute.display(), shown.join("\t"));
+        let seen = dirs::data_dir()?.join("hookctl").join("configs-seen");
+        if std::fs::read_to_string(&seen).is_ok_and(|text| text.lines().any(|line| line == record)) {
+            return None;
+        }
+        // Remembered best-effort: a data dir that cannot be written means being told again, which is safe.
+        let _ = std::fs::create_dir_all(seen.parent()?);
+        let _ = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&seen)
+            .and_then(|mut file| std::io::Write::write_all(&mut file, format!("{record}\n").as_bytes()));
+        Some(format!(
+            "{} in this folder adds providers from {} (said once; a provider there overrides a built-in one of the same name)",
+            path.display(),
+            shown.join(", ")
+        ))
+    }
+
     /// Provider folders named by the config, relative to the config file.
     pub fn provider_dirs(&self) -> Vec<PathBuf> {
         let base = self.path.as_deref().and_then(Path::parent).unwrap_or(Path::new("."));

@@ -17,6 +17,9 @@ use crate::server::{self, Listener, Printer, Settings, Writer};
 pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
     let catalog = app.catalog()?;
     let providers = catalog.all()?;
+    for provider in &providers {
+        app.scheme_override(&catalog, provider);
+    }
     let (keys, origins) = keys(app, args, &providers)?;
     let events = args.events.as_deref().map(|glob| super::glob("--events", glob)).transpose()?;
     let forward = match &args.forward_to {

@@ -16,7 +16,7 @@ use crate::cli::{Cli, Command, GlobalArgs};
 use crate::config::{Config, Profile};
 use crate::error::{Error, ExitCode};
 use crate::output::Style;
-use crate::provider::Catalog;
+use crate::provider::{Catalog, Provider, SchemeOverride};
 
 /// What every command shares: output style, JSON mode, the config and where providers come from.
 pub struct App {
@@ -31,6 +31,13 @@ pub struct App {
 impl App {
     fn new(global: GlobalArgs, style: Style) -> Result<Self, Error> {
         let config = Config::load(global.config.as_deref())?;
+        if let Some(note) = config.announce_provider_dirs() {
+            eprintln!(
+                "hookctl: {}: {}",
+                style.err(crate::output::Role::Warn, "note"),
+                crate::output::sanitize(&note, false)
+            );
+        }
         if let Some(warning) = config.exposed_secret_warning() {
             eprintln!("hookctl: {}: {warning}", style.err(crate::output::Role::Warn, "warning"));
         }
@@ -48,6 +55,15 @@ impl App {
 
     pub fn catalog(&self) -> Result<Catalog, Error> {
         Catalog::with_dirs(&self.provider_dirs)
+    }
+
+    /// Says on stderr, every time, when a user folder replaces a built-in provider's signing scheme: a
+    /// `hookctl.toml` in a cloned repository must not quietly change what `verify` accepts.
+    pub fn scheme_override(&self, catalog: &Catalog, provider: &Provider) -> Option<SchemeOverride> {
+        let replaced = catalog.scheme_override(provider)?;
+        let notice = self.style.err(crate::output::Role::Warn, "notice");
+        eprintln!("hookctl: {notice}: {}", crate::output::sanitize(&replaced.to_string(), false));
+        Some(replaced)
     }
 
     /// The selected profile, if `--profile` (or `HOOKCTL_PROFILE`) names one.

@@ -45,7 +45,8 @@ impl From<StoredEvent> for Item {
 }
 
 pub fn run(app: &App, args: &ReplayArgs) -> Result<ExitCode, Error> {
-    let providers = app.catalog()?.all()?;
+    let catalog = app.catalog()?;
+    let providers = catalog.all()?;
     let profile = app.profile()?;
     let target =
         Target::from_args(args.to.as_deref(), profile.and_then(|p| p.url.as_deref()), "https://staging.example.com")?;
@@ -64,6 +65,7 @@ pub fn run(app: &App, args: &ReplayArgs) -> Result<ExitCode, Error> {
     let mut keys = HashMap::new();
     let mut origins = Vec::new();
     for provider in providers.iter().filter(|p| involved.contains(&p.name)) {
+        app.scheme_override(&catalog, provider);
         let sources = KeySources { args: &args.keys, profile, style: app.style, quiet: !keys.is_empty() };
         let resolved = if !args.verbatim {
             sources.resolve(provider)?

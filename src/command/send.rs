@@ -21,6 +21,7 @@ use crate::request::{Headers, Request};
 pub fn run(app: &App, args: &SendArgs) -> Result<ExitCode, Error> {
     let catalog = app.catalog()?;
     let provider = Arc::new(catalog.get(&choose_provider(&catalog, args)?)?);
+    app.scheme_override(&catalog, &provider);
     let profile = app.profile()?;
     let pinned_time = args.render.timestamp.as_ref().map(|_| super::sign::render_time(&args.render)).transpose()?;
     let planner = Planner::new(&provider, args, pinned_time, app.style)?;

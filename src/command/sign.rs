@@ -25,10 +25,15 @@ struct SignedJson<'a> {
     /// Where the secret and credentials came from, with fingerprints.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     keys: &'a [crate::keys::Origin],
+    /// Set when a user folder replaced the built-in provider's scheme.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scheme_override: Option<&'a crate::provider::SchemeOverride>,
 }
 
 pub fn run(app: &App, args: &SignArgs) -> Result<ExitCode, Error> {
-    let provider = app.catalog()?.get(&args.provider)?;
+    let catalog = app.catalog()?;
+    let provider = catalog.get(&args.provider)?;
+    let replaced = app.scheme_override(&catalog, &provider);
     let profile = app.profile()?;
     let at = render_time(&args.render)?;
     let mut rng = fastrand::Rng::new();
@@ -98,6 +103,7 @@ pub fn run(app: &App, args: &SignArgs) -> Result<ExitCode, Error> {
             event: event.map(|e| e.name.as_str()),
             request: &request,
             keys: &resolved.origins,
+            scheme_override: replaced.as_ref(),
         };
         output::print_json(&json)?;
         return Ok(ExitCode::Success);

@@ -29,6 +29,7 @@ pub fn run(app: &App, args: &VerifyArgs) -> Result<ExitCode, Error> {
 
     // Keys are resolved once per provider, however many requests a HAR holds (and --secret warns once).
     let mut keys_by_provider: std::collections::HashMap<String, Resolved> = std::collections::HashMap::new();
+    let mut overrides = std::collections::HashMap::new();
     let mut worst = ExitCode::Success;
     for captured in &captures {
         let provider = match &forced {
@@ -44,6 +45,7 @@ pub fn run(app: &App, args: &VerifyArgs) -> Result<ExitCode, Error> {
                 let note = app.style.err(Role::Warn, "note");
                 eprintln!("hookctl: {note}: {} secret: none found, so the signature is not checked", provider.name);
             }
+            overrides.insert(provider.name.clone(), app.scheme_override(&catalog, provider));
             keys_by_provider.insert(provider.name.clone(), resolved);
         }
         let resolved = &keys_by_provider[&provider.name];
@@ -57,6 +59,8 @@ pub fn run(app: &App, args: &VerifyArgs) -> Result<ExitCode, Error> {
         if app.json {
             let mut json = to_json(provider, captured, &inspection, now, forced.is_none());
             json["keys"] = json!(resolved.origins);
+            json["provider_file"] = json!(provider.files.display("provider.toml"));
+            json["scheme_override"] = json!(overrides.get(&provider.name));
             output::print_json(&json)?;
         } else {
             output::print(&report(&app.style, provider, captured, &inspection, now))?;
@@ -205,6 +209,11 @@ fn report(style: &Style, provider: &Provider, captured: &Captured, inspection: &
         style.out(Role::Name, &sanitize(&provider.name, false)),
         sanitize(&format!("{event}{id}"), false)
     );
+    // A provider from a user folder is named by its file: it decides what this verdict accepts.
+    if let crate::provider::Files::Dir(_) = &provider.files {
+        let file = provider.files.display("provider.toml");
+        let _ = writeln!(out, "  {} {:14} {}", style.out(Role::Dim, "–"), "provider", sanitize(&file, false));
+    }
     // An unchecked signature has its own line among the checks.
     if !matches!(verdict.outcome, Outcome::Valid | Outcome::NoSecret) {
         let _ = writeln!(out, "  {}", sanitize(&verdict.outcome.describe(), false));

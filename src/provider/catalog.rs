@@ -37,6 +37,13 @@ impl Files {
             }
             Self::Dir(dir) => {
                 let path = dir.join(relative);
+                // Names are checked when the provider is parsed; this keeps any other path inside too.
+                if Path::new(relative).components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
+                    return Err(Error::ProviderFile {
+                        path: path.display().to_string(),
+                        message: "leaves the provider folder".into(),
+                    });
+                }
                 std::fs::read(&path).map(Cow::Owned).map_err(|source| Error::Read { path, source })
             }
         }
@@ -128,9 +135,50 @@ impl Catalog {
         load(files.clone())
     }
 
+    /// When `provider` comes from a user folder and replaces a built-in one with another signing scheme: the
+    /// file it came from and the two schemes, for a notice. A folder that only adds events or fixtures to a
+    /// built-in provider's scheme gets none; one that changes what `verify` accepts always does.
+    pub fn scheme_override(&self, provider: &Provider) -> Option<SchemeOverride> {
+        let Files::Dir(_) = &provider.files else { return None };
+        let builtin = load(Files::Embedded(provider.name.clone())).ok()?;
+        if builtin.scheme == provider.scheme {
+            return None;
+        }
+        let (builtin, mut replacement) = (builtin.scheme.summary(), provider.scheme.summary());
+        if replacement == builtin {
+            replacement.push_str(", with another timestamp, key, layout or credential");
+        }
+        Some(SchemeOverride {
+            provider: provider.name.clone(),
+            file: provider.files.display("provider.toml"),
+            builtin,
+            replacement,
+        })
+    }
+
     /// Parses every provider, in name order.
     pub fn all(&self) -> Result<Vec<Provider>, Error> {
         self.providers.values().cloned().map(load).collect()
+    }
+}
+
+/// A built-in provider's signing scheme replaced by a user folder's.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SchemeOverride {
+    pub provider: String,
+    /// The `provider.toml` the replacement came from.
+    pub file: String,
+    pub builtin: String,
+    pub replacement: String,
+}
+
+impl std::fmt::Display for SchemeOverride {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}'s signing scheme comes from {} ({}), not the built-in one ({})",
+            self.provider, self.file, self.replacement, self.builtin
+        )
     }
 }
 

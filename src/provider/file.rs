@@ -213,6 +213,18 @@ struct EventFile {
     body_format: Option<BodyFormat>,
 }
 
+/// Whether a fixture's file stem stays inside the provider folder: relative, made of plain names. A provider
+/// folder can come from a cloned repository; `file = "../../../etc/x"` must not read outside it.
+fn inside_folder(stem: &str) -> Result<(), &'static str> {
+    if stem.is_empty() || stem.contains(['\\', '\0']) {
+        return Err("must be a plain relative name");
+    }
+    if stem.starts_with('/') || stem.split('/').any(|part| part.is_empty() || part == "." || part == "..") {
+        return Err("leaves the provider folder (no absolute paths, `.` or `..`)");
+    }
+    Ok(())
+}
+
 fn duration(field: &str, text: &str) -> Result<Duration, String> {
     humantime::parse_duration(text)
         .map_err(|e| format!("`{field}` = {text:?} is not a duration like \"5s\" or \"1h\": {e}"))
@@ -300,6 +312,15 @@ impl ProviderFile {
                 && !routes.contains(route)
             {
                 return Err(format!("event `{event_name}` uses route {route:?}, which is not in `routes`"));
+            }
+            let stem = event.file.as_deref().unwrap_or(&event_name);
+            inside_folder(stem).map_err(|why| format!("event `{event_name}`: the fixture name {stem:?} {why}"))?;
+            for variant in &event.variants {
+                if variant.is_empty() || variant.contains(['/', '\\', '\0']) || variant.starts_with('.') {
+                    return Err(format!(
+                        "event `{event_name}`: variant {variant:?} must be a plain name (no `/`, `\\`, or leading `.`)"
+                    ));
+                }
             }
             let event = EventDef {
                 name: event_name,

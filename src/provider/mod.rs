@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::Value;
 
-pub use catalog::{Catalog, Files};
+pub use catalog::{Catalog, Files, SchemeOverride};
 pub use file::BodyStyle;
 
 use crate::body::{self, BodyFormat, Parsed, Unreadable};

@@ -87,7 +87,7 @@ impl fmt::Display for Template {
 }
 
 /// How the timestamp travels and how old it may be.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimestampSpec {
     /// `None` when the timestamp is a field of the signature header (`t=…` in a key-value layout).
     pub header: Option<String>,
@@ -97,7 +97,7 @@ pub struct TimestampSpec {
 }
 
 /// A per-delivery message id sent in a header.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageIdSpec {
     pub header: String,
     pub aliases: Vec<String>,
@@ -106,7 +106,7 @@ pub struct MessageIdSpec {
 }
 
 /// A credential sent beside the signature, such as VerifyNow's `Authorization: api-key …`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CredentialSpec {
     pub name: String,
     pub header: String,
@@ -122,7 +122,7 @@ impl CredentialSpec {
 }
 
 /// A provider's complete signing scheme.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scheme {
     pub algorithm: Algorithm,
     pub header: String,

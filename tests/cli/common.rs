@@ -80,6 +80,13 @@ impl Run {
     }
 
     /// A file in the working folder.
+    /// Runs in `dir` (which outlives the run) instead of a fresh folder of its own.
+    pub fn in_dir(mut self, dir: &std::path::Path) -> Self {
+        self.command.current_dir(dir);
+        self.dir = dir.to_owned();
+        self
+    }
+
     /// Where a file of the working folder lives.
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.join(name)

@@ -144,3 +144,94 @@ fn forwarding_changes_exactly_what_it_documents() {
     assert!(lines.contains(&format!("host: 127.0.0.1:{port}").as_str()), "{head}");
     assert!(lines.contains(&format!("content-length: {}", body.len()).as_str()), "{head}");
 }
+
+/// The built-in Payvost provider's files, for a folder that overrides it.
+fn payvost_files(algorithm: &str) -> Vec<(String, String)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/payvost");
+    let mut files = Vec::new();
+    for sub in ["", "events", "schemas"] {
+        for entry in std::fs::read_dir(root.join(sub)).expect("fixtures").flatten() {
+            if entry.path().is_file() {
+                let text = std::fs::read_to_string(entry.path()).expect("text");
+                let name = format!("payvost/{sub}/{}", entry.file_name().to_string_lossy()).replace("//", "/");
+                files.push((name, text));
+            }
+        }
+    }
+    for (name, text) in &mut files {
+        if name == "payvost/provider.toml" {
+            *text = text.replace("algorithm = \"hmac-sha256\"", &format!("algorithm = \"{algorithm}\""));
+        }
+    }
+    files
+}
+
+#[test]
+fn a_working_folder_config_that_replaces_a_built_in_scheme_is_said_every_time() {
+    let forged =
+        hookctl(&["sign", "payvost", "--event", "payment.created", "--json"]).env("HOOKCTL_SECRET", "not-theirs").ok();
+    // One HOME (where hookctl remembers the configs it announced) and one working folder for both runs.
+    let home = tempfile::tempdir().expect("home");
+    let home_path = home.path().to_str().expect("UTF-8").to_owned();
+    let work = tempfile::tempdir().expect("work");
+    let with_files = |run: Run| {
+        payvost_files("none")
+            .into_iter()
+            .fold(run.in_dir(work.path()), |run, (name, text)| run.file(&name, text))
+            .file("hookctl.toml", "providers = [\"./payvost\"]\n")
+            .file("c.json", &forged)
+            .env("HOME", &home_path)
+    };
+    let mut run = with_files(hookctl(&["verify", "c.json", "--json"]));
+    let (stdout, stderr) = run.code(0);
+    let notice = "payvost's signing scheme comes from ./payvost/provider.toml (unsigned), not the built-in one";
+    assert!(stderr.contains(notice), "{stderr}");
+    assert!(stderr.contains("hookctl.toml in this folder adds providers from ./payvost (said once"), "{stderr}");
+    let verdict: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(verdict["provider_file"], "./payvost/provider.toml");
+    assert_eq!(verdict["scheme_override"]["builtin"], "HMAC-SHA256, hex, in Payvost-Signature");
+
+    // Again in the same HOME: the config is not announced twice, the replaced scheme is.
+    run = with_files(hookctl(&["verify", "c.json"]));
+    let (stdout, stderr) = run.code(0);
+    assert!(stderr.contains(notice) && !stderr.contains("said once"), "{stderr}");
+    assert!(stdout.contains("provider       ./payvost/provider.toml"), "{stdout}");
+
+    // The same scheme as the built-in one (a folder that only adds events) says nothing.
+    let (_, stderr) = payvost_files("hmac-sha256")
+        .into_iter()
+        .fold(hookctl(&["verify", "c.json", "--provider", "payvost", "--providers", "payvost"]), |run, (name, text)| {
+            run.file(&name, text)
+        })
+        .file("c.json", &forged)
+        .env("HOOKCTL_SECRET", "not-theirs")
+        .code(0);
+    assert!(!stderr.contains("notice"), "{stderr}");
+}
+
+#[test]
+fn a_provider_file_cannot_read_outside_its_folder() {
+    let toml = "name = \"acme\"\n[signature]\nalgorithm = \"hmac-sha256\"\nheader = \"X-Sig\"\n\n\
+                [envelope]\ntype = \"/type\"\n\n[events.\"thing\"]\nfile = \"../../outside\"\n";
+    let (_, stderr) = hookctl(&["providers", "acme", "--providers", "mine"])
+        .file("mine/acme/provider.toml", toml)
+        .file("outside.json", "{}")
+        .code(1);
+    assert!(stderr.contains("leaves the provider folder"), "{stderr}");
+    for (name, why) in [("../x", "leaves the provider folder"), ("/etc/passwd", "leaves the provider folder")] {
+        let toml = toml.replace("../../outside", name);
+        let (_, stderr) =
+            hookctl(&["providers", "acme", "--providers", "mine"]).file("mine/acme/provider.toml", &toml).code(1);
+        assert!(stderr.contains(why), "{name}: {stderr}");
+    }
+    let toml = "name = \"acme\"\n[signature]\nalgorithm = \"hmac-sha256\"\nheader = \"X-Sig\"\n\n\
+                [envelope]\ntype = \"/type\"\n\n[events.\"../../../outside\"]\n";
+    let (_, stderr) =
+        hookctl(&["providers", "acme", "--providers", "mine"]).file("mine/acme/provider.toml", toml).code(1);
+    assert!(stderr.contains("leaves the provider folder"), "an event name is a file stem too: {stderr}");
+    let toml = "name = \"acme\"\n[signature]\nalgorithm = \"hmac-sha256\"\nheader = \"X-Sig\"\n\n\
+                [envelope]\ntype = \"/type\"\n\n[events.\"thing\"]\nvariants = [\"../../x\"]\n";
+    let (_, stderr) =
+        hookctl(&["providers", "acme", "--providers", "mine"]).file("mine/acme/provider.toml", toml).code(1);
+    assert!(stderr.contains("must be a plain name"), "{stderr}");
+}
