@@ -44,8 +44,14 @@ pub struct GlobalArgs {
     pub profile: Option<String>,
 
     /// The event store (SQLite) [default: the user data dir's hookctl/events.db]
-    #[arg(long, global = true, value_name = "PATH", env = "HOOKCTL_STORE")]
+    #[arg(long, global = true, value_name = "PATH", env = "HOOKCTL_STORE", value_parser = maybe_empty_path)]
     pub store: Option<PathBuf>,
+}
+
+/// A path that may be empty: `HOOKCTL_STORE=` (set but empty, as shells and CI templates leave it) means
+/// unset, not an error.
+fn maybe_empty_path(text: &str) -> Result<PathBuf, String> {
+    Ok(PathBuf::from(text))
 }
 
 #[derive(Debug, Subcommand)]

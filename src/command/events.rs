@@ -285,7 +285,7 @@ fn import(app: &App, file: &std::path::Path) -> Result<(), Error> {
         // Imported, not received: nobody was answered (status 0).
         events.push(StoredEvent::new(request, provider, inspection.as_ref(), 0));
     }
-    let mut store = app.store()?;
+    let mut store = app.store_or_create()?;
     let stored = store.insert(&events)?;
     match (stored.first(), stored.last()) {
         (Some((first, _)), Some((last, _))) => {
