@@ -250,6 +250,8 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: ./hookctl.toml, then the user config dir''s hookctl/hookctl.toml]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'A profile of the config file: its base URL and secret sources')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The event store (SQLite) [default: the user data dir''s hookctl/events.db]')
+            [CompletionResult]::new('--all-entries', '--all-entries', [CompletionResultType]::ParameterName, 'Keep every entry, also those that look like no provider''s webhook (a browser HAR''s pages and scripts)')
+            [CompletionResult]::new('--keep-credentials', '--keep-credentials', [CompletionResultType]::ParameterName, 'Store credential headers (Authorization, Cookie, …) as recorded instead of redacted')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON on stdout (one object per result) instead of text')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')

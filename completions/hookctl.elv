@@ -236,6 +236,8 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand --config 'The config file [default: ./hookctl.toml, then the user config dir''s hookctl/hookctl.toml]'
             cand --profile 'A profile of the config file: its base URL and secret sources'
             cand --store 'The event store (SQLite) [default: the user data dir''s hookctl/events.db]'
+            cand --all-entries 'Keep every entry, also those that look like no provider''s webhook (a browser HAR''s pages and scripts)'
+            cand --keep-credentials 'Store credential headers (Authorization, Cookie, …) as recorded instead of redacted'
             cand --json 'Print JSON on stdout (one object per result) instead of text'
             cand -h 'Print help'
             cand --help 'Print help'

@@ -218,6 +218,8 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from import" -l config -d 'The config file [default: ./hookctl.toml, then the user config dir\'s hookctl/hookctl.toml]' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from import" -l profile -d 'A profile of the config file: its base URL and secret sources' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from import" -l store -d 'The event store (SQLite) [default: the user data dir\'s hookctl/events.db]' -r -F
+complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from import" -l all-entries -d 'Keep every entry, also those that look like no provider\'s webhook (a browser HAR\'s pages and scripts)'
+complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from import" -l keep-credentials -d 'Store credential headers (Authorization, Cookie, …) as recorded instead of redacted'
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from import" -l json -d 'Print JSON on stdout (one object per result) instead of text'
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'

@@ -14,6 +14,23 @@ use crate::request::{Headers, Request, RequestJson};
 pub struct Captured {
     pub label: Option<String>,
     pub request: Request,
+    /// What the file recorded about the exchange besides the request.
+    pub recorded: Recorded,
+}
+
+impl Captured {
+    pub fn new(label: Option<String>, request: Request) -> Self {
+        Self { label, request, recorded: Recorded::default() }
+    }
+}
+
+/// What a capture knows about an exchange beyond its request: a HAR's `startedDateTime` and response status,
+/// an `events export` line's `received_at` and `answer_status`. Raw HTTP knows neither.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Recorded {
+    /// Unix milliseconds.
+    pub received_at: Option<i64>,
+    pub answer_status: Option<u16>,
 }
 
 /// Reads any supported capture format, telling them apart by their first bytes.
@@ -37,7 +54,7 @@ pub fn parse_owned(bytes: Bytes) -> Result<Vec<Captured>, String> {
         // The body stays where it was read: no copy of a large capture.
         Body::Range(from, to) => bytes.slice(from..to),
     };
-    Ok(vec![Captured { label: None, request }])
+    Ok(vec![Captured::new(None, request)])
 }
 
 /// Where a raw capture's body is.
@@ -144,8 +161,20 @@ struct HarLog {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct HarEntry {
     request: HarRequest,
+    #[serde(default)]
+    started_date_time: Option<String>,
+    #[serde(default)]
+    response: Option<HarResponse>,
+}
+
+#[derive(Deserialize)]
+struct HarResponse {
+    /// 0 (or -1) when the browser got no answer.
+    #[serde(default)]
+    status: i64,
 }
 
 #[derive(Deserialize)]
@@ -187,10 +216,15 @@ fn parse_json(bytes: &[u8]) -> Result<Vec<Captured>, String> {
     let mut captured = Vec::new();
     for (index, item) in serde_json::Deserializer::from_slice(bytes).into_iter::<serde_json::Value>().enumerate() {
         let value = item.map_err(|e| format!("record {}: not valid JSON: {e}", index + 1))?;
+        // `events export` adds these beside the request fields.
+        let recorded = Recorded {
+            received_at: value.get("received_at").and_then(time_millis),
+            answer_status: value.get("answer_status").and_then(serde_json::Value::as_i64).and_then(status),
+        };
         let json: RequestJson = serde_json::from_value(value)
             .map_err(|e| format!("record {}: not a request (method, target, headers, body): {e}", index + 1))?;
         let request = Request::try_from(json).map_err(|e| format!("record {}: {e}", index + 1))?;
-        captured.push(Captured { label: Some(format!("record {}", index + 1)), request });
+        captured.push(Captured { label: Some(format!("record {}", index + 1)), request, recorded });
     }
     if captured.len() == 1 {
         captured[0].label = None;
@@ -225,12 +259,33 @@ fn parse_har(bytes: &[u8]) -> Result<Vec<Captured>, String> {
                 }
                 Some(post) => post.text.into_bytes(),
             };
+            let recorded = Recorded {
+                received_at: entry.started_date_time.as_deref().and_then(|t| time_millis(&t.into())),
+                answer_status: entry.response.and_then(|r| status(r.status)),
+            };
             Ok(Captured {
                 label: Some(label),
                 request: Request { method: request.method, target, headers, body: body.into() },
+                recorded,
             })
         })
         .collect()
+}
+
+/// A recorded time: unix milliseconds (as `events export` writes it) or RFC 3339 (as HAR does).
+fn time_millis(value: &serde_json::Value) -> Option<i64> {
+    match value {
+        serde_json::Value::Number(n) => n.as_i64(),
+        serde_json::Value::String(text) => {
+            chrono::DateTime::parse_from_rfc3339(text).ok().map(|t| t.timestamp_millis())
+        }
+        _ => None,
+    }
+}
+
+/// A recorded answer status, when there was an answer (HAR writes 0 or -1 when there was none).
+fn status(code: i64) -> Option<u16> {
+    u16::try_from(code).ok().filter(|c| (100..=599).contains(c))
 }
 
 /// The path and query of a URL (`https://x.test/webhooks/a?b=1` → `/webhooks/a?b=1`).

@@ -376,6 +376,12 @@ pub enum EventsCommand {
     Import {
         /// The file to import; - reads stdin
         file: PathBuf,
+        /// Keep every entry, also those that look like no provider's webhook (a browser HAR's pages and scripts)
+        #[arg(long)]
+        all_entries: bool,
+        /// Store credential headers (Authorization, Cookie, …) as recorded instead of redacted
+        #[arg(long)]
+        keep_credentials: bool,
     },
     /// Delete events by id, or all of them
     Delete {

@@ -19,7 +19,9 @@ pub fn run(app: &App, command: &EventsCommand) -> Result<ExitCode, Error> {
         EventsCommand::List(selection) => list(app, selection),
         EventsCommand::Show { id, raw } => show(app, *id, *raw),
         EventsCommand::Export { selection, format, output } => export(app, selection, *format, output.as_deref()),
-        EventsCommand::Import { file } => import(app, file),
+        EventsCommand::Import { file, all_entries, keep_credentials } => {
+            import(app, file, *all_entries, *keep_credentials)
+        }
         EventsCommand::Delete { ids, all } => delete(app, ids, *all),
     }?;
     Ok(ExitCode::Success)
@@ -190,6 +192,7 @@ fn export(
                 let mut value = serde_json::to_value(&event.request).unwrap_or(Value::Null);
                 value["id"] = json!(event.id);
                 value["received_at"] = json!(event.received_at);
+                value["answer_status"] = json!(event.answer_status);
                 value["provider"] = json!(event.provider);
                 value["event"] = json!(event.event_type);
                 value["event_id"] = json!(event.event_id);
@@ -254,7 +257,7 @@ fn har_entry(event: &StoredEvent) -> Value {
     })
 }
 
-fn import(app: &App, file: &std::path::Path) -> Result<(), Error> {
+fn import(app: &App, file: &std::path::Path, all_entries: bool, keep_credentials: bool) -> Result<(), Error> {
     let bytes = super::sign::read_body(file)?;
     let captures = crate::capture::parse_owned(bytes)
         .map_err(|reason| Error::usage(format!("{}: {reason}", file.display()), None))?;
@@ -263,10 +266,17 @@ fn import(app: &App, file: &std::path::Path) -> Result<(), Error> {
     let schemas = crate::schema::SchemaCache::default();
     let no_flags = crate::cli::KeyArgs::default();
     let now = crate::time::now().timestamp();
+    let mut store = app.store_or_create()?;
+    let (mut not_webhooks, mut already) = (0usize, 0usize);
+    let mut in_file = std::collections::HashSet::new();
     let mut events = Vec::new();
     for captured in captures {
         let request = captured.request;
         let provider = crate::provider::detect(&providers, &request);
+        if provider.is_none() && !all_entries {
+            not_webhooks += 1;
+            continue;
+        }
         let inspection = match provider {
             Some(provider) => {
                 let keys =
@@ -282,16 +292,45 @@ fn import(app: &App, file: &std::path::Path) -> Result<(), Error> {
             }
             None => None,
         };
-        // Imported, not received: nobody was answered (status 0).
-        events.push(StoredEvent::new(request, provider, inspection.as_ref(), 0));
+        // Inspected as recorded (credentials and all), stored redacted: a HAR from a browser carries the
+        // session's bearer tokens and cookies, which have no place in an event store.
+        let mut request = request;
+        if !keep_credentials {
+            request.headers = crate::provider::redact_credentials(&request.headers, provider);
+        }
+        // What the file recorded wins; an exchange it has no answer for was answered by nobody (status 0).
+        let recorded = captured.recorded;
+        let mut event = StoredEvent::new(request, provider, inspection.as_ref(), recorded.answer_status.unwrap_or(0));
+        if let Some(at) = recorded.received_at {
+            event.received_at = at;
+        }
+        let key = (
+            event.provider.clone(),
+            event.event_id.clone().map_or_else(|| Err(event.request.target.clone()), Ok),
+            event.request.body.clone(),
+            recorded.received_at,
+        );
+        let comparable = event.event_id.is_some() || recorded.received_at.is_some();
+        if comparable && (store.holds(&event, recorded.received_at)? || !in_file.insert(key)) {
+            already += 1;
+            continue;
+        }
+        events.push(event);
     }
-    let mut store = app.store_or_create()?;
     let stored = store.insert(&events)?;
+    let mut skipped = Vec::new();
+    if not_webhooks > 0 {
+        skipped.push(format!("{not_webhooks} that look like no provider's webhook (--all-entries keeps them)"));
+    }
+    if already > 0 {
+        skipped.push(format!("{already} already stored"));
+    }
+    let skipped = if skipped.is_empty() { String::new() } else { format!("; skipped {}", skipped.join(", ")) };
     match (stored.first(), stored.last()) {
         (Some((first, _)), Some((last, _))) => {
-            eprintln!("hookctl: imported {} events (#{first}–#{last})", stored.len())
+            eprintln!("hookctl: imported {} events (#{first}–#{last}){skipped}", stored.len())
         }
-        _ => eprintln!("hookctl: nothing to import"),
+        _ => eprintln!("hookctl: nothing to import{skipped}"),
     }
     Ok(())
 }
