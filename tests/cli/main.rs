@@ -1,7 +1,9 @@
 //! Integration tests: the real binary, a real server, real signatures.
 
+mod captures;
 mod catalog;
 mod common;
+mod import;
 mod listen;
 mod replay;
 mod secrets;
