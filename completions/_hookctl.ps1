@@ -188,7 +188,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List stored events, oldest first')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one event; --raw prints the exact HTTP request (which `hookctl verify -` reads back)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export events as JSON lines (hookctl''s request JSON) or HAR')
-            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import requests from a JSON lines export, a HAR file or a raw HTTP capture')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import requests from a JSON lines export, a HAR file, a raw HTTP capture or tcpdump -X/-A output')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete events by id, or all of them')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -277,7 +277,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List stored events, oldest first')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one event; --raw prints the exact HTTP request (which `hookctl verify -` reads back)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export events as JSON lines (hookctl''s request JSON) or HAR')
-            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import requests from a JSON lines export, a HAR file or a raw HTTP capture')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import requests from a JSON lines export, a HAR file, a raw HTTP capture or tcpdump -X/-A output')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete events by id, or all of them')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -397,7 +397,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List stored events, oldest first')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one event; --raw prints the exact HTTP request (which `hookctl verify -` reads back)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export events as JSON lines (hookctl''s request JSON) or HAR')
-            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import requests from a JSON lines export, a HAR file or a raw HTTP capture')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import requests from a JSON lines export, a HAR file, a raw HTTP capture or tcpdump -X/-A output')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete events by id, or all of them')
             break
         }

@@ -178,7 +178,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand list 'List stored events, oldest first'
             cand show 'Show one event; --raw prints the exact HTTP request (which `hookctl verify -` reads back)'
             cand export 'Export events as JSON lines (hookctl''s request JSON) or HAR'
-            cand import 'Import requests from a JSON lines export, a HAR file or a raw HTTP capture'
+            cand import 'Import requests from a JSON lines export, a HAR file, a raw HTTP capture or tcpdump -X/-A output'
             cand delete 'Delete events by id, or all of them'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -261,7 +261,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand list 'List stored events, oldest first'
             cand show 'Show one event; --raw prints the exact HTTP request (which `hookctl verify -` reads back)'
             cand export 'Export events as JSON lines (hookctl''s request JSON) or HAR'
-            cand import 'Import requests from a JSON lines export, a HAR file or a raw HTTP capture'
+            cand import 'Import requests from a JSON lines export, a HAR file, a raw HTTP capture or tcpdump -X/-A output'
             cand delete 'Delete events by id, or all of them'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -364,7 +364,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand list 'List stored events, oldest first'
             cand show 'Show one event; --raw prints the exact HTTP request (which `hookctl verify -` reads back)'
             cand export 'Export events as JSON lines (hookctl''s request JSON) or HAR'
-            cand import 'Import requests from a JSON lines export, a HAR file or a raw HTTP capture'
+            cand import 'Import requests from a JSON lines export, a HAR file, a raw HTTP capture or tcpdump -X/-A output'
             cand delete 'Delete events by id, or all of them'
         }
         &'hookctl;help;events;list'= {

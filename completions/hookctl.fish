@@ -166,7 +166,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand events; and not __fish_s
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and not __fish_seen_subcommand_from list show export import delete help" -f -a "list" -d 'List stored events, oldest first'
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and not __fish_seen_subcommand_from list show export import delete help" -f -a "show" -d 'Show one event; --raw prints the exact HTTP request (which `hookctl verify -` reads back)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and not __fish_seen_subcommand_from list show export import delete help" -f -a "export" -d 'Export events as JSON lines (hookctl\'s request JSON) or HAR'
-complete -c hookctl -n "__fish_hookctl_using_subcommand events; and not __fish_seen_subcommand_from list show export import delete help" -f -a "import" -d 'Import requests from a JSON lines export, a HAR file or a raw HTTP capture'
+complete -c hookctl -n "__fish_hookctl_using_subcommand events; and not __fish_seen_subcommand_from list show export import delete help" -f -a "import" -d 'Import requests from a JSON lines export, a HAR file, a raw HTTP capture or tcpdump -X/-A output'
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and not __fish_seen_subcommand_from list show export import delete help" -f -a "delete" -d 'Delete events by id, or all of them'
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and not __fish_seen_subcommand_from list show export import delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from list" -l last -d 'Only the newest N' -r
@@ -237,7 +237,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "list" -d 'List stored events, oldest first'
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one event; --raw prints the exact HTTP request (which `hookctl verify -` reads back)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "export" -d 'Export events as JSON lines (hookctl\'s request JSON) or HAR'
-complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import requests from a JSON lines export, a HAR file or a raw HTTP capture'
+complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import requests from a JSON lines export, a HAR file, a raw HTTP capture or tcpdump -X/-A output'
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete events by id, or all of them'
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l last -d 'Only the newest N' -r
@@ -305,5 +305,5 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_see
 complete -c hookctl -n "__fish_hookctl_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "list" -d 'List stored events, oldest first'
 complete -c hookctl -n "__fish_hookctl_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "show" -d 'Show one event; --raw prints the exact HTTP request (which `hookctl verify -` reads back)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "export" -d 'Export events as JSON lines (hookctl\'s request JSON) or HAR'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "import" -d 'Import requests from a JSON lines export, a HAR file or a raw HTTP capture'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "import" -d 'Import requests from a JSON lines export, a HAR file, a raw HTTP capture or tcpdump -X/-A output'
 complete -c hookctl -n "__fish_hookctl_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "delete" -d 'Delete events by id, or all of them'

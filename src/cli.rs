@@ -224,8 +224,9 @@ pub struct SendArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "A capture is raw HTTP/1.1 text (request line, headers, blank line, body), a HAR file, or \
-    hookctl's request JSON (`sign --json`, `events export`).\n\nExamples:\n  \
+#[command(after_help = "A capture is raw HTTP/1.1 text (request line, headers, blank line, body), a HAR file, \
+    hookctl's request JSON (`sign --json`, `events export`), or tcpdump -X (exact) or -A (text) output. Of a capture \
+    with many requests, those that look like a webhook are verified.\n\nExamples:\n  \
     hookctl verify disputed.http\n  \
     hookctl verify export.har --entry 3 --provider stripe\n  \
     pbpaste | hookctl verify - --at 2024-12-26T10:31:00Z\n  \
@@ -372,7 +373,7 @@ pub enum EventsCommand {
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
     },
-    /// Import requests from a JSON lines export, a HAR file or a raw HTTP capture
+    /// Import requests from a JSON lines export, a HAR file, a raw HTTP capture or tcpdump -X/-A output
     Import {
         /// The file to import; - reads stdin
         file: PathBuf,

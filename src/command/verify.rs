@@ -210,6 +210,7 @@ fn to_json(
         "diagnosis": inspection.diagnosis.findings,
         "ruled_out": inspection.diagnosis.ruled_out,
         "notes": inspection.notes,
+        "capture_caveat": captured.caveat,
     })
 }
 
@@ -284,11 +285,11 @@ fn report(
     if !inspection.diagnosis.ruled_out.is_empty() {
         let _ =
             writeln!(out, "  {} {}", style.out(Role::Heading, "ruled out:"), inspection.diagnosis.ruled_out.join(", "));
-        let _ = writeln!(
-            out,
-            "  {} the secret is most likely not the one that signed this request",
-            style.out(Role::Heading, "so:")
-        );
+        // A capture format that may have changed the bytes (tcpdump -A) is a likelier cause than the secret.
+        let so = captured.caveat.unwrap_or("the secret is most likely not the one that signed this request");
+        let _ = writeln!(out, "  {} {so}", style.out(Role::Heading, "so:"));
+    } else if let Some(caveat) = captured.caveat.filter(|_| !verdict.outcome.is_valid()) {
+        let _ = writeln!(out, "  {} {caveat}", style.out(Role::Warn, "note:"));
     }
     for note in &inspection.notes {
         let _ = writeln!(out, "  {} {}", style.out(Role::Warn, "note:"), note);
