@@ -123,3 +123,73 @@ fn replay_skips_events_of_no_known_provider_and_goes_on() {
     assert!(stdout.contains("replayed 2 events"), "{stdout}");
     assert!(stderr.contains("skipping entry 1:"), "{stderr}");
 }
+
+/// A real capture from `tests/captures/` (how each was made is in its README).
+fn tcpdump(name: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/captures").join(name);
+    std::fs::read(path).expect("a committed capture")
+}
+
+fn verify_capture(name: &str, expected: i32) -> (String, String) {
+    hookctl(&["verify", name]).file(name, tcpdump(name)).env("HOOKCTL_SECRET", SECRET).code(expected)
+}
+
+#[test]
+fn real_tcpdump_captures_verify() {
+    // -A, the request in one packet among the handshake, the answer and the close.
+    let (stdout, _) = verify_capture("tcpdump-A-send.txt", 0);
+    assert!(stdout.starts_with("✓ VALID payvost  payment.succeeded evt_7bcul3kWMBTEk1pvkL2kNcUj"), "{stdout}");
+    // -A and -X, the head and two halves of the body in three packets, header lines and answers between them.
+    for name in ["tcpdump-A-split.txt", "tcpdump-X-split.txt"] {
+        let (stdout, _) = verify_capture(name, 0);
+        assert!(stdout.starts_with("✓ VALID payvost  payment.failed evt_bsatedYMmsAYVYdvY2eyche9"), "{name}: {stdout}");
+    }
+    // A body with CRLF line endings: -X keeps every byte, -A cannot, and says so.
+    let (stdout, _) = verify_capture("tcpdump-X-crlf-body.txt", 0);
+    assert!(stdout.starts_with("✓ VALID payvost"), "{stdout}");
+    let (_, stderr) = verify_capture("tcpdump-A-crlf-body.txt", 2);
+    assert!(
+        stderr
+            .contains("Content-Length is 491 bytes but only 471 follow the headers; tcpdump -A drops carriage returns")
+            && stderr.contains("capture with -X"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    // Non-ASCII text in the body: -A shows it as dots; the report blames that, not the secret.
+    let (stdout, _) = verify_capture("tcpdump-A-utf8-body.txt", 3);
+    assert!(
+        stdout.contains("so: read from tcpdump -A text") && !stdout.contains("the secret is most likely"),
+        "{stdout}"
+    );
+    let (stdout, _) = hookctl(&["verify", "-", "--json"])
+        .stdin(tcpdump("tcpdump-A-utf8-body.txt"))
+        .env("HOOKCTL_SECRET", SECRET)
+        .code(3);
+    let verdict: Value = serde_json::from_str(&stdout).expect("JSON");
+    assert!(verdict["capture_caveat"].as_str().is_some_and(|c| c.contains("-X")), "{verdict}");
+}
+
+#[test]
+fn tcpdump_output_without_a_request_is_one_clear_line() {
+    // Only the answer's packets: the request was sent before tcpdump started.
+    let text = String::from_utf8(tcpdump("tcpdump-A-send.txt")).expect("text");
+    let answer: String =
+        text.split_inclusive('\n').skip_while(|l| !l.contains("> 127.0.0.1.48298: Flags [P.]")).collect();
+    let (_, stderr) = hookctl(&["verify", "-"]).stdin(answer).code(2);
+    assert!(stderr.contains("no HTTP request in this tcpdump output"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+#[test]
+fn events_import_reads_tcpdump_captures() {
+    let dir = tempfile::tempdir().expect("temp");
+    let store = dir.path().join("events.db");
+    let store = store.to_str().expect("UTF-8");
+    hookctl(&["events", "import", "-", "--store", store])
+        .stdin(tcpdump("tcpdump-X-split.txt"))
+        .env("HOOKCTL_SECRET", SECRET)
+        .ok();
+    let listed = hookctl(&["events", "list", "--json", "--store", store]).ok();
+    let event: Value = serde_json::from_str(listed.trim()).expect("one event");
+    assert_eq!((event["provider"].as_str(), event["signature"]["verdict"].as_str()), (Some("payvost"), Some("valid")));
+}
