@@ -24,7 +24,13 @@ const METHODS: [&str; 7] = ["OPTIONS", "DELETE", "PATCH", "POST", "HEAD", "GET",
 /// Whether the text is tcpdump output: its first line (after tcpdump's own `listening on …` lines) is a
 /// packet header line.
 pub fn looks_like(bytes: &[u8]) -> bool {
-    lines(bytes).find(|line| !is_chatter(line) && !line.is_empty()).is_some_and(|line| header(line).is_some())
+    // Only the first lines are looked at: a raw HTTP capture may be a large body.
+    let mut lines = lines(bytes).filter(|line| !is_chatter(line) && !line.is_empty());
+    let Some(first) = lines.next() else { return false };
+    match lines.next().and_then(|second| join_verbose(first, second)) {
+        Some(joined) => header(&joined).is_some(),
+        None => header(first).is_some(),
+    }
 }
 
 /// The directions of the captured connections that start with an HTTP request, in the order they began.
@@ -84,7 +90,20 @@ fn header(line: &[u8]) -> Option<Header> {
     }
     let ip = [" IP6 ", " IP "].iter().find_map(|token| line.find(token).map(|at| at + token.len()));
     let ip = ip.or_else(|| ["IP6 ", "IP "].iter().find(|t| line.starts_with(**t)).map(|t| t.len()))?;
-    let rest = &line[ip..];
+    let mut rest = &line[ip..];
+    // -v: `(tos 0x0, ttl 64, …, proto TCP (6), length 628)` before the addresses.
+    if rest.starts_with('(') {
+        let mut depth = 0;
+        let close = rest.char_indices().find_map(|(at, c)| {
+            depth += match c {
+                '(' => 1,
+                ')' => -1,
+                _ => 0,
+            };
+            (depth == 0).then_some(at)
+        })?;
+        rest = rest[close + 1..].trim_start();
+    }
     let colon = rest.find(": ")?;
     let flow = &rest[..colon];
     if !flow.contains(" > ") {
@@ -122,15 +141,41 @@ fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
     bytes.split(|b| *b == b'\n').map(|line| line.strip_suffix(b"\r").unwrap_or(line))
 }
 
+/// The lines, with -v's two-line packet headers made one.
+fn joined_lines(bytes: &[u8]) -> Vec<std::borrow::Cow<'_, [u8]>> {
+    let mut joined: Vec<std::borrow::Cow<'_, [u8]>> = Vec::new();
+    for line in lines(bytes).filter(|line| !is_chatter(line)) {
+        if let Some(last) = joined.last_mut()
+            && let Some(one) = join_verbose(last, line)
+        {
+            *last = one.into();
+            continue;
+        }
+        joined.push(line.into());
+    }
+    joined
+}
+
+/// -v writes a packet's header on two lines: `… IP (tos …, length 628)`, then the addresses indented.
+fn join_verbose(first: &[u8], second: &[u8]) -> Option<Vec<u8>> {
+    let continues = second.starts_with(b"    ") && second.trim_ascii_start().first().is_some_and(u8::is_ascii_digit);
+    let verbose = first.ends_with(b")") && (contains(first, b" IP (") || contains(first, b" IP6 ("));
+    (continues && verbose).then(|| [first, b" ", second.trim_ascii_start()].concat())
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
 fn packets(bytes: &[u8]) -> impl Iterator<Item = Result<Packet, String>> + '_ {
-    let mut lines = lines(bytes).filter(|line| !is_chatter(line)).peekable();
+    let mut lines = joined_lines(bytes).into_iter().peekable();
     // Lines before the first header line (a partial packet where the capture was cut) are not a packet.
     while lines.peek().is_some_and(|line| header(line).is_none()) {
         lines.next();
     }
     std::iter::from_fn(move || {
         let line = lines.next()?;
-        let Some(header) = header(line) else {
+        let Some(header) = header(&line) else {
             return Some(Err("a tcpdump packet header line was expected".into()));
         };
         let mut body = Vec::new();
@@ -349,6 +394,13 @@ mod tests {
         let any = b"2026-11-30 19:10:21.164165 lo    In  IP6 ::1.5 > ::1.80: Flags [.], ack 1, win 64, length 0: HTTP";
         assert_eq!(header(any).expect("-tttt, -i any").length, 0);
         assert!(header(b"IP a.1 > b.2: Flags [S], seq 1, win 5, length 0").is_some(), "-t");
+        let verbose = join_verbose(
+            b"19:27:09.7 IP (tos 0x0, ttl 64, id 26167, offset 0, flags [DF], proto TCP (6), length 267)",
+            b"    127.0.0.1.42950 > 127.0.0.1.18787: Flags [P.], cksum 0xfeff, seq 1:216, ack 1, length 215",
+        )
+        .expect("-v's two lines");
+        let parsed = header(&verbose).expect("one header");
+        assert_eq!((parsed.flow.as_str(), parsed.length), ("127.0.0.1.42950 > 127.0.0.1.18787", 215));
         assert!(header(b"19:10:21.1 IP a.1 > b.2: UDP, length 40").is_none(), "not TCP");
         assert!(header(b"POST /webhooks/payvost HTTP/1.1").is_none());
     }

@@ -96,7 +96,7 @@ fn read_captures(app: &App, args: &VerifyArgs) -> Result<Vec<Captured>, Error> {
         Error::usage(
             format!("{shown}: {reason}"),
             Some(
-                "a capture is raw HTTP/1.1 text, a HAR file or hookctl's request JSON (see `hookctl verify --help`)"
+                "a capture is raw HTTP/1.1 text, a HAR file, hookctl's request JSON or tcpdump -X/-A output (see `hookctl verify --help`)"
                     .into(),
             ),
         )

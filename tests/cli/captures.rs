@@ -140,7 +140,8 @@ fn real_tcpdump_captures_verify() {
     let (stdout, _) = verify_capture("tcpdump-A-send.txt", 0);
     assert!(stdout.starts_with("✓ VALID payvost  payment.succeeded evt_7bcul3kWMBTEk1pvkL2kNcUj"), "{stdout}");
     // -A and -X, the head and two halves of the body in three packets, header lines and answers between them.
-    for name in ["tcpdump-A-split.txt", "tcpdump-X-split.txt"] {
+    // Also -v (two-line packet headers) and -i any (an interface column).
+    for name in ["tcpdump-A-split.txt", "tcpdump-X-split.txt", "tcpdump-A-verbose.txt", "tcpdump-X-any.txt"] {
         let (stdout, _) = verify_capture(name, 0);
         assert!(stdout.starts_with("✓ VALID payvost  payment.failed evt_bsatedYMmsAYVYdvY2eyche9"), "{name}: {stdout}");
     }
