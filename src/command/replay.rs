@@ -229,7 +229,7 @@ impl Source {
         let by_name: HashMap<&str, &Arc<Provider>> = providers.iter().map(|p| (p.name.as_str(), p)).collect();
         let mut rng = fastrand::Rng::new();
         let by_name = &by_name;
-        // The events `survey` skipped: those no known provider can re-sign.
+        // Leaves out what `survey` skipped: the events no known provider can re-sign.
         let wanted = |item: &Item| args.verbatim || item.provider.as_deref().is_some_and(|n| by_name.contains_key(n));
         let to_job = |item: Item| -> Result<Job, Error> {
             let provider = item.provider.as_deref().and_then(|name| by_name.get(name).copied());
