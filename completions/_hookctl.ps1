@@ -190,7 +190,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List stored events, oldest first')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one event; --raw prints the exact HTTP request (which `hookctl verify -` reads back)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export events as JSON lines (hookctl''s request JSON) or HAR')
-            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import requests from a JSON lines export, a HAR file or a raw HTTP capture')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import requests from a JSON lines export, a HAR file, a raw HTTP capture or tcpdump -X/-A output')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete events by id, or all of them')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -252,6 +252,8 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: ./hookctl.toml, then the user config dir''s hookctl/hookctl.toml]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'A profile of the config file: its base URL and secret sources')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The event store (SQLite) [default: the user data dir''s hookctl/events.db]')
+            [CompletionResult]::new('--all-entries', '--all-entries', [CompletionResultType]::ParameterName, 'Keep every entry, also those that look like no provider''s webhook (a browser HAR''s pages and scripts)')
+            [CompletionResult]::new('--keep-credentials', '--keep-credentials', [CompletionResultType]::ParameterName, 'Store credential headers (Authorization, Cookie, …) as recorded instead of redacted')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON on stdout (one object per result) instead of text')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -277,7 +279,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List stored events, oldest first')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one event; --raw prints the exact HTTP request (which `hookctl verify -` reads back)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export events as JSON lines (hookctl''s request JSON) or HAR')
-            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import requests from a JSON lines export, a HAR file or a raw HTTP capture')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import requests from a JSON lines export, a HAR file, a raw HTTP capture or tcpdump -X/-A output')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete events by id, or all of them')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -397,7 +399,7 @@ Register-ArgumentCompleter -Native -CommandName 'hookctl' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List stored events, oldest first')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one event; --raw prints the exact HTTP request (which `hookctl verify -` reads back)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export events as JSON lines (hookctl''s request JSON) or HAR')
-            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import requests from a JSON lines export, a HAR file or a raw HTTP capture')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import requests from a JSON lines export, a HAR file, a raw HTTP capture or tcpdump -X/-A output')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete events by id, or all of them')
             break
         }

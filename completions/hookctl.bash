@@ -436,7 +436,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__events__subcmd__import)
-            opts="-h -V --color --json --providers --config --profile --store --help --version"
+            opts="-h -V --all-entries --keep-credentials --color --json --providers --config --profile --store --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

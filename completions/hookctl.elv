@@ -180,7 +180,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand list 'List stored events, oldest first'
             cand show 'Show one event; --raw prints the exact HTTP request (which `hookctl verify -` reads back)'
             cand export 'Export events as JSON lines (hookctl''s request JSON) or HAR'
-            cand import 'Import requests from a JSON lines export, a HAR file or a raw HTTP capture'
+            cand import 'Import requests from a JSON lines export, a HAR file, a raw HTTP capture or tcpdump -X/-A output'
             cand delete 'Delete events by id, or all of them'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -238,6 +238,8 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand --config 'The config file [default: ./hookctl.toml, then the user config dir''s hookctl/hookctl.toml]'
             cand --profile 'A profile of the config file: its base URL and secret sources'
             cand --store 'The event store (SQLite) [default: the user data dir''s hookctl/events.db]'
+            cand --all-entries 'Keep every entry, also those that look like no provider''s webhook (a browser HAR''s pages and scripts)'
+            cand --keep-credentials 'Store credential headers (Authorization, Cookie, …) as recorded instead of redacted'
             cand --json 'Print JSON on stdout (one object per result) instead of text'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -261,7 +263,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand list 'List stored events, oldest first'
             cand show 'Show one event; --raw prints the exact HTTP request (which `hookctl verify -` reads back)'
             cand export 'Export events as JSON lines (hookctl''s request JSON) or HAR'
-            cand import 'Import requests from a JSON lines export, a HAR file or a raw HTTP capture'
+            cand import 'Import requests from a JSON lines export, a HAR file, a raw HTTP capture or tcpdump -X/-A output'
             cand delete 'Delete events by id, or all of them'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -364,7 +366,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand list 'List stored events, oldest first'
             cand show 'Show one event; --raw prints the exact HTTP request (which `hookctl verify -` reads back)'
             cand export 'Export events as JSON lines (hookctl''s request JSON) or HAR'
-            cand import 'Import requests from a JSON lines export, a HAR file or a raw HTTP capture'
+            cand import 'Import requests from a JSON lines export, a HAR file, a raw HTTP capture or tcpdump -X/-A output'
             cand delete 'Delete events by id, or all of them'
         }
         &'hookctl;help;events;list'= {

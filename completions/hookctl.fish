@@ -168,7 +168,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand events; and not __fish_s
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and not __fish_seen_subcommand_from list show export import delete help" -f -a "list" -d 'List stored events, oldest first'
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and not __fish_seen_subcommand_from list show export import delete help" -f -a "show" -d 'Show one event; --raw prints the exact HTTP request (which `hookctl verify -` reads back)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and not __fish_seen_subcommand_from list show export import delete help" -f -a "export" -d 'Export events as JSON lines (hookctl\'s request JSON) or HAR'
-complete -c hookctl -n "__fish_hookctl_using_subcommand events; and not __fish_seen_subcommand_from list show export import delete help" -f -a "import" -d 'Import requests from a JSON lines export, a HAR file or a raw HTTP capture'
+complete -c hookctl -n "__fish_hookctl_using_subcommand events; and not __fish_seen_subcommand_from list show export import delete help" -f -a "import" -d 'Import requests from a JSON lines export, a HAR file, a raw HTTP capture or tcpdump -X/-A output'
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and not __fish_seen_subcommand_from list show export import delete help" -f -a "delete" -d 'Delete events by id, or all of them'
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and not __fish_seen_subcommand_from list show export import delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from list" -l last -d 'Only the newest N' -r
@@ -220,6 +220,8 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from import" -l config -d 'The config file [default: ./hookctl.toml, then the user config dir\'s hookctl/hookctl.toml]' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from import" -l profile -d 'A profile of the config file: its base URL and secret sources' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from import" -l store -d 'The event store (SQLite) [default: the user data dir\'s hookctl/events.db]' -r -F
+complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from import" -l all-entries -d 'Keep every entry, also those that look like no provider\'s webhook (a browser HAR\'s pages and scripts)'
+complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from import" -l keep-credentials -d 'Store credential headers (Authorization, Cookie, …) as recorded instead of redacted'
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from import" -l json -d 'Print JSON on stdout (one object per result) instead of text'
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
@@ -237,7 +239,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "list" -d 'List stored events, oldest first'
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one event; --raw prints the exact HTTP request (which `hookctl verify -` reads back)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "export" -d 'Export events as JSON lines (hookctl\'s request JSON) or HAR'
-complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import requests from a JSON lines export, a HAR file or a raw HTTP capture'
+complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import requests from a JSON lines export, a HAR file, a raw HTTP capture or tcpdump -X/-A output'
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete events by id, or all of them'
 complete -c hookctl -n "__fish_hookctl_using_subcommand events; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l last -d 'Only the newest N' -r
@@ -305,5 +307,5 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand help; and not __fish_see
 complete -c hookctl -n "__fish_hookctl_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "list" -d 'List stored events, oldest first'
 complete -c hookctl -n "__fish_hookctl_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "show" -d 'Show one event; --raw prints the exact HTTP request (which `hookctl verify -` reads back)'
 complete -c hookctl -n "__fish_hookctl_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "export" -d 'Export events as JSON lines (hookctl\'s request JSON) or HAR'
-complete -c hookctl -n "__fish_hookctl_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "import" -d 'Import requests from a JSON lines export, a HAR file or a raw HTTP capture'
+complete -c hookctl -n "__fish_hookctl_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "import" -d 'Import requests from a JSON lines export, a HAR file, a raw HTTP capture or tcpdump -X/-A output'
 complete -c hookctl -n "__fish_hookctl_using_subcommand help; and __fish_seen_subcommand_from events" -f -a "delete" -d 'Delete events by id, or all of them'

@@ -17,6 +17,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("capture_http", capture_http),
     ("capture_json", capture),
     ("capture_har", capture),
+    ("capture_tcpdump", capture),
     ("signature_header", signature_header),
     ("provider_file", provider_file),
     ("template", template),
@@ -28,8 +29,10 @@ pub const TARGETS: &[(&str, Target)] = &[
 /// Raw HTTP/1.1 captures, as pasted by support staff: request line, headers, Content-Length or chunked bodies.
 pub fn capture_http(data: &[u8]) {
     let direct = hookctl::capture::parse_http(data);
-    // The format-sniffing entry point must agree with the raw parser on anything that is not JSON.
-    if data.iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|b| *b != b'{') {
+    // The format-sniffing entry point must agree with the raw parser on anything that is not JSON or tcpdump
+    // output.
+    if data.iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|b| *b != b'{') && !hookctl::tcpdump::looks_like(data)
+    {
         let sniffed = hookctl::capture::parse(data);
         assert_eq!(direct.is_ok(), sniffed.is_ok(), "parse and parse_http disagree");
         if let (Ok(direct), Ok(sniffed)) = (&direct, &sniffed) {
@@ -39,7 +42,7 @@ pub fn capture_http(data: &[u8]) {
 }
 
 /// Any capture `verify` and `events import` read: hookctl's request JSON (one object or JSON lines, as
-/// `sign --json` and `events export` write them) and HAR files.
+/// `sign --json` and `events export` write them), HAR files and tcpdump -A/-X output.
 pub fn capture(data: &[u8]) {
     let _ = hookctl::capture::parse(data);
 }

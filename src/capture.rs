@@ -1,4 +1,5 @@
-//! Reading captured requests: raw HTTP/1.1 text, HAR files, hookctl's request JSON (one object or JSON lines).
+//! Reading captured requests: raw HTTP/1.1 text, HAR files, hookctl's request JSON (one object or JSON lines),
+//! and `tcpdump -A`/`-X` output.
 //!
 //! Pure: bytes in, requests out. Every failure is a one-line reason a support person can act on.
 
@@ -14,6 +15,29 @@ use crate::request::{Headers, Request, RequestJson};
 pub struct Captured {
     pub label: Option<String>,
     pub request: Request,
+    /// What the file recorded about the exchange besides the request.
+    pub recorded: Recorded,
+    /// What the format may have changed in the request, for a report whose signature fails.
+    pub caveat: Option<&'static str>,
+}
+
+impl Captured {
+    pub fn new(label: Option<String>, request: Request) -> Self {
+        Self { label, request, recorded: Recorded::default(), caveat: None }
+    }
+}
+
+/// Why a request read from `tcpdump -A` text may not be the bytes that were sent.
+pub const TCPDUMP_TEXT_CAVEAT: &str = "read from tcpdump -A text, which shows every byte it cannot print (non-ASCII \
+    text among them) as `.`: if the body had any, the signature cannot match; capture with -X to keep every byte";
+
+/// What a capture knows about an exchange beyond its request: a HAR's `startedDateTime` and response status,
+/// an `events export` line's `received_at` and `answer_status`. Raw HTTP knows neither.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Recorded {
+    /// Unix milliseconds.
+    pub received_at: Option<i64>,
+    pub answer_status: Option<u16>,
 }
 
 /// Reads any supported capture format, telling them apart by their first bytes.
@@ -31,13 +55,16 @@ pub fn parse_owned(bytes: Bytes) -> Result<Vec<Captured>, String> {
     if bytes[start] == b'{' {
         return parse_json(&bytes[start..]);
     }
+    if crate::tcpdump::looks_like(&bytes) {
+        return parse_tcpdump(&bytes);
+    }
     let (mut request, body) = parse_head(&bytes)?;
     request.body = match body {
         Body::Chunked(from) => decode_chunked(&bytes[from..])?.into(),
         // The body stays where it was read: no copy of a large capture.
         Body::Range(from, to) => bytes.slice(from..to),
     };
-    Ok(vec![Captured { label: None, request }])
+    Ok(vec![Captured::new(None, request)])
 }
 
 /// Where a raw capture's body is.
@@ -107,6 +134,50 @@ fn parse_head(bytes: &[u8]) -> Result<(Request, Body), String> {
     Ok((Request { method, target, headers, body: Bytes::new() }, body))
 }
 
+/// The requests in `tcpdump -A`/`-X` output: each direction of a connection that starts with a request holds
+/// one or more (keep-alive), one after the other.
+fn parse_tcpdump(bytes: &[u8]) -> Result<Vec<Captured>, String> {
+    let mut captured = Vec::new();
+    for stream in crate::tcpdump::streams(bytes)? {
+        // The flow comes from the file: only its printable characters reach a label.
+        let flow: String = stream.flow.chars().filter(|c| c.is_ascii_graphic() || *c == ' ').collect();
+        let mut rest = &stream.bytes[..];
+        while !rest.iter().all(u8::is_ascii_whitespace) {
+            let explain = |reason: String| -> String {
+                let why = match (reason.contains("truncated"), stream.lossy) {
+                    (true, true) => {
+                        "; tcpdump -A drops carriage returns, so a body that had any cannot be put \
+                        back: capture with -X, which keeps every byte"
+                    }
+                    (true, false) => "; a packet is missing from the capture, or -s cut packets short (use -s0)",
+                    _ => "",
+                };
+                format!("tcpdump output, {flow}: {reason}{why}")
+            };
+            let (mut request, body) = parse_head(rest).map_err(explain)?;
+            let end = match body {
+                // A chunked body runs to the end of what the connection sent.
+                Body::Chunked(from) => {
+                    request.body = decode_chunked(&rest[from..]).map_err(explain)?.into();
+                    rest.len()
+                }
+                Body::Range(from, to) => {
+                    request.body = Bytes::copy_from_slice(&rest[from..to]);
+                    to
+                }
+            };
+            rest = &rest[end..];
+            let mut one = Captured::new(Some(format!("request {} ({flow})", captured.len() + 1)), request);
+            one.caveat = stream.lossy.then_some(TCPDUMP_TEXT_CAVEAT);
+            captured.push(one);
+        }
+    }
+    if captured.len() == 1 {
+        captured[0].label = None;
+    }
+    Ok(captured)
+}
+
 fn decode_chunked(mut rest: &[u8]) -> Result<Vec<u8>, String> {
     let mut body = Vec::new();
     loop {
@@ -144,8 +215,20 @@ struct HarLog {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct HarEntry {
     request: HarRequest,
+    #[serde(default)]
+    started_date_time: Option<String>,
+    #[serde(default)]
+    response: Option<HarResponse>,
+}
+
+#[derive(Deserialize)]
+struct HarResponse {
+    /// 0 (or -1) when the browser got no answer.
+    #[serde(default)]
+    status: i64,
 }
 
 #[derive(Deserialize)]
@@ -187,10 +270,15 @@ fn parse_json(bytes: &[u8]) -> Result<Vec<Captured>, String> {
     let mut captured = Vec::new();
     for (index, item) in serde_json::Deserializer::from_slice(bytes).into_iter::<serde_json::Value>().enumerate() {
         let value = item.map_err(|e| format!("record {}: not valid JSON: {e}", index + 1))?;
+        // `events export` adds these beside the request fields.
+        let recorded = Recorded {
+            received_at: value.get("received_at").and_then(time_millis),
+            answer_status: value.get("answer_status").and_then(serde_json::Value::as_i64).and_then(status),
+        };
         let json: RequestJson = serde_json::from_value(value)
             .map_err(|e| format!("record {}: not a request (method, target, headers, body): {e}", index + 1))?;
         let request = Request::try_from(json).map_err(|e| format!("record {}: {e}", index + 1))?;
-        captured.push(Captured { label: Some(format!("record {}", index + 1)), request });
+        captured.push(Captured { label: Some(format!("record {}", index + 1)), request, recorded, caveat: None });
     }
     if captured.len() == 1 {
         captured[0].label = None;
@@ -225,12 +313,34 @@ fn parse_har(bytes: &[u8]) -> Result<Vec<Captured>, String> {
                 }
                 Some(post) => post.text.into_bytes(),
             };
+            let recorded = Recorded {
+                received_at: entry.started_date_time.as_deref().and_then(|t| time_millis(&t.into())),
+                answer_status: entry.response.and_then(|r| status(r.status)),
+            };
             Ok(Captured {
                 label: Some(label),
                 request: Request { method: request.method, target, headers, body: body.into() },
+                recorded,
+                caveat: None,
             })
         })
         .collect()
+}
+
+/// A recorded time: unix milliseconds (as `events export` writes it) or RFC 3339 (as HAR does).
+fn time_millis(value: &serde_json::Value) -> Option<i64> {
+    match value {
+        serde_json::Value::Number(n) => n.as_i64(),
+        serde_json::Value::String(text) => {
+            chrono::DateTime::parse_from_rfc3339(text).ok().map(|t| t.timestamp_millis())
+        }
+        _ => None,
+    }
+}
+
+/// A recorded answer status, when there was an answer (HAR writes 0 or -1 when there was none).
+fn status(code: i64) -> Option<u16> {
+    u16::try_from(code).ok().filter(|c| (100..=599).contains(c))
 }
 
 /// The path and query of a URL (`https://x.test/webhooks/a?b=1` → `/webhooks/a?b=1`).

@@ -44,8 +44,14 @@ pub struct GlobalArgs {
     pub profile: Option<String>,
 
     /// The event store (SQLite) [default: the user data dir's hookctl/events.db]
-    #[arg(long, global = true, value_name = "PATH", env = "HOOKCTL_STORE")]
+    #[arg(long, global = true, value_name = "PATH", env = "HOOKCTL_STORE", value_parser = maybe_empty_path)]
     pub store: Option<PathBuf>,
+}
+
+/// A path that may be empty: `HOOKCTL_STORE=` (set but empty, as shells and CI templates leave it) means
+/// unset, not an error.
+fn maybe_empty_path(text: &str) -> Result<PathBuf, String> {
+    Ok(PathBuf::from(text))
 }
 
 #[derive(Debug, Subcommand)]
@@ -228,8 +234,9 @@ pub struct SendArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "A capture is raw HTTP/1.1 text (request line, headers, blank line, body), a HAR file, or \
-    hookctl's request JSON (`sign --json`, `events export`).\n\nExamples:\n  \
+#[command(after_help = "A capture is raw HTTP/1.1 text (request line, headers, blank line, body), a HAR file, \
+    hookctl's request JSON (`sign --json`, `events export`), or tcpdump -X (exact) or -A (text) output. Of a capture \
+    with many requests, those that look like a webhook are verified.\n\nExamples:\n  \
     hookctl verify disputed.http\n  \
     hookctl verify export.har --entry 3 --provider stripe\n  \
     pbpaste | hookctl verify - --at 2024-12-26T10:31:00Z\n  \
@@ -382,10 +389,16 @@ pub enum EventsCommand {
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
     },
-    /// Import requests from a JSON lines export, a HAR file or a raw HTTP capture
+    /// Import requests from a JSON lines export, a HAR file, a raw HTTP capture or tcpdump -X/-A output
     Import {
         /// The file to import; - reads stdin
         file: PathBuf,
+        /// Keep every entry, also those that look like no provider's webhook (a browser HAR's pages and scripts)
+        #[arg(long)]
+        all_entries: bool,
+        /// Store credential headers (Authorization, Cookie, …) as recorded instead of redacted
+        #[arg(long)]
+        keep_credentials: bool,
     },
     /// Delete events by id, or all of them
     Delete {

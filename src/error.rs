@@ -44,6 +44,10 @@ pub enum Error {
     Fixture(String),
     #[error("store {}: {message}", path.display())]
     Store { path: PathBuf, message: String },
+    /// A command that reads the store was pointed at one that does not exist; `chosen`: by --store or
+    /// HOOKCTL_STORE (likely a typo) rather than the default path (nothing stored yet).
+    #[error("no store at {}", path.display())]
+    NoStore { path: PathBuf, chosen: bool },
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
@@ -59,7 +63,8 @@ impl Error {
             | Self::UnknownProvider { .. }
             | Self::UnknownEvent { .. }
             | Self::UnknownVariant { .. }
-            | Self::MissingSecret { .. } => ExitCode::Usage,
+            | Self::MissingSecret { .. }
+            | Self::NoStore { .. } => ExitCode::Usage,
             Self::Read { .. }
             | Self::ProviderFile { .. }
             | Self::Config { .. }
@@ -89,6 +94,13 @@ impl Error {
                 let mut ways = vec![format!("pass {flag}")];
                 ways.extend(env);
                 Some(ways.join(" or "))
+            }
+            Self::NoStore { chosen: true, .. } => Some(
+                "check --store / HOOKCTL_STORE; only `hookctl listen` and `hookctl events import` create a store"
+                    .into(),
+            ),
+            Self::NoStore { chosen: false, .. } => {
+                Some("nothing has been stored yet: `hookctl listen` or `hookctl events import` create the store".into())
             }
             Self::ProviderFile { .. } => Some("the provider file format is described in fixtures/README.md".into()),
             _ => None,

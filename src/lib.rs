@@ -29,6 +29,7 @@ pub mod server;
 pub mod store;
 mod suggest;
 pub mod summary;
+pub mod tcpdump;
 pub mod time;
 
 use clap::Parser as _;

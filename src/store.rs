@@ -370,6 +370,26 @@ impl Store {
         Ok(())
     }
 
+    /// Whether an event is stored already (an import run twice): the same provider event id with the same
+    /// body; when the time of the record is known (`at`), at the same time too, so a provider's redeliveries of
+    /// one event stay records of their own. An event without an id is matched by target, body and known time.
+    pub fn holds(&self, event: &StoredEvent, at: Option<i64>) -> Result<bool, Error> {
+        let body = &event.request.body[..];
+        let found = match (&event.event_id, at) {
+            (Some(id), at) => self.conn.prepare_cached(
+                "SELECT 1 FROM events WHERE provider IS ?1 AND event_id = ?2 AND body = ?3
+                     AND (?4 IS NULL OR received_at = ?4) LIMIT 1",
+            )
+            .and_then(|mut s| s.exists(params![event.provider, id, body, at])),
+            (None, Some(at)) => self.conn.prepare_cached(
+                "SELECT 1 FROM events WHERE received_at = ?1 AND event_id IS NULL AND target = ?2 AND body = ?3 LIMIT 1",
+            )
+            .and_then(|mut s| s.exists(params![at, event.request.target, body])),
+            (None, None) => Ok(false),
+        };
+        found.map_err(|e| self.error(&e))
+    }
+
     pub fn delete(&mut self, ids: &[i64]) -> Result<usize, Error> {
         let mut deleted = 0;
         for id in ids {

@@ -19,7 +19,9 @@ pub fn run(app: &App, command: &EventsCommand) -> Result<ExitCode, Error> {
         EventsCommand::List(selection) => list(app, selection),
         EventsCommand::Show { id, raw } => show(app, *id, *raw),
         EventsCommand::Export { selection, format, output } => export(app, selection, *format, output.as_deref()),
-        EventsCommand::Import { file } => import(app, file),
+        EventsCommand::Import { file, all_entries, keep_credentials } => {
+            import(app, file, *all_entries, *keep_credentials)
+        }
         EventsCommand::Delete { ids, all } => delete(app, ids, *all),
     }?;
     Ok(ExitCode::Success)
@@ -177,17 +179,24 @@ fn export(
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
     let mut count = 0usize;
+    // Events stored with --keep-credentials carry them into the export: said once it is written.
+    let mut with_credentials = 0usize;
     let mut write = |bytes: &[u8]| sink.write_all(bytes).map_err(Error::Io);
     if format == ExportFormat::Har {
         let creator = json!({"name": "hookctl", "version": env!("CARGO_PKG_VERSION")});
         write(format!("{{\"log\":{{\"version\":\"1.2\",\"creator\":{creator},\"entries\":[").as_bytes())?;
     }
     store.for_each(&filter, |event| {
+        let credential = |(name, value): (&str, &[u8])| {
+            value != crate::request::REDACTED && crate::provider::is_credential(name, None)
+        };
+        with_credentials += usize::from(event.request.headers.iter().any(credential));
         let line = match format {
             ExportFormat::Jsonl => {
                 let mut value = serde_json::to_value(&event.request).unwrap_or(Value::Null);
                 value["id"] = json!(event.id);
                 value["received_at"] = json!(event.received_at);
+                value["answer_status"] = json!(event.answer_status);
                 value["provider"] = json!(event.provider);
                 value["event"] = json!(event.event_type);
                 value["event_id"] = json!(event.event_id);
@@ -205,6 +214,13 @@ fn export(
     sink.flush().map_err(Error::Io)?;
     if path.is_some() || !app.json {
         eprintln!("hookctl: exported {count} events");
+    }
+    if with_credentials > 0 {
+        let warning = app.style.err(crate::output::Role::Warn, "warning");
+        let place = path.map_or("the output".into(), |p| format!("{} (created owner-only)", p.display()));
+        eprintln!(
+            "hookctl: {warning}: {with_credentials} exported events carry credentials (stored with --keep-credentials); keep {place} private"
+        );
     }
     Ok(())
 }
@@ -252,7 +268,7 @@ fn har_entry(event: &StoredEvent) -> Value {
     })
 }
 
-fn import(app: &App, file: &std::path::Path) -> Result<(), Error> {
+fn import(app: &App, file: &std::path::Path, all_entries: bool, keep_credentials: bool) -> Result<(), Error> {
     let bytes = super::sign::read_body(file)?;
     let captures = crate::capture::parse_owned(bytes)
         .map_err(|reason| Error::usage(format!("{}: {reason}", file.display()), None))?;
@@ -261,10 +277,17 @@ fn import(app: &App, file: &std::path::Path) -> Result<(), Error> {
     let schemas = crate::schema::SchemaCache::default();
     let no_flags = crate::cli::KeyArgs::default();
     let now = crate::time::now().timestamp();
+    let mut store = app.store_or_create()?;
+    let (mut not_webhooks, mut already) = (0usize, 0usize);
+    let mut in_file = std::collections::HashSet::new();
     let mut events = Vec::new();
     for captured in captures {
         let request = captured.request;
         let provider = crate::provider::detect(&providers, &request);
+        if provider.is_none() && !all_entries {
+            not_webhooks += 1;
+            continue;
+        }
         let inspection = match provider {
             Some(provider) => {
                 let keys = KeySources { args: &no_flags, profile, style: app.style, quiet: true }
@@ -281,16 +304,45 @@ fn import(app: &App, file: &std::path::Path) -> Result<(), Error> {
             }
             None => None,
         };
-        // Imported, not received: nobody was answered (status 0).
-        events.push(StoredEvent::new(request, provider, inspection.as_ref(), 0));
+        // Inspected as recorded (credentials and all), stored redacted: a HAR from a browser carries the
+        // session's bearer tokens and cookies, which have no place in an event store.
+        let mut request = request;
+        if !keep_credentials {
+            request.headers = crate::provider::redact_credentials(&request.headers, provider);
+        }
+        // What the file recorded wins; an exchange it has no answer for was answered by nobody (status 0).
+        let recorded = captured.recorded;
+        let mut event = StoredEvent::new(request, provider, inspection.as_ref(), recorded.answer_status.unwrap_or(0));
+        if let Some(at) = recorded.received_at {
+            event.received_at = at;
+        }
+        let key = (
+            event.provider.clone(),
+            event.event_id.clone().map_or_else(|| Err(event.request.target.clone()), Ok),
+            event.request.body.clone(),
+            recorded.received_at,
+        );
+        let comparable = event.event_id.is_some() || recorded.received_at.is_some();
+        if comparable && (store.holds(&event, recorded.received_at)? || !in_file.insert(key)) {
+            already += 1;
+            continue;
+        }
+        events.push(event);
     }
-    let mut store = app.store()?;
     let stored = store.insert(&events)?;
+    let mut skipped = Vec::new();
+    if not_webhooks > 0 {
+        skipped.push(format!("{not_webhooks} that look like no provider's webhook (--all-entries keeps them)"));
+    }
+    if already > 0 {
+        skipped.push(format!("{already} already stored"));
+    }
+    let skipped = if skipped.is_empty() { String::new() } else { format!("; skipped {}", skipped.join(", ")) };
     match (stored.first(), stored.last()) {
         (Some((first, _)), Some((last, _))) => {
-            eprintln!("hookctl: imported {} events (#{first}–#{last})", stored.len())
+            eprintln!("hookctl: imported {} events (#{first}–#{last}){skipped}", stored.len())
         }
-        _ => eprintln!("hookctl: nothing to import"),
+        _ => eprintln!("hookctl: nothing to import{skipped}"),
     }
     Ok(())
 }

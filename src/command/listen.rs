@@ -39,7 +39,7 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
         let warning = app.style.err(Role::Warn, "warning");
         eprintln!("hookctl: {warning}: listening on {host} exposes the listener (and what it stores) to the network");
     }
-    let store = app.store()?;
+    let store = app.store_or_create()?;
     let store_path = store.path().to_owned();
     let writer = Writer::start(store);
     let (printer, printer_thread) = Printer::start();

@@ -44,11 +44,23 @@ impl App {
         // The config's folders first, so a folder named on the command line wins.
         let mut provider_dirs = config.provider_dirs();
         provider_dirs.extend(global.providers);
-        Ok(Self { style, json: global.json, config, provider_dirs, profile: global.profile, store: global.store })
+        // An empty `--store`/`HOOKCTL_STORE` is the same as none.
+        let store = global.store.filter(|path| !path.as_os_str().is_empty());
+        Ok(Self { style, json: global.json, config, provider_dirs, profile: global.profile, store })
     }
 
-    /// The event store, opened (and created) at `--store`, `HOOKCTL_STORE` or the default path.
+    /// The event store at `--store`, `HOOKCTL_STORE` or the default path, for commands that read it: it must
+    /// exist. A mistyped path is an error, never a new empty store (and folder) that then "has no events".
     pub fn store(&self) -> Result<crate::store::Store, Error> {
+        let path = self.store.clone().unwrap_or_else(crate::store::default_path);
+        if !path.is_file() {
+            return Err(Error::NoStore { path, chosen: self.store.is_some() });
+        }
+        crate::store::Store::open(&path)
+    }
+
+    /// The event store, created when missing: only for the commands that put events in it (listen, import).
+    pub fn store_or_create(&self) -> Result<crate::store::Store, Error> {
         let path = self.store.clone().unwrap_or_else(crate::store::default_path);
         crate::store::Store::open(&path)
     }

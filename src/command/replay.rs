@@ -180,7 +180,8 @@ impl Source {
         Ok(Self::File(items))
     }
 
-    /// How many events there are, and which providers they need keys for. Unknown ids are an error.
+    /// How many events will be sent, and which providers they need keys for. Unknown ids are an error; an
+    /// event of no known provider cannot be re-signed, so (unless --verbatim) it is skipped with a line.
     fn survey(&self, app: &App, args: &ReplayArgs, providers: &[Provider]) -> Result<(usize, BTreeSet<String>), Error> {
         let mut involved = BTreeSet::new();
         let count = match self {
@@ -189,16 +190,18 @@ impl Source {
                 let mut count = 0;
                 let mut seen = BTreeSet::new();
                 store.for_each(filter, |event| {
-                    count += 1;
                     seen.insert(event.id);
-                    if let Some(provider) = event.provider {
-                        involved.insert(provider);
-                    } else if !args.verbatim {
-                        return Err(Error::usage(
-                            format!("event #{} came from no known provider, so it cannot be re-signed", event.id),
-                            Some("replay it with --verbatim, or leave it out of the selection".into()),
-                        ));
+                    match event.provider.filter(|name| providers.iter().any(|p| &p.name == name)) {
+                        Some(provider) => {
+                            involved.insert(provider);
+                        }
+                        None if !args.verbatim => {
+                            skip(&format!("#{}", event.id));
+                            return Ok(());
+                        }
+                        None => {}
                     }
+                    count += 1;
                     Ok(())
                 })?;
                 let missing: Vec<String> =
@@ -212,24 +215,21 @@ impl Source {
                 count
             }
             Self::File(items) => {
+                let mut count = 0;
                 for item in items {
                     match &item.provider {
                         Some(provider) => {
                             involved.insert(provider.clone());
                         }
                         None if !args.verbatim => {
-                            return Err(Error::usage(
-                                format!(
-                                    "{}: no provider's signature header or route is in it, so it cannot be re-signed",
-                                    item.label
-                                ),
-                                Some("replay with --verbatim".into()),
-                            ));
+                            skip(&item.label);
+                            continue;
                         }
                         None => {}
                     }
+                    count += 1;
                 }
-                items.len()
+                count
             }
             Self::Fixtures { provider, glob } => {
                 involved.insert(provider.clone());
@@ -254,6 +254,8 @@ impl Source {
         let by_name: HashMap<&str, &Arc<Provider>> = providers.iter().map(|p| (p.name.as_str(), p)).collect();
         let mut rng = fastrand::Rng::new();
         let by_name = &by_name;
+        // Leaves out what `survey` skipped: the events no known provider can re-sign.
+        let wanted = |item: &Item| args.verbatim || item.provider.as_deref().is_some_and(|n| by_name.contains_key(n));
         let to_job = |item: Item| -> Result<Job, Error> {
             let provider = item.provider.as_deref().and_then(|name| by_name.get(name).copied());
             let provider = match provider {
@@ -293,6 +295,7 @@ impl Source {
                         items.push(Item::from(event));
                         Ok(())
                     })?;
+                    items.retain(wanted);
                     rng.shuffle(&mut items);
                     return dispatch.run(futures_util::stream::iter(items).map(&to_job)).await;
                 }
@@ -309,11 +312,13 @@ impl Source {
                 let stream = futures_util::stream::unfold(events, |mut events| async move {
                     events.recv().await.map(|item| (item, events))
                 });
+                let stream = stream.filter(|item| futures_util::future::ready(item.as_ref().map_or(true, &wanted)));
                 let summary = dispatch.run(stream.map(|item| item.and_then(&to_job))).await;
                 let _ = reader.join();
                 summary
             }
             Self::File(mut items) => {
+                items.retain(wanted);
                 if args.shuffle {
                     rng.shuffle(&mut items);
                 }
@@ -351,6 +356,14 @@ fn fixture_specs(provider: &Provider, glob: Option<&globset::GlobMatcher>) -> Ve
         }
     }
     specs
+}
+
+/// The line for an event `replay` leaves out because no known provider can re-sign it.
+fn skip(label: &str) {
+    eprintln!(
+        "hookctl: skipping {}: it came from no known provider, so it cannot be re-signed (--verbatim sends it as captured)",
+        output::sanitize(label, false)
+    );
 }
 
 /// More than a few events to another machine is worth a second thought.

@@ -23,8 +23,11 @@ pub fn run(app: &App, args: &VerifyArgs) -> Result<ExitCode, Error> {
         Some(at) => crate::time::parse_user_time(at).map_err(|e| Error::usage(format!("--at: {e}"), None))?.timestamp(),
         None => crate::time::now().timestamp(),
     };
-    let captures = select(read_captures(app, args)?, args.entry)?;
     let providers = catalog.all()?;
+    let mut captures = select(read_captures(app, args)?, args.entry)?;
+    if args.entry.is_none() && captures.len() > 1 {
+        captures = webhooks_only(app, captures, forced.as_ref(), &providers)?;
+    }
     let schemas = crate::schema::SchemaCache::default();
 
     // Keys are resolved once per provider, however many requests a HAR holds (and --secret warns once).
@@ -78,7 +81,7 @@ fn read_captures(app: &App, args: &VerifyArgs) -> Result<Vec<Captured>, Error> {
                 Some("`hookctl events list` shows the ids".into()),
             )
         })?;
-        return Ok(vec![Captured { label: Some(format!("event #{id}")), request: event.request }]);
+        return Ok(vec![Captured::new(Some(format!("event #{id}")), event.request)]);
     }
     if let Some(body) = &args.body {
         let body = super::sign::read_body(body)?;
@@ -88,7 +91,7 @@ fn read_captures(app: &App, args: &VerifyArgs) -> Result<Vec<Captured>, Error> {
             headers.push(name, value);
         }
         let target = args.path.clone().unwrap_or_else(|| "/".into());
-        return Ok(vec![Captured { label: None, request: Request { method: "POST".into(), target, headers, body } }]);
+        return Ok(vec![Captured::new(None, Request { method: "POST".into(), target, headers, body })]);
     }
     let Some(path) = &args.capture else {
         return Err(Error::usage(
@@ -105,11 +108,54 @@ fn read_captures(app: &App, args: &VerifyArgs) -> Result<Vec<Captured>, Error> {
         Error::usage(
             format!("{shown}: {reason}"),
             Some(
-                "a capture is raw HTTP/1.1 text, a HAR file or hookctl's request JSON (see `hookctl verify --help`)"
+                "a capture is raw HTTP/1.1 text, a HAR file, hookctl's request JSON or tcpdump -X/-A output (see `hookctl verify --help`)"
                     .into(),
             ),
         )
     })
+}
+
+/// The entries of a many-request capture (a browser HAR: pages, scripts, XHRs) that look like a webhook — a
+/// provider's signature header or route — and a count of the rest on stderr (and a line each with --json).
+fn webhooks_only(
+    app: &App,
+    captures: Vec<Captured>,
+    forced: Option<&Provider>,
+    providers: &[Provider],
+) -> Result<Vec<Captured>, Error> {
+    let total = captures.len();
+    let (webhooks, others): (Vec<Captured>, Vec<Captured>) = captures.into_iter().partition(|captured| match forced {
+        Some(provider) => provider.affinity(&captured.request) > 0,
+        None => crate::provider::detect(providers, &captured.request).is_some(),
+    });
+    if others.is_empty() {
+        return Ok(webhooks);
+    }
+    let whose = forced.map_or_else(|| "any provider's".to_owned(), |p| format!("{}'s", p.name));
+    let reason = format!("no signature header or route of {whose} webhook");
+    if webhooks.is_empty() {
+        return Err(Error::usage(
+            format!("none of the {total} requests in the capture looks like a webhook ({reason})"),
+            Some("verify one anyway with --entry N --provider NAME".into()),
+        ));
+    }
+    if app.json {
+        for captured in &others {
+            output::print_json(&json!({
+                "verdict": "skipped",
+                "entry": captured.label,
+                "method": captured.request.method,
+                "target": captured.request.target,
+                "reason": reason,
+            }))?;
+        }
+    }
+    eprintln!(
+        "hookctl: {} of {total} requests look like webhooks; skipped {} with {reason} (--entry N verifies one anyway)",
+        webhooks.len(),
+        others.len()
+    );
+    Ok(webhooks)
 }
 
 fn select(captures: Vec<Captured>, entry: Option<u32>) -> Result<Vec<Captured>, Error> {
@@ -181,6 +227,7 @@ fn to_json(
         "diagnosis": inspection.diagnosis.findings,
         "ruled_out": inspection.diagnosis.ruled_out,
         "notes": inspection.notes,
+        "capture_caveat": captured.caveat,
     })
 }
 
@@ -256,11 +303,11 @@ fn report(style: &Style, provider: &Provider, captured: &Captured, inspection: &
     if !inspection.diagnosis.ruled_out.is_empty() {
         let _ =
             writeln!(out, "  {} {}", style.out(Role::Heading, "ruled out:"), inspection.diagnosis.ruled_out.join(", "));
-        let _ = writeln!(
-            out,
-            "  {} the secret is most likely not the one that signed this request",
-            style.out(Role::Heading, "so:")
-        );
+        // A capture format that may have changed the bytes (tcpdump -A) is a likelier cause than the secret.
+        let so = captured.caveat.unwrap_or("the secret is most likely not the one that signed this request");
+        let _ = writeln!(out, "  {} {so}", style.out(Role::Heading, "so:"));
+    } else if let Some(caveat) = captured.caveat.filter(|_| !verdict.outcome.is_valid()) {
+        let _ = writeln!(out, "  {} {caveat}", style.out(Role::Warn, "note:"));
     }
     if matches!(verdict.outcome, Outcome::NoSecret) {
         let env: Vec<&str> = provider.secret_env.iter().map(String::as_str).chain(["HOOKCTL_SECRET"]).collect();

@@ -132,17 +132,25 @@ pub fn detect<'a>(providers: &'a [Provider], request: &crate::request::Request) 
         .map(|(_, p)| p)
 }
 
-/// The headers with every credential — `Authorization`, `Proxy-Authorization` and the provider's own credential
-/// headers (VerifyNow's api-key) — replaced by `(redacted)`, for output and the store.
-pub fn redact_credentials(headers: &crate::request::Headers, provider: Option<&Provider>) -> crate::request::Headers {
+/// Headers that carry a credential whoever sent them: a browser HAR or a proxy log holds these beside the
+/// webhook's own headers.
+const CREDENTIAL_HEADERS: [&str; 5] = ["authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"];
+
+/// Whether a header carries a credential: one of `CREDENTIAL_HEADERS`, or one of the provider's own credential
+/// headers (VerifyNow's api-key).
+pub fn is_credential(name: &str, provider: Option<&Provider>) -> bool {
     let own = provider.map(|p| p.scheme.credentials.as_slice()).unwrap_or_default();
+    CREDENTIAL_HEADERS.iter().any(|c| c.eq_ignore_ascii_case(name))
+        || own.iter().any(|c| c.header.eq_ignore_ascii_case(name))
+}
+
+/// The headers with every credential (see `is_credential`) replaced by `(redacted)`, for output and the store.
+pub fn redact_credentials(headers: &crate::request::Headers, provider: Option<&Provider>) -> crate::request::Headers {
     headers
         .iter()
         .map(|(name, value)| {
-            let secret = name.eq_ignore_ascii_case("authorization")
-                || name.eq_ignore_ascii_case("proxy-authorization")
-                || own.iter().any(|c| c.header.eq_ignore_ascii_case(name));
-            (name.to_owned(), if secret { crate::request::REDACTED.to_vec() } else { value.to_vec() })
+            let value = if is_credential(name, provider) { crate::request::REDACTED.to_vec() } else { value.to_vec() };
+            (name.to_owned(), value)
         })
         .collect()
 }

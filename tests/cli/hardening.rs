@@ -60,7 +60,8 @@ fn exports_and_reports_are_created_owner_only() {
         std::fs::write(&path, "old").expect("write");
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
         let out = path.to_str().expect("UTF-8");
-        hookctl(&["events", "export", "--format", format, "-o", out, "--store", &store]).ok();
+        let (_, stderr) = hookctl(&["events", "export", "--format", format, "-o", out, "--store", &store]).code(0);
+        assert!(stderr.contains("1 exported events carry credentials"), "{stderr}");
         let mode = std::fs::metadata(&path).expect("exported").permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "{format}");
         assert!(std::fs::read_to_string(&path).expect("read").contains("api-key key-1"), "kept credentials");
