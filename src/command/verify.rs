@@ -42,7 +42,14 @@ pub fn run(app: &App, args: &VerifyArgs) -> Result<ExitCode, Error> {
             keys_by_provider.insert(provider.name.clone(), keys);
         }
         let keys = &keys_by_provider[&provider.name];
-        let ctx = inspect::Context { keys, now, others: &providers, diagnose_limit: usize::MAX, schemas: &schemas };
+        let ctx = inspect::Context {
+            keys,
+            now,
+            others: &providers,
+            diagnose_limit: usize::MAX,
+            schemas: &schemas,
+            max_decoded: inspect::MAX_DECODED_BODY,
+        };
         let inspection = inspect::inspect(&captured.request, provider, &ctx);
         let code = exit_code(&inspection);
         if code != ExitCode::Success && (worst == ExitCode::Success || code == ExitCode::SignatureInvalid) {

@@ -155,6 +155,7 @@ async fn handle(
             others: &settings.providers,
             diagnose_limit: DIAGNOSE_LIMIT,
             schemas: &listener.schemas,
+            max_decoded: settings.max_body,
         };
         inspect::inspect(&request, provider, &ctx)
     });
@@ -358,7 +359,11 @@ fn human_line(
                 Outcome::NoSecret => ("– not checked (no secret)", Role::Dim),
                 _ => ("✗", Role::Fail),
             };
-            let reason = if matches!(role, Role::Fail) { format!(" {}", event.verdict_detail) } else { String::new() };
+            let reason = match (&inspection.decoded, matches!(role, Role::Fail)) {
+                (_, true) => format!(" {}", event.verdict_detail),
+                (Some(coding), false) => format!(" ({coding}-decoded)"),
+                (None, false) => String::new(),
+            };
             line.push_str(&format!("  {}", out(role, &sanitize(&format!("{mark}{reason}"), false))));
             let (mark, role) = match &inspection.payload {
                 PayloadCheck::Valid { .. } => ("✓ schema".to_owned(), Role::Ok),

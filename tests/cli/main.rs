@@ -7,4 +7,5 @@ mod replay;
 mod secrets;
 mod send;
 mod sign;
+mod verdicts;
 mod verify;
