@@ -245,6 +245,10 @@ fn report(
     if !inspection.diagnosis.ruled_out.is_empty() {
         let _ =
             writeln!(out, "  {} {}", style.out(Role::Heading, "ruled out:"), inspection.diagnosis.ruled_out.join(", "));
+    }
+    // Only a well-formed signature over the body as sent, with nothing else to explain it, points at the secret;
+    // a missing or malformed header says nothing about it.
+    if verdict.outcome == Outcome::Mismatch && inspection.diagnosis.findings.is_empty() {
         let _ = writeln!(
             out,
             "  {} the secret is most likely not the one that signed this request",

@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::causes;
 use super::verify::{Materials, any_matches, materials};
 use super::{Algorithm, Encoding, KeyEncoding, Keys, Outcome, Scheme, verify};
 use crate::request::Request;
@@ -40,20 +41,51 @@ pub fn diagnose(
     others: &[Candidate<'_>],
 ) -> Diagnosis {
     let mut diagnosis = Diagnosis::default();
-    let Some(secret) = &keys.secret else { return diagnosis };
-    if let Ok(found) = materials(request, scheme) {
-        let tried = Tried { scheme, materials: &found, request };
-        let ruled_out = [
-            body_alterations(&tried, scheme, secret, &mut diagnosis.findings),
-            key_alterations(&tried, provider, scheme, secret, &mut diagnosis.findings),
-            encoding_alterations(&tried, provider, scheme, secret, &mut diagnosis.findings),
-        ];
+    let found = materials(request, scheme).ok();
+    // Body and key alterations cannot make a signature of the wrong length or encoding match; its encoding or
+    // algorithm can.
+    let well_formed = found.as_ref().is_some_and(|found| {
+        found
+            .signatures
+            .iter()
+            .filter_map(|s| scheme.encoding.decode(s))
+            .any(|s| s.len() == scheme.algorithm.output_len())
+    });
+    if let Some(secret) = &keys.secret {
+        if let Some(found) = &found {
+            let tried = Tried { scheme, materials: found, request };
+            let ruled_out = [
+                if well_formed {
+                    body_alterations(&tried, scheme, secret, &mut diagnosis.findings)
+                } else {
+                    Vec::new()
+                },
+                if well_formed {
+                    key_alterations(&tried, provider, scheme, secret, &mut diagnosis.findings)
+                } else {
+                    Vec::new()
+                },
+                encoding_alterations(&tried, provider, scheme, secret, &mut diagnosis.findings),
+            ];
+            if diagnosis.findings.is_empty() {
+                diagnosis.ruled_out.extend(ruled_out.into_iter().flatten());
+            }
+        }
         if diagnosis.findings.is_empty() {
-            diagnosis.ruled_out.extend(ruled_out.into_iter().flatten());
+            other_providers(request, provider, scheme, keys, now, others, &mut diagnosis);
         }
     }
+    // What is seen without a secret: a header not in the scheme's form, a well-formed signature over a body
+    // that was cut short.
     if diagnosis.findings.is_empty() {
-        other_providers(request, provider, scheme, keys, now, others, &mut diagnosis);
+        let cause = match well_formed {
+            false => causes::malformed(request, provider, scheme),
+            true => causes::truncated(request),
+        };
+        if let Some(finding) = cause {
+            diagnosis.ruled_out.clear();
+            diagnosis.findings.push(finding);
+        }
     }
     diagnosis
 }

@@ -116,10 +116,17 @@ fn any_one_of_several_signatures_may_match() {
     assert_eq!(verify(&request, &scheme, &keys(SW_SECRET), 1_614_265_330).outcome, Outcome::Valid);
 
     let mut wrong = request.clone();
-    wrong.headers.set("svix-signature", "v1,Zm9vYmFy v1,YmF6");
+    let (zeros, ones) = ("A".repeat(43) + "=", "/".repeat(42) + "8=");
+    wrong.headers.set("svix-signature", format!("v1,{zeros} v1,{ones}"));
     let verdict = verify(&wrong, &scheme, &keys(SW_SECRET), 1_614_265_330);
     assert_eq!(verdict.outcome, Outcome::Mismatch);
     assert!(verdict.checks[0].detail.contains("none of the 2 signatures"), "{:?}", verdict.checks);
+
+    // Signatures too short to be HMAC-SHA256 are not a mismatch to blame on the secret.
+    wrong.headers.set("svix-signature", "v1,Zm9vYmFy v1,YmF6");
+    let verdict = verify(&wrong, &scheme, &keys(SW_SECRET), 1_614_265_330);
+    let Outcome::Malformed { reason, .. } = &verdict.outcome else { panic!("{verdict:?}") };
+    assert_eq!(reason, "expected 44 base64 characters (HMAC-SHA256), found 8 base64 characters (`Zm9vYmFy`)");
 }
 
 #[test]

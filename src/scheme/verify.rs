@@ -139,9 +139,15 @@ fn signature_outcome(request: &Request, scheme: &Scheme, keys: &Keys, now: i64, 
             return outcome;
         }
     };
-    let candidates: Vec<Vec<u8>> = signatures.iter().filter_map(|s| scheme.encoding.decode(s)).collect();
+    // A signature of another length is not this algorithm's: malformed, not a mismatch to blame on the secret.
+    let candidates: Vec<Vec<u8>> = signatures
+        .iter()
+        .filter_map(|s| scheme.encoding.decode(s))
+        .filter(|c| c.len() == scheme.algorithm.output_len())
+        .collect();
     if candidates.is_empty() {
-        let reason = format!("the signature is not {}", scheme.encoding);
+        let first = signatures.first().map_or("", String::as_str);
+        let reason = format!("expected {}, found {}", scheme.expected_signature(), scheme.describe_signature(first));
         checks.push(Check::new("signature", CheckStatus::Fail, format!("malformed `{header}`: {reason}")));
         return Outcome::Malformed { header, reason };
     }

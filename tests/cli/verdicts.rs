@@ -1,4 +1,5 @@
-//! Verdicts name their real cause: a compressed body is checked decoded, never blamed on the secret.
+//! Verdicts name their real cause: a compressed body is checked decoded, and a body cut short or a malformed
+//! signature header is named, never blamed on the secret.
 
 use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
@@ -172,4 +173,44 @@ fn a_decompression_bomb_stops_at_the_listeners_max_body_and_the_listener_keeps_s
     assert!(detail.contains("decodes to more than the 1048576 byte limit"), "{detail}");
     let next: Value = serde_json::from_str(&lines[1]).expect("NDJSON");
     assert_eq!(next["signature"]["verdict"], "valid", "{next}");
+}
+
+#[test]
+fn a_body_truncated_without_content_length_is_named_not_the_secret() {
+    let (headers, body) = payvost("payment.succeeded");
+    let raw = raw_http("/webhooks/payvost", &headers, &body[..body.len() / 2], false);
+    let (verdict, human) = verify_raw(&raw, 3);
+    assert_eq!(verdict["verdict"], "mismatch", "{verdict}");
+    assert_eq!(codes(&verdict), ["body-truncated"], "{verdict}");
+    assert!(first_message(&verdict).contains("no Content-Length"), "{verdict}");
+    assert!(human.contains("the body looks truncated") && !human.contains(BLAME), "{human}");
+
+    // A complete body signed with another secret still points at the secret.
+    let (stdout, _) = hookctl(&["verify", "c.http"])
+        .file("c.http", raw_http("/webhooks/payvost", &headers, &body, false))
+        .env("HOOKCTL_SECRET", "another")
+        .code(3);
+    assert!(stdout.contains(BLAME) && !stdout.contains("truncated"), "{stdout}");
+}
+
+#[test]
+fn a_malformed_signature_header_says_what_was_expected() {
+    let (headers, body) = payvost("payment.succeeded");
+    let signature = &headers.iter().find(|(n, _)| n == "Payvost-Signature").expect("signed").1;
+    let others: Vec<(String, String)> = headers.iter().filter(|(n, _)| n != "Payvost-Signature").cloned().collect();
+    for (value, found) in [
+        (format!("zz{signature}"), "66 characters that are not hex"),
+        (signature[..40].to_owned(), "found 40 hex characters"),
+        ("t=1700000000,v1=".to_owned() + &"ab".repeat(32), "12 characters that are not hex (`t=1700000000`)"),
+    ] {
+        let raw = raw_http("/webhooks/payvost", &with(&others, "Payvost-Signature", &value), &body, true);
+        let (verdict, human) = verify_raw(&raw, 3);
+        assert_eq!(verdict["verdict"], "malformed", "{value}: {verdict}");
+        assert_eq!(codes(&verdict), ["malformed-signature-header"], "{value}: {verdict}");
+        let message = first_message(&verdict);
+        assert!(message.starts_with("malformed signature header"), "{message}");
+        assert!(message.contains("`Payvost-Signature` as 64 hex characters (HMAC-SHA256)"), "{message}");
+        assert!(message.contains(found), "{found}: {message}");
+        assert!(!human.contains(BLAME), "{human}");
+    }
 }
