@@ -163,12 +163,22 @@ pub fn inspect(request: &Request, provider: &Provider, ctx: &Context<'_>) -> Ins
     }
     let mut diagnosis = Diagnosis::default();
 
+    // Parsed once, before any diagnosis: the payload says which other providers are worth naming.
+    let parsed: Option<Result<Value, String>> = (checked.body.len() <= MAX_VALIDATED_BODY)
+        .then(|| serde_json::from_slice(&checked.body).map_err(|e| e.to_string()));
+    let payload_value = parsed.as_ref().and_then(|p| p.as_ref().ok());
+
     let needs_diagnosis = checked.body.len() <= ctx.diagnose_limit
         && matches!(verdict.outcome, Outcome::Mismatch | Outcome::MissingSignature { .. } | Outcome::Malformed { .. });
     if needs_diagnosis {
-        // Only a failure pays for the list of other schemes to try.
+        // Only a failure pays for the list of other schemes to try; those the route or the payload point to
+        // come first.
+        let mut others: Vec<&Provider> = ctx.others.iter().collect();
+        others.sort_by_key(|p| {
+            !(p.routes.iter().any(|r| r == checked.path()) || p.names_own_event(payload_value, &checked.headers))
+        });
         let others: Vec<Candidate<'_>> =
-            ctx.others.iter().map(|p| Candidate { name: &p.name, scheme: &p.scheme }).collect();
+            others.iter().map(|p| Candidate { name: &p.name, scheme: &p.scheme }).collect();
         diagnosis = scheme::diagnose(checked, &provider.name, &provider.scheme, keys, now, &others);
         if let Some(found) = &decoded
             && matches!(verdict.outcome, Outcome::Mismatch)
@@ -187,8 +197,6 @@ pub fn inspect(request: &Request, provider: &Provider, ctx: &Context<'_>) -> Ins
         }
     }
     let decoded = decoded.map(|found| found.label());
-    let parsed: Option<Result<Value, String>> = (checked.body.len() <= MAX_VALIDATED_BODY)
-        .then(|| serde_json::from_slice(&checked.body).map_err(|e| e.to_string()));
     // A payload this large is no provider's; parsing it would cost a copy of the body and more in memory.
     let Some(parsed) = parsed else {
         let reason = format!("{} MiB is more than the 16 MiB hookctl validates", checked.body.len() / (1024 * 1024));

@@ -119,6 +119,9 @@ fn select(captures: Vec<Captured>, entry: Option<u32>) -> Result<Vec<Captured>, 
 
 /// The provider a request belongs to, by its headers and route.
 fn detect<'a>(providers: &'a [Provider], request: &Request, label: Option<&str>) -> Result<&'a Provider, Error> {
+    if let Some(owner) = crate::provider::route_owner(providers, request) {
+        return Ok(owner);
+    }
     let mut scored: Vec<(u32, &Provider)> = providers.iter().map(|p| (p.affinity(request), p)).collect();
     scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
     let where_ = label.map(|l| format!("{l}: ")).unwrap_or_default();

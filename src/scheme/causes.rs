@@ -1,8 +1,10 @@
 //! Causes of a failed verdict that no alteration of the body or key reproduces, and that must be named before
-//! anyone is told the secret is wrong: a signature header not in the scheme's form, and a body cut short.
+//! anyone is told the secret is wrong: a signature header not in the scheme's form, a body cut short, and the
+//! right signature in another form or under another provider's header name.
 
-use super::Scheme;
-use super::diagnose::Finding;
+use super::diagnose::{Candidate, Finding};
+use super::verify::Outcome;
+use super::{Keys, Scheme, verify};
 use crate::request::Request;
 
 /// The signature header is there but not in the scheme's form: what was expected, and how it differs.
@@ -62,10 +64,94 @@ pub(super) fn truncated(request: &Request) -> Option<Finding> {
     })
 }
 
+/// The right signature in the wrong form: GitHub's without its `sha256=`, Payvost's with one. Any piece of the
+/// header that matches as the whole signature shows the signer computed it as this provider does, so this is
+/// named before another provider whose form it happens to have.
+pub(super) fn layout_mix_up(
+    request: &Request,
+    provider: &str,
+    scheme: &Scheme,
+    keys: &Keys,
+    now: i64,
+) -> Option<Finding> {
+    // A timestamp inside the signature header (`t=…,v1=…`) cannot be told from the signature by its pieces.
+    if scheme.timestamp.as_ref().is_some_and(|spec| spec.header.is_none()) {
+        return None;
+    }
+    let (header, raw) = request.headers.find(scheme.signature_headers())?;
+    let value = std::str::from_utf8(raw).ok()?.trim();
+    let bare = Scheme { layout: super::Layout::Bare, ..scheme.clone() };
+    let pieces = value.split([',', ' ', '=']).map(str::trim).filter(|p| !p.is_empty() && *p != value);
+    for piece in std::iter::once(value).chain(pieces) {
+        let mut laid_out = request.clone();
+        laid_out.headers.set(header, piece);
+        let outcome = verify(&laid_out, &bare, keys, now).outcome;
+        if matches!(outcome, Outcome::Valid | Outcome::TimestampOutside { .. })
+            && (piece != value || scheme.layout != super::Layout::Bare)
+        {
+            return Some(Finding {
+                code: "signature-layout",
+                message: format!(
+                    "the signature matches the body and the secret as {provider} computes it, but is not written as \
+                     {provider} writes it: {provider} sends `{header}` as {}; this header holds `{}`",
+                    scheme.expected_header(),
+                    shape(value, piece)
+                ),
+            });
+        }
+    }
+    None
+}
+
+/// The header's value with the signature in it shown as `<signature>`: `sha256=<signature>`. It came from the
+/// sender: at most 80 characters of it are repeated.
+fn shape(value: &str, signature: &str) -> String {
+    let shape = value.replacen(signature, "<signature>", 1);
+    match shape.char_indices().nth(80) {
+        Some((end, _)) => format!("{}…", &shape[..end]),
+        None => shape,
+    }
+}
+
+/// This provider's signature sent under another provider's signature header (a Payvost HMAC in
+/// `X-PayQI-Signature`): the secret and the body are right, the header name is not.
+pub(super) fn header_mix_up(
+    request: &Request,
+    provider: &str,
+    scheme: &Scheme,
+    keys: &Keys,
+    now: i64,
+    others: &[Candidate<'_>],
+) -> Option<Finding> {
+    if request.headers.find(scheme.signature_headers()).is_some() {
+        return None;
+    }
+    for other in others.iter().filter(|o| o.name != provider && o.scheme.is_signed()) {
+        for name in other.scheme.signature_headers() {
+            let Some(value) = request.headers.get(name) else { continue };
+            let mut moved = request.clone();
+            moved.headers.set(&scheme.header, value.to_vec());
+            if matches!(verify(&moved, scheme, keys, now).outcome, Outcome::Valid | Outcome::TimestampOutside { .. }) {
+                return Some(Finding {
+                    code: "signature-in-other-header",
+                    message: format!(
+                        "a {provider} signature in {}'s header `{name}`: read from there it matches {provider}'s \
+                         scheme and the secret, but {provider} sends it as `{}`; the sender used the wrong header \
+                         name",
+                        other.name, scheme.header
+                    ),
+                });
+            }
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::scheme::{Algorithm, Encoding, KeyEncoding, Layout, Template};
+    use crate::secret::Secret;
 
     fn bare(header: &str) -> Scheme {
         Scheme {
@@ -81,6 +167,10 @@ mod tests {
             message_id: None,
             credentials: Vec::new(),
         }
+    }
+
+    fn keys() -> Keys {
+        Keys { secret: Some(Secret::new("s")), credentials: Vec::new() }
     }
 
     fn hmac(body: &str) -> String {
@@ -113,6 +203,28 @@ mod tests {
     }
 
     #[test]
+    fn the_right_signature_in_the_wrong_form_is_a_layout_mix_up() {
+        let github = Scheme { layout: Layout::Prefixed("sha256=".into()), ..bare("X-Hub-Signature-256") };
+        let mut request = Request::post("/", "{}");
+        request.headers.push("X-Hub-Signature-256", hmac("{}"));
+        let finding = layout_mix_up(&request, "github", &github, &keys(), 0).expect("named");
+        assert_eq!(finding.code, "signature-layout");
+        assert!(finding.message.contains("as `sha256=` then 64 hex"), "{}", finding.message);
+        assert!(finding.message.ends_with("this header holds `<signature>`"), "{}", finding.message);
+
+        let payvost = bare("Payvost-Signature");
+        let mut request = Request::post("/", "{}");
+        request.headers.push("Payvost-Signature", format!("sha256={}", hmac("{}")));
+        let finding = layout_mix_up(&request, "payvost", &payvost, &keys(), 0).expect("named");
+        assert!(finding.message.ends_with("this header holds `sha256=<signature>`"), "{}", finding.message);
+
+        request.headers.set("Payvost-Signature", format!("sha256={}", hmac("other")));
+        assert_eq!(layout_mix_up(&request, "payvost", &payvost, &keys(), 0), None, "not the body's signature");
+        request.headers.set("Payvost-Signature", hmac("{}"));
+        assert_eq!(layout_mix_up(&request, "payvost", &payvost, &keys(), 0), None, "already in its form");
+    }
+
+    #[test]
     fn json_that_ends_mid_value_is_truncated() {
         let body = r#"{"id":"evt_1","type":"payment.succeeded","data":{"amount":"9.9"#;
         let finding = truncated(&Request::post("/", body)).expect("truncated");
@@ -122,5 +234,27 @@ mod tests {
         assert_eq!(truncated(&Request::post("/", r#"{"id":"evt_1"}}"#)), None, "invalid, not cut short");
         assert_eq!(truncated(&Request::post("/", "payload=%7B%22a")), None, "not JSON at all");
         assert_eq!(truncated(&Request::post("/", "")), None, "empty");
+    }
+
+    #[test]
+    fn a_signature_under_another_providers_header_is_named() {
+        let payvost = bare("Payvost-Signature");
+        let payqi = bare("X-PayQI-Signature");
+        let others = [Candidate { name: "payqi", scheme: &payqi }, Candidate { name: "payvost", scheme: &payvost }];
+        let mut request = Request::post("/webhooks/payvost", "{}");
+        request.headers.push("X-PayQI-Signature", hmac("{}"));
+        let finding = header_mix_up(&request, "payvost", &payvost, &keys(), 0, &others).expect("named");
+        assert_eq!(finding.code, "signature-in-other-header");
+        assert!(
+            finding.message.starts_with("a payvost signature in payqi's header `X-PayQI-Signature`"),
+            "{}",
+            finding.message
+        );
+        assert!(finding.message.contains("sends it as `Payvost-Signature`"), "{}", finding.message);
+
+        let wrong = Keys { secret: Some(Secret::new("other")), ..keys() };
+        assert_eq!(header_mix_up(&request, "payvost", &payvost, &wrong, 0, &others), None, "another secret");
+        request.headers.push("Payvost-Signature", hmac("x"));
+        assert_eq!(header_mix_up(&request, "payvost", &payvost, &keys(), 0, &others), None, "ours is there");
     }
 }

@@ -270,3 +270,42 @@ fn diagnoses_charset_bom_and_python_spacing() {
     let diagnosis = diagnose(&untouched, "test", &scheme, &keys("other"), 0, &[]);
     assert!(diagnosis.findings.is_empty() && !diagnosis.ruled_out.is_empty(), "{diagnosis:?}");
 }
+
+#[test]
+fn a_scheme_that_signs_alike_under_another_header_is_not_named_as_the_signer() {
+    // PayQI's and ComplyCube's signatures are one hex HMAC of the body; only the header names differ. A PayQI
+    // delivery missing its timestamp header must not be put down to ComplyCube.
+    let bare = Scheme { layout: Layout::Bare, ..github() };
+    let payqi = Scheme {
+        header: "X-PayQI-Signature".into(),
+        timestamp: Some(TimestampSpec {
+            header: Some("X-PayQI-Timestamp".into()),
+            aliases: Vec::new(),
+            millis: false,
+            tolerance: Duration::from_secs(300),
+        }),
+        ..bare.clone()
+    };
+    let complycube = Scheme { header: "X-CC-Webhook-Signature".into(), ..bare.clone() };
+    let body = "{\"a\":1}";
+    let mut request = Request::post("/", body);
+    request
+        .headers
+        .push("X-PayQI-Signature", Encoding::Hex.encode(&Algorithm::HmacSha256.mac(b"s", [body.as_bytes()])));
+    assert!(matches!(verify(&request, &payqi, &keys("s"), 0).outcome, Outcome::Malformed { .. }));
+    let others = [Candidate { name: "complycube", scheme: &complycube }];
+    let diagnosis = diagnose(&request, "payqi", &payqi, &keys("s"), 0, &others);
+    assert!(diagnosis.findings.iter().all(|f| f.code != "wrong-provider"), "{diagnosis:?}");
+
+    // GitHub's form of the same HMAC in PayQI's header: PayQI's signature in another layout, said as such rather
+    // than put down to GitHub.
+    let prefixed = [Candidate { name: "github", scheme: &github() }];
+    request.headers.set(
+        "X-PayQI-Signature",
+        format!("sha256={}", Encoding::Hex.encode(&Algorithm::HmacSha256.mac(b"s", [body.as_bytes()]))),
+    );
+    request.headers.push("X-PayQI-Timestamp", "0");
+    let diagnosis = diagnose(&request, "payqi", &payqi, &keys("s"), 0, &prefixed);
+    let codes: Vec<&str> = diagnosis.findings.iter().map(|f| f.code).collect();
+    assert_eq!(codes, ["signature-layout"], "{diagnosis:?}");
+}

@@ -1,5 +1,5 @@
-//! Verdicts name their real cause: a compressed body is checked decoded, and a body cut short or a malformed
-//! signature header is named, never blamed on the secret.
+//! Verdicts name their real cause: a compressed body is checked decoded, and a body cut short, a malformed
+//! signature header or a signature under another provider's header is named, never blamed on the secret.
 
 use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
@@ -213,4 +213,49 @@ fn a_malformed_signature_header_says_what_was_expected() {
         assert!(message.contains(found), "{found}: {message}");
         assert!(!human.contains(BLAME), "{human}");
     }
+
+    // A layout error: GitHub's header without its `sha256=`.
+    let github = hookctl(&["sign", "github", "--event", "ping", "--json"]).env("HOOKCTL_SECRET", SECRET).ok();
+    let mut github: Value = serde_json::from_str(&github).expect("JSON");
+    for pair in github["headers"].as_array_mut().expect("pairs") {
+        if pair[0] == "X-Hub-Signature-256" {
+            pair[1] = Value::from(pair[1].as_str().expect("value").trim_start_matches("sha256="));
+        }
+    }
+    let (stdout, _) = hookctl(&["verify", "c.json", "--json"])
+        .file("c.json", github.to_string())
+        .env("HOOKCTL_SECRET", SECRET)
+        .code(3);
+    let verdict: Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!((verdict["verdict"].as_str(), codes(&verdict)), (Some("malformed"), vec!["signature-layout"]));
+    let message = first_message(&verdict);
+    assert!(message.contains("`X-Hub-Signature-256` as `sha256=` then 64 hex characters"), "{message}");
+    assert!(!message.contains("complycube") && !message.contains("payvost"), "not another provider: {message}");
+}
+
+#[test]
+fn a_payvost_signature_in_payqis_header_is_a_header_mix_up_not_complycube() {
+    let (headers, body) = payvost("payment.succeeded");
+    let mixed: Vec<(String, String)> = headers
+        .iter()
+        .map(|(name, value)| {
+            (if name == "Payvost-Signature" { "X-PayQI-Signature".into() } else { name.clone() }, value.clone())
+        })
+        .collect();
+    let raw = raw_http("/webhooks/payvost", &mixed, &body, true);
+    let (verdict, human) = verify_raw(&raw, 3);
+    assert_eq!(verdict["provider"], "payvost", "the route and the payload are Payvost's: {verdict}");
+    assert_eq!(codes(&verdict), ["signature-in-other-header"], "{verdict}");
+    let message = first_message(&verdict);
+    assert!(message.starts_with("a payvost signature in payqi's header `X-PayQI-Signature`"), "{message}");
+    assert!(message.contains("`Payvost-Signature`") && !message.contains("complycube"), "{message}");
+    assert!(!human.contains(BLAME) && !human.contains("complycube"), "{human}");
+
+    // The listener at Payvost's route says the same.
+    let listening = listen(&["--json"]);
+    assert!(post(listening.port, &raw_close("/webhooks/payvost", &mixed, &body)).contains("200"));
+    let line: Value = serde_json::from_str(&listening.wait_lines(1)[0]).expect("NDJSON");
+    assert_eq!(line["provider"], "payvost", "{line}");
+    let detail = line["signature"]["detail"].as_str().unwrap_or_default();
+    assert!(detail.contains("a payvost signature in payqi's header `X-PayQI-Signature`"), "{detail}");
 }
