@@ -75,6 +75,8 @@ pub enum DecodeError {
     Invalid { coding: Coding, reason: String },
     #[error("the {coding} body decodes to more than the {limit} byte limit; not decoded further")]
     TooLarge { coding: Coding, limit: usize },
+    #[error("`Content-Encoding` lists {count} codings; hookctl undoes at most {MAX_CODINGS}")]
+    TooManyCodings { count: usize },
 }
 
 impl DecodeError {
@@ -83,9 +85,13 @@ impl DecodeError {
         match self {
             Self::Unsupported { coding } => coding.clone(),
             Self::Invalid { coding, .. } | Self::TooLarge { coding, .. } => coding.to_string(),
+            Self::TooManyCodings { count } => format!("{count} codings"),
         }
     }
 }
+
+/// Each coding undone costs up to the limit in work; real senders apply one.
+const MAX_CODINGS: usize = 4;
 
 /// The codings a request's `Content-Encoding` headers list, in the order they were applied (`identity`
 /// skipped); empty when the body is sent as is.
@@ -111,6 +117,9 @@ pub fn decode(headers: &Headers, body: &Bytes, limit: usize) -> Result<Option<De
     let codings = codings(headers)?;
     if codings.is_empty() {
         return Ok(None);
+    }
+    if codings.len() > MAX_CODINGS {
+        return Err(DecodeError::TooManyCodings { count: codings.len() });
     }
     let mut current = body.clone();
     // Codings are listed in the order they were applied: the last one is undone first.
@@ -222,6 +231,8 @@ mod tests {
         let found = decoded("gzip, br", brotli(&gzip(BODY))).expect("decodes").expect("encoded");
         assert_eq!(&found.body[..], BODY);
         assert_eq!(found.label(), "gzip, br");
+        let error = decoded("gzip, gzip, gzip, gzip, gzip", gzip(BODY)).expect_err("too many");
+        assert_eq!(error, DecodeError::TooManyCodings { count: 5 });
     }
 
     #[test]
