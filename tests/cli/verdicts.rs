@@ -259,3 +259,21 @@ fn a_payvost_signature_in_payqis_header_is_a_header_mix_up_not_complycube() {
     let detail = line["signature"]["detail"].as_str().unwrap_or_default();
     assert!(detail.contains("a payvost signature in payqi's header `X-PayQI-Signature`"), "{detail}");
 }
+
+#[test]
+fn listen_verbose_shows_a_compressed_body_decoded() {
+    let (headers, body) = payvost("payment.succeeded");
+    let headers = with(&headers, "Content-Encoding", "gzip");
+    let listening = listen(&["--verbose"]);
+    assert!(post(listening.port, &raw_close("/webhooks/payvost", &headers, &gzip(&body))).contains("200"));
+    let started = std::time::Instant::now();
+    loop {
+        let lines = listening.lines.lock().expect("not poisoned").clone();
+        if lines.iter().any(|l| l.contains(r#""type": "payment.succeeded""#)) {
+            assert!(lines[0].contains("✓ signed (gzip-decoded)"), "{lines:#?}");
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "no decoded body in {lines:#?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
