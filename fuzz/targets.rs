@@ -131,6 +131,7 @@ pub fn inspect(data: &[u8]) {
             others: &PROVIDERS,
             diagnose_limit: 1 << 20,
             schemas: &SCHEMAS,
+            max_decoded: 1 << 20,
         };
         let _ = hookctl::inspect::inspect(&item.request, provider, &ctx);
     }

@@ -4,14 +4,18 @@
 use serde::Serialize;
 
 use crate::body::{BodyFormat, Parsed, Unreadable};
+use crate::content_encoding::{self, DecodeError};
 use crate::form;
 use crate::provider::Provider;
 use crate::request::Request;
 use crate::schema::{SchemaCache, Violation};
-use crate::scheme::{self, Candidate, Diagnosis, Keys, Outcome, Verdict};
+use crate::scheme::{self, Candidate, Check, CheckStatus, Diagnosis, Finding, Keys, Outcome, Verdict};
 
 /// Bodies over this size are checked for their signature only.
 const MAX_VALIDATED_BODY: usize = 16 * 1024 * 1024;
+
+/// The most a compressed body read from a file or import may decode to; the listener uses its --max-body.
+pub const MAX_DECODED_BODY: usize = 64 * 1024 * 1024;
 
 /// What the payload looks like against the provider's catalog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -94,6 +98,7 @@ pub fn verdict_code(outcome: &Outcome) -> &'static str {
         Outcome::TimestampOutside { age, .. } if *age < 0 => "future",
         Outcome::TimestampOutside { .. } => "stale",
         Outcome::NoSecret => "unchecked",
+        Outcome::Undecodable { .. } => "undecodable",
         Outcome::MissingSignature { .. } => "missing-signature",
         Outcome::Malformed { .. } => "malformed",
         Outcome::Mismatch => "mismatch",
@@ -110,6 +115,8 @@ pub struct Inspection {
     pub diagnosis: Diagnosis,
     /// Weaknesses of the scheme itself, worth saying even when the request is valid.
     pub notes: Vec<String>,
+    /// The `Content-Encoding` the body was decoded from before it was checked (`gzip`), when it was.
+    pub decoded: Option<String>,
 }
 
 /// What `inspect` needs besides the request.
@@ -121,36 +128,87 @@ pub struct Context<'a> {
     pub others: &'a [Provider],
     pub diagnose_limit: usize,
     pub schemas: &'a SchemaCache,
+    /// The most a compressed body may decode to (the listener's --max-body): a decompression bomb stops here.
+    pub max_decoded: usize,
 }
 
 impl Inspection {
     /// The verdict and, for a failure, the first reason the diagnosis found.
     pub fn signature_detail(&self) -> String {
         let outcome = self.verdict.outcome.describe();
+        let decoded = self.decoded.as_ref().map(|coding| format!(" (body decoded from {coding})")).unwrap_or_default();
         match self.diagnosis.findings.first() {
-            Some(finding) => format!("{outcome}: {}", finding.message),
-            None => outcome,
+            Some(finding) => format!("{outcome}{decoded}: {}", finding.message),
+            None => format!("{outcome}{decoded}"),
         }
     }
 }
 
-/// Checks `request` as `provider`'s; on a failure, tries the other schemes and the usual alterations.
+/// Checks `request` as `provider`'s; on a failure, tries the other schemes and the usual alterations. A body
+/// with a `Content-Encoding` is checked decoded (providers sign before they compress).
 pub fn inspect(request: &Request, provider: &Provider, ctx: &Context<'_>) -> Inspection {
-    let (keys, now, others) = (ctx.keys, ctx.now, ctx.others);
-    let verdict = scheme::verify(request, &provider.scheme, keys, now);
-    let needs_diagnosis = request.body.len() <= ctx.diagnose_limit
+    let (keys, now) = (ctx.keys, ctx.now);
+    // Only a request that names a coding pays for this.
+    let (decoded, undecodable) = match content_encoding::decode(&request.headers, &request.body, ctx.max_decoded) {
+        Ok(decoded) => (decoded, None),
+        Err(error) => (None, Some(error)),
+    };
+    let owned;
+    let checked = match &decoded {
+        Some(found) => {
+            owned = Request { body: found.body.clone(), ..request.clone() };
+            &owned
+        }
+        None => request,
+    };
+    let mut verdict = scheme::verify(checked, &provider.scheme, keys, now);
+    if let Some(found) = &decoded {
+        verdict.checks.insert(0, Check::new("body", CheckStatus::Pass, found.describe()));
+    }
+    if let Some(error) = &undecodable {
+        return undecodable_inspection(request, provider, verdict, error);
+    }
+    let mut diagnosis = Diagnosis::default();
+
+    // Parsed once, before any diagnosis: the payload says which other providers are worth naming. Only a
+    // provider that sends forms reads the Content-Type: a JSON provider's path stays a JSON parse.
+    let content_type = provider.takes_forms().then(|| checked.headers.get("content-type")).flatten();
+    let parsed: Option<Result<Parsed, Unreadable>> =
+        (checked.body.len() <= MAX_VALIDATED_BODY).then(|| provider.parse_body(&checked.body, content_type));
+    let payload_value = parsed.as_ref().and_then(|p| p.as_ref().ok()).map(|p| &p.value);
+
+    let needs_diagnosis = checked.body.len() <= ctx.diagnose_limit
         && matches!(verdict.outcome, Outcome::Mismatch | Outcome::MissingSignature { .. } | Outcome::Malformed { .. });
-    let diagnosis = if needs_diagnosis {
-        // Only a failure pays for the list of other schemes to try.
+    if needs_diagnosis {
+        // Only a failure pays for the list of other schemes to try; those the route or the payload point to
+        // come first.
+        let mut others: Vec<&Provider> = ctx.others.iter().collect();
+        others.sort_by_key(|p| {
+            !(p.routes.iter().any(|r| r == checked.path()) || p.names_own_event(payload_value, &checked.headers))
+        });
         let others: Vec<Candidate<'_>> =
             others.iter().map(|p| Candidate { name: &p.name, scheme: &p.scheme }).collect();
-        scheme::diagnose(request, &provider.name, &provider.scheme, keys, now, &others)
-    } else {
-        Diagnosis::default()
-    };
+        diagnosis = scheme::diagnose(checked, &provider.name, &provider.scheme, keys, now, &others);
+        if let Some(found) = &decoded
+            && matches!(verdict.outcome, Outcome::Mismatch)
+            && signed(&scheme::verify(request, &provider.scheme, keys, now).outcome)
+        {
+            let message = format!(
+                "the signature matches the body as sent ({}-compressed), not the decoded body: the sender signed \
+                 after compressing, where {} signs before",
+                found.label(),
+                provider.name
+            );
+            diagnosis = Diagnosis {
+                findings: vec![Finding { code: "signed-compressed-body", message }],
+                ruled_out: Vec::new(),
+            };
+        }
+    }
+    let decoded = decoded.map(|found| found.label());
     // A payload this large is no provider's; parsing it would cost a copy of the body and more in memory.
-    if request.body.len() > MAX_VALIDATED_BODY {
-        let reason = format!("{} MiB is more than the 16 MiB hookctl validates", request.body.len() / (1024 * 1024));
+    let Some(parsed) = parsed else {
+        let reason = format!("{} MiB is more than the 16 MiB hookctl validates", checked.body.len() / (1024 * 1024));
         let event_id = provider.event_id(None, &request.headers);
         return Inspection {
             verdict,
@@ -158,12 +216,10 @@ pub fn inspect(request: &Request, provider: &Provider, ctx: &Context<'_>) -> Ins
             event_id,
             diagnosis,
             notes: notes(provider),
+            decoded,
         };
-    }
-    // Only a provider that sends forms reads the Content-Type: a JSON provider's path stays a JSON parse.
-    let content_type = provider.takes_forms().then(|| request.headers.get("content-type")).flatten();
-    let parsed = provider.parse_body(&request.body, content_type);
-    let payload = payload_check(provider, request, parsed.as_ref(), ctx.schemas);
+    };
+    let payload = payload_check(provider, checked, parsed.as_ref(), ctx.schemas);
     let event_id = provider.event_id(parsed.as_ref().ok().map(|p| &p.value), &request.headers);
     let mut notes = notes(provider);
     if let Ok(Parsed { format: BodyFormat::Form, .. }) = &parsed
@@ -175,7 +231,38 @@ pub fn inspect(request: &Request, provider: &Provider, ctx: &Context<'_>) -> Ins
             crate::output::sanitize(&String::from_utf8_lossy(declared), false)
         ));
     }
-    Inspection { verdict, payload, event_id, diagnosis, notes }
+    Inspection { verdict, payload, event_id, diagnosis, notes, decoded }
+}
+
+fn signed(outcome: &Outcome) -> bool {
+    matches!(outcome, Outcome::Valid | Outcome::TimestampOutside { .. })
+}
+
+/// A body that claims a coding it does not decode from: its own verdict, never a word about the secret.
+fn undecodable_inspection(request: &Request, provider: &Provider, verdict: Verdict, error: &DecodeError) -> Inspection {
+    let reason = error.to_string();
+    // `verdict` is the check of the bytes as sent: when it passes, the label is what is wrong, not the body.
+    let cause = if signed(&verdict.outcome) {
+        "the signature does match the bytes as sent, so they were labelled with a coding they never had"
+    } else {
+        "the body was damaged or mislabelled on its way"
+    };
+    let message = format!(
+        "{reason}: the signature covers the decoded body, so it cannot be checked and says nothing about the \
+         secret; {cause}"
+    );
+    Inspection {
+        verdict: Verdict {
+            outcome: Outcome::Undecodable { coding: error.coding(), reason: reason.clone() },
+            checks: vec![Check::new("body", CheckStatus::Fail, reason)],
+            timestamp: verdict.timestamp,
+        },
+        payload: PayloadCheck::Unchecked { reason: "the body could not be decoded".into() },
+        event_id: provider.event_id(None, &request.headers),
+        diagnosis: Diagnosis { findings: vec![Finding { code: "undecodable-body", message }], ruled_out: Vec::new() },
+        notes: notes(provider),
+        decoded: None,
+    }
 }
 
 fn payload_check(

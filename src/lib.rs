@@ -8,6 +8,7 @@ pub mod capture;
 pub mod cli;
 mod command;
 pub mod config;
+pub mod content_encoding;
 pub mod deliver;
 pub mod dispatch;
 pub mod error;

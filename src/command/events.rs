@@ -299,6 +299,7 @@ fn import(app: &App, file: &std::path::Path, all_entries: bool, keep_credentials
                     others: &providers,
                     diagnose_limit: 1024 * 1024,
                     schemas: &schemas,
+                    max_decoded: inspect::MAX_DECODED_BODY,
                 };
                 Some(inspect::inspect(&request, provider, &ctx))
             }

@@ -53,7 +53,14 @@ pub fn run(app: &App, args: &VerifyArgs) -> Result<ExitCode, Error> {
         }
         let resolved = &keys_by_provider[&provider.name];
         let keys = &resolved.keys;
-        let ctx = inspect::Context { keys, now, others: &providers, diagnose_limit: usize::MAX, schemas: &schemas };
+        let ctx = inspect::Context {
+            keys,
+            now,
+            others: &providers,
+            diagnose_limit: usize::MAX,
+            schemas: &schemas,
+            max_decoded: inspect::MAX_DECODED_BODY,
+        };
         let inspection = inspect::inspect(&captured.request, provider, &ctx);
         let code = exit_code(&inspection);
         if code != ExitCode::Success && (worst == ExitCode::Success || code == ExitCode::SignatureInvalid) {
@@ -170,6 +177,9 @@ fn select(captures: Vec<Captured>, entry: Option<u32>) -> Result<Vec<Captured>, 
 
 /// The provider a request belongs to, by its headers and route.
 fn detect<'a>(providers: &'a [Provider], request: &Request, label: Option<&str>) -> Result<&'a Provider, Error> {
+    if let Some(owner) = crate::provider::route_owner(providers, request) {
+        return Ok(owner);
+    }
     let mut scored: Vec<(u32, &Provider)> = providers.iter().map(|p| (p.affinity(request), p)).collect();
     scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
     let where_ = label.map(|l| format!("{l}: ")).unwrap_or_default();
@@ -303,7 +313,11 @@ fn report(style: &Style, provider: &Provider, captured: &Captured, inspection: &
     if !inspection.diagnosis.ruled_out.is_empty() {
         let _ =
             writeln!(out, "  {} {}", style.out(Role::Heading, "ruled out:"), inspection.diagnosis.ruled_out.join(", "));
-        // A capture format that may have changed the bytes (tcpdump -A) is a likelier cause than the secret.
+    }
+    // Only a well-formed signature over the body as sent, with nothing else to explain it, points at the secret;
+    // a missing or malformed header says nothing about it. A capture format that may have changed the bytes
+    // (tcpdump -A) is a likelier cause than the secret.
+    if verdict.outcome == Outcome::Mismatch && inspection.diagnosis.findings.is_empty() {
         let so = captured.caveat.unwrap_or("the secret is most likely not the one that signed this request");
         let _ = writeln!(out, "  {} {so}", style.out(Role::Heading, "so:"));
     } else if let Some(caveat) = captured.caveat.filter(|_| !verdict.outcome.is_valid()) {

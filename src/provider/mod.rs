@@ -122,14 +122,32 @@ impl EventDef {
     }
 }
 
-/// The provider a request most looks like (by `Provider::affinity`), if any of them at all.
+/// The provider a request most looks like (by `route_owner`, then `Provider::affinity`), if any of them at all.
 pub fn detect<'a>(providers: &'a [Provider], request: &crate::request::Request) -> Option<&'a Provider> {
+    if let Some(owner) = route_owner(providers, request) {
+        return Some(owner);
+    }
     providers
         .iter()
         .map(|p| (p.affinity(request), p))
         .filter(|(score, _)| *score > 0)
         .max_by_key(|(score, _)| *score)
         .map(|(_, p)| p)
+}
+
+/// The provider whose route the request came to, when nothing points elsewhere or its payload names one of
+/// that provider's events. The route and the payload agreeing outweigh a signature header, which a sender can
+/// put under another provider's name (a Payvost HMAC in `X-PayQI-Signature` at `/webhooks/payvost` is
+/// Payvost's). The payload is read only when another provider's headers are as strong as the route's owner.
+pub fn route_owner<'a>(providers: &'a [Provider], request: &crate::request::Request) -> Option<&'a Provider> {
+    let owner = providers.iter().find(|p| p.routes.iter().any(|r| r == request.path()))?;
+    let own = owner.affinity(request);
+    let contested = providers.iter().any(|p| !std::ptr::eq(p, owner) && p.affinity(request) >= own);
+    if !contested {
+        return Some(owner);
+    }
+    let payload: Value = serde_json::from_slice(&request.body).ok()?;
+    owner.names_own_event(Some(&payload), &request.headers).then_some(owner)
 }
 
 /// Headers that carry a credential whoever sent them: a browser HAR or a proxy log holds these beside the
@@ -209,6 +227,11 @@ impl Provider {
             let rule = self.envelope.recognize.iter().find(|r| r.fields.iter().all(|f| object.contains_key(f)))?;
             Some(rule.event.clone())
         })
+    }
+
+    /// Whether a payload (and its headers) names one of this provider's events.
+    pub fn names_own_event(&self, payload: Option<&Value>, headers: &crate::request::Headers) -> bool {
+        self.event_type(payload, headers).is_some_and(|event| self.events.iter().any(|e| e.name == event))
     }
 
     /// The provider's event id in a payload (and its headers), by the envelope's rules.

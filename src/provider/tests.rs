@@ -36,6 +36,30 @@ fn the_ten_providers_are_built_in() {
     }
 }
 
+#[test]
+fn the_route_and_the_payload_outweigh_another_providers_signature_header() {
+    let providers = Catalog::builtin().all().expect("built in");
+    let name = |p: Option<&Provider>| p.map(|p| p.name.clone());
+    let payvost_body = r#"{"id":"evt_1","type":"payment.succeeded","createdAt":"2026-01-01T00:00:00Z"}"#;
+    let mut request = crate::request::Request::post("/webhooks/payvost", payvost_body);
+    request.headers.push("X-PayQI-Signature", "00");
+    assert_eq!(name(route_owner(&providers, &request)), Some("payvost".into()));
+    assert_eq!(name(detect(&providers, &request)), Some("payvost".into()));
+
+    // A PayQI delivery, timestamp header and all, sent to Payvost's route: the payload does not back the
+    // route, so the headers decide.
+    let payqi_body = r#"{"id":"evt_1","type":"payment.completed","created":1767225600}"#;
+    let mut request = crate::request::Request::post("/webhooks/payvost", payqi_body);
+    request.headers.push("X-PayQI-Signature", "00");
+    request.headers.push("X-PayQI-Timestamp", "1767225600");
+    assert_eq!(name(route_owner(&providers, &request)), None);
+    assert_eq!(name(detect(&providers, &request)), Some("payqi".into()));
+
+    // Uncontested, the route's owner is taken without reading the body.
+    let request = crate::request::Request::post("/webhooks/github", "not JSON");
+    assert_eq!(name(route_owner(&providers, &request)), Some("github".into()));
+}
+
 /// Each variant (or the single fixture) of every event.
 fn fixtures(provider: &Provider) -> Vec<(String, Option<String>)> {
     provider

@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::causes;
 use super::verify::{Materials, any_matches, materials};
 use super::{Algorithm, Encoding, KeyEncoding, Keys, Outcome, Scheme, verify};
 use crate::request::Request;
@@ -40,20 +41,60 @@ pub fn diagnose(
     others: &[Candidate<'_>],
 ) -> Diagnosis {
     let mut diagnosis = Diagnosis::default();
-    let Some(secret) = &keys.secret else { return diagnosis };
-    if let Ok(found) = materials(request, scheme) {
-        let tried = Tried { scheme, materials: &found, request };
-        let ruled_out = [
-            body_alterations(&tried, scheme, secret, &mut diagnosis.findings),
-            key_alterations(&tried, provider, scheme, secret, &mut diagnosis.findings),
-            encoding_alterations(&tried, provider, scheme, secret, &mut diagnosis.findings),
-        ];
+    let found = materials(request, scheme).ok();
+    // Body and key alterations cannot make a signature of the wrong length or encoding match; its encoding or
+    // algorithm can.
+    let well_formed = found.as_ref().is_some_and(|found| {
+        found
+            .signatures
+            .iter()
+            .filter_map(|s| scheme.encoding.decode(s))
+            .any(|s| s.len() == scheme.algorithm.output_len())
+    });
+    if let Some(secret) = &keys.secret {
+        if let Some(found) = &found {
+            let tried = Tried { scheme, materials: found, request };
+            let ruled_out = [
+                if well_formed {
+                    body_alterations(&tried, scheme, secret, &mut diagnosis.findings)
+                } else {
+                    Vec::new()
+                },
+                if well_formed {
+                    key_alterations(&tried, provider, scheme, secret, &mut diagnosis.findings)
+                } else {
+                    Vec::new()
+                },
+                encoding_alterations(&tried, provider, scheme, secret, &mut diagnosis.findings),
+            ];
+            if diagnosis.findings.is_empty() {
+                diagnosis.ruled_out.extend(ruled_out.into_iter().flatten());
+            }
+        }
+        // Our own signature in another form, or under another provider's header name, is a mix-up of ours, not
+        // another provider's signature.
+        if diagnosis.findings.is_empty()
+            && let Some(finding) = causes::layout_mix_up(request, provider, scheme, keys, now)
+                .or_else(|| causes::header_mix_up(request, provider, scheme, keys, now, others))
+        {
+            diagnosis.ruled_out.clear();
+            diagnosis.findings.push(finding);
+        }
         if diagnosis.findings.is_empty() {
-            diagnosis.ruled_out.extend(ruled_out.into_iter().flatten());
+            other_providers(request, provider, scheme, keys, now, others, &mut diagnosis);
         }
     }
+    // What is seen without a secret: a header not in the scheme's form, a well-formed signature over a body
+    // that was cut short.
     if diagnosis.findings.is_empty() {
-        other_providers(request, provider, scheme, keys, now, others, &mut diagnosis);
+        let cause = match well_formed {
+            false => causes::malformed(request, provider, scheme),
+            true => causes::truncated(request),
+        };
+        if let Some(finding) = cause {
+            diagnosis.ruled_out.clear();
+            diagnosis.findings.push(finding);
+        }
     }
     diagnosis
 }
@@ -285,20 +326,30 @@ fn other_providers(
     others: &[Candidate<'_>],
     diagnosis: &mut Diagnosis,
 ) {
-    let ours = request.headers.find(scheme.signature_headers()).map(|(_, v)| v.to_vec());
+    let ours = request.headers.find(scheme.signature_headers()).map(|(name, v)| (name, v.to_vec()));
     let signed = |outcome: &Outcome| matches!(outcome, Outcome::Valid | Outcome::TimestampOutside { .. });
-    for other in others.iter().filter(|o| o.name != provider && o.scheme.is_signed()) {
+    // A scheme that signs exactly as ours does (ComplyCube's and Payvost's are one HMAC of the body under two
+    // header names) matching says nothing about who signed: naming it would be a guess.
+    let distinct = |other: &&Candidate<'_>| {
+        other.name != provider && other.scheme.is_signed() && !signs_alike(other.scheme, scheme)
+    };
+    for other in others.iter().filter(distinct) {
         // Their header as sent, or their scheme's layout found in our header.
-        let mut matched = signed(&verify(request, other.scheme, keys, now).outcome);
-        if !matched && let Some(value) = &ours {
+        let mut found = signed(&verify(request, other.scheme, keys, now).outcome).then_some(None);
+        if found.is_none()
+            && let Some((name, value)) = &ours
+        {
             let mut renamed = request.clone();
             renamed.headers.set(&other.scheme.header, value.clone());
-            matched = signed(&verify(&renamed, other.scheme, keys, now).outcome);
+            found = signed(&verify(&renamed, other.scheme, keys, now).outcome).then_some(Some(*name));
         }
-        if matched {
+        if let Some(header) = found {
+            let mixed = header
+                .map(|name| format!(": a {} signature in {provider}'s header `{name}`", other.name))
+                .unwrap_or_default();
             diagnosis.findings.push(Finding {
                 code: "wrong-provider",
-                message: format!("this matches the `{}` scheme, not `{provider}`", other.name),
+                message: format!("this matches the `{}` scheme, not `{provider}`{mixed}", other.name),
             });
             diagnosis.ruled_out.clear();
             return;
@@ -307,6 +358,17 @@ fn other_providers(
     if !others.is_empty() {
         diagnosis.ruled_out.push("the other built-in providers' schemes".into());
     }
+}
+
+/// Whether two schemes compute and write a signature the same way, whatever headers they use (an unsigned
+/// timestamp header beside it changes nothing in the signature).
+fn signs_alike(a: &Scheme, b: &Scheme) -> bool {
+    a.algorithm == b.algorithm
+        && a.content == b.content
+        && a.key == b.key
+        && a.key_prefix == b.key_prefix
+        && a.encoding == b.encoding
+        && a.layout == b.layout
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {

@@ -39,6 +39,18 @@ impl Layout {
         }
     }
 
+    /// The header's form around one signature described as `signature`, for "expected …" messages.
+    pub fn expected(&self, signature: &str) -> String {
+        match self {
+            Self::Bare => signature.to_owned(),
+            Self::Prefixed(prefix) => format!("`{prefix}` then {signature}"),
+            Self::KeyValue { timestamp_key, signature_key } => {
+                format!("`{timestamp_key}=<unix time>,{signature_key}=<signature>` with {signature}")
+            }
+            Self::VersionedList { version } => format!("`{version},<signature>` with {signature}"),
+        }
+    }
+
     /// Reads a header value. The error says what was expected, for the verdict's "malformed" reason.
     pub fn parse(&self, value: &str) -> Result<ParsedHeader, String> {
         let value = value.trim();

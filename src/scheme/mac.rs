@@ -84,6 +84,14 @@ impl Encoding {
         }
     }
 
+    /// The length of `bytes` bytes written in this encoding (base64 padded).
+    pub fn encoded_len(self, bytes: usize) -> usize {
+        match self {
+            Self::Hex => bytes * 2,
+            Self::Base64 => bytes.div_ceil(3) * 4,
+        }
+    }
+
     /// Decodes a signature; hex is accepted in either case, base64 in its standard and URL-safe alphabets.
     pub fn decode(self, text: &str) -> Option<Vec<u8>> {
         match self {

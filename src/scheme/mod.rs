@@ -3,6 +3,7 @@
 //! Pure and synchronous: no clock, no randomness, no I/O. The time and the message id come in as arguments so
 //! that a signature is exact and testable against public vectors.
 
+mod causes;
 mod diagnose;
 mod layout;
 mod mac;
@@ -234,6 +235,31 @@ impl Scheme {
         match &self.timestamp {
             Some(TimestampSpec { millis: true, .. }) => (at * 1000).to_string(),
             _ => at.to_string(),
+        }
+    }
+
+    /// What one signature looks like: `64 hex characters (HMAC-SHA256)`.
+    pub fn expected_signature(&self) -> String {
+        let len = self.encoding.encoded_len(self.algorithm.output_len());
+        format!("{len} {} characters ({})", self.encoding, self.algorithm)
+    }
+
+    /// What the signature header looks like, for "malformed" verdicts: `` `sha256=` then 64 hex characters
+    /// (HMAC-SHA256) ``.
+    pub fn expected_header(&self) -> String {
+        self.layout.expected(&self.expected_signature())
+    }
+
+    /// How a signature that is not in this scheme's form differs from it: its length, and whether it is in
+    /// the scheme's encoding at all, with its start (it is a MAC, not a secret).
+    pub fn describe_signature(&self, text: &str) -> String {
+        let len = text.chars().count();
+        let start: String = text.chars().take(12).collect();
+        let start = if len > 12 { format!("{start}…") } else { start };
+        match self.encoding.decode(text) {
+            Some(_) => format!("{len} {} characters (`{start}`)", self.encoding),
+            None if text.is_empty() => "an empty signature".into(),
+            None => format!("{len} characters that are not {} (`{start}`)", self.encoding),
         }
     }
 

@@ -116,10 +116,17 @@ fn any_one_of_several_signatures_may_match() {
     assert_eq!(verify(&request, &scheme, &keys(SW_SECRET), 1_614_265_330).outcome, Outcome::Valid);
 
     let mut wrong = request.clone();
-    wrong.headers.set("svix-signature", "v1,Zm9vYmFy v1,YmF6");
+    let (zeros, ones) = ("A".repeat(43) + "=", "/".repeat(42) + "8=");
+    wrong.headers.set("svix-signature", format!("v1,{zeros} v1,{ones}"));
     let verdict = verify(&wrong, &scheme, &keys(SW_SECRET), 1_614_265_330);
     assert_eq!(verdict.outcome, Outcome::Mismatch);
     assert!(verdict.checks[0].detail.contains("none of the 2 signatures"), "{:?}", verdict.checks);
+
+    // Signatures too short to be HMAC-SHA256 are not a mismatch to blame on the secret.
+    wrong.headers.set("svix-signature", "v1,Zm9vYmFy v1,YmF6");
+    let verdict = verify(&wrong, &scheme, &keys(SW_SECRET), 1_614_265_330);
+    let Outcome::Malformed { reason, .. } = &verdict.outcome else { panic!("{verdict:?}") };
+    assert_eq!(reason, "expected 44 base64 characters (HMAC-SHA256), found 8 base64 characters (`Zm9vYmFy`)");
 }
 
 #[test]
@@ -262,4 +269,43 @@ fn diagnoses_charset_bom_and_python_spacing() {
     let untouched = signed(&scheme, "{}", "s", 0, "");
     let diagnosis = diagnose(&untouched, "test", &scheme, &keys("other"), 0, &[]);
     assert!(diagnosis.findings.is_empty() && !diagnosis.ruled_out.is_empty(), "{diagnosis:?}");
+}
+
+#[test]
+fn a_scheme_that_signs_alike_under_another_header_is_not_named_as_the_signer() {
+    // PayQI's and ComplyCube's signatures are one hex HMAC of the body; only the header names differ. A PayQI
+    // delivery missing its timestamp header must not be put down to ComplyCube.
+    let bare = Scheme { layout: Layout::Bare, ..github() };
+    let payqi = Scheme {
+        header: "X-PayQI-Signature".into(),
+        timestamp: Some(TimestampSpec {
+            header: Some("X-PayQI-Timestamp".into()),
+            aliases: Vec::new(),
+            millis: false,
+            tolerance: Duration::from_secs(300),
+        }),
+        ..bare.clone()
+    };
+    let complycube = Scheme { header: "X-CC-Webhook-Signature".into(), ..bare.clone() };
+    let body = "{\"a\":1}";
+    let mut request = Request::post("/", body);
+    request
+        .headers
+        .push("X-PayQI-Signature", Encoding::Hex.encode(&Algorithm::HmacSha256.mac(b"s", [body.as_bytes()])));
+    assert!(matches!(verify(&request, &payqi, &keys("s"), 0).outcome, Outcome::Malformed { .. }));
+    let others = [Candidate { name: "complycube", scheme: &complycube }];
+    let diagnosis = diagnose(&request, "payqi", &payqi, &keys("s"), 0, &others);
+    assert!(diagnosis.findings.iter().all(|f| f.code != "wrong-provider"), "{diagnosis:?}");
+
+    // GitHub's form of the same HMAC in PayQI's header: PayQI's signature in another layout, said as such rather
+    // than put down to GitHub.
+    let prefixed = [Candidate { name: "github", scheme: &github() }];
+    request.headers.set(
+        "X-PayQI-Signature",
+        format!("sha256={}", Encoding::Hex.encode(&Algorithm::HmacSha256.mac(b"s", [body.as_bytes()]))),
+    );
+    request.headers.push("X-PayQI-Timestamp", "0");
+    let diagnosis = diagnose(&request, "payqi", &payqi, &keys("s"), 0, &prefixed);
+    let codes: Vec<&str> = diagnosis.findings.iter().map(|f| f.code).collect();
+    assert_eq!(codes, ["signature-layout"], "{diagnosis:?}");
 }

@@ -22,6 +22,12 @@ pub enum Outcome {
     Unsigned,
     /// A signature could not be checked because no secret was given.
     NoSecret,
+    /// The body claims a `Content-Encoding` it does not decode from (or decodes past the size limit): the
+    /// signed bytes cannot be recovered, so nothing can be said of the secret.
+    Undecodable {
+        coding: String,
+        reason: String,
+    },
     /// None of the header names the scheme accepts is present.
     MissingSignature {
         header: String,
@@ -62,6 +68,7 @@ impl Outcome {
             }
             Self::Unsigned => "unsigned: the provider does not sign its deliveries".into(),
             Self::NoSecret => "not checked: no secret given".into(),
+            Self::Undecodable { reason, .. } => format!("not checked: {reason}"),
             Self::MissingSignature { header } => format!("no `{header}` header"),
             Self::Malformed { header, reason } => format!("malformed `{header}`: {reason}"),
             Self::Mismatch => "signature mismatch".into(),
@@ -89,7 +96,7 @@ pub struct Check {
 }
 
 impl Check {
-    fn new(name: &str, status: CheckStatus, detail: impl Into<String>) -> Self {
+    pub(crate) fn new(name: &str, status: CheckStatus, detail: impl Into<String>) -> Self {
         Self { name: name.into(), status, detail: detail.into() }
     }
 }
@@ -132,9 +139,15 @@ fn signature_outcome(request: &Request, scheme: &Scheme, keys: &Keys, now: i64, 
             return outcome;
         }
     };
-    let candidates: Vec<Vec<u8>> = signatures.iter().filter_map(|s| scheme.encoding.decode(s)).collect();
+    // A signature of another length is not this algorithm's: malformed, not a mismatch to blame on the secret.
+    let candidates: Vec<Vec<u8>> = signatures
+        .iter()
+        .filter_map(|s| scheme.encoding.decode(s))
+        .filter(|c| c.len() == scheme.algorithm.output_len())
+        .collect();
     if candidates.is_empty() {
-        let reason = format!("the signature is not {}", scheme.encoding);
+        let first = signatures.first().map_or("", String::as_str);
+        let reason = format!("expected {}, found {}", scheme.expected_signature(), scheme.describe_signature(first));
         checks.push(Check::new("signature", CheckStatus::Fail, format!("malformed `{header}`: {reason}")));
         return Outcome::Malformed { header, reason };
     }

@@ -155,6 +155,7 @@ async fn handle(
             others: &settings.providers,
             diagnose_limit: DIAGNOSE_LIMIT,
             schemas: &listener.schemas,
+            max_decoded: settings.max_body,
         };
         inspect::inspect(&request, provider, &ctx)
     });
@@ -358,7 +359,11 @@ fn human_line(
                 Outcome::NoSecret => ("– not checked (no secret)", Role::Dim),
                 _ => ("✗", Role::Fail),
             };
-            let reason = if matches!(role, Role::Fail) { format!(" {}", event.verdict_detail) } else { String::new() };
+            let reason = match (&inspection.decoded, matches!(role, Role::Fail)) {
+                (_, true) => format!(" {}", event.verdict_detail),
+                (Some(coding), false) => format!(" ({coding}-decoded)"),
+                (None, false) => String::new(),
+            };
             line.push_str(&format!("  {}", out(role, &sanitize(&format!("{mark}{reason}"), false))));
             let (mark, role) = match &inspection.payload {
                 PayloadCheck::Valid { .. } => ("✓ schema".to_owned(), Role::Ok),
@@ -397,9 +402,17 @@ fn human_line(
                 sanitize(&String::from_utf8_lossy(value), false)
             ));
         }
-        let body = match serde_json::from_slice::<serde_json::Value>(&event.request.body) {
+        // A compressed body is shown as it was checked, decoded (decoded again here: only --verbose pays for it).
+        let decoded = inspection
+            .and_then(|i| i.decoded.as_ref())
+            .and_then(|_| {
+                crate::content_encoding::decode(&event.request.headers, &event.request.body, settings.max_body).ok()
+            })
+            .flatten();
+        let shown = decoded.as_ref().map_or(&event.request.body, |d| &d.body);
+        let body = match serde_json::from_slice::<serde_json::Value>(shown) {
             Ok(value) => serde_json::to_string_pretty(&value).unwrap_or_default(),
-            Err(_) => String::from_utf8_lossy(&event.request.body).into_owned(),
+            Err(_) => String::from_utf8_lossy(shown).into_owned(),
         };
         for text in sanitize(&body, true).lines() {
             line.push_str(&format!("    {text}\n"));

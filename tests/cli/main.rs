@@ -14,4 +14,5 @@ mod secrets;
 mod send;
 mod sign;
 mod store_paths;
+mod verdicts;
 mod verify;
