@@ -276,6 +276,7 @@ fn import(app: &App, file: &std::path::Path, all_entries: bool, keep_credentials
     let profile = app.profile()?;
     let schemas = crate::schema::SchemaCache::default();
     let no_flags = crate::cli::KeyArgs::default();
+    let mut keys_by_provider = std::collections::HashMap::new();
     let now = crate::time::now().timestamp();
     let mut store = app.store_or_create()?;
     let (mut not_webhooks, mut already) = (0usize, 0usize);
@@ -290,11 +291,15 @@ fn import(app: &App, file: &std::path::Path, all_entries: bool, keep_credentials
         }
         let inspection = match provider {
             Some(provider) => {
-                let keys = KeySources { args: &no_flags, profile, style: app.style, quiet: true }
-                    .resolve_quietly(provider)?
-                    .keys;
+                // Each provider's keys are found (and their source said) once per import, not per event.
+                if !keys_by_provider.contains_key(&provider.name) {
+                    let resolved = KeySources { args: &no_flags, profile, style: app.style, quiet: true }
+                        .resolve_quietly(provider)?;
+                    crate::keys::announce(&app.style, &resolved.origins);
+                    keys_by_provider.insert(provider.name.clone(), resolved.keys);
+                }
                 let ctx = inspect::Context {
-                    keys: &keys,
+                    keys: &keys_by_provider[&provider.name],
                     now,
                     others: &providers,
                     diagnose_limit: 1024 * 1024,

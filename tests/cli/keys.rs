@@ -167,3 +167,17 @@ fn a_verbatim_replay_sends_the_runs_credential_for_a_redacted_one() {
     assert!(stderr.contains("stored redacted"), "{stderr}");
     assert_eq!(server.requests()[1].header("Authorization").as_deref(), Some("(redacted)"));
 }
+
+#[test]
+fn events_import_names_the_keys_it_verified_with_once() {
+    let one = hookctl(&["sign", "payvost", "--event", "payment.created", "--json"]).env("HOOKCTL_SECRET", SECRET).ok();
+    let two = hookctl(&["sign", "payvost", "--event", "payment.failed", "--json"]).env("HOOKCTL_SECRET", SECRET).ok();
+    let dir = tempfile::tempdir().expect("dir");
+    let store = dir.path().join("events.db");
+    let (_, stderr) = hookctl(&["events", "import", "day.jsonl", "--store", store.to_str().expect("UTF-8")])
+        .file("day.jsonl", format!("{one}{two}"))
+        .env("HOOKCTL_SECRET", SECRET)
+        .code(0);
+    let line = format!("payvost secret: env HOOKCTL_SECRET, sha256 {}", fingerprint(SECRET));
+    assert_eq!(stderr.matches(&line).count(), 1, "{stderr}");
+}
