@@ -70,8 +70,8 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand fixtures" -s V -l versio
 complete -c hookctl -n "__fish_hookctl_using_subcommand sign" -l event -d 'Sign this event\'s fixture (printed after the headers): EVENT or EVENT:VARIANT. With a FILE, it only names the body\'s event type, for headers such as X-GitHub-Event' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand sign" -l set -d 'Override a field of the rendered fixture: path=value keeps the field\'s type, path:=json takes JSON; the path must exist (data.amount, data.items.0.id)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand sign" -l timestamp -d 'The time to render and sign at: unix seconds or RFC 3339 [default: now]' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand sign" -l secret -d 'The signing secret (visible in the process list: prefer --secret-file or the provider\'s env var)' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand sign" -l secret-file -d 'Read the signing secret from a file (one final line break is ignored)' -r -F
+complete -c hookctl -n "__fish_hookctl_using_subcommand sign" -l secret -d 'The signing secret (visible in the process list: prefer --secret-file or the provider\'s env var); repeat it for a rotation: verify accepts any, and a scheme carrying several signatures signs with each' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand sign" -l secret-file -d 'Read the signing secret from a file; several lines are several secrets (a rotation)' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand sign" -l api-key -d 'The API key for providers that send one beside the signature (VerifyNow\'s `Authorization: api-key …`)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand sign" -l id -d 'The message id for schemes that sign one [default: a fresh id in the provider\'s format]' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand sign" -l content-type -d 'The body\'s Content-Type [default: form-encoded for a form body of a provider that sends forms (Slack\'s slash commands), else the provider\'s]' -r
@@ -97,8 +97,8 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l time-scale -d '
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l repeat -d 'Send each event N times, each with fresh ids' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l concurrency -d 'Deliveries in flight at once' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l duplicate -d 'Deliver each event N times with the same event id and body, as a provider\'s duplicate delivery does' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l secret -d 'The signing secret (visible in the process list: prefer --secret-file or the provider\'s env var)' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l secret-file -d 'Read the signing secret from a file (one final line break is ignored)' -r -F
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l secret -d 'The signing secret (visible in the process list: prefer --secret-file or the provider\'s env var); repeat it for a rotation: verify accepts any, and a scheme carrying several signatures signs with each' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l secret-file -d 'Read the signing secret from a file; several lines are several secrets (a rotation)' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l api-key -d 'The API key for providers that send one beside the signature (VerifyNow\'s `Authorization: api-key …`)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand send" -l color -d 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal' -r -f -a "auto\t''
 always\t''
@@ -120,8 +120,8 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand verify" -l path -d 'The 
 complete -c hookctl -n "__fish_hookctl_using_subcommand verify" -l event -d 'Verify a stored event (the `#N` listen prints)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand verify" -l entry -d 'Verify only this entry of a HAR file or record of a JSON lines file (1-based)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand verify" -l at -d 'Judge the timestamp as of this time (unix seconds or RFC 3339) [default: now]' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand verify" -l secret -d 'The signing secret (visible in the process list: prefer --secret-file or the provider\'s env var)' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand verify" -l secret-file -d 'Read the signing secret from a file (one final line break is ignored)' -r -F
+complete -c hookctl -n "__fish_hookctl_using_subcommand verify" -l secret -d 'The signing secret (visible in the process list: prefer --secret-file or the provider\'s env var); repeat it for a rotation: verify accepts any, and a scheme carrying several signatures signs with each' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand verify" -l secret-file -d 'Read the signing secret from a file; several lines are several secrets (a rotation)' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand verify" -l api-key -d 'The API key for providers that send one beside the signature (VerifyNow\'s `Authorization: api-key …`)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand verify" -l color -d 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal' -r -f -a "auto\t''
 always\t''
@@ -135,7 +135,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand verify" -s h -l help -d 
 complete -c hookctl -n "__fish_hookctl_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -s p -l port -d 'The port to listen on; 0 picks a free one' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l host -d 'The address to bind (a non-loopback address exposes the listener to the network)' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l secret -d 'A provider\'s signing secret: PROVIDER=SECRET (repeatable; prefer the provider\'s env var)' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l secret -d 'A provider\'s signing secret: PROVIDER=SECRET (repeatable, also for one provider\'s rotation; prefer the provider\'s env var)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l respond -d 'Answer every delivery with this status, to simulate a failing endpoint' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l fail-rate -d 'Answer this share of deliveries (0 to 1) with 500' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l forward-to -d 'Forward each delivery to your app and relay its answer' -r
@@ -254,8 +254,8 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l rate -d 'Star
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l time-scale -d 'Divide every retry wait by N' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l timeout -d 'How long to wait for each answer [default: each provider\'s documented deadline, else 10s]' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l report -d 'Also write the final report as JSON to this file' -r -F
-complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l secret -d 'The signing secret (visible in the process list: prefer --secret-file or the provider\'s env var)' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l secret-file -d 'Read the signing secret from a file (one final line break is ignored)' -r -F
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l secret -d 'The signing secret (visible in the process list: prefer --secret-file or the provider\'s env var); repeat it for a rotation: verify accepts any, and a scheme carrying several signatures signs with each' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l secret-file -d 'Read the signing secret from a file; several lines are several secrets (a rotation)' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l api-key -d 'The API key for providers that send one beside the signature (VerifyNow\'s `Authorization: api-key …`)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l color -d 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal' -r -f -a "auto\t''
 always\t''

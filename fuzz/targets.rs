@@ -122,7 +122,7 @@ static SCHEMAS: LazyLock<hookctl::schema::SchemaCache> = LazyLock::new(Default::
 pub fn inspect(data: &[u8]) {
     let Ok(captured) = hookctl::capture::parse(data) else { return };
     let secret = hookctl::secret::Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
-    let keys = Keys { secret: Some(secret), credentials: vec![] };
+    let keys = Keys { secret: Some(secret), credentials: vec![], rotation: vec![] };
     for item in captured {
         let Some(provider) = hookctl::provider::detect(&PROVIDERS, &item.request) else { continue };
         let ctx = hookctl::inspect::Context {

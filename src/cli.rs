@@ -145,11 +145,12 @@ pub struct SignArgs {
 /// the provider's environment variables, HOOKCTL_SECRET, a hidden prompt on a terminal.
 #[derive(Debug, Args, Default)]
 pub struct KeyArgs {
-    /// The signing secret (visible in the process list: prefer --secret-file or the provider's env var)
+    /// The signing secret (visible in the process list: prefer --secret-file or the provider's env var);
+    /// repeat it for a rotation: verify accepts any, and a scheme carrying several signatures signs with each
     #[arg(long, value_name = "SECRET")]
-    pub secret: Option<String>,
+    pub secret: Vec<String>,
 
-    /// Read the signing secret from a file (one final line break is ignored)
+    /// Read the signing secret from a file; several lines are several secrets (a rotation)
     #[arg(long, value_name = "FILE")]
     pub secret_file: Option<PathBuf>,
 
@@ -293,7 +294,8 @@ pub struct ListenArgs {
     #[arg(long, default_value = "127.0.0.1")]
     pub host: String,
 
-    /// A provider's signing secret: PROVIDER=SECRET (repeatable; prefer the provider's env var)
+    /// A provider's signing secret: PROVIDER=SECRET (repeatable, also for one provider's rotation; prefer the
+    /// provider's env var)
     #[arg(long = "secret", value_name = "PROVIDER=SECRET")]
     pub secrets: Vec<String>,
 

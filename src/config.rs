@@ -48,9 +48,26 @@ pub struct Profile {
     #[serde(default)]
     pub url: Option<String>,
     #[serde(default)]
-    pub secrets: BTreeMap<String, String>,
+    pub secrets: BTreeMap<String, Sources>,
     #[serde(default)]
     pub credentials: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+/// A provider's secret sources in a profile: one, or a list during a rotation (`["env:OLD", "env:NEW"]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged, expecting = "expected a secret source or a list of them")]
+pub enum Sources {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Sources {
+    pub fn iter(&self) -> impl Iterator<Item = &String> {
+        match self {
+            Self::One(source) => std::slice::from_ref(source).iter(),
+            Self::Many(sources) => sources.iter(),
+        }
+    }
 }
 
 pub const FILE_NAME: &str = "hookctl.toml";
@@ -92,10 +109,10 @@ impl Config {
     pub fn exposed_secret_warning(&self) -> Option<String> {
         let path = self.path.as_deref()?;
         let literal = |source: &String| !source.starts_with("env:") && !source.starts_with("file:");
-        let holds_secret = self
-            .profiles
-            .values()
-            .any(|p| p.secrets.values().any(literal) || p.credentials.values().flat_map(|c| c.values()).any(literal));
+        let holds_secret = self.profiles.values().any(|p| {
+            p.secrets.values().flat_map(Sources::iter).any(literal)
+                || p.credentials.values().flat_map(|c| c.values()).any(literal)
+        });
         if !holds_secret {
             return None;
         }
@@ -212,15 +229,16 @@ fn quoted_len(text: &str) -> Option<usize> {
     None
 }
 
-/// Reads a secret source: `env:NAME`, `file:PATH`, or the value itself.
-pub fn read_source(source: &str) -> Result<Option<Secret>, Error> {
+/// Reads a secret source: `env:NAME`, `file:PATH` (one secret a line), or the value itself. `None` when the
+/// variable is not set.
+pub fn read_source(source: &str) -> Result<Option<Vec<Secret>>, Error> {
     if let Some(name) = source.strip_prefix("env:") {
-        return Ok(std::env::var(name).ok().filter(|v| !v.is_empty()).map(Secret::new));
+        return Ok(std::env::var(name).ok().filter(|v| !v.is_empty()).map(|v| vec![Secret::new(v)]));
     }
     if let Some(path) = source.strip_prefix("file:") {
-        return read_secret_file(&expand_home(Path::new(path))).map(Some);
+        return read_secret_lines(&expand_home(Path::new(path))).map(Some);
     }
-    Ok(Some(Secret::new(source)))
+    Ok(Some(vec![Secret::new(source)]))
 }
 
 /// Where a secret source reads from, in words, never the value: `env NAME`, `file PATH`, or `the config file`.
@@ -250,11 +268,11 @@ pub fn readable_by_others(path: &Path) -> Option<u32> {
     }
 }
 
-/// A secret file's content without its final line break.
-pub fn read_secret_file(path: &Path) -> Result<Secret, Error> {
+/// A secret file's secrets: one a line (several during a rotation), line breaks (LF or CRLF) not part of them,
+/// blank lines skipped.
+pub fn read_secret_lines(path: &Path) -> Result<Vec<Secret>, Error> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_owned(), source })?;
-    let text = text.strip_suffix('\n').map(|t| t.strip_suffix('\r').unwrap_or(t)).unwrap_or(&text);
-    Ok(Secret::new(text))
+    Ok(text.lines().filter(|line| !line.is_empty()).map(Secret::new).collect())
 }
 
 fn expand_home(path: &Path) -> PathBuf {

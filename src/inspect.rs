@@ -135,7 +135,11 @@ pub struct Context<'a> {
 impl Inspection {
     /// The verdict and, for a failure, the first reason the diagnosis found.
     pub fn signature_detail(&self) -> String {
-        let outcome = self.verdict.outcome.describe();
+        let mut outcome = self.verdict.outcome.describe();
+        // During a rotation, which secret signed is what the person rotating wants to see.
+        if let Some((index, of)) = self.verdict.secret_matched {
+            outcome.push_str(&format!(" with the {} of {of} secrets", scheme::ordinal(index)));
+        }
         let decoded = self.decoded.as_ref().map(|coding| format!(" (body decoded from {coding})")).unwrap_or_default();
         match self.diagnosis.findings.first() {
             Some(finding) => format!("{outcome}{decoded}: {}", finding.message),
@@ -256,6 +260,7 @@ fn undecodable_inspection(request: &Request, provider: &Provider, verdict: Verdi
             outcome: Outcome::Undecodable { coding: error.coding(), reason: reason.clone() },
             checks: vec![Check::new("body", CheckStatus::Fail, reason)],
             timestamp: verdict.timestamp,
+            secret_matched: None,
         },
         payload: PayloadCheck::Unchecked { reason: "the body could not be decoded".into() },
         event_id: provider.event_id(None, &request.headers),

@@ -61,6 +61,20 @@ pub fn interactive() -> bool {
     std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
 
+/// Says on stderr when several secrets were given to sign with but the provider's header carries one
+/// signature: only the first signs, so a rotation cannot be rehearsed with this provider's deliveries.
+pub fn note_single_signature(style: &Style, provider: &Provider, keys: &Keys) {
+    if !keys.rotation.is_empty() && provider.scheme.is_signed() && !provider.scheme.layout.carries_several() {
+        let note = style.err(Role::Warn, "note");
+        eprintln!(
+            "hookctl: {note}: {}'s `{}` carries one signature: signed with the 1st of {} secrets only",
+            provider.name,
+            provider.scheme.header,
+            keys.rotation.len() + 1
+        );
+    }
+}
+
 /// Says on stderr where each key came from: `hookctl: payvost secret: env PAYVOST_WEBHOOK_SECRET, sha256 3f9a1b2c`.
 pub fn announce(style: &Style, origins: &[Origin]) {
     for origin in origins {
@@ -69,9 +83,10 @@ pub fn announce(style: &Style, origins: &[Origin]) {
     }
 }
 
-/// A value found, and the words for where.
+/// Values found, and the words for where: one, or several for a rotation (a file's lines, a repeated flag, a
+/// profile's list).
 struct Found {
-    value: Secret,
+    values: Vec<Secret>,
     source: String,
 }
 
@@ -142,34 +157,41 @@ impl KeySources<'_> {
 
     /// The secret from the flags, the profile, the provider's env vars or `HOOKCTL_SECRET`, in that order.
     fn find_secret(&self, provider: &Provider) -> Result<Option<Found>, Error> {
-        if let Some(value) = &self.args.secret {
+        if !self.args.secret.is_empty() {
             self.warn_flag("--secret", provider.secret_env.first().map_or("HOOKCTL_SECRET", String::as_str));
-            return found(Secret::new(value.as_str()), "--secret".into());
+            let values = self.args.secret.iter().map(|v| Secret::new(v.as_str())).collect();
+            return found(values, "--secret".into());
         }
         if let Some(path) = &self.args.secret_file {
-            return found(config::read_secret_file(path)?, format!("--secret-file {}", path.display()));
+            return found(config::read_secret_lines(path)?, format!("--secret-file {}", path.display()));
         }
         if let Some(profile) = self.profile
-            && let Some(source) = profile.secrets.get(&provider.name)
+            && let Some(sources) = profile.secrets.get(&provider.name)
         {
-            return Self::read_profile(profile, source, &format!("secret for {}", provider.name));
+            let mut values = Vec::new();
+            let mut described = Vec::new();
+            for source in sources.iter() {
+                let Found { values: more, source } =
+                    Self::read_profile(profile, source, &format!("secret for {}", provider.name))?;
+                values.extend(more);
+                described.push(source);
+            }
+            let source = format!("profile {} ({})", profile.name, described.join(", "));
+            return found(values, source);
         }
         let env = provider.secret_env.iter().map(String::as_str).chain(["HOOKCTL_SECRET"]);
-        match from_env(env) {
-            Some(found) => Ok(Some(found)),
-            None => Ok(None),
-        }
+        Ok(from_env(env))
     }
 
     /// A profile's source, which must give a value: the profile was chosen for this run.
-    fn read_profile(profile: &Profile, source: &str, what: &str) -> Result<Option<Found>, Error> {
-        let Some(value) = config::read_source(source)? else {
+    fn read_profile(profile: &Profile, source: &str, what: &str) -> Result<Found, Error> {
+        let Some(values) = config::read_source(source)? else {
             return Err(Error::usage(
                 format!("profile {}: the {what} comes from `{source}`, which is not set", profile.name),
                 Some("set that variable, or change the profile in hookctl.toml".into()),
             ));
         };
-        found(value, format!("profile {} ({})", profile.name, config::describe_source(source)))
+        Ok(Found { values, source: config::describe_source(source) })
     }
 
     fn missing(&self, provider: &Provider) -> Error {
@@ -192,12 +214,14 @@ impl KeySources<'_> {
         // `--api-key` is the flag for the one credential providers send today.
         if let Some(value) = self.args.api_key.as_deref().filter(|_| name == "api-key") {
             self.warn_flag("--api-key", env.first().map_or("the provider's env var", String::as_str));
-            return found(Secret::new(value), "--api-key".into());
+            return found(vec![Secret::new(value)], "--api-key".into());
         }
         if let Some(profile) = self.profile
             && let Some(source) = profile.credentials.get(&provider.name).and_then(|c| c.get(name))
         {
-            return Self::read_profile(profile, source, &format!("{name} for {}", provider.name));
+            let Found { values, source } =
+                Self::read_profile(profile, source, &format!("{name} for {}", provider.name))?;
+            return found(values, format!("profile {} ({source})", profile.name));
         }
         if let Some(found) = from_env(env.iter().map(String::as_str)) {
             return Ok(Some(found));
@@ -212,7 +236,7 @@ impl KeySources<'_> {
         }
         crate::process::keep_secrets_in();
         let value = dialoguer::Password::new().with_prompt(what).allow_empty_password(false).interact().ok()?;
-        Some(Found { value: Secret::new(value), source: "prompt".into() })
+        Some(Found { values: vec![Secret::new(value)], source: "prompt".into() })
     }
 
     fn warn_flag(&self, flag: &str, env: &str) {
@@ -225,33 +249,45 @@ impl KeySources<'_> {
 }
 
 impl Resolved {
+    /// The first value is the secret, the rest the rotation's others; each gets an origin of its own.
     fn set_secret(&mut self, provider: &Provider, found: Found) {
-        self.origins.push(Origin::new(provider, "secret", found.source, &found.value));
-        self.keys.secret = Some(found.value);
+        let several = found.values.len() > 1;
+        for (index, value) in found.values.into_iter().enumerate() {
+            let key = if several { format!("secret {}", index + 1) } else { "secret".into() };
+            self.origins.push(Origin::new(provider, &key, found.source.clone(), &value));
+            if self.keys.secret.is_none() {
+                self.keys.secret = Some(value);
+            } else {
+                self.keys.rotation.push(value);
+            }
+        }
     }
 
+    /// A credential is one value: the first found.
     fn add_credential(&mut self, provider: &Provider, name: &str, found: Found) {
-        self.origins.push(Origin::new(provider, name, found.source, &found.value));
-        self.keys.credentials.push((name.to_owned(), found.value));
+        let Some(value) = found.values.into_iter().next() else { return };
+        self.origins.push(Origin::new(provider, name, found.source, &value));
+        self.keys.credentials.push((name.to_owned(), value));
     }
 }
 
-/// A value from a source, refused when it is empty: an empty secret signs nothing anyone can check.
-fn found(secret: Secret, source: String) -> Result<Option<Found>, Error> {
-    if secret.expose().trim().is_empty() {
+/// Values from a source, refused when one is empty (or there are none): an empty secret signs nothing anyone
+/// can check.
+fn found(values: Vec<Secret>, source: String) -> Result<Option<Found>, Error> {
+    if values.is_empty() || values.iter().any(|v| v.expose().trim().is_empty()) {
         return Err(Error::usage(
             format!("the secret from {source} is empty"),
             Some("give the provider's signing secret".into()),
         ));
     }
     crate::process::keep_secrets_in();
-    Ok(Some(Found { value: secret, source }))
+    Ok(Some(Found { values, source }))
 }
 
 fn from_env<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<Found> {
     names.into_iter().find_map(|name| {
         let value = std::env::var(name).ok().filter(|v| !v.is_empty())?;
         crate::process::keep_secrets_in();
-        Some(Found { value: Secret::new(value), source: format!("env {name}") })
+        Some(Found { values: vec![Secret::new(value)], source: format!("env {name}") })
     })
 }

@@ -11,7 +11,6 @@ use crate::keys::{KeySources, Origin};
 use crate::output::{Role, sanitize};
 use crate::provider::Provider;
 use crate::scheme::Keys;
-use crate::secret::Secret;
 use crate::server::{self, Listener, Printer, Settings, Writer};
 
 pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
@@ -123,7 +122,8 @@ async fn shutdown_signal() {
 /// Each provider's keys: `--secret PROVIDER=…`, the profile, its env vars, `HOOKCTL_SECRET`. A provider
 /// without a secret is still received, its signature shown "not checked".
 fn keys(app: &App, args: &ListenArgs, providers: &[Provider]) -> Result<(HashMap<String, Keys>, Vec<Origin>), Error> {
-    let mut given: HashMap<String, Secret> = HashMap::new();
+    // Several for one provider are a rotation: a delivery signed by any of them is valid.
+    let mut given: HashMap<String, Vec<String>> = HashMap::new();
     for pair in &args.secrets {
         let (name, value) = pair.split_once('=').ok_or_else(|| {
             Error::usage(
@@ -137,7 +137,7 @@ fn keys(app: &App, args: &ListenArgs, providers: &[Provider]) -> Result<(HashMap
                 suggestion: crate::suggest::closest(name, providers.iter().map(|p| p.name.as_str())),
             });
         }
-        given.insert(name.to_owned(), Secret::new(value));
+        given.entry(name.to_owned()).or_default().push(value.to_owned());
     }
     if !args.secrets.is_empty() {
         let warning = app.style.err(Role::Warn, "warning");
@@ -149,10 +149,8 @@ fn keys(app: &App, args: &ListenArgs, providers: &[Provider]) -> Result<(HashMap
     let mut keys = HashMap::new();
     let mut origins = Vec::new();
     for provider in providers {
-        let args = crate::cli::KeyArgs {
-            secret: given.remove(&provider.name).map(|s| s.expose().to_owned()),
-            ..Default::default()
-        };
+        let args =
+            crate::cli::KeyArgs { secret: given.remove(&provider.name).unwrap_or_default(), ..Default::default() };
         let sources = KeySources { args: &args, profile, style: app.style, quiet: true };
         let resolved = sources.resolve_quietly(provider)?;
         origins.extend(resolved.origins);

@@ -88,6 +88,7 @@ pub fn run(app: &App, args: &ReplayArgs) -> Result<ExitCode, Error> {
             resolved
         };
         keys::announce(&app.style, &resolved.origins);
+        keys::note_single_signature(&app.style, provider, &resolved.keys);
         origins.extend(resolved.origins);
         keys.insert(provider.name.clone(), resolved.keys);
     }

@@ -33,6 +33,7 @@ pub fn run(app: &App, args: &SendArgs) -> Result<ExitCode, Error> {
     let extra_headers = args.headers.iter().map(|h| super::parse_header(h)).collect::<Result<Vec<_>, _>>()?;
     let resolved = KeySources { args: &args.keys, profile, style: app.style, quiet: false }.resolve(&provider)?;
     keys::announce(&app.style, &resolved.origins);
+    keys::note_single_signature(&app.style, &provider, &resolved.keys);
     let keys = HashMap::from([(provider.name.clone(), resolved.keys)]);
     if args.retry && provider.delivery.retry.is_empty() {
         let note = app.style.err(Role::Warn, "note");

@@ -69,6 +69,8 @@ pub fn run(app: &App, args: &VerifyArgs) -> Result<ExitCode, Error> {
         if app.json {
             let mut json = to_json(provider, captured, &inspection, now, forced.is_none());
             json["keys"] = json!(resolved.origins);
+            json["secret_matched"] =
+                json!(inspection.verdict.secret_matched.map(|(index, of)| json!({"index": index, "of": of})));
             json["provider_file"] = json!(provider.files.display("provider.toml"));
             json["scheme_override"] = json!(overrides.get(&provider.name));
             output::print_json(&json)?;

@@ -344,7 +344,7 @@ mod properties {
             KeyEncoding::Raw => format!("k{}", hex::encode(secret)),
         };
         let credentials = scheme.credentials.iter().map(|c| (c.name.clone(), Secret::new("key"))).collect();
-        Keys { secret: Some(Secret::new(text)), credentials }
+        Keys { secret: Some(Secret::new(text)), credentials, ..Default::default() }
     }
 
     proptest! {

@@ -174,7 +174,7 @@ mod tests {
     }
 
     fn keys() -> Keys {
-        Keys { secret: Some(Secret::new("s")), credentials: Vec::new() }
+        Keys { secret: Some(Secret::new("s")), credentials: Vec::new(), ..Default::default() }
     }
 
     fn hmac(body: &str) -> String {

@@ -39,6 +39,11 @@ impl Layout {
         }
     }
 
+    /// Whether the header carries several signatures side by side, as during a secret rotation (`v1=…,v1=…`).
+    pub fn carries_several(&self) -> bool {
+        matches!(self, Self::KeyValue { .. } | Self::VersionedList { .. })
+    }
+
     /// The header's form around one signature described as `signature`, for "expected …" messages.
     pub fn expected(&self, signature: &str) -> String {
         match self {

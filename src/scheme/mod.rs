@@ -15,7 +15,7 @@ use std::time::Duration;
 pub use diagnose::{Candidate, Diagnosis, Finding, diagnose};
 pub use layout::{Layout, ParsedHeader};
 pub use mac::{Algorithm, Encoding, KeyEncoding};
-pub use verify::{Check, CheckStatus, Outcome, Verdict, verify};
+pub use verify::{Check, CheckStatus, Outcome, Verdict, ordinal, verify};
 
 use crate::request::{Headers, Request};
 use crate::secret::Secret;
@@ -143,11 +143,19 @@ pub struct Scheme {
 pub struct Keys {
     /// The signing secret (absent for unsigned providers).
     pub secret: Option<Secret>,
+    /// The other secrets of a rotation, in the order given: verification accepts a signature by any of them, and
+    /// a scheme whose header carries several signatures (Stripe, Standard Webhooks) signs with each.
+    pub rotation: Vec<Secret>,
     /// Credential values by credential name (`api-key`).
     pub credentials: Vec<(String, Secret)>,
 }
 
 impl Keys {
+    /// The secret, then the rotation's others.
+    pub fn secrets(&self) -> impl Iterator<Item = &Secret> {
+        self.secret.iter().chain(&self.rotation)
+    }
+
     pub fn credential(&self, name: &str) -> Option<&Secret> {
         self.credentials.iter().find(|(n, _)| n == name).map(|(_, s)| s)
     }
@@ -216,10 +224,17 @@ impl Scheme {
             headers.push(header.clone(), timestamp.as_str());
         }
         if self.is_signed() {
-            let secret = keys.secret.as_ref().ok_or(SchemeError::MissingSecret)?;
-            let key = self.key_bytes(secret)?;
-            let signature = self.encoding.encode(&self.mac(&key, &request.body, &timestamp, id));
-            headers.push(self.header.clone(), self.layout.format(&[signature], &timestamp));
+            let secrets: Vec<&Secret> =
+                keys.secrets().take(if self.layout.carries_several() { usize::MAX } else { 1 }).collect();
+            if secrets.is_empty() {
+                return Err(SchemeError::MissingSecret);
+            }
+            let mut signatures = Vec::with_capacity(secrets.len());
+            for secret in secrets {
+                let key = self.key_bytes(secret)?;
+                signatures.push(self.encoding.encode(&self.mac(&key, &request.body, &timestamp, id)));
+            }
+            headers.push(self.header.clone(), self.layout.format(&signatures, &timestamp));
         }
         for credential in &self.credentials {
             let value = keys

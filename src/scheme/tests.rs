@@ -69,7 +69,7 @@ fn stripe() -> Scheme {
 }
 
 fn keys(secret: &str) -> Keys {
-    Keys { secret: Some(Secret::new(secret)), credentials: Vec::new() }
+    Keys { secret: Some(Secret::new(secret)), credentials: Vec::new(), ..Default::default() }
 }
 
 fn signed(scheme: &Scheme, body: &str, secret: &str, at: i64, id: &str) -> Request {

@@ -108,6 +108,8 @@ pub struct Verdict {
     pub checks: Vec<Check>,
     /// The timestamp the request carries (unix seconds), when the scheme has one and it parsed.
     pub timestamp: Option<i64>,
+    /// Which of the secrets given matched (1-based) and of how many, when more than one was given.
+    pub secret_matched: Option<(usize, usize)>,
 }
 
 /// Checks `request` against `scheme` with `keys`, judging the timestamp as of `now` (unix seconds).
@@ -116,7 +118,8 @@ pub struct Verdict {
 /// only the candidate count and lengths, which are public, affect timing.
 pub fn verify(request: &Request, scheme: &Scheme, keys: &Keys, now: i64) -> Verdict {
     let mut checks = Vec::new();
-    let mut outcome = signature_outcome(request, scheme, keys, now, &mut checks);
+    let mut secret_matched = None;
+    let mut outcome = signature_outcome(request, scheme, keys, now, &mut checks, &mut secret_matched);
     let credential = credential_outcome(request, scheme, keys, &mut checks);
     if let Some(failure) = credential
         && (outcome.is_valid() || matches!(outcome, Outcome::TimestampOutside { .. } | Outcome::NoSecret))
@@ -124,10 +127,19 @@ pub fn verify(request: &Request, scheme: &Scheme, keys: &Keys, now: i64) -> Verd
         outcome = failure;
     }
     let timestamp = read_timestamp(request, scheme).ok().flatten();
-    Verdict { outcome, checks, timestamp }
+    Verdict { outcome, checks, timestamp, secret_matched }
 }
 
-fn signature_outcome(request: &Request, scheme: &Scheme, keys: &Keys, now: i64, checks: &mut Vec<Check>) -> Outcome {
+/// The signature's outcome; `matched` is set to which secret matched (1-based) of how many, when several were
+/// given.
+fn signature_outcome(
+    request: &Request,
+    scheme: &Scheme,
+    keys: &Keys,
+    now: i64,
+    checks: &mut Vec<Check>,
+    matched: &mut Option<(usize, usize)>,
+) -> Outcome {
     if !scheme.is_signed() {
         checks.push(Check::new("signature", CheckStatus::Warn, "the provider does not sign its deliveries"));
         return Outcome::Unsigned;
@@ -152,7 +164,7 @@ fn signature_outcome(request: &Request, scheme: &Scheme, keys: &Keys, now: i64, 
         return Outcome::Malformed { header, reason };
     }
 
-    let Some(secret) = &keys.secret else {
+    if keys.secret.is_none() {
         // Without a secret the rest still tells something: the header's format (checked above) and the
         // timestamp's age, which a receiver would reject whatever the signature.
         checks.push(Check::new("signature", CheckStatus::Skip, "not checked: no secret given"));
@@ -160,29 +172,57 @@ fn signature_outcome(request: &Request, scheme: &Scheme, keys: &Keys, now: i64, 
             judge_timestamp(&timestamp_text, spec, scheme.timestamp_signed(), now, checks);
         }
         return Outcome::NoSecret;
-    };
-    let key = match scheme.key_bytes(secret) {
-        Ok(key) => key,
-        Err(error) => {
-            checks.push(Check::new("signature", CheckStatus::Fail, error.to_string()));
-            return Outcome::Mismatch;
+    }
+    // Every secret is tried (a rotation holds several); the first that matches is named.
+    let mut key_error = None;
+    let mut found = None;
+    let given = keys.secrets().count();
+    for (index, secret) in keys.secrets().enumerate() {
+        match scheme.key_bytes(secret) {
+            Ok(key) => {
+                let expected = scheme.mac(&key, &request.body, &timestamp_text, &id);
+                if any_matches(&candidates, &expected) {
+                    found = Some(index + 1);
+                    break;
+                }
+            }
+            Err(error) => key_error = key_error.or(Some(error)),
         }
-    };
-    let expected = scheme.mac(&key, &request.body, &timestamp_text, &id);
-    if !any_matches(&candidates, &expected) {
-        let count = candidates.len();
-        let detail = if count == 1 {
-            format!("{} in `{header}` does not match the secret", scheme.algorithm)
-        } else {
-            format!("none of the {count} signatures in `{header}` matches the secret")
+    }
+    let Some(index) = found else {
+        let detail = match key_error {
+            Some(error) if given == 1 => error.to_string(),
+            _ => {
+                let by = if given == 1 { "the secret".to_owned() } else { format!("any of the {given} secrets") };
+                match candidates.len() {
+                    1 => format!("{} in `{header}` does not match {by}", scheme.algorithm),
+                    count => format!("none of the {count} signatures in `{header}` matches {by}"),
+                }
+            }
         };
         checks.push(Check::new("signature", CheckStatus::Fail, detail));
         return Outcome::Mismatch;
+    };
+    if given > 1 {
+        *matched = Some((index, given));
     }
-    checks.push(Check::new("signature", CheckStatus::Pass, format!("{} matches ({header})", scheme.algorithm)));
+    let which = if given > 1 { format!(", the {} of {given} secrets", ordinal(index)) } else { String::new() };
+    checks.push(Check::new("signature", CheckStatus::Pass, format!("{} matches ({header}){which}", scheme.algorithm)));
 
     let Some(spec) = &scheme.timestamp else { return Outcome::Valid };
     judge_timestamp(&timestamp_text, spec, scheme.timestamp_signed(), now, checks).unwrap_or(Outcome::Valid)
+}
+
+/// `1st`, `2nd`, `3rd`, `4th`, … for "the 2nd of 2 secrets".
+pub fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (1, 11) | (2, 12) | (3, 13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
 }
 
 /// The timestamp's check: its age against the tolerance. Returns the outcome when it is outside.

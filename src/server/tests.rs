@@ -20,7 +20,12 @@ fn fixture(configure: impl FnOnce(&mut Settings)) -> Fixture {
     let providers = Catalog::builtin().all().expect("built in");
     let keys = providers
         .iter()
-        .map(|p| (p.name.clone(), Keys { secret: Some(crate::secret::Secret::new("s")), credentials: Vec::new() }))
+        .map(|p| {
+            (
+                p.name.clone(),
+                Keys { secret: Some(crate::secret::Secret::new("s")), credentials: Vec::new(), ..Default::default() },
+            )
+        })
         .collect();
     let mut settings = Settings {
         providers,

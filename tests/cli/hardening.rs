@@ -10,7 +10,7 @@ fn config_errors_never_echo_a_secret() {
     let configs = [
         "[profiles.staging]\nsecrets = \"pvsec_X1\"\n",
         "[profiles.staging.credentials]\nverifynow = \"pvsec_X1\"\n",
-        "[profiles.staging.secrets]\npayvost = [\"pvsec_X1\"]\n",
+        "[profiles.staging.secrets]\npayvost = { value = \"pvsec_X1\" }\n",
     ];
     for config in configs {
         let (_, stderr) = hookctl(&["providers"]).file("hookctl.toml", config).code(1);

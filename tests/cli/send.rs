@@ -8,7 +8,11 @@ use serde_json::Value;
 use crate::common::*;
 
 fn keys() -> Keys {
-    Keys { secret: Some(Secret::new(SECRET)), credentials: vec![("api-key".into(), Secret::new("key-1"))] }
+    Keys {
+        secret: Some(Secret::new(SECRET)),
+        credentials: vec![("api-key".into(), Secret::new("key-1"))],
+        rotation: vec![],
+    }
 }
 
 fn send(args: &[&str]) -> Run {
