@@ -23,6 +23,9 @@ pub const MAX_DECODED_BODY: usize = 64 * 1024 * 1024;
 pub enum PayloadCheck {
     Valid {
         event: String,
+        /// Constraints hookctl infers that the payload breaks: said, never the verdict.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        warnings: Vec<Violation>,
     },
     Invalid {
         event: String,
@@ -68,7 +71,7 @@ impl PayloadCheck {
     /// The event type, when the payload names one.
     pub fn event(&self) -> Option<&str> {
         match self {
-            Self::Valid { event } | Self::Invalid { event, .. } | Self::UnknownEvent { event } => Some(event),
+            Self::Valid { event, .. } | Self::Invalid { event, .. } | Self::UnknownEvent { event } => Some(event),
             Self::Untyped | Self::NotJson { .. } | Self::BadForm { .. } | Self::Unchecked { .. } => None,
         }
     }
@@ -76,7 +79,8 @@ impl PayloadCheck {
     /// One line: what matched, or the first violation.
     pub fn detail(&self) -> String {
         match self {
-            Self::Valid { event } => format!("matches the {event} schema"),
+            Self::Valid { event, warnings } if warnings.is_empty() => format!("matches the {event} schema"),
+            Self::Valid { event, warnings } => format!("matches the {event} schema; {}", warning_line(warnings)),
             Self::Invalid { violations, .. } => violations
                 .first()
                 .map(|v| format!("{} {}", if v.path.is_empty() { "(root)" } else { &v.path }, v.message))
@@ -88,6 +92,15 @@ impl PayloadCheck {
             Self::Unchecked { reason } => format!("not validated: {reason}"),
         }
     }
+}
+
+/// `/data/pay_address does not look like an XRP address (+1 more)`.
+pub fn warning_line(warnings: &[crate::schema::Violation]) -> String {
+    let first =
+        warnings.first().map(|w| format!("{} {}", if w.path.is_empty() { "(root)" } else { &w.path }, w.message));
+    let more = warnings.len().saturating_sub(1);
+    let more = if more > 0 { format!(" (+{more} more)") } else { String::new() };
+    format!("{}{more}", first.unwrap_or_default())
 }
 
 /// A stable name for an outcome, shared by `verify --json`, the listener and the store.
@@ -295,9 +308,9 @@ fn payload_check(
         return PayloadCheck::Invalid { event, violations: vec![Violation { path: String::new(), message }] };
     }
     match schemas.get(provider, def) {
-        Ok(schema) => match schema.validate(payload) {
-            violations if violations.is_empty() => PayloadCheck::Valid { event },
-            violations => PayloadCheck::Invalid { event, violations },
+        Ok(schema) => match schema.check(payload) {
+            checked if checked.violations.is_empty() => PayloadCheck::Valid { event, warnings: checked.warnings },
+            checked => PayloadCheck::Invalid { event, violations: checked.violations },
         },
         Err(error) => PayloadCheck::Invalid {
             event,

@@ -60,24 +60,97 @@ impl EventSchema {
         let schema_path = event.schema_path();
         let combined = combine(envelope, read_json(&schema_path)?)
             .map_err(|message| Error::ProviderFile { path: files.display(&schema_path), message })?;
-        let validator =
-            jsonschema::draft202012::options().should_validate_formats(true).build(&combined).map_err(|e| {
-                Error::ProviderFile { path: files.display(&schema_path), message: format!("invalid schema: {e}") }
+        let validator = jsonschema::draft202012::options()
+            .should_validate_formats(true)
+            .with_keyword(HINT, hint::factory)
+            .build(&combined)
+            .map_err(|e| Error::ProviderFile {
+                path: files.display(&schema_path),
+                message: format!("invalid schema: {e}"),
             })?;
         Ok(Self { validator })
     }
 
-    /// Every violation, in the validator's order.
+    /// Every violation, in the validator's order: what the provider's documents state. Hints are left out.
     pub fn validate(&self, payload: &Value) -> Vec<Violation> {
+        self.check(payload).violations
+    }
+
+    /// The violations and, apart, the warnings: constraints hookctl infers (an address format, a hash length,
+    /// an id's shape) that a payload may break without being invalid.
+    pub fn check(&self, payload: &Value) -> Checked {
         // Most payloads are valid: the boolean check builds no error values (callgrind, the listener's Payvost
         // events: 11k → 9.9k instructions per payload).
         if self.validator.is_valid(payload) {
-            return Vec::new();
+            return Checked::default();
         }
-        self.validator
-            .iter_errors(payload)
-            .map(|e| Violation { path: e.instance_path().to_string(), message: e.to_string() })
-            .collect()
+        let mut checked = Checked::default();
+        for error in self.validator.iter_errors(payload) {
+            let found = Violation { path: error.instance_path().to_string(), message: error.to_string() };
+            if error.schema_path().as_str().ends_with(&format!("/{HINT}")) {
+                checked.warnings.push(found);
+            } else {
+                checked.violations.push(found);
+            }
+        }
+        checked
+    }
+}
+
+/// A payload's violations (the verdict) and warnings (never the verdict).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Checked {
+    pub violations: Vec<Violation>,
+    pub warnings: Vec<Violation>,
+}
+
+/// The keyword that marks an inferred constraint: `"x-hint": {"says": "does not look like an XRP address",
+/// "pattern": "^r…"}`. Its value, less `says`, is a schema; an instance that fails it gets `says` as a warning.
+/// Documented constraints stay plain JSON Schema, and are violations.
+pub const HINT: &str = "x-hint";
+
+mod hint {
+    use jsonschema::paths::Location;
+    use jsonschema::{Keyword, ValidationError, Validator};
+    use serde_json::{Map, Value};
+
+    pub struct Hint {
+        schema: Validator,
+        says: String,
+    }
+
+    impl<'i> Keyword<'i> for Hint {
+        fn validate(&self, instance: &'i Value) -> Result<(), ValidationError<'i>> {
+            if self.schema.is_valid(instance) { Ok(()) } else { Err(ValidationError::custom(self.says.clone())) }
+        }
+
+        fn is_valid(&self, instance: &'i Value) -> bool {
+            self.schema.is_valid(instance)
+        }
+    }
+
+    pub fn factory<'a>(
+        _parent: &'a Map<String, Value>,
+        value: &'a Value,
+        _path: Location,
+    ) -> Result<Box<dyn for<'i> Keyword<'i>>, ValidationError<'a>> {
+        let Value::Object(map) = value else {
+            return Err(ValidationError::custom("x-hint must be an object: a schema and what `says` when it fails"));
+        };
+        let mut schema = map.clone();
+        let says = match schema.remove("says") {
+            Some(Value::String(says)) => says,
+            _ => {
+                return Err(ValidationError::custom(
+                    "x-hint needs `says`: the warning, e.g. \"does not look like an XRP address\"",
+                ));
+            }
+        };
+        let schema = jsonschema::draft202012::options()
+            .should_validate_formats(true)
+            .build(&Value::Object(schema))
+            .map_err(|e| ValidationError::custom(format!("x-hint: {e}")))?;
+        Ok(Box::new(Hint { schema, says }))
     }
 }
 

@@ -291,7 +291,12 @@ fn report(style: &Style, provider: &Provider, captured: &Captured, inspection: &
     }
 
     let (mark, role, detail) = match &inspection.payload {
-        PayloadCheck::Valid { event } => ("✓", Role::Ok, format!("matches the {event} schema")),
+        PayloadCheck::Valid { event, warnings } if warnings.is_empty() => {
+            ("✓", Role::Ok, format!("matches the {event} schema"))
+        }
+        PayloadCheck::Valid { event, warnings } => {
+            ("!", Role::Warn, format!("matches the {event} schema; warning: {}", inspect::warning_line(warnings)))
+        }
         PayloadCheck::Invalid { violations, .. } => {
             let first: Vec<String> =
                 violations.iter().take(3).map(|v| format!("{} {}", pointer(&v.path), v.message)).collect();

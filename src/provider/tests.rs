@@ -228,7 +228,11 @@ fn document_providers_have_every_documented_event() {
 
     let agio = expect("agio", &["applicantReviewed", "kyt.wallet_status"]);
     assert!(!agio.scheme.is_signed());
-    assert_eq!(agio.event("applicantReviewed").expect("exists").variants, ["approved", "retry", "final"]);
+    assert_eq!(
+        agio.event("applicantReviewed").expect("exists").variants,
+        ["approved", "retry", "final", "init", "pending", "prechecked", "queued", "onHold", "every_field"],
+        "the three documented examples, a variant per other reviewStatus, and every documented field"
+    );
     assert_eq!(agio.event("kyt.wallet_status").expect("exists").variants.len(), 5);
 
     let payqi = expect(

@@ -4,6 +4,7 @@ mod captures;
 mod catalog;
 mod common;
 mod dedupe;
+mod doc_examples;
 mod forms;
 mod hardening;
 mod import;
