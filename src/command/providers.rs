@@ -8,7 +8,7 @@ use super::App;
 use crate::cli::ProvidersArgs;
 use crate::error::{Error, ExitCode};
 use crate::output::{self, Role, sanitize};
-use crate::provider::{Provider, RetryFrom};
+use crate::provider::{Provider, RetryFrom, SourceKind};
 use crate::scheme::{Layout, Part, Scheme};
 
 pub fn run(app: &App, args: &ProvidersArgs) -> Result<ExitCode, Error> {
@@ -57,18 +57,24 @@ fn show(app: &App, provider: &Provider) -> Result<(), Error> {
     let style = &app.style;
     let scheme = &provider.scheme;
     let mut out = String::new();
-    let mut row = |label: &str, value: String| {
-        let _ = writeln!(out, "{}{}", style.out(Role::Heading, &format!("{label:12}")), sanitize(&value, false));
+    // A fact hookctl assumed (nothing the provider published says it) is marked where it is shown.
+    let assumed = |facts: &[&str]| {
+        let any = facts.iter().any(|f| provider.source(f).is_some_and(|s| s.kind == SourceKind::Assumed));
+        if any { format!(" {}", style.out(Role::Warn, "[assumed]")) } else { String::new() }
     };
-    row("Provider", format!("{} ({})", provider.name, provider.title));
+    let mut row = |label: &str, value: String, mark: String| {
+        let label = style.out(Role::Heading, &format!("{label:12}"));
+        let _ = writeln!(out, "{label}{}{mark}", sanitize(&value, false));
+    };
+    row("Provider", format!("{} ({})", provider.name, provider.title), String::new());
     if !provider.description.is_empty() {
-        row("", provider.description.clone());
+        row("", provider.description.clone(), String::new());
     }
-    row("Signature", signature_line(scheme));
+    row("Signature", signature_line(scheme), assumed(&["signature", "signature.encoding", "signature.key"]));
     if scheme.is_signed() {
-        row("Header", format!("{}: {}", scheme.header, example_header(scheme)));
+        row("Header", format!("{}: {}", scheme.header, example_header(scheme)), assumed(&["signature.header"]));
         if !scheme.aliases.is_empty() {
-            row("Also read", scheme.aliases.join(", "));
+            row("Also read", scheme.aliases.join(", "), assumed(&["signature.aliases"]));
         }
     }
     if let Some(ts) = &scheme.timestamp {
@@ -81,16 +87,18 @@ fn show(app: &App, provider: &Provider) -> Result<(), Error> {
                 if ts.millis { "ms" } else { "s" },
                 humantime::format_duration(ts.tolerance)
             ),
+            assumed(&["timestamp"]),
         );
     }
     if let Some(id) = &scheme.message_id {
-        row("Message id", id.header.clone());
+        row("Message id", id.header.clone(), assumed(&["message_id"]));
     }
     row(
         "Dedupe key",
         provider.dedupe_key().map_or("none documented (the body is the same across retries)".into(), |key| {
             format!("{key}, the same across retries and duplicates")
         }),
+        assumed(&["envelope.id"]),
     );
     for credential in &scheme.credentials {
         let env =
@@ -98,6 +106,7 @@ fn show(app: &App, provider: &Provider) -> Result<(), Error> {
         row(
             "Credential",
             format!("{}: {}{env}", credential.header, credential.value.replace("{credential}", "<api key>")),
+            assumed(&["credentials"]),
         );
     }
     let secret = if !scheme.is_signed() {
@@ -107,19 +116,19 @@ fn show(app: &App, provider: &Provider) -> Result<(), Error> {
     } else {
         format!("{}, then HOOKCTL_SECRET", provider.secret_env.join(", "))
     };
-    row("Secret env", secret);
-    row("Routes", provider.routes.join(", "));
+    row("Secret env", secret, String::new());
+    row("Routes", provider.routes.join(", "), assumed(&["routes"]));
     for (name, value) in &provider.headers {
-        row("Sends", format!("{name}: {value}"));
+        row("Sends", format!("{name}: {value}"), assumed(&["headers"]));
     }
-    row("Retries", retry_line(provider));
+    row("Retries", retry_line(provider), assumed(&["delivery.retry"]));
     if let Some(timeout) = provider.delivery.timeout {
-        row("Timeout", humantime::format_duration(timeout).to_string());
+        row("Timeout", humantime::format_duration(timeout).to_string(), assumed(&["delivery.timeout"]));
     }
     let answer = &provider.delivery.answer;
     let body = if answer.body.is_empty() { "(empty body)".into() } else { answer.body.clone() };
     let content_type = answer.content_type.as_deref().map(|c| format!(" {c}")).unwrap_or_default();
-    row("Answer", format!("{}{content_type} {body}", answer.status));
+    row("Answer", format!("{}{content_type} {body}", answer.status), assumed(&["delivery.answer"]));
 
     let _ = writeln!(out, "\n{}", style.out(Role::Heading, &format!("Events ({})", provider.events.len())));
     let width = provider.events.iter().map(|e| e.name.len()).max().unwrap_or(0);
@@ -132,7 +141,23 @@ fn show(app: &App, provider: &Provider) -> Result<(), Error> {
         if let Some(content_type) = event.body_format.content_type() {
             let _ = write!(line, " {}", style.out(Role::Dim, &format!("[sent as {content_type}]")));
         }
+        if provider.source(&format!("events.{}", event.name)).is_some_and(|s| s.kind == SourceKind::Assumed) {
+            let _ = write!(line, " {}", style.out(Role::Warn, "[assumed]"));
+        }
         let _ = writeln!(out, "{line}");
+    }
+    if !provider.sources.is_empty() {
+        let _ = writeln!(out, "\n{}", style.out(Role::Heading, "Sources"));
+        let width = provider.sources.iter().map(|s| s.fact.len()).max().unwrap_or(0);
+        for source in &provider.sources {
+            let kind = match source.kind {
+                SourceKind::Document => style.out(Role::Ok, "document"),
+                SourceKind::Sdk => style.out(Role::Name, "sdk     "),
+                SourceKind::Assumed => style.out(Role::Warn, "assumed "),
+            };
+            let fact = format!("{:width$}", source.fact);
+            let _ = writeln!(out, "  {fact}  {kind}  {}", sanitize(&source.detail, false));
+        }
     }
     output::print(&out)
 }
@@ -204,6 +229,7 @@ fn details(provider: &Provider) -> Value {
         })),
         "message_id": scheme.message_id.as_ref().map(|m| json!({"header": m.header, "aliases": m.aliases})),
         "dedupe": {"header": provider.envelope.id_header, "pointers": provider.envelope.id_pointers},
+        "sources": provider.sources,
         "credentials": scheme.credentials.iter().map(|c| json!({"name": c.name, "header": c.header, "value": c.value, "env": c.env})).collect::<Vec<_>>(),
         "headers": provider.headers.iter().map(|(n, v)| json!([n, v])).collect::<Vec<_>>(),
         "delivery": {

@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::{Answer, Delivery, Envelope, EventDef, Files, Provider, Recognize, RetryFrom, TimeFormat};
+use super::{
+    Answer, Delivery, Envelope, EventDef, FACTS, Files, Provider, Recognize, RetryFrom, Source, SourceKind, TimeFormat,
+};
 use crate::body::BodyFormat;
 use crate::scheme::{
     Algorithm, CredentialSpec, Encoding, KeyEncoding, Layout, MessageIdSpec, Scheme, Template, TimestampSpec,
@@ -44,6 +46,9 @@ pub(super) struct ProviderFile {
     delivery: DeliveryFile,
     #[serde(default)]
     events: toml::Table,
+    /// Where each fact came from: `fact = "document: …" | "sdk: …" | "assumed: …"`.
+    #[serde(default)]
+    sources: toml::Table,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -213,6 +218,35 @@ struct EventFile {
     body_format: Option<BodyFormat>,
 }
 
+/// `[sources]`: each fact known (see `FACTS`, or `events.<name>` of an event in the catalog) and each value
+/// `document: …`, `sdk: …` or `assumed: …`.
+fn sources(table: toml::Table, events: &[EventDef]) -> Result<Vec<Source>, String> {
+    let mut sources = Vec::new();
+    for (fact, value) in table {
+        let known = FACTS.contains(&fact.as_str())
+            || fact.strip_prefix("events.").is_some_and(|name| events.iter().any(|e| e.name == name));
+        if !known {
+            return Err(format!(
+                "[sources]: `{fact}` is not a fact of the model (one of {}, or events.<name> of a listed event)",
+                FACTS.join(", ")
+            ));
+        }
+        let toml::Value::String(text) = value else { return Err(format!("[sources]: `{fact}` must be a string")) };
+        let (kind, detail) = match text.split_once(':') {
+            Some(("document", detail)) => (SourceKind::Document, detail),
+            Some(("sdk", detail)) => (SourceKind::Sdk, detail),
+            Some(("assumed", detail)) => (SourceKind::Assumed, detail),
+            _ => return Err(format!("[sources]: `{fact}` must start with `document:`, `sdk:` or `assumed:`")),
+        };
+        let detail = detail.trim();
+        if detail.is_empty() {
+            return Err(format!("[sources]: `{fact}` says where, or why it is assumed, after the colon"));
+        }
+        sources.push(Source { fact, kind, detail: detail.to_owned() });
+    }
+    Ok(sources)
+}
+
 /// Whether a fixture's file stem stays inside the provider folder: relative, made of plain names. A provider
 /// folder can come from a cloned repository; `file = "../../../etc/x"` must not read outside it.
 fn inside_folder(stem: &str) -> Result<(), &'static str> {
@@ -347,6 +381,7 @@ impl ProviderFile {
             }
         }
 
+        let sources = sources(self.sources, &events)?;
         Ok(Provider {
             title: self.title.unwrap_or_else(|| name.clone()),
             name,
@@ -361,6 +396,7 @@ impl ProviderFile {
             delivery,
             events,
             files,
+            sources,
         })
     }
 

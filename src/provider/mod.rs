@@ -38,6 +38,57 @@ pub struct Provider {
     pub events: Vec<EventDef>,
     /// Where the fixtures and schemas are read from.
     pub files: Files,
+    /// Where each recorded fact came from (`[sources]`), in the file's order.
+    pub sources: Vec<Source>,
+}
+
+/// Where one fact of the model came from: `delivery.retry` is "assumed: the document is silent on retries".
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Source {
+    /// The fact: `signature`, `delivery.retry`, `events.check.completed`, … (see `FACTS`).
+    pub fact: String,
+    pub kind: SourceKind,
+    /// The document and section, the SDK, or why it is assumed.
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    /// The provider's integration document says so.
+    Document,
+    /// The provider's own SDK or library does it (the document being silent or different).
+    Sdk,
+    /// Nothing the provider published says so: hookctl's assumption.
+    Assumed,
+}
+
+/// The facts a `[sources]` table may name; `events.<name>` names one event besides these.
+pub const FACTS: [&str; 17] = [
+    "routes",
+    "signature",
+    "signature.header",
+    "signature.aliases",
+    "signature.encoding",
+    "signature.key",
+    "timestamp",
+    "message_id",
+    "credentials",
+    "headers",
+    "envelope.type",
+    "envelope.id",
+    "envelope.time",
+    "delivery.timeout",
+    "delivery.retry",
+    "delivery.answer",
+    "events",
+];
+
+impl Provider {
+    /// Where `fact` came from, when the file records it.
+    pub fn source(&self, fact: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.fact == fact)
+    }
 }
 
 /// Where the event type, id and time live in a payload.

@@ -154,3 +154,36 @@ fn agio_has_a_variant_per_documented_review_status_and_one_with_every_field() {
         assert!(every.get(field).is_some(), "every_field lacks {field}");
     }
 }
+
+#[test]
+fn providers_marks_what_hookctl_assumed_and_lists_every_source() {
+    let shown = hookctl(&["providers", "complycube"]).ok();
+    let line = |label: &str| shown.lines().find(|l| l.starts_with(label)).unwrap_or_else(|| panic!("{label}: {shown}"));
+    assert!(line("Retries").ends_with("[assumed]") && line("Timeout").ends_with("[assumed]"), "{shown}");
+    assert!(line("Signature").ends_with("[assumed]"), "the hex encoding is assumed: {shown}");
+    assert!(!line("Routes").contains("[assumed]") && !line("Header").contains("[assumed]"), "{shown}");
+    assert!(
+        shown.contains("signature.aliases       sdk       ComplyCube's own SDKs read ComplyCube-Signature"),
+        "{shown}"
+    );
+
+    let model: Value = serde_json::from_str(&hookctl(&["providers", "complycube", "--json"]).ok()).expect("JSON");
+    let sources = model["sources"].as_array().expect("sources");
+    let retry = sources.iter().find(|s| s["fact"] == "delivery.retry").expect("delivery.retry");
+    assert_eq!(retry["kind"], "assumed");
+    for name in ["verifynow", "payvost", "payqi", "agio"] {
+        let model: Value = serde_json::from_str(&hookctl(&["providers", name, "--json"]).ok()).expect("JSON");
+        assert!(model["sources"].as_array().is_some_and(|s| !s.is_empty()), "{name} records its sources");
+    }
+
+    // A fact the model does not have, or a source of no kind, is an error in the provider file.
+    let toml = "name = \"acme\"\n[signature]\nalgorithm = \"none\"\n[envelope]\ntype = \"/type\"\n[sources]\n";
+    let (_, stderr) = hookctl(&["providers", "acme", "--providers", "mine"])
+        .file("mine/acme/provider.toml", format!("{toml}retries = \"assumed: x\"\n"))
+        .code(1);
+    assert!(stderr.contains("`retries` is not a fact of the model"), "{stderr}");
+    let (_, stderr) = hookctl(&["providers", "acme", "--providers", "mine"])
+        .file("mine/acme/provider.toml", format!("{toml}routes = \"because\"\n"))
+        .code(1);
+    assert!(stderr.contains("must start with `document:`, `sdk:` or `assumed:`"), "{stderr}");
+}
