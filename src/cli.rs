@@ -450,9 +450,14 @@ pub struct ReplayArgs {
     #[arg(long)]
     pub verbatim: bool,
 
-    /// Deliveries in flight at once
-    #[arg(long, value_name = "C", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    /// Deliveries in flight at once. With more than 1 a later event may arrive before an earlier one (see
+    /// --keep-order); the default delivers one at a time, in the stored order
+    #[arg(long, value_name = "C", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub concurrency: u32,
+
+    /// With --concurrency: still deliver events with the same provider event id one after another, in order
+    #[arg(long, conflicts_with = "shuffle")]
+    pub keep_order: bool,
 
     /// Start at most R deliveries per second
     #[arg(long, value_name = "R", value_parser = positive_f64)]
@@ -470,13 +475,18 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "DURATION")]
     pub timeout: Option<humantime::Duration>,
 
-    /// Deliver in random order (by default events with the same event id keep their order)
+    /// Deliver in random order
     #[arg(long)]
     pub shuffle: bool,
 
-    /// Also write the final report as JSON to this file
+    /// Write a JSON line per delivery (source, event, event id, every attempt, outcome) as each one ends, then
+    /// the summary; an interrupted run leaves the deliveries it made
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+
+    /// Replay the stored events whose delivery in this --report file did not get a 2xx
+    #[arg(long, value_name = "REPORT", conflicts_with_all = ["from", "fixtures", "ids"])]
+    pub failed_from: Option<PathBuf>,
 
     /// Do not ask before sending more than 20 events to a host that is not this machine
     #[arg(long, short)]

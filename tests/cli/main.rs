@@ -10,6 +10,7 @@ mod import;
 mod keys;
 mod listen;
 mod replay;
+mod runs;
 mod secrets;
 mod send;
 mod sign;
