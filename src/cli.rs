@@ -372,8 +372,8 @@ pub enum EventsCommand {
     List(EventsSelection),
     /// Show one event; --raw prints the exact HTTP request (which `hookctl verify -` reads back)
     Show {
-        /// The event's id (the `#N` listen prints)
-        id: i64,
+        /// The event's id (the `#N` listen prints) or the provider's event id (`evt_…`, a GitHub delivery id)
+        id: String,
         /// Print the request as raw HTTP/1.1
         #[arg(long)]
         raw: bool,
@@ -419,8 +419,9 @@ pub enum EventsCommand {
     hookctl replay --from day.har --verbatim --to localhost:3000\n  \
     hookctl replay --fixtures 'verifynow/verification.*' --to 8000 --retry --time-scale 60")]
 pub struct ReplayArgs {
-    /// Stored event ids (the `#N` listen prints) [default: the selection below]
-    pub ids: Vec<i64>,
+    /// Stored events: the `#N` listen prints, or the provider's event id (`evt_…`, a GitHub delivery id; of an
+    /// event stored several times, its latest copy) [default: the selection below]
+    pub ids: Vec<String>,
 
     #[command(flatten)]
     pub selection: EventsSelection,

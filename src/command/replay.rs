@@ -167,7 +167,9 @@ impl Source {
             return Ok(Self::Store(filter));
         }
         let Some(path) = &args.from else {
-            filter.ids = args.ids.clone();
+            if !args.ids.is_empty() {
+                filter.ids = super::events::resolve(&app.store()?, &args.ids, app.style)?;
+            }
             return Ok(Self::Store(filter));
         };
         let bytes = super::sign::read_body(path)?;
@@ -224,7 +226,7 @@ impl Source {
                     Ok(())
                 })?;
                 let missing: Vec<String> =
-                    args.ids.iter().filter(|id| !seen.contains(id)).map(|id| format!("#{id}")).collect();
+                    filter.ids.iter().filter(|id| !seen.contains(id)).map(|id| format!("#{id}")).collect();
                 if !missing.is_empty() {
                     return Err(Error::usage(
                         format!("no stored event {} in {}", missing.join(", "), store.path().display()),

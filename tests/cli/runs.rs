@@ -223,3 +223,45 @@ fn one_rule_for_events_variants_and_globs() {
         replay(&store, &["--fixtures", "verifynow", "--to", &server.to()]).env("VERIFYNOW_API_KEY", "key-1").ok();
     assert!(stdout.contains("replayed 13 events"), "{stdout}");
 }
+
+#[test]
+fn events_are_selected_by_the_providers_event_id() {
+    let (_dir, store) = stored(3);
+    let path = store.to_str().expect("UTF-8");
+    // A redelivered Payvost event (stored twice, the second copy changed) and a GitHub delivery.
+    let redelivered = |seq: u64| {
+        let body = json!({"id": "evt_T1EBredelivered", "type": "payment.succeeded", "createdAt": "2025-01-01T00:00:00Z",
+            "data": {"id": "pay_9", "amount": "1.00", "currency": "USD", "status": "succeeded", "seq": seq}});
+        json!({"method": "POST", "target": "/webhooks/payvost", "headers": [["content-type", "application/json"]],
+            "body": body.to_string()})
+    };
+    let github = json!({"method": "POST", "target": "/webhooks/github", "headers": [
+        ["content-type", "application/json"], ["x-github-event", "ping"],
+        ["x-github-delivery", "72d3162e-cc78-11e3-81ab-4c9367dc0958"]], "body": "{\"zen\":\"Keep it logically awesome.\"}"});
+    let text = format!("{}\n{}\n{github}\n", redelivered(100), redelivered(101));
+    hookctl(&["events", "import", "-", "--store", path]).stdin(text).ok();
+
+    let server = TestServer::start();
+    replay(&store, &["evt_1", "--to", &server.to()]).ok();
+    assert_eq!(seqs(&server), [1], "evt_1 is the provider's id, not a store number");
+
+    let (_, stderr) = replay(&store, &["evt_T1EBredelivered", "2", "--to", &server.to()]).code(0);
+    assert_eq!(seqs(&server), [1, 1, 101], "one delivery of the event, its latest copy, then #2");
+    assert!(
+        stderr.contains("2 stored events have event id evt_T1EBredelivered (#4, #5); using #5, the latest"),
+        "{stderr}"
+    );
+
+    let shown: Value = serde_json::from_str(
+        &hookctl(&["events", "show", "72d3162e-cc78-11e3-81ab-4c9367dc0958", "--json", "--store", path]).ok(),
+    )
+    .expect("JSON");
+    assert_eq!((shown["id"].as_i64(), shown["provider"].as_str()), (Some(6), Some("github")));
+    let shown = hookctl(&["events", "show", "evt_2", "--store", path]).ok();
+    assert!(shown.contains("#3 received"), "{shown}");
+
+    let (_, stderr) = replay(&store, &["evt_nope", "99", "--to", &server.to()]).code(2);
+    assert!(stderr.contains("no stored event with event id evt_nope, #99"), "{stderr}");
+    let (_, stderr) = hookctl(&["events", "show", "evt_nope", "--store", path]).code(2);
+    assert!(stderr.contains("no stored event with event id evt_nope"), "{stderr}");
+}
