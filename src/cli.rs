@@ -327,7 +327,8 @@ pub struct ListenArgs {
     #[arg(long, short)]
     pub verbose: bool,
 
-    /// Print only events whose type matches this glob ('payment.*'); every event is still stored
+    /// Forward (with --forward-to) and print only events whose type matches this glob ('payment.*'); the others
+    /// are still stored and answered as their provider expects, and shown dimmed with --verbose
     #[arg(long, value_name = "GLOB")]
     pub events: Option<String>,
 

@@ -265,3 +265,23 @@ fn events_are_selected_by_the_providers_event_id() {
     let (_, stderr) = hookctl(&["events", "show", "evt_nope", "--store", path]).code(2);
     assert!(stderr.contains("no stored event with event id evt_nope"), "{stderr}");
 }
+
+#[test]
+fn listen_events_decides_what_is_forwarded() {
+    let app = TestServer::answering(&[202]);
+    let listening = listen(&["--events", "payment.*", "--forward-to", &format!("127.0.0.1:{}", app.port), "--verbose"]);
+    let (stdout, _) = send(&["payvost", "transfer.created", "--to", &listening.to(), "--json"]).code(0);
+    let delivery: Value = serde_json::from_str(stdout.lines().next().expect("a line")).expect("JSON");
+    assert_eq!(delivery["status"], 200, "answered as Payvost expects, not by the app");
+    let (stdout, _) = send(&["payvost", "payment.created", "--to", &listening.to(), "--json"]).code(0);
+    let delivery: Value = serde_json::from_str(stdout.lines().next().expect("a line")).expect("JSON");
+    assert_eq!(delivery["status"], 202, "the app's answer");
+
+    let forwarded: Vec<String> =
+        app.requests().iter().map(|r| r.json()["type"].as_str().expect("type").into()).collect();
+    assert_eq!(forwarded, ["payment.created"], "only what matches --events reaches the app");
+    let stored: Vec<String> = listening.events().iter().map(|e| e["event"].as_str().unwrap_or("").into()).collect();
+    assert_eq!(stored, ["transfer.created", "payment.created"], "both are stored");
+    let lines = listening.wait_lines(2).join("\n");
+    assert!(lines.contains("transfer.created") && lines.contains("outside --events, not forwarded"), "{lines}");
+}
