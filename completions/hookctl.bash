@@ -976,7 +976,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__replay)
-            opts="-y -h -V --last --provider --type --since --invalid --valid --from --fixtures --to --verbatim --concurrency --rate --retry --time-scale --timeout --shuffle --report --yes --secret --secret-file --api-key --color --json --providers --config --profile --store --help --version"
+            opts="-y -h -V --last --provider --type --since --invalid --valid --from --fixtures --to --verbatim --concurrency --keep-order --rate --retry --time-scale --timeout --shuffle --report --failed-from --yes --secret --secret-file --api-key --color --json --providers --config --profile --store --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1027,6 +1027,10 @@ _hookctl() {
                     return 0
                     ;;
                 --report)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --failed-from)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

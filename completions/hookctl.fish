@@ -139,7 +139,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l secret -d 'A 
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l respond -d 'Answer every delivery with this status, to simulate a failing endpoint' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l fail-rate -d 'Answer this share of deliveries (0 to 1) with 500' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l forward-to -d 'Forward each delivery to your app and relay its answer' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l events -d 'Print only events whose type matches this glob (\'payment.*\'); every event is still stored' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l events -d 'Forward (with --forward-to) and print only events whose type matches this glob (\'payment.*\'); the others are still stored and answered as their provider expects, and shown dimmed with --verbose' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l read-timeout -d 'How long a sender may take over its headers (then the connection is closed) and its body (then it gets 408)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l max-body -d 'The largest body accepted; bigger ones get 413 [default: 10MiB]' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l color -d 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal' -r -f -a "auto\t''
@@ -249,11 +249,12 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l since -d 'Onl
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l from -d 'Replay the requests in this file (an `events export`, a HAR file or a raw HTTP capture) instead of the store' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l fixtures -d 'Replay every fixture of a provider, or those matching PROVIDER/GLOB (\'payvost/payment.*\')' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l to -d 'Where to send: a URL, host:port or a port; each provider\'s route is appended to a bare base [default: the profile\'s URL]' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l concurrency -d 'Deliveries in flight at once' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l concurrency -d 'Deliveries in flight at once. With more than 1 a later event may arrive before an earlier one (see --keep-order); the default delivers one at a time, in the stored order' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l rate -d 'Start at most R deliveries per second' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l time-scale -d 'Divide every retry wait by N' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l timeout -d 'How long to wait for each answer [default: each provider\'s documented deadline, else 10s]' -r
-complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l report -d 'Also write the final report as JSON to this file' -r -F
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l report -d 'Write a JSON line per delivery (source, event, event id, every attempt, outcome) as each one ends, then the summary; an interrupted run leaves the deliveries it made' -r -F
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l failed-from -d 'Replay the stored events whose delivery in this --report file did not get a 2xx' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l secret -d 'The signing secret (visible in the process list: prefer --secret-file or the provider\'s env var); repeat it for a rotation: verify accepts any, and a scheme carrying several signatures signs with each' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l secret-file -d 'Read the signing secret from a file; several lines are several secrets (a rotation)' -r -F
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l api-key -d 'The API key for providers that send one beside the signature (VerifyNow\'s `Authorization: api-key …`)' -r
@@ -267,8 +268,9 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l store -d 'The
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l invalid -d 'Only events whose signature did not verify when received'
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l valid -d 'Only events whose signature verified when received'
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l verbatim -d 'Send the captured bytes and headers exactly, without re-signing'
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l keep-order -d 'With --concurrency: still deliver events with the same provider event id one after another, in order'
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l retry -d 'Retry failed deliveries on each provider\'s documented schedule'
-complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l shuffle -d 'Deliver in random order (by default events with the same event id keep their order)'
+complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l shuffle -d 'Deliver in random order'
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -s y -l yes -d 'Do not ask before sending more than 20 events to a host that is not this machine'
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -l json -d 'Print JSON on stdout (one object per result) instead of text'
 complete -c hookctl -n "__fish_hookctl_using_subcommand replay" -s h -l help -d 'Print help'

@@ -329,7 +329,8 @@ pub struct ListenArgs {
     #[arg(long, short)]
     pub verbose: bool,
 
-    /// Print only events whose type matches this glob ('payment.*'); every event is still stored
+    /// Forward (with --forward-to) and print only events whose type matches this glob ('payment.*'); the others
+    /// are still stored and answered as their provider expects, and shown dimmed with --verbose
     #[arg(long, value_name = "GLOB")]
     pub events: Option<String>,
 
@@ -374,8 +375,8 @@ pub enum EventsCommand {
     List(EventsSelection),
     /// Show one event; --raw prints the exact HTTP request (which `hookctl verify -` reads back)
     Show {
-        /// The event's id (the `#N` listen prints)
-        id: i64,
+        /// The event's id (the `#N` listen prints) or the provider's event id (`evt_…`, a GitHub delivery id)
+        id: String,
         /// Print the request as raw HTTP/1.1
         #[arg(long)]
         raw: bool,
@@ -421,8 +422,9 @@ pub enum EventsCommand {
     hookctl replay --from day.har --verbatim --to localhost:3000\n  \
     hookctl replay --fixtures 'verifynow/verification.*' --to 8000 --retry --time-scale 60")]
 pub struct ReplayArgs {
-    /// Stored event ids (the `#N` listen prints) [default: the selection below]
-    pub ids: Vec<i64>,
+    /// Stored events: the `#N` listen prints, or the provider's event id (`evt_…`, a GitHub delivery id; of an
+    /// event stored several times, its latest copy) [default: the selection below]
+    pub ids: Vec<String>,
 
     #[command(flatten)]
     pub selection: EventsSelection,
@@ -452,9 +454,14 @@ pub struct ReplayArgs {
     #[arg(long)]
     pub verbatim: bool,
 
-    /// Deliveries in flight at once
-    #[arg(long, value_name = "C", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    /// Deliveries in flight at once. With more than 1 a later event may arrive before an earlier one (see
+    /// --keep-order); the default delivers one at a time, in the stored order
+    #[arg(long, value_name = "C", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub concurrency: u32,
+
+    /// With --concurrency: still deliver events with the same provider event id one after another, in order
+    #[arg(long, conflicts_with = "shuffle")]
+    pub keep_order: bool,
 
     /// Start at most R deliveries per second
     #[arg(long, value_name = "R", value_parser = positive_f64)]
@@ -472,13 +479,18 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "DURATION")]
     pub timeout: Option<humantime::Duration>,
 
-    /// Deliver in random order (by default events with the same event id keep their order)
+    /// Deliver in random order
     #[arg(long)]
     pub shuffle: bool,
 
-    /// Also write the final report as JSON to this file
+    /// Write a JSON line per delivery (source, event, event id, every attempt, outcome) as each one ends, then
+    /// the summary; an interrupted run leaves the deliveries it made
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+
+    /// Replay the stored events whose delivery in this --report file did not get a 2xx
+    #[arg(long, value_name = "REPORT", conflicts_with_all = ["from", "fixtures", "ids"])]
+    pub failed_from: Option<PathBuf>,
 
     /// Do not ask before sending more than 20 events to a host that is not this machine
     #[arg(long, short)]

@@ -12,9 +12,11 @@ use futures_util::{FutureExt as _, Stream, StreamExt as _};
 
 use crate::deliver::{Attempt, Client, RetryPlan, Target};
 use crate::error::Error;
+use crate::interrupt::{Interrupt, Level};
 use crate::outgoing::{self, Outgoing};
 use crate::output::{self, Role, Style, sanitize};
 use crate::provider::{EventDef, Provider};
+use crate::report_file::{AttemptRecord, DeliveryRecord, ReportFile};
 use crate::request::{Headers, Request};
 use crate::scheme::Keys;
 use crate::summary::Summary;
@@ -34,8 +36,12 @@ pub struct Job {
     pub event_id: Option<String>,
     /// Sent as captured (headers, target and body) instead of re-signed.
     pub verbatim: Option<Request>,
+    /// The fixture's variant (`face_mismatch`), named with the event on every line.
+    pub variant: Option<String>,
     /// Where the job came from (`#42` for a stored event), for output.
     pub label: Option<String>,
+    /// The store's id of a stored event, for the report (which `replay --failed-from` reads back).
+    pub stored_id: Option<i64>,
 }
 
 impl Job {
@@ -51,7 +57,9 @@ impl Job {
             message_id,
             event_id: None,
             verbatim: None,
+            variant: None,
             label: None,
+            stored_id: None,
         }
     }
 
@@ -64,6 +72,7 @@ impl Job {
         let mut job = Self::new(provider, Some(rendered.event), body, message_id);
         job.event_id = event_id;
         job.content_type = content_type;
+        job.variant = rendered.variant.map(str::to_owned);
         job
     }
 
@@ -87,6 +96,24 @@ impl Job {
     pub fn event(&self) -> Option<&EventDef> {
         self.event.map(|index| &self.provider.events[index])
     }
+
+    /// `verification.failed:face_mismatch`: the event type with the fixture's variant, when there is one.
+    fn event_name(&self) -> Option<String> {
+        let event = self.event()?;
+        Some(match &self.variant {
+            Some(variant) => format!("{}:{variant}", event.name),
+            None => event.name.clone(),
+        })
+    }
+}
+
+/// A delivery that ended: its job and every attempt made, the last one deciding the outcome.
+struct Delivered {
+    job: Job,
+    url: reqwest::Url,
+    attempts: Vec<Attempt>,
+    /// Retries were still due when Ctrl-C stopped the run.
+    retries_cut: bool,
 }
 
 /// What is printed while a run goes.
@@ -118,6 +145,8 @@ pub struct Dispatch {
     pub json: bool,
     pub report: Report,
     pub progress: Option<indicatif::ProgressBar>,
+    /// `--report FILE`: a line per delivery as it ends.
+    pub report_file: Option<Arc<ReportFile>>,
 }
 
 impl Dispatch {
@@ -194,15 +223,24 @@ impl Dispatch {
     ///
     /// Jobs are made here, in order (and paced by `rate`); each delivery — signing, the request, its retries and
     /// its output — is a task of its own, so every worker thread takes part. At most `concurrency` run at once.
+    ///
+    /// Ctrl-C stops making jobs and starting retries; what is under way finishes and is counted (a second
+    /// Ctrl-C gives up on it), and the summary says the run was interrupted.
     pub async fn run(&self, jobs: impl Stream<Item = Result<Job, Error>>) -> Result<Summary, Error> {
         let client = Client::new(&self.target, self.concurrency)?;
+        let interrupt = Interrupt::catch().map_err(|e| Error::usage(format!("cannot catch Ctrl-C: {e}"), None))?;
         let this = Arc::new(self.clone());
         let lines = Arc::new(Lines::new(std::io::stdout().is_terminal()));
         let started = tokio::time::Instant::now();
         // Each job waits for the one before it with the same event id: order per id, parallel across ids.
         let mut chains: HashMap<(String, String), tokio::sync::watch::Receiver<bool>> = HashMap::new();
+        // Each URL a run delivers to is said once, before its first delivery: the route appended to a bare
+        // base is otherwise a guess.
+        let mut urls = std::collections::HashSet::new();
+        let under_way = std::cell::Cell::new(0usize);
         let mut index = 0u64;
-        let paced = jobs.then(|job| {
+        let stopping = interrupt.clone();
+        let paced = jobs.take_until(Box::pin(async move { stopping.reached(Level::Stopping).await })).then(|job| {
             let due = self.rate.map(|rate| started + Duration::from_secs_f64(index as f64 / rate));
             index += 1;
             async move {
@@ -218,6 +256,10 @@ impl Dispatch {
                     Ok(job) => job,
                     Err(error) => return futures_util::future::Either::Left(std::future::ready(Err(error))),
                 };
+                let url = self.url(&job);
+                if urls.insert(url.clone()) {
+                    self.note(&format!("delivering to {}", sanitize(&shown(&url), false)));
+                }
                 let ordering = match (self.keep_order, &job.event_id) {
                     (true, Some(id)) => {
                         let (done, waiter) = tokio::sync::watch::channel(false);
@@ -226,7 +268,8 @@ impl Dispatch {
                     }
                     _ => None,
                 };
-                let (this, client, lines) = (this.clone(), client.clone(), lines.clone());
+                under_way.set(under_way.get() + 1);
+                let (this, client, lines, interrupt) = (this.clone(), client.clone(), lines.clone(), interrupt.clone());
                 futures_util::future::Either::Right(Delivery(tokio::spawn(async move {
                     let done = match ordering {
                         Some((previous, done)) => {
@@ -237,7 +280,12 @@ impl Dispatch {
                         }
                         None => None,
                     };
-                    let result = this.deliver(&client, &job, &lines).await;
+                    // Waiting for its turn is not being under way: after Ctrl-C it does not start.
+                    let result = if interrupt.level() == Level::Running {
+                        this.deliver(&client, job, url, &lines, &interrupt).await.map(Some)
+                    } else {
+                        Ok(None)
+                    };
                     if let Some(done) = done {
                         let _ = done.send(true);
                     }
@@ -247,54 +295,98 @@ impl Dispatch {
             .buffer_unordered(self.concurrency);
         let mut results = std::pin::pin!(results);
         let mut summary = Summary::default();
+        let mut told = false;
         loop {
             let next = match results.next().now_or_never() {
                 Some(next) => next,
                 // Nothing else is ready: a good moment to write what has gathered.
                 None => {
                     lines.flush()?;
-                    results.next().await
+                    tokio::select! {
+                        biased;
+                        () = interrupt.reached(Level::Abandoning) => {
+                            summary.abandoned = under_way.get();
+                            break;
+                        }
+                        () = interrupt.reached(Level::Stopping), if !told => {
+                            told = true;
+                            let n = under_way.get();
+                            self.note(&format!(
+                                "interrupted: finishing the {n} {} under way (Ctrl-C again to abandon {})",
+                                if n == 1 { "delivery" } else { "deliveries" },
+                                if n == 1 { "it" } else { "them" },
+                            ));
+                            continue;
+                        }
+                        next = results.next() => next,
+                    }
                 }
             };
             let Some(result) = next else { break };
-            let (last, attempts) = match result {
-                Ok(done) => done,
+            under_way.set(under_way.get().saturating_sub(1));
+            let delivered = match result {
+                Ok(Some(delivered)) => delivered,
+                Ok(None) => continue,
                 Err(error) => {
                     // The error is what to report, whether or not the lines before it can be written.
                     let _ = lines.flush();
                     return Err(error);
                 }
             };
-            summary.add(&last, attempts);
+            let last = delivered.attempts.last().expect("a delivery makes at least one attempt");
+            summary.add(last, delivered.attempts.len());
+            summary.retries_cut += usize::from(delivered.retries_cut);
+            if let Some(file) = &self.report_file {
+                file.delivery(&delivered.record())?;
+            }
             if let Some(progress) = &self.progress {
                 progress.inc(1);
             }
         }
         lines.flush()?;
+        summary.interrupted = interrupt.level() > Level::Running;
         summary.elapsed = started.elapsed();
         Ok(summary)
     }
 
-    /// Delivers one job, retrying on its provider's schedule; returns the last attempt and the number made.
-    async fn deliver(&self, client: &Client, job: &Job, lines: &Lines) -> Result<(Attempt, usize), Error> {
-        let url = self.url(job);
+    /// A line on stderr, beside the progress bar if there is one.
+    fn note(&self, text: &str) {
+        match &self.progress {
+            Some(progress) => progress.suspend(|| eprintln!("hookctl: {text}")),
+            None => eprintln!("hookctl: {text}"),
+        }
+    }
+
+    /// Delivers one job, retrying on its provider's schedule until an attempt succeeds, the schedule ends or
+    /// Ctrl-C stops the run.
+    async fn deliver(
+        &self,
+        client: &Client,
+        job: Job,
+        url: reqwest::Url,
+        lines: &Lines,
+        interrupt: &Interrupt,
+    ) -> Result<Delivered, Error> {
         let retry = self.retry_plan(&job.provider);
         let timeout = self.timeout.or(job.provider.delivery.timeout).unwrap_or(Duration::from_secs(10));
         let first_start = Instant::now();
         let total = retry.attempts();
-        let mut number = 1;
+        let mut attempts = Vec::new();
         loop {
-            let request = self.request(job, &url)?;
+            let number = attempts.len() + 1;
+            let request = self.request(&job, &url)?;
             let attempt = client.send(&url, &request, timeout).await;
-            self.print(job, &url, &request, &attempt, (number, total), lines)?;
-            if is_last(&attempt, number, total) {
-                return Ok((attempt, number));
+            self.print(&job, &url, &request, &attempt, (number, total), lines)?;
+            let last = is_last(&attempt, number, total);
+            attempts.push(attempt);
+            if last {
+                return Ok(Delivered { job, url, attempts, retries_cut: false });
             }
             // The run writes gathered lines when it next waits for a delivery to end; this one is about to wait
             // (hours, on some schedules), so its attempt goes out now.
             lines.flush()?;
             let wait = retry.wait(number - 1, first_start);
-            if !self.json && self.report == Report::EveryAttempt {
+            if !self.json && self.report == Report::EveryAttempt && interrupt.level() == Level::Running {
                 let what = job.event_id.as_deref().unwrap_or("the delivery");
                 let wait_text = humantime::format_duration(Duration::from_millis(wait.as_millis() as u64));
                 eprintln!(
@@ -303,8 +395,12 @@ impl Dispatch {
                     number + 1
                 );
             }
-            tokio::time::sleep(wait).await;
-            number += 1;
+            tokio::select! {
+                () = tokio::time::sleep(wait) => {}
+                () = interrupt.reached(Level::Stopping) => {
+                    return Ok(Delivered { job, url, attempts, retries_cut: true });
+                }
+            }
         }
     }
 
@@ -319,6 +415,7 @@ impl Dispatch {
     ) -> Result<(), Error> {
         let last = is_last(attempt, number, total);
         let event = job.event().map(|e| e.name.as_str());
+        let named = job.event_name();
         // Providers such as GitHub carry the event id in a header, known once the request is built.
         let header_id = job.provider.event_id(None, &request.headers);
         let event_id = job.event_id.as_ref().or(header_id.as_ref());
@@ -333,6 +430,7 @@ impl Dispatch {
                 source: job.label.as_deref(),
                 provider: &job.provider.name,
                 event,
+                variant: job.variant.as_deref(),
                 event_id,
                 url: shown(url),
                 attempt: number,
@@ -354,7 +452,7 @@ impl Dispatch {
         }
         let style = &self.style;
         let label = job.label.as_deref().map(|l| format!("{} ", style.out(Role::Dim, l))).unwrap_or_default();
-        let name = style.out(Role::Name, &sanitize(event.unwrap_or("(custom body)"), false));
+        let name = style.out(Role::Name, &sanitize(named.as_deref().unwrap_or("(custom body)"), false));
         let id = sanitize(event_id.map_or("-", String::as_str), false).into_owned();
         let tries = if total > 1 { format!("[{number}/{total}] ") } else { String::new() };
         let outcome = match &attempt.result {
@@ -388,13 +486,34 @@ impl Dispatch {
     }
 }
 
+impl Delivered {
+    /// The delivery's line in the `--report` file.
+    fn record(&self) -> DeliveryRecord {
+        let job = &self.job;
+        let last = self.attempts.last().expect("a delivery makes at least one attempt");
+        DeliveryRecord {
+            kind: "delivery".into(),
+            source: job.label.clone(),
+            stored_id: job.stored_id,
+            provider: job.provider.name.clone(),
+            event: job.event().map(|e| e.name.clone()),
+            variant: job.variant.clone(),
+            event_id: job.event_id.clone(),
+            url: shown(&self.url),
+            attempts: self.attempts.iter().map(AttemptRecord::new).collect(),
+            outcome: crate::report_file::outcome(last).into(),
+            retries_cut: self.retries_cut,
+        }
+    }
+}
+
 /// Whether an attempt is a delivery's last: it succeeded, or the schedule has no more.
 fn is_last(attempt: &Attempt, number: usize, total: usize) -> bool {
     attempt.ok() || number == total
 }
 
 /// A spawned delivery, aborted if dropped before it ends: a run that stops on an error sends nothing more.
-struct Delivery(tokio::task::JoinHandle<Result<(Attempt, usize), Error>>);
+struct Delivery(tokio::task::JoinHandle<Result<Option<Delivered>, Error>>);
 
 impl Drop for Delivery {
     fn drop(&mut self) {
@@ -403,7 +522,7 @@ impl Drop for Delivery {
 }
 
 impl std::future::Future for Delivery {
-    type Output = Result<(Attempt, usize), Error>;
+    type Output = Result<Option<Delivered>, Error>;
 
     fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
         std::pin::Pin::new(&mut self.0).poll(cx).map(|joined| match joined {
@@ -463,6 +582,7 @@ struct DeliveryJson<'a> {
     source: Option<&'a str>,
     provider: &'a str,
     event: Option<&'a str>,
+    variant: Option<&'a str>,
     event_id: Option<&'a String>,
     url: String,
     attempt: usize,

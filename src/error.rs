@@ -14,6 +14,8 @@ pub enum ExitCode {
     SignatureInvalid = 3,
     DeliveryFailed = 4,
     PayloadInvalid = 5,
+    /// Stopped by Ctrl-C (128 + SIGINT, as shells report it).
+    Interrupted = 130,
 }
 
 impl From<ExitCode> for std::process::ExitCode {

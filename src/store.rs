@@ -318,6 +318,17 @@ impl Store {
             .map_err(|message| Error::Store { path: self.path.clone(), message })
     }
 
+    /// The store ids of the events a provider gave this event id (a redelivered event is stored once per
+    /// delivery), oldest first.
+    pub fn ids_with_event_id(&self, event_id: &str) -> Result<Vec<i64>, Error> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT id FROM events WHERE event_id = ?1 ORDER BY id")
+            .map_err(|e| self.error(&e))?;
+        let ids = statement.query_map([event_id], |row| row.get(0)).map_err(|e| self.error(&e))?;
+        ids.collect::<rusqlite::Result<Vec<i64>>>().map_err(|e| self.error(&e))
+    }
+
     /// Calls `each` for every event the filter selects, oldest first, reading one row at a time.
     pub fn for_each(
         &self,

@@ -20,7 +20,46 @@ pub struct Summary {
     pub elapsed: Duration,
     /// Where the run's secrets and credentials came from (set by the command, for `--json`).
     pub keys: Vec<crate::keys::Origin>,
+    /// The run was stopped by Ctrl-C before it had sent everything.
+    pub interrupted: bool,
+    /// Deliveries under way when a second Ctrl-C gave up on them: their outcome is unknown, so uncounted.
+    pub abandoned: usize,
+    /// Deliveries whose due retries an interruption cut short (counted with their last attempt).
+    pub retries_cut: usize,
+    /// Whether deliveries arrived in the order they were made (set by the command).
+    pub order: Order,
     latencies: Vec<Duration>,
+}
+
+/// The order deliveries reach the receiver in.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Order {
+    /// One at a time, in the order given (the store's, the file's, the catalog's).
+    #[default]
+    Kept,
+    /// Overlapping, but events with the same provider event id one after another (`--keep-order`).
+    PerEventId,
+    /// Overlapping: a later event may arrive first.
+    NotKept,
+    Shuffled,
+}
+
+impl Order {
+    /// What the summary says, when the order was not the one given.
+    pub fn note(self) -> Option<&'static str> {
+        match self {
+            Self::Kept => None,
+            Self::PerEventId => Some("order kept per event id only"),
+            Self::NotKept => Some("order not kept"),
+            Self::Shuffled => Some("shuffled"),
+        }
+    }
+}
+
+/// A duration in milliseconds, to the hundredth.
+pub fn millis(duration: Duration) -> f64 {
+    (duration.as_secs_f64() * 1000.0 * 100.0).round() / 100.0
 }
 
 #[derive(Debug, Serialize)]
@@ -38,8 +77,18 @@ pub struct SummaryJson {
     pub p99_ms: Option<f64>,
     pub elapsed_ms: f64,
     pub per_second: Option<f64>,
+    pub order: Order,
+    pub interrupted: bool,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub abandoned: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub retries_cut: usize,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub keys: Vec<crate::keys::Origin>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Summary {
@@ -75,7 +124,7 @@ impl Summary {
     }
 
     pub fn to_json(&mut self) -> SummaryJson {
-        let ms = |d: Duration| (d.as_secs_f64() * 1000.0 * 100.0).round() / 100.0;
+        let ms = millis;
         SummaryJson {
             kind: "summary",
             sent: self.sent,
@@ -90,6 +139,10 @@ impl Summary {
             elapsed_ms: ms(self.elapsed),
             per_second: (!self.elapsed.is_zero())
                 .then(|| (self.sent as f64 / self.elapsed.as_secs_f64() * 10.0).round() / 10.0),
+            order: self.order,
+            interrupted: self.interrupted,
+            abandoned: self.abandoned,
+            retries_cut: self.retries_cut,
             keys: self.keys.clone(),
         }
     }
@@ -99,15 +152,36 @@ impl Summary {
         let json = self.to_json();
         let latency = |label: &str, v: Option<f64>| v.map(|v| format!(" · {label} {v}ms")).unwrap_or_default();
         let retries = if json.attempts > json.sent { format!(" · attempts {}", json.attempts) } else { String::new() };
+        let order = self.order.note().map(|note| format!(" · {note}")).unwrap_or_default();
         format!(
-            "sent {} · 2xx {} · non-2xx {} · errors {}{retries}{}{}",
+            "sent {} · 2xx {} · non-2xx {} · errors {}{retries}{}{}{order}{}",
             json.sent,
             json.ok,
             json.non_2xx,
             json.errors,
             latency("p50", json.p50_ms),
-            latency("p99", json.p99_ms)
+            latency("p99", json.p99_ms),
+            self.interruption().map(|text| format!(" · {text}")).unwrap_or_default()
         )
+    }
+
+    /// `interrupted: 2 abandoned under way, retries cut for 1`, for a run stopped by Ctrl-C.
+    pub fn interruption(&self) -> Option<String> {
+        if !self.interrupted {
+            return None;
+        }
+        let mut text = "interrupted".to_owned();
+        let mut parts = Vec::new();
+        if self.abandoned > 0 {
+            parts.push(format!("{} abandoned under way", self.abandoned));
+        }
+        if self.retries_cut > 0 {
+            parts.push(format!("retries cut for {}", self.retries_cut));
+        }
+        if !parts.is_empty() {
+            text = format!("{text}: {}", parts.join(", "));
+        }
+        Some(text)
     }
 }
 

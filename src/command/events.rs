@@ -11,13 +11,14 @@ use crate::cli::{EventsCommand, EventsSelection, ExportFormat};
 use crate::error::{Error, ExitCode};
 use crate::inspect;
 use crate::keys::KeySources;
+use crate::output::Style;
 use crate::output::{self, Role, sanitize};
-use crate::store::{Filter, StoredEvent};
+use crate::store::{Filter, Store, StoredEvent};
 
 pub fn run(app: &App, command: &EventsCommand) -> Result<ExitCode, Error> {
     match command {
         EventsCommand::List(selection) => list(app, selection),
-        EventsCommand::Show { id, raw } => show(app, *id, *raw),
+        EventsCommand::Show { id, raw } => show(app, id, *raw),
         EventsCommand::Export { selection, format, output } => export(app, selection, *format, output.as_deref()),
         EventsCommand::Import { file, all_entries, keep_credentials } => {
             import(app, file, *all_entries, *keep_credentials)
@@ -86,14 +87,57 @@ fn list(app: &App, selection: &EventsSelection) -> Result<(), Error> {
     Ok(())
 }
 
-fn get(app: &App, id: i64) -> Result<StoredEvent, Error> {
+fn get(app: &App, id: &str) -> Result<StoredEvent, Error> {
     let store = app.store()?;
+    let id = resolve(&store, &[id.to_owned()], app.style)?[0];
     store.get(id)?.ok_or_else(|| {
         Error::usage(
             format!("no event #{id} in {}", store.path().display()),
             Some("`hookctl events list` shows the ids".into()),
         )
     })
+}
+
+/// The store ids that command-line ids name: `42` is the store's `#42`; anything else (`evt_1Q…`, a GitHub
+/// delivery id) is the provider's event id, as `stripe events resend` takes it. An event id stored several
+/// times (the provider redelivered it) names its latest copy, said on stderr. Ids that name nothing are one
+/// error listing them all.
+pub fn resolve(store: &Store, ids: &[String], style: Style) -> Result<Vec<i64>, Error> {
+    let mut resolved = Vec::new();
+    let mut missing = Vec::new();
+    for text in ids {
+        // A number is the store's own id first; one that is not stored may still be a provider's numeric id.
+        if let Ok(number) = text.parse::<i64>()
+            && store.get(number)?.is_some()
+        {
+            resolved.push(number);
+            continue;
+        }
+        let copies = store.ids_with_event_id(text)?;
+        match copies.as_slice() {
+            [] if text.parse::<i64>().is_ok() => missing.push(format!("#{text}")),
+            [] => missing.push(format!("with event id {}", sanitize(text, false))),
+            [only] => resolved.push(*only),
+            [.., latest] => {
+                let all: Vec<String> = copies.iter().map(|id| format!("#{id}")).collect();
+                eprintln!(
+                    "hookctl: {}: {} stored events have event id {} ({}); using #{latest}, the latest received (pass another's number to pick it)",
+                    style.err(Role::Warn, "note"),
+                    copies.len(),
+                    sanitize(text, false),
+                    all.join(", ")
+                );
+                resolved.push(*latest);
+            }
+        }
+    }
+    if !missing.is_empty() {
+        return Err(Error::usage(
+            format!("no stored event {} in {}", missing.join(", "), store.path().display()),
+            Some("`hookctl events list` shows the ids and event ids".into()),
+        ));
+    }
+    Ok(resolved)
 }
 
 /// The stored request as raw HTTP/1.1: request line, headers, blank line, body.
@@ -111,7 +155,7 @@ pub fn raw_http(event: &StoredEvent) -> Vec<u8> {
     raw
 }
 
-fn show(app: &App, id: i64, raw: bool) -> Result<(), Error> {
+fn show(app: &App, id: &str, raw: bool) -> Result<(), Error> {
     let event = get(app, id)?;
     if raw {
         let bytes = raw_http(&event);

@@ -87,8 +87,14 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
         eprintln!("  {}  {}", style.err(Role::Name, &format!("{route:32}")), sanitize(&provider, false));
     }
     crate::keys::announce(&style, &origins);
-    if let Some(to) = &args.forward_to {
-        eprintln!("  forwarding every delivery to {}", sanitize(to, false));
+    match (&args.forward_to, &args.events) {
+        (Some(to), None) => eprintln!("  forwarding every delivery to {}", sanitize(to, false)),
+        (Some(to), Some(glob)) => eprintln!(
+            "  forwarding events matching {} to {}; the others are stored and answered as their provider expects",
+            sanitize(glob, false),
+            sanitize(to, false)
+        ),
+        (None, _) => {}
     }
 
     // The body has its own deadline (--read-timeout, in the handler); the headers get the same one here.

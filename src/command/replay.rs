@@ -16,9 +16,10 @@ use crate::keys::{self, KeySources};
 use crate::outgoing;
 use crate::output::{self, Role};
 use crate::provider::Provider;
+use crate::report_file::ReportFile;
 use crate::request::Request;
 use crate::store::{Filter, StoredEvent};
-use crate::summary::Summary;
+use crate::summary::{Order, Summary};
 
 /// Past this many events to another host, replay asks first.
 const CONFIRM_ABOVE: usize = 20;
@@ -26,6 +27,7 @@ const CONFIRM_ABOVE: usize = 20;
 /// A request to replay, wherever it came from.
 struct Item {
     label: String,
+    stored_id: Option<i64>,
     provider: Option<String>,
     event_type: Option<String>,
     event_id: Option<String>,
@@ -35,6 +37,7 @@ struct Item {
 impl From<StoredEvent> for Item {
     fn from(event: StoredEvent) -> Self {
         Self {
+            stored_id: Some(event.id),
             label: format!("#{}", event.id),
             provider: event.provider,
             event_type: event.event_type,
@@ -110,38 +113,49 @@ pub fn run(app: &App, args: &ReplayArgs) -> Result<ExitCode, Error> {
         time_scale: args.time_scale,
         concurrency: args.concurrency as usize,
         rate: args.rate,
-        keep_order: !args.shuffle,
+        keep_order: args.keep_order && !args.shuffle,
         style: app.style,
         json: app.json,
         report: Report::Failures,
         progress: progress.clone(),
+        report_file: args.report.as_deref().map(ReportFile::create).transpose()?.map(Arc::new),
     };
     let runtime = super::runtime()?;
     let mut summary = runtime.block_on(source.replay(app, args, providers, &dispatch))?;
     summary.keys = origins;
+    summary.order = match (args.shuffle, args.concurrency, args.keep_order) {
+        (true, ..) => Order::Shuffled,
+        (false, 1, _) => Order::Kept,
+        (false, _, true) => Order::PerEventId,
+        (false, _, false) => Order::NotKept,
+    };
     if let Some(progress) = &progress {
-        progress.finish_and_clear();
+        // Interrupted, the bar stays where it stopped, above the summary.
+        if summary.interrupted { progress.abandon() } else { progress.finish_and_clear() }
     }
-    report(app, args, &dispatch, &mut summary)?;
-    Ok(if summary.all_ok() { ExitCode::Success } else { ExitCode::DeliveryFailed })
+    report(app, &dispatch, count, &mut summary)?;
+    Ok(match () {
+        () if summary.interrupted => ExitCode::Interrupted,
+        () if summary.all_ok() => ExitCode::Success,
+        () => ExitCode::DeliveryFailed,
+    })
 }
 
 enum Source {
     Store(Filter),
     File(Vec<Item>),
-    Fixtures { provider: String, glob: Option<globset::GlobMatcher> },
+    Fixtures { provider: String, specs: Vec<String> },
 }
 
 impl Source {
     fn new(app: &App, args: &ReplayArgs, providers: &[Provider]) -> Result<Self, Error> {
         let selection = &args.selection;
         if let Some(spec) = &args.fixtures {
-            let (name, glob) = match spec.split_once('/') {
-                Some((name, glob)) => (name, Some(super::glob("--fixtures", glob)?)),
-                None => (spec.as_str(), None),
-            };
-            app.catalog()?.get(name)?;
-            return Ok(Self::Fixtures { provider: name.to_owned(), glob });
+            // PROVIDER alone is every fixture; PROVIDER/EVENT follows send's rule for EVENT.
+            let (name, events) = spec.split_once('/').unwrap_or((spec.as_str(), "*"));
+            let provider = app.catalog()?.get(name)?;
+            let specs = crate::specs::matching(&provider, events)?;
+            return Ok(Self::Fixtures { provider: name.to_owned(), specs });
         }
         let mut filter = super::events::filter(app, selection)?;
         filter.valid = match (args.valid, args.invalid) {
@@ -149,8 +163,14 @@ impl Source {
             (_, true) => Some(false),
             _ => None,
         };
+        if let Some(report) = &args.failed_from {
+            filter.ids = failed_stored_ids(report)?;
+            return Ok(Self::Store(filter));
+        }
         let Some(path) = &args.from else {
-            filter.ids = args.ids.clone();
+            if !args.ids.is_empty() {
+                filter.ids = super::events::resolve(&app.store()?, &args.ids, app.style)?;
+            }
             return Ok(Self::Store(filter));
         };
         let bytes = super::sign::read_body(path)?;
@@ -163,6 +183,7 @@ impl Source {
             let parsed = provider.and_then(|p| p.parse_body(&request.body, request.headers.get("content-type")).ok());
             let payload = parsed.as_ref().map(|p| &p.value);
             let item = Item {
+                stored_id: None,
                 label: captured.label.unwrap_or_else(|| format!("record {}", index + 1)),
                 provider: provider.map(|p| p.name.clone()),
                 event_type: provider.and_then(|p| p.event_type(payload, &request.headers)),
@@ -206,7 +227,7 @@ impl Source {
                     Ok(())
                 })?;
                 let missing: Vec<String> =
-                    args.ids.iter().filter(|id| !seen.contains(id)).map(|id| format!("#{id}")).collect();
+                    filter.ids.iter().filter(|id| !seen.contains(id)).map(|id| format!("#{id}")).collect();
                 if !missing.is_empty() {
                     return Err(Error::usage(
                         format!("no stored event {} in {}", missing.join(", "), store.path().display()),
@@ -232,13 +253,9 @@ impl Source {
                 }
                 count
             }
-            Self::Fixtures { provider, glob } => {
+            Self::Fixtures { provider, specs } => {
                 involved.insert(provider.clone());
-                let provider = providers
-                    .iter()
-                    .find(|p| &p.name == provider)
-                    .ok_or_else(|| Error::usage("unknown provider", None))?;
-                fixture_specs(provider, glob.as_ref()).len()
+                specs.len()
             }
         };
         Ok((count, involved))
@@ -285,6 +302,7 @@ impl Source {
             }
             job.verbatim = args.verbatim.then_some(item.request);
             job.label = Some(item.label);
+            job.stored_id = item.stored_id;
             Ok(job)
         };
         match self {
@@ -325,10 +343,9 @@ impl Source {
                 }
                 dispatch.run(futures_util::stream::iter(items).map(&to_job)).await
             }
-            Self::Fixtures { provider, glob } => {
+            Self::Fixtures { provider, mut specs } => {
                 let provider =
                     by_name.get(provider.as_str()).copied().ok_or_else(|| Error::usage("unknown provider", None))?;
-                let mut specs = fixture_specs(provider, glob.as_ref());
                 if args.shuffle {
                     rng.shuffle(&mut specs);
                 }
@@ -336,10 +353,7 @@ impl Source {
                     let now = crate::time::now();
                     let rendered = outgoing::render(provider, &spec, &[], now, &mut rng)?;
                     let message_id = outgoing::message_id(provider, now, &mut rng)?;
-                    let mut job =
-                        Job::rendered(provider.clone(), &rendered, message_id).with_header_event_id(now, &mut rng)?;
-                    job.label = Some(spec);
-                    Ok(job)
+                    Job::rendered(provider.clone(), &rendered, message_id).with_header_event_id(now, &mut rng)
                 });
                 dispatch.run(futures_util::stream::iter(jobs)).await
             }
@@ -347,16 +361,25 @@ impl Source {
     }
 }
 
-/// Every fixture (each variant) of a provider whose event matches the glob.
-fn fixture_specs(provider: &Provider, glob: Option<&globset::GlobMatcher>) -> Vec<String> {
-    let mut specs = Vec::new();
-    for event in provider.events.iter().filter(|e| glob.is_none_or(|g| g.is_match(&e.name))) {
-        match event.variants.as_slice() {
-            [] => specs.push(event.name.clone()),
-            variants => specs.extend(variants.iter().map(|v| format!("{}:{v}", event.name))),
-        }
+/// The stored events a report's failed deliveries were made from, each once.
+fn failed_stored_ids(report: &std::path::Path) -> Result<Vec<i64>, Error> {
+    let failed = crate::report_file::failed(report)?;
+    if failed.is_empty() {
+        return Err(Error::usage(format!("nothing to replay: every delivery in {} got a 2xx", report.display()), None));
     }
-    specs
+    let unstored = failed.iter().filter(|record| record.stored_id.is_none()).count();
+    if unstored > 0 {
+        return Err(Error::usage(
+            format!("{unstored} failed deliveries in {} were not of stored events", report.display()),
+            Some(
+                "--failed-from replays stored events; replay a file or fixtures again with --from or --fixtures".into(),
+            ),
+        ));
+    }
+    let mut ids: Vec<i64> = failed.iter().filter_map(|record| record.stored_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
 }
 
 /// The line for an event `replay` leaves out because no known provider can re-sign it.
@@ -394,13 +417,11 @@ fn confirm(target: &Target, count: usize, yes: bool) -> Result<(), Error> {
     if go { Ok(()) } else { Err(Error::usage("replay cancelled", None)) }
 }
 
-fn report(app: &App, args: &ReplayArgs, dispatch: &Dispatch, summary: &mut Summary) -> Result<(), Error> {
+/// The summary: on stdout and as the report file's last line.
+fn report(app: &App, dispatch: &Dispatch, count: usize, summary: &mut Summary) -> Result<(), Error> {
     let json = summary.to_json();
-    if let Some(path) = &args.report {
-        let text = serde_json::to_string_pretty(&json).map_err(|e| Error::Io(e.into()))?;
-        let mut file = output::create_private(path)?;
-        std::io::Write::write_all(&mut file, (text + "\n").as_bytes())
-            .map_err(|source| Error::Read { path: path.clone(), source })?;
+    if let Some(file) = &dispatch.report_file {
+        file.summary(&json)?;
     }
     if app.json {
         return output::print_json(&json);
@@ -411,7 +432,14 @@ fn report(app: &App, args: &ReplayArgs, dispatch: &Dispatch, summary: &mut Summa
     };
     let seconds = json.elapsed_ms / 1000.0;
     let rate = json.per_second.map(|r| format!(", {r}/s")).unwrap_or_default();
-    let mut out = format!("replayed {} events to {target} in {seconds:.2}s{rate}\n", json.sent);
+    let mut out = match summary.interruption() {
+        Some(interruption) => format!(
+            "{}: replayed {} of {count} events to {target} in {seconds:.2}s{rate}\n",
+            style.out(Role::Warn, &interruption),
+            json.sent
+        ),
+        None => format!("replayed {} events to {target} in {seconds:.2}s{rate}\n", json.sent),
+    };
     let statuses: Vec<String> = json.non_2xx_by_status.iter().map(|(status, n)| format!("{status} ×{n}")).collect();
     let statuses = if statuses.is_empty() { String::new() } else { format!(" ({})", statuses.join(", ")) };
     let role = if summary.all_ok() { Role::Ok } else { Role::Fail };
@@ -427,5 +455,13 @@ fn report(app: &App, args: &ReplayArgs, dispatch: &Dispatch, summary: &mut Summa
     ));
     let ms = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v}ms"));
     out.push_str(&format!("  latency p50 {} · p90 {} · p99 {}\n", ms(json.p50_ms), ms(json.p90_ms), ms(json.p99_ms)));
+    if let Some(note) = summary.order.note() {
+        let why = match summary.order {
+            Order::Shuffled => "--shuffle",
+            Order::PerEventId => "--concurrency with --keep-order: events of different ids overlapped",
+            _ => "--concurrency overlapped deliveries; --keep-order keeps it per event id",
+        };
+        out.push_str(&format!("  {} ({why})\n", style.out(Role::Warn, note)));
+    }
     output::print(&out)
 }

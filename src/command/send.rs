@@ -17,6 +17,7 @@ use crate::outgoing;
 use crate::output::{self, Role, Style, sanitize};
 use crate::provider::{Catalog, EventDef, Provider};
 use crate::request::{Headers, Request};
+use crate::summary::Order;
 
 pub fn run(app: &App, args: &SendArgs) -> Result<ExitCode, Error> {
     let catalog = app.catalog()?;
@@ -54,6 +55,7 @@ pub fn run(app: &App, args: &SendArgs) -> Result<ExitCode, Error> {
         json: app.json,
         report: Report::EveryAttempt,
         progress: None,
+        report_file: None,
     };
     let jobs = planner.jobs();
     if args.dry_run {
@@ -65,6 +67,11 @@ pub fn run(app: &App, args: &SendArgs) -> Result<ExitCode, Error> {
     let runtime = super::runtime()?;
     let mut summary = runtime.block_on(dispatch.run(futures_util::stream::iter(jobs)))?;
     summary.keys = resolved.origins;
+    summary.order = match (args.shuffle, args.concurrency) {
+        (true, _) => Order::Shuffled,
+        (false, 1) => Order::Kept,
+        (false, _) => Order::NotKept,
+    };
     if app.json {
         output::print_json(&summary.to_json())?;
     } else {
@@ -72,7 +79,11 @@ pub fn run(app: &App, args: &SendArgs) -> Result<ExitCode, Error> {
         let role = if summary.all_ok() { Role::Ok } else { Role::Fail };
         output::print(&format!("{}\n", app.style.out(role, &line)))?;
     }
-    Ok(if summary.all_ok() { ExitCode::Success } else { ExitCode::DeliveryFailed })
+    Ok(match () {
+        () if summary.interrupted => ExitCode::Interrupted,
+        () if summary.all_ok() => ExitCode::Success,
+        () => ExitCode::DeliveryFailed,
+    })
 }
 
 fn choose_provider(catalog: &Catalog, args: &SendArgs) -> Result<String, Error> {
@@ -126,30 +137,6 @@ fn choose_event(provider: &Provider, args: &SendArgs) -> Result<String, Error> {
         .interact()
         .map_err(|e| Error::usage(format!("no event chosen: {e}"), None))?;
     Ok(specs[chosen].0.clone())
-}
-
-/// `EVENT`, `EVENT:VARIANT`, or a glob matched against event names (or `event:variant` when it has a `:`).
-fn matching_events(provider: &Provider, spec: &str) -> Result<Vec<String>, Error> {
-    if !spec.contains(['*', '?', '[']) {
-        provider.event_variant(spec)?;
-        return Ok(vec![spec.to_owned()]);
-    }
-    let glob = super::glob("EVENT", spec)?;
-    let mut matched = Vec::new();
-    for event in &provider.events {
-        if spec.contains(':') {
-            matched.extend(event.variants.iter().map(|v| format!("{}:{v}", event.name)).filter(|s| glob.is_match(s)));
-        } else if glob.is_match(&event.name) {
-            matched.push(event.name.clone());
-        }
-    }
-    if matched.is_empty() {
-        return Err(Error::usage(
-            format!("no {} event matches `{spec}`", provider.name),
-            Some(format!("`hookctl fixtures {}` lists them", provider.name)),
-        ));
-    }
-    Ok(matched)
 }
 
 /// What deliveries are made from: a fixture (rendered afresh for each) or the `--body` bytes.
@@ -211,7 +198,7 @@ impl<'p, 'a> Planner<'p, 'a> {
             planner.sources.push(Source::Body { event, body, event_id, content_type });
         } else {
             let spec = choose_event(provider, args)?;
-            for spec in matching_events(provider, &spec)? {
+            for spec in crate::specs::matching(provider, &spec)? {
                 let now = planner.now();
                 let template = outgoing::Template::load(provider, &spec)?;
                 let rendered = template.render(&args.render.set, now, &mut planner.rng)?;

@@ -160,10 +160,16 @@ async fn handle(
         inspect::inspect(&request, provider, &ctx)
     });
 
+    // `--events` decides what is forwarded and printed, as `stripe listen --events` does: the others are still
+    // stored and answered, as their provider expects, so the sender sees a receiver that works.
+    let wanted = settings.events.as_ref().is_none_or(|glob| {
+        inspection.as_ref().and_then(|i| i.payload.event()).is_some_and(|event| glob.is_match(event))
+    });
+
     // The app's answer when forwarding, else the provider's documented one (or a simulated failure).
     let mut forwarded = None;
     let mut answer = match (&settings.forward, provider) {
-        (Some((client, target)), _) => {
+        (Some((client, target)), _) if wanted => {
             let result = forward(client, target, &request, provider).await;
             let answer = match &result {
                 Ok((status, content_type, body, _)) => Answer::new(*status, content_type.clone(), body.clone()),
@@ -172,8 +178,8 @@ async fn handle(
             forwarded = Some(result.map(|(status, _, _, latency)| (status, latency)));
             answer
         }
-        (None, Some(provider)) => own_answer(&listener, provider, inspection.as_ref()),
-        (None, None) => Answer::json(404, json!({"error": format!("no provider is served at {}", request.path())})),
+        (_, Some(provider)) => own_answer(&listener, provider, inspection.as_ref()),
+        (_, None) => Answer::json(404, json!({"error": format!("no provider is served at {}", request.path())})),
     };
 
     // The request is not needed past here: it moves into the record, redacted unless asked otherwise.
@@ -199,9 +205,11 @@ async fn handle(
             (None, false)
         }
     };
-    let shown =
-        settings.events.as_ref().is_none_or(|glob| event.event_type.as_deref().is_some_and(|t| glob.is_match(t)));
-    if shown {
+    if !wanted {
+        if settings.verbose && !settings.json {
+            listener.printer.print(filtered_line(&listener, &event, id, answer.status));
+        }
+    } else {
         let line = if settings.json {
             json_line(&event, id, duplicate, answer.status, &forwarded, stored.as_ref().err(), started.elapsed())
         } else {
@@ -419,6 +427,21 @@ fn human_line(
         }
     }
     line
+}
+
+/// The dimmed line `--verbose` prints for an event outside `--events`: stored and answered, not forwarded.
+fn filtered_line(listener: &Listener, event: &StoredEvent, id: Option<i64>, status: u16) -> String {
+    let settings = &listener.settings;
+    let what = if settings.forward.is_some() { "outside --events, not forwarded" } else { "outside --events" };
+    let id = id.map(|id| format!("  #{id}")).unwrap_or_default();
+    let text = format!(
+        "{} {:<10} {} {}  {what}  → {status}{id}",
+        clock(),
+        event.provider.as_deref().unwrap_or("?"),
+        event.event_type.as_deref().unwrap_or("(unknown event)"),
+        event.event_id.as_deref().unwrap_or("-"),
+    );
+    format!("{}\n", settings.style.out(Role::Dim, &sanitize(&text, false)))
 }
 
 /// One NDJSON line: the event's record, what the listener did with it, and the request itself (so a line can

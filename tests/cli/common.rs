@@ -180,6 +180,8 @@ struct ServerState {
     captured: Vec<Captured>,
     /// Statuses to answer, in order; 200 once they run out.
     script: std::collections::VecDeque<u16>,
+    /// How long each answer takes.
+    delay: Duration,
 }
 
 /// A real axum server on port 0 that records every request and answers from a script.
@@ -194,6 +196,11 @@ impl TestServer {
     }
 
     pub fn answering(statuses: &[u16]) -> Self {
+        Self::answering_after(statuses, Duration::ZERO)
+    }
+
+    /// Answers from the script, each answer `delay` after its request arrived (a slow receiver).
+    pub fn answering_after(statuses: &[u16], delay: Duration) -> Self {
         use axum::body::Bytes;
         use axum::extract::State;
         use axum::http::{HeaderMap, Method, StatusCode, Uri};
@@ -201,6 +208,7 @@ impl TestServer {
         let state = std::sync::Arc::new(std::sync::Mutex::new(ServerState {
             captured: Vec::new(),
             script: statuses.iter().copied().collect(),
+            delay,
         }));
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind port 0");
         listener.set_nonblocking(true).expect("non-blocking");
@@ -213,15 +221,20 @@ impl TestServer {
             headers: HeaderMap,
             body: Bytes,
         ) -> (StatusCode, &'static str) {
-            let mut state = state.lock().expect("not poisoned");
-            state.captured.push(Captured {
-                at: Instant::now(),
-                method: method.to_string(),
-                target: uri.path_and_query().map(ToString::to_string).unwrap_or_default(),
-                headers: headers.iter().map(|(n, v)| (n.to_string(), v.as_bytes().to_vec())).collect(),
-                body: body.to_vec(),
-            });
-            let status = state.script.pop_front().unwrap_or(200);
+            let (status, delay) = {
+                let mut state = state.lock().expect("not poisoned");
+                state.captured.push(Captured {
+                    at: Instant::now(),
+                    method: method.to_string(),
+                    target: uri.path_and_query().map(ToString::to_string).unwrap_or_default(),
+                    headers: headers.iter().map(|(n, v)| (n.to_string(), v.as_bytes().to_vec())).collect(),
+                    body: body.to_vec(),
+                });
+                (state.script.pop_front().unwrap_or(200), state.delay)
+            };
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
             (StatusCode::from_u16(status).expect("valid status"), "{\"received\":true}")
         }
 

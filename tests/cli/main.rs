@@ -12,6 +12,7 @@ mod keys;
 mod listen;
 mod replay;
 mod rotation;
+mod runs;
 mod secrets;
 mod send;
 mod sign;

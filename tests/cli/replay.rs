@@ -105,7 +105,9 @@ fn ten_thousand_stored_events_with_an_exact_report() {
         "{stdout}"
     );
     assert_eq!(server.requests().len(), 10_000);
-    let report: Value = serde_json::from_str(&std::fs::read_to_string(report).expect("written")).expect("JSON");
+    let report = std::fs::read_to_string(report).expect("written");
+    assert_eq!(report.lines().count(), 10_001, "a line per delivery, then the summary");
+    let report: Value = serde_json::from_str(report.lines().last().expect("summary")).expect("JSON");
     assert_eq!((report["sent"].as_u64(), report["2xx"].as_u64()), (Some(10_000), Some(10_000)));
     assert!(
         report["p50_ms"].as_f64().is_some()
@@ -146,7 +148,7 @@ fn order_is_kept_per_event_id() {
     let lines: Vec<Value> = (0..50).map(|i| payvost_event(&format!("evt_{}", i % 5), i)).collect();
     import(&store, &lines);
     let server = TestServer::start();
-    replay(&store, &["--to", &server.to(), "--concurrency", "16"]).ok();
+    replay(&store, &["--to", &server.to(), "--concurrency", "16", "--keep-order"]).ok();
     let mut last_seq = std::collections::HashMap::new();
     for request in server.requests() {
         let body = request.json();
@@ -161,7 +163,7 @@ fn fixtures_and_files_replay_too() {
     let server = TestServer::start();
     let dir = tempfile::tempdir().expect("temp");
     let store = dir.path().join("events.db");
-    let stdout = replay(&store, &["--fixtures", "verifynow/verification.failed", "--to", &server.to()]).ok();
+    let stdout = replay(&store, &["--fixtures", "verifynow/verification.failed:*", "--to", &server.to()]).ok();
     assert!(stdout.contains("replayed 9 events"), "{stdout}");
     let export = dir.path().join("day.jsonl");
     let lines: Vec<Value> = (0..3).map(|i| payvost_event(&format!("evt_{i}"), i)).collect();
