@@ -88,7 +88,7 @@ pub fn dispatch(cli: Cli, style: Style) -> Result<ExitCode, Error> {
     // Generated output needs no config: a broken hookctl.toml must not block completions.
     match cli.command {
         Command::Completions(args) => return completions::completions(&args),
-        Command::Man => return completions::man(),
+        Command::Man(args) => return completions::man(&args),
         _ => {}
     }
     let app = App::new(cli.global, style)?;
@@ -101,7 +101,7 @@ pub fn dispatch(cli: Cli, style: Style) -> Result<ExitCode, Error> {
         Command::Listen(args) => listen::run(&app, &args),
         Command::Events(command) => events::run(&app, &command),
         Command::Replay(args) => replay::run(&app, &args),
-        Command::Completions(_) | Command::Man => unreachable!("handled above"),
+        Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
     }
 }
 

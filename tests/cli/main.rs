@@ -3,6 +3,7 @@
 mod captures;
 mod catalog;
 mod common;
+mod completion;
 mod dedupe;
 mod forms;
 mod hardening;
