@@ -10,6 +10,7 @@ mod hardening;
 mod import;
 mod keys;
 mod listen;
+mod pickers;
 mod replay;
 mod secrets;
 mod send;
