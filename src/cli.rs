@@ -95,6 +95,9 @@ pub struct FixturesArgs {
     /// Print this event's fixture, rendered: EVENT or EVENT:VARIANT
     #[arg(add = complete::events())]
     pub event: Option<String>,
+    /// Print the fixture as indented JSON for reading, not the exact bytes the provider sends
+    #[arg(long)]
+    pub pretty: bool,
     #[command(flatten)]
     pub render: RenderArgs,
 }
@@ -413,9 +416,12 @@ pub enum EventsCommand {
         /// The ids to delete
         #[arg(required_unless_present = "all", conflicts_with = "all", add = complete::stored_ids())]
         ids: Vec<i64>,
-        /// Delete every stored event
+        /// Delete every stored event (on a terminal, after asking)
         #[arg(long)]
         all: bool,
+        /// Do not ask before deleting every event; needed with --all when not on a terminal
+        #[arg(long, short, requires = "all")]
+        yes: bool,
     },
 }
 

@@ -94,7 +94,13 @@ pub fn run(app: &App, args: &ReplayArgs) -> Result<ExitCode, Error> {
     let progress = (!app.json && std::io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new(count as u64);
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec} eta {eta}")
+            // indicatif's {per_sec} shows four decimals (`269.7833/s`); a whole number reads at a glance.
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {rate} eta {eta}")
+                .map(|style| {
+                    style.with_key("rate", |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = write!(w, "{:.0}/s", state.per_sec());
+                    })
+                })
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         bar
