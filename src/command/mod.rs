@@ -31,6 +31,7 @@ pub struct App {
 impl App {
     fn new(global: GlobalArgs, style: Style) -> Result<Self, Error> {
         let config = Config::load(global.config.as_deref())?;
+        config.check_provider_dirs()?;
         if let Some(note) = config.announce_provider_dirs() {
             eprintln!(
                 "hookctl: {}: {}",

@@ -12,6 +12,7 @@ mod keys;
 mod listen;
 mod pickers;
 mod printing;
+mod readme;
 mod replay;
 mod secrets;
 mod send;
