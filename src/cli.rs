@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::complete;
 use crate::fixture::Assignment;
 use crate::output::ColorChoice;
 
@@ -40,7 +41,7 @@ pub struct GlobalArgs {
     pub config: Option<PathBuf>,
 
     /// A profile of the config file: its base URL and secret sources
-    #[arg(long, global = true, value_name = "NAME", env = "HOOKCTL_PROFILE")]
+    #[arg(long, global = true, value_name = "NAME", env = "HOOKCTL_PROFILE", add = complete::profiles())]
     pub profile: Option<String>,
 
     /// The event store (SQLite) [default: the user data dir's hookctl/events.db]
@@ -73,24 +74,30 @@ pub enum Command {
     Events(EventsCommand),
     /// Send stored, exported or fixture events to a URL, re-signed, at speed, with a report
     Replay(ReplayArgs),
-    /// Print a shell completion script
+    /// Print the script that makes a shell complete hookctl (providers, events, profiles, stored ids)
     Completions(CompletionsArgs),
-    /// Print the man page (roff)
-    Man,
+    /// Print the man page of hookctl or of one command (roff), or write them all to a folder
+    Man(ManArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct ProvidersArgs {
     /// The provider to show
+    #[arg(add = complete::providers())]
     pub name: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct FixturesArgs {
     /// List this provider's events
+    #[arg(add = complete::providers())]
     pub provider: Option<String>,
     /// Print this event's fixture, rendered: EVENT or EVENT:VARIANT
+    #[arg(add = complete::events())]
     pub event: Option<String>,
+    /// Print the fixture as indented JSON for reading, not the exact bytes the provider sends
+    #[arg(long)]
+    pub pretty: bool,
     #[command(flatten)]
     pub render: RenderArgs,
 }
@@ -114,6 +121,7 @@ pub struct RenderArgs {
     hookctl sign stripe - --json < captured-body.json")]
 pub struct SignArgs {
     /// The provider whose scheme signs the body
+    #[arg(add = complete::providers())]
     pub provider: String,
 
     /// The body to sign, byte for byte; - reads stdin
@@ -122,7 +130,7 @@ pub struct SignArgs {
 
     /// Sign this event's fixture (printed after the headers): EVENT or EVENT:VARIANT. With a FILE, it only
     /// names the body's event type, for headers such as X-GitHub-Event
-    #[arg(long, value_name = "EVENT")]
+    #[arg(long, value_name = "EVENT", add = complete::events())]
     pub event: Option<String>,
 
     #[command(flatten)]
@@ -168,9 +176,11 @@ pub struct KeyArgs {
     hookctl send stripe charge.refunded --profile staging --dry-run")]
 pub struct SendArgs {
     /// The provider to simulate [default: chosen interactively on a terminal]
+    #[arg(add = complete::providers())]
     pub provider: Option<String>,
 
     /// EVENT, EVENT:VARIANT, or a glob over the catalog ('payment.*') [default: chosen interactively]
+    #[arg(add = complete::events())]
     pub event: Option<String>,
 
     /// Where to POST: a URL, host:port, a port (3000 → http://127.0.0.1:3000 + the provider's route) or a path
@@ -248,7 +258,7 @@ pub struct VerifyArgs {
     pub capture: Option<PathBuf>,
 
     /// The provider whose scheme applies [default: detected from the headers and route]
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = complete::providers())]
     pub provider: Option<String>,
 
     /// Verify these body bytes (with -H) instead of a capture
@@ -264,7 +274,7 @@ pub struct VerifyArgs {
     pub path: Option<String>,
 
     /// Verify a stored event (the `#N` listen prints)
-    #[arg(long, value_name = "ID", conflicts_with_all = ["capture", "body"])]
+    #[arg(long, value_name = "ID", conflicts_with_all = ["capture", "body"], add = complete::stored_ids())]
     pub event: Option<i64>,
 
     /// Verify only this entry of a HAR file or record of a JSON lines file (1-based)
@@ -376,6 +386,7 @@ pub enum EventsCommand {
     /// Show one event; --raw prints the exact HTTP request (which `hookctl verify -` reads back)
     Show {
         /// The event's id (the `#N` listen prints) or the provider's event id (`evt_…`, a GitHub delivery id)
+        #[arg(add = complete::stored_ids())]
         id: String,
         /// Print the request as raw HTTP/1.1
         #[arg(long)]
@@ -406,11 +417,14 @@ pub enum EventsCommand {
     /// Delete events by id, or all of them
     Delete {
         /// The ids to delete
-        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        #[arg(required_unless_present = "all", conflicts_with = "all", add = complete::stored_ids())]
         ids: Vec<i64>,
-        /// Delete every stored event
+        /// Delete every stored event (on a terminal, after asking)
         #[arg(long)]
         all: bool,
+        /// Do not ask before deleting every event; needed with --all when not on a terminal
+        #[arg(long, short, requires = "all")]
+        yes: bool,
     },
 }
 
@@ -424,6 +438,7 @@ pub enum EventsCommand {
 pub struct ReplayArgs {
     /// Stored events: the `#N` listen prints, or the provider's event id (`evt_…`, a GitHub delivery id; of an
     /// event stored several times, its latest copy) [default: the selection below]
+    #[arg(add = complete::stored_ids())]
     pub ids: Vec<String>,
 
     #[command(flatten)]
@@ -442,7 +457,7 @@ pub struct ReplayArgs {
     pub from: Option<PathBuf>,
 
     /// Replay every fixture of a provider, or those matching PROVIDER/GLOB ('payvost/payment.*')
-    #[arg(long, value_name = "PROVIDER[/GLOB]", conflicts_with_all = ["ids", "verbatim"])]
+    #[arg(long, value_name = "PROVIDER[/GLOB]", conflicts_with_all = ["ids", "verbatim"], add = complete::provider_folders())]
     pub fixtures: Option<String>,
 
     /// Where to send: a URL, host:port or a port; each provider's route is appended to a bare base
@@ -513,7 +528,7 @@ pub struct EventsSelection {
     #[arg(long, value_name = "N")]
     pub last: Option<usize>,
     /// Only this provider's
-    #[arg(long = "provider", value_name = "NAME")]
+    #[arg(long = "provider", value_name = "NAME", add = complete::providers())]
     pub provider: Option<String>,
     /// Only event types matching this glob ('payment.*')
     #[arg(long = "type", value_name = "GLOB")]
@@ -535,6 +550,21 @@ fn positive_f64(text: &str) -> Result<f64, String> {
         Ok(n) if n.is_finite() && n > 0.0 => Ok(n),
         _ => Err(format!("`{text}` is not a positive number")),
     }
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    hookctl man send | man -l -\n  \
+    hookctl man events list\n  \
+    hookctl man --out ~/.local/share/man/man1")]
+pub struct ManArgs {
+    /// The command whose page to print (`send`, `events list`) [default: hookctl's own page]
+    #[arg(value_name = "COMMAND", conflicts_with = "out")]
+    pub command: Vec<String>,
+
+    /// Write every page (hookctl.1, hookctl-send.1, …) into this folder instead
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

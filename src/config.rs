@@ -154,6 +154,30 @@ impl Config {
         ))
     }
 
+    /// Every folder of `providers` exists: a missing one is named with the file and key it came from, as
+    /// written, rather than as "cannot read" from deep in the catalog.
+    pub fn check_provider_dirs(&self) -> Result<(), Error> {
+        let written = match &self.providers {
+            OneOrMany::None => Vec::new(),
+            OneOrMany::One(dir) => vec![dir.clone()],
+            OneOrMany::Many(dirs) => dirs.clone(),
+        };
+        for (written, resolved) in written.iter().zip(self.provider_dirs()) {
+            if !resolved.is_dir() {
+                let path = self.path.as_deref().unwrap_or(Path::new(FILE_NAME));
+                let what = if resolved.exists() { "is not a folder" } else { "does not exist" };
+                return Err(Error::Config {
+                    path: path.display().to_string(),
+                    message: format!(
+                        "providers: {} {what}; create it with your provider folders (fixtures/README.md) or remove it from the list",
+                        written.display()
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Provider folders named by the config, relative to the config file.
     pub fn provider_dirs(&self) -> Vec<PathBuf> {
         let base = self.path.as_deref().and_then(Path::parent).unwrap_or(Path::new("."));

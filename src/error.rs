@@ -38,6 +38,8 @@ pub enum Error {
     MissingSecret { provider: String, what: String, flag: &'static str, env: Vec<String> },
     #[error("cannot read {}: {source}", path.display())]
     Read { path: PathBuf, source: std::io::Error },
+    #[error("cannot write {}: {source}", path.display())]
+    Write { path: PathBuf, source: std::io::Error },
     #[error("{path}: {message}")]
     ProviderFile { path: String, message: String },
     #[error("{path}: {message}")]
@@ -68,6 +70,7 @@ impl Error {
             | Self::MissingSecret { .. }
             | Self::NoStore { .. } => ExitCode::Usage,
             Self::Read { .. }
+            | Self::Write { .. }
             | Self::ProviderFile { .. }
             | Self::Config { .. }
             | Self::Fixture(_)

@@ -7,6 +7,7 @@ pub mod body;
 pub mod capture;
 pub mod cli;
 mod command;
+mod complete;
 pub mod config;
 pub mod content_encoding;
 pub mod deliver;
@@ -43,6 +44,8 @@ use crate::output::{Role, Style};
 
 /// Parses the command line, runs the command and returns its exit code; errors are printed here, once.
 pub fn run() -> ExitCode {
+    // Before anything is printed: a shell asking for completions gets only candidates on stdout.
+    complete::answer_if_asked();
     let cli = cli::Cli::parse();
     let style = Style::new(cli.global.color);
     match command::dispatch(cli, style) {

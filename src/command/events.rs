@@ -23,9 +23,27 @@ pub fn run(app: &App, command: &EventsCommand) -> Result<ExitCode, Error> {
         EventsCommand::Import { file, all_entries, keep_credentials } => {
             import(app, file, *all_entries, *keep_credentials)
         }
-        EventsCommand::Delete { ids, all } => delete(app, ids, *all),
+        EventsCommand::Delete { ids, all, yes } => delete(app, ids, *all, *yes),
     }?;
     Ok(ExitCode::Success)
+}
+
+/// Deleting every event cannot be undone: on a terminal it is asked; off one it takes --yes, as `gh repo
+/// delete` does, so a script says what it means instead of a stray `--all` emptying the store.
+fn confirm_delete_all(store: &crate::store::Store) -> Result<bool, Error> {
+    let count = store.count()?;
+    let what = format!("all {count} event{} in {}", if count == 1 { "" } else { "s" }, store.path().display());
+    if !crate::keys::interactive() {
+        return Err(Error::usage(
+            format!("events delete --all would delete {what}"),
+            Some("pass --yes to delete them without asking".into()),
+        ));
+    }
+    dialoguer::Confirm::new()
+        .with_prompt(format!("Delete {what}?"))
+        .default(false)
+        .interact()
+        .map_err(|e| Error::usage(format!("no answer: {e}"), None))
 }
 
 /// The store filter for a selection; shared with `replay`.
@@ -59,32 +77,57 @@ fn time(millis: i64) -> String {
 fn list(app: &App, selection: &EventsSelection) -> Result<(), Error> {
     let store = app.store()?;
     let style = &app.style;
+    let mut rows: Vec<[String; 7]> = Vec::new();
+    let mut valid = Vec::new();
     let mut count = 0;
     store.for_each(&filter(app, selection)?, |event| {
         count += 1;
         if app.json {
             return output::print_json(&event.to_json());
         }
-        let role = if matches!(event.verdict.as_str(), "valid" | "unsigned") { Role::Ok } else { Role::Fail };
         let payload =
             if event.payload_status == "valid" { String::new() } else { format!(" payload:{}", event.payload_status) };
         let duplicate = if event.duplicate { " duplicate" } else { "" };
-        let line = format!(
-            "{} {} {} {} {}  {}{payload}{duplicate}  → {}\n",
-            style.out(Role::Dim, &format!("#{:<5}", event.id)),
+        valid.push(matches!(event.verdict.as_str(), "valid" | "unsigned"));
+        rows.push([
+            format!("#{}", event.id),
             time(event.received_at),
-            style.out(Role::Name, &format!("{:<12}", sanitize(event.provider.as_deref().unwrap_or("?"), false))),
-            sanitize(event.event_type.as_deref().unwrap_or("-"), false),
-            sanitize(event.event_id.as_deref().unwrap_or("-"), false),
-            style.out(role, &event.verdict),
-            event.answer_status,
-        );
-        output::print(&line)
+            sanitize(event.provider.as_deref().unwrap_or("?"), false).into_owned(),
+            sanitize(event.event_type.as_deref().unwrap_or("-"), false).into_owned(),
+            sanitize(event.event_id.as_deref().unwrap_or("-"), false).into_owned(),
+            format!("{}{payload}{duplicate}", event.verdict),
+            format!("→ {}", event.answer_status),
+        ]);
+        Ok(())
     })?;
     if count == 0 && !app.json {
         eprintln!("hookctl: no stored events match (store: {})", store.path().display());
     }
-    Ok(())
+    // Aligned columns need every row's widths, so text is printed once all are read (the JSON streams).
+    let mut widths = [0; 7];
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for (row, valid) in rows.iter().zip(valid) {
+        // Padded before colouring: escape codes would count as width.
+        let cell = |i: usize| format!("{:<width$}", row[i], width = widths[i]);
+        let role = if valid { Role::Ok } else { Role::Fail };
+        let line = format!(
+            "{}  {}  {}  {}  {}  {}  {}",
+            style.out(Role::Dim, &cell(0)),
+            cell(1),
+            style.out(Role::Name, &cell(2)),
+            cell(3),
+            cell(4),
+            style.out(role, &cell(5)),
+            row[6],
+        );
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    output::print(&out)
 }
 
 fn get(app: &App, id: &str) -> Result<StoredEvent, Error> {
@@ -155,6 +198,18 @@ pub fn raw_http(event: &StoredEvent) -> Vec<u8> {
     raw
 }
 
+/// The verdict and its detail without saying the same thing twice ("valid", not "valid: valid"; "stale:
+/// timestamp 400s old"). The detail begins with the outcome in words, which often already names the verdict.
+fn verdict_text(verdict: &str, detail: &str) -> String {
+    if detail.is_empty() || detail == verdict {
+        verdict.to_owned()
+    } else if detail.contains(verdict) {
+        detail.to_owned()
+    } else {
+        format!("{verdict}: {detail}")
+    }
+}
+
 fn show(app: &App, id: &str, raw: bool) -> Result<(), Error> {
     let event = get(app, id)?;
     if raw {
@@ -186,7 +241,7 @@ fn show(app: &App, id: &str, raw: bool) -> Result<(), Error> {
         "Type",
         &format!("{} {}", event.event_type.as_deref().unwrap_or("-"), event.event_id.as_deref().unwrap_or("")),
     );
-    row(&mut out, "Signature", &format!("{}: {}", event.verdict, event.verdict_detail));
+    row(&mut out, "Signature", &verdict_text(&event.verdict, &event.verdict_detail));
     row(&mut out, "Payload", &format!("{}: {}", event.payload_status, event.payload_detail));
     if event.duplicate {
         row(&mut out, "Duplicate", "yes: this provider event id was received before");
@@ -397,10 +452,14 @@ fn import(app: &App, file: &std::path::Path, all_entries: bool, keep_credentials
     Ok(())
 }
 
-fn delete(app: &App, ids: &[i64], all: bool) -> Result<(), Error> {
+fn delete(app: &App, ids: &[i64], all: bool, yes: bool) -> Result<(), Error> {
     let mut store = app.store()?;
+    if all && !yes && !confirm_delete_all(&store)? {
+        eprintln!("hookctl: nothing deleted");
+        return Ok(());
+    }
     let deleted = if all { store.delete_all()? } else { store.delete(ids)? };
-    eprintln!("hookctl: deleted {deleted} events");
+    eprintln!("hookctl: deleted {deleted} event{}", if deleted == 1 { "" } else { "s" });
     if !all && deleted < ids.len() {
         return Err(Error::usage(format!("{} of the ids were not stored", ids.len() - deleted), None));
     }

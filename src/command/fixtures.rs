@@ -1,11 +1,12 @@
 //! `hookctl fixtures [PROVIDER [EVENT[:VARIANT]]]`: list fixtures, or print one rendered.
 
 use std::fmt::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 
 use serde_json::json;
 
 use super::App;
-use crate::cli::{FixturesArgs, RenderArgs};
+use crate::cli::FixturesArgs;
 use crate::error::{Error, ExitCode};
 use crate::output::{self, Role, sanitize};
 use crate::provider::Provider;
@@ -17,7 +18,7 @@ pub fn run(app: &App, args: &FixturesArgs) -> Result<ExitCode, Error> {
         None => catalog.all()?,
     };
     match (&args.event, providers.as_slice()) {
-        (Some(spec), [provider]) => print_rendered(app, provider, spec, &args.render),
+        (Some(spec), [provider]) => print_rendered(app, provider, spec, args),
         _ => list(app, &providers),
     }?;
     Ok(ExitCode::Success)
@@ -54,7 +55,10 @@ fn list(app: &App, providers: &[Provider]) -> Result<(), Error> {
     output::print(&out)
 }
 
-fn print_rendered(app: &App, provider: &Provider, spec: &str, render: &RenderArgs) -> Result<(), Error> {
+/// The body exactly as the provider sends it (compact JSON where it sends compact, a form where it sends
+/// forms), so `hookctl fixtures P E > body; hookctl sign P body` signs what the provider would have signed.
+fn print_rendered(app: &App, provider: &Provider, spec: &str, args: &FixturesArgs) -> Result<(), Error> {
+    let render = &args.render;
     let now = super::sign::render_time(render)?;
     let rendered = crate::outgoing::render(provider, spec, &render.set, now, &mut fastrand::Rng::new())?;
     if app.json {
@@ -66,6 +70,19 @@ fn print_rendered(app: &App, provider: &Provider, spec: &str, render: &RenderArg
             "payload": rendered.payload,
         }));
     }
-    let pretty = serde_json::to_string_pretty(&rendered.payload).map_err(|e| Error::Io(e.into()))?;
-    output::print(&format!("{}\n", sanitize(&pretty, true)))
+    if args.pretty {
+        let pretty = serde_json::to_string_pretty(&rendered.payload).map_err(|e| Error::Io(e.into()))?;
+        return output::print(&format!("{}\n", sanitize(&pretty, true)));
+    }
+    let body = provider.serialize_body(rendered.event, &rendered.payload);
+    if std::io::stdout().is_terminal() {
+        // For the eye: escaped, and a line break so the prompt starts on its own line.
+        return output::print(&format!("{}\n", sanitize(&String::from_utf8_lossy(&body), true)));
+    }
+    // Nothing added, not even a final newline: those would be bytes the provider does not sign.
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(&body).and_then(|()| stdout.flush()).or_else(|e| match e.kind() {
+        std::io::ErrorKind::BrokenPipe => Ok(()),
+        _ => Err(Error::Io(e)),
+    })
 }

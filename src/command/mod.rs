@@ -31,6 +31,7 @@ pub struct App {
 impl App {
     fn new(global: GlobalArgs, style: Style) -> Result<Self, Error> {
         let config = Config::load(global.config.as_deref())?;
+        config.check_provider_dirs()?;
         if let Some(note) = config.announce_provider_dirs() {
             eprintln!(
                 "hookctl: {}: {}",
@@ -88,7 +89,7 @@ pub fn dispatch(cli: Cli, style: Style) -> Result<ExitCode, Error> {
     // Generated output needs no config: a broken hookctl.toml must not block completions.
     match cli.command {
         Command::Completions(args) => return completions::completions(&args),
-        Command::Man => return completions::man(),
+        Command::Man(args) => return completions::man(&args),
         _ => {}
     }
     let app = App::new(cli.global, style)?;
@@ -101,7 +102,7 @@ pub fn dispatch(cli: Cli, style: Style) -> Result<ExitCode, Error> {
         Command::Listen(args) => listen::run(&app, &args),
         Command::Events(command) => events::run(&app, &command),
         Command::Replay(args) => replay::run(&app, &args),
-        Command::Completions(_) | Command::Man => unreachable!("handled above"),
+        Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
     }
 }
 

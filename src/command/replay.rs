@@ -48,6 +48,14 @@ impl From<StoredEvent> for Item {
 }
 
 pub fn run(app: &App, args: &ReplayArgs) -> Result<ExitCode, Error> {
+    // "Replay the failures" of a run that had none has nothing left to do, and that is success (a CI step that
+    // retries failures passes once everything is delivered).
+    if let Some(report) = &args.failed_from
+        && crate::report_file::failed(report)?.is_empty()
+    {
+        eprintln!("hookctl: nothing to replay: every delivery in {} got a 2xx", report.display());
+        return Ok(ExitCode::Success);
+    }
     let catalog = app.catalog()?;
     let providers = catalog.all()?;
     let profile = app.profile()?;
@@ -98,7 +106,13 @@ pub fn run(app: &App, args: &ReplayArgs) -> Result<ExitCode, Error> {
     let progress = (!app.json && std::io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new(count as u64);
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec} eta {eta}")
+            // indicatif's {per_sec} shows four decimals (`269.7833/s`); a whole number reads at a glance.
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {rate} eta {eta}")
+                .map(|style| {
+                    style.with_key("rate", |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = write!(w, "{:.0}/s", state.per_sec());
+                    })
+                })
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         bar

@@ -98,7 +98,7 @@ fn choose_provider(catalog: &Catalog, args: &SendArgs) -> Result<String, Error> 
     }
     let providers = catalog.all()?;
     let items: Vec<String> = providers.iter().map(|p| format!("{:18} {}", p.name, p.description)).collect();
-    let chosen = dialoguer::Select::new()
+    let chosen = dialoguer::FuzzySelect::new()
         .with_prompt("Provider")
         .items(&items)
         .default(0)
@@ -130,7 +130,7 @@ fn choose_event(provider: &Provider, args: &SendArgs) -> Result<String, Error> {
         }
     }
     let items: Vec<String> = specs.iter().map(|(spec, description)| format!("{spec:40} {description}")).collect();
-    let chosen = dialoguer::Select::new()
+    let chosen = dialoguer::FuzzySelect::new()
         .with_prompt("Event")
         .items(&items)
         .default(0)

@@ -57,7 +57,20 @@ pub struct Listener {
     routes: HashMap<String, usize>,
     rng: Mutex<fastrand::Rng>,
     received: std::sync::atomic::AtomicU64,
+    columns: Columns,
 }
+
+/// The widths of the printed line's columns, from the catalog (lines are printed as events come, so the
+/// widths cannot come from the events themselves). A value wider than its column pushes the rest along.
+struct Columns {
+    provider: usize,
+    event_type: usize,
+}
+
+/// Provider event ids are mostly `prefix_` and 24 characters (Stripe, Payvost); UUIDs (GitHub) are longer.
+const ID_COLUMN: usize = 28;
+/// "– not checked (no secret)", the longest fixed signature mark.
+const SIGNATURE_COLUMN: usize = 25;
 
 /// Diagnosis re-hashes the body a few dozen times; past this size a listener only reports the mismatch.
 const DIAGNOSE_LIMIT: usize = 1024 * 1024;
@@ -70,14 +83,25 @@ impl Listener {
                 routes.entry(route.clone()).or_insert(index);
             }
         }
+        let columns = Columns {
+            provider: settings.providers.iter().map(|p| p.name.chars().count()).max().unwrap_or(0),
+            event_type: settings
+                .providers
+                .iter()
+                .flat_map(|p| &p.events)
+                .map(|e| e.name.chars().count())
+                .max()
+                .unwrap_or(0),
+        };
         Arc::new(Self {
-            settings,
             writer,
             printer,
             schemas: SchemaCache::default(),
             routes,
             rng: Mutex::new(fastrand::Rng::new()),
             received: std::sync::atomic::AtomicU64::new(0),
+            columns,
+            settings,
         })
     }
 
@@ -346,12 +370,14 @@ fn human_line(
     let out = |role, text: &str| style.out(role, text);
     let provider = event.provider.as_deref().unwrap_or("?");
     let kind = event.event_type.as_deref().unwrap_or(if event.provider.is_some() { "(unknown event)" } else { "" });
+    let columns = &listener.columns;
+    // Padded before colouring: escape codes would count as width.
     let mut line = format!(
         "{} {} {} {}",
         out(Role::Dim, &clock()),
-        out(Role::Name, &format!("{provider:<10}")),
-        sanitize(kind, false),
-        sanitize(event.event_id.as_deref().unwrap_or("-"), false)
+        out(Role::Name, &format!("{:<width$}", sanitize(provider, false), width = columns.provider)),
+        format_args!("{:<width$}", sanitize(kind, false), width = columns.event_type),
+        format_args!("{:<ID_COLUMN$}", sanitize(event.event_id.as_deref().unwrap_or("-"), false))
     );
     match inspection {
         None => line.push_str(&format!(
@@ -372,7 +398,8 @@ fn human_line(
                 (Some(coding), false) => format!(" ({coding}-decoded)"),
                 (None, false) => String::new(),
             };
-            line.push_str(&format!("  {}", out(role, &sanitize(&format!("{mark}{reason}"), false))));
+            let signature = format!("{:<SIGNATURE_COLUMN$}", sanitize(&format!("{mark}{reason}"), false));
+            line.push_str(&format!("  {}", out(role, &signature)));
             let (mark, role) = match &inspection.payload {
                 PayloadCheck::Valid { .. } => ("✓ schema".to_owned(), Role::Ok),
                 PayloadCheck::Invalid { .. } | PayloadCheck::NotJson { .. } | PayloadCheck::BadForm { .. } => {
@@ -380,12 +407,11 @@ fn human_line(
                 }
                 _ => (format!("! {}", event.payload_detail), Role::Warn),
             };
-            line.push_str(&format!("  {}", out(role, &sanitize(&mark, false))));
+            line.push_str(&format!("  {}", out(role, &format!("{:<8}", sanitize(&mark, false)))));
         }
     }
-    if duplicate {
-        line.push_str(&format!("  {}", out(Role::Warn, "duplicate")));
-    }
+    // The column is there (blank) for the events that are not duplicates, so the answers line up.
+    line.push_str(&format!("  {}", out(Role::Warn, if duplicate { "duplicate" } else { "         " })));
     let status_role = if (200..300).contains(&status) { Role::Ok } else { Role::Fail };
     line.push_str(&format!("  → {}", out(status_role, &status.to_string())));
     match forwarded {
@@ -478,17 +504,23 @@ fn json_line(
     let line = Line {
         record,
         forward: forwarded.as_ref().map(|result| match result {
-            Ok((status, latency)) => Forward::Answered { status: *status, latency_ms: latency.as_secs_f64() * 1000.0 },
+            Ok((status, latency)) => Forward::Answered { status: *status, latency_ms: micros_as_ms(*latency) },
             Err(reason) => Forward::Failed { error: reason },
         }),
         stored: store_error.is_none(),
         store_error: store_error.map(String::as_str),
-        handled_ms: elapsed.as_secs_f64() * 1000.0,
+        handled_ms: micros_as_ms(elapsed),
         request: &event.request,
     };
     let mut out = serde_json::to_string(&line).unwrap_or_default();
     out.push('\n');
     out
+}
+
+/// Milliseconds to the microsecond (`67.48`, not `67.48024099999999`): finer is noise, and a float's binary
+/// tail in JSON reads as a bug.
+fn micros_as_ms(elapsed: Duration) -> f64 {
+    elapsed.as_micros() as f64 / 1000.0
 }
 
 #[cfg(test)]

@@ -236,7 +236,7 @@ fn stored_events_round_trip_through_verify_export_and_import() {
     hookctl(&["events", "delete", "1", "--store", store]).ok();
     let (_, stderr) = hookctl(&["events", "show", "1", "--store", store]).code(2);
     assert!(stderr.contains("no stored event #1"), "{stderr}");
-    hookctl(&["events", "delete", "--all", "--store", store]).ok();
+    hookctl(&["events", "delete", "--all", "--yes", "--store", store]).ok();
     assert!(hookctl(&["events", "list", "--store", store, "--json"]).ok().is_empty());
 }
 

@@ -165,12 +165,15 @@ fn the_report_is_every_delivery_with_every_attempt() {
     assert_eq!(lines[5]["kind"], "summary");
     assert_eq!((lines[5]["sent"].as_u64(), lines[5]["attempts"].as_u64()), (Some(5), Some(7)));
 
-    let (_, stderr) = replay(&store, &["--failed-from", path, "--to", &server.to()]).code(2);
+    // Nothing failed: nothing to replay, which is success (and nothing is sent).
+    let before = server.requests().len();
+    let (_, stderr) = replay(&store, &["--failed-from", path, "--to", &server.to()]).code(0);
     assert!(stderr.contains("every delivery in") && stderr.contains("got a 2xx"), "{stderr}");
+    assert_eq!(server.requests().len(), before);
     // A run killed mid-line leaves a prefix that still reads.
     let cut = std::fs::read_to_string(&report).expect("report");
     std::fs::write(&report, &cut[..cut.len() - 20]).expect("write");
-    let (_, stderr) = replay(&store, &["--failed-from", path, "--to", &server.to()]).code(2);
+    let (_, stderr) = replay(&store, &["--failed-from", path, "--to", &server.to()]).code(0);
     assert!(stderr.contains("got a 2xx"), "{stderr}");
 }
 
