@@ -12,6 +12,7 @@ use crate::cli::ReplayArgs;
 use crate::deliver::Target;
 use crate::dispatch::{Dispatch, Job, Report};
 use crate::error::{Error, ExitCode};
+use crate::inspect;
 use crate::keys::{self, KeySources};
 use crate::outgoing;
 use crate::output::{self, Role};
@@ -306,7 +307,27 @@ impl Source {
                 (Some(id), true) => id.clone(),
                 _ => outgoing::message_id(provider, crate::time::now(), &mut fastrand::Rng::new())?,
             };
-            let mut job = Job::new(provider.clone(), event, item.request.body.clone(), message_id);
+            // A provider signs the body before compressing it: re-signed, a stored compressed body goes out
+            // decoded (its Content-Encoding is not among the headers a re-signed delivery carries).
+            let body = if args.verbatim {
+                item.request.body.clone()
+            } else {
+                match crate::content_encoding::decode(
+                    &item.request.headers,
+                    &item.request.body,
+                    inspect::MAX_DECODED_BODY,
+                ) {
+                    Ok(Some(decoded)) => decoded.body,
+                    Ok(None) => item.request.body.clone(),
+                    Err(error) => {
+                        return Err(Error::usage(
+                            format!("{}: the stored body cannot be re-signed: {error}", item.label),
+                            Some("replay it with --verbatim to send the bytes as they were received".into()),
+                        ));
+                    }
+                }
+            };
+            let mut job = Job::new(provider.clone(), event, body, message_id);
             job.event_id = item.event_id;
             // Re-signed, a form body still goes as a form (the provider's own header names JSON).
             if provider.takes_forms() {

@@ -110,6 +110,19 @@ fn a_gzip_compressed_payvost_delivery_verifies_in_verify_and_listen() {
             .env("HOOKCTL_SECRET", SECRET)
             .code(0);
     assert_eq!(serde_json::from_str::<Value>(&stdout).expect("JSON")["verdict"], "valid", "{stdout}");
+
+    // Replayed re-signed, it goes out decoded (the provider signs before compressing): the JSON itself.
+    let server = TestServer::start();
+    hookctl(&["replay", &id.to_string(), "--to", &server.to(), "--store", listening.store.to_str().expect("UTF-8")])
+        .env("HOOKCTL_SECRET", SECRET)
+        .ok();
+    let replayed = &server.requests()[0];
+    assert_eq!(replayed.body, body, "the decoded body");
+    assert!(replayed.header("content-encoding").is_none());
+    assert_eq!(
+        replayed.header("Payvost-Signature").as_deref(),
+        Some(hmac_sha256_hex(SECRET.as_bytes(), &body).as_str())
+    );
 }
 
 #[test]
