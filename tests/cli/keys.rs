@@ -95,14 +95,20 @@ fn every_command_that_signs_or_verifies_names_its_sources() {
     assert!(!stderr.contains(SECRET) && !stdout.contains(SECRET));
 }
 
-#[test]
-fn a_credential_redacted_when_stored_is_not_checkable() {
+/// A listener whose store holds one VerifyNow delivery, its `Authorization` redacted.
+fn a_stored_verifynow_delivery() -> Listening {
     let listening = listen_with_env(&[], &[("HOOKCTL_SECRET", SECRET), ("VERIFYNOW_API_KEY", "key-1")]);
     hookctl(&["send", "verifynow", "verification.completed", "--to", &listening.to()])
         .env("HOOKCTL_SECRET", SECRET)
         .env("VERIFYNOW_API_KEY", "key-1")
         .ok();
     listening.wait_lines(1);
+    listening
+}
+
+#[test]
+fn a_credential_redacted_when_stored_is_not_checkable() {
+    let listening = a_stored_verifynow_delivery();
     let store = listening.store.to_str().expect("UTF-8");
     let (stdout, _) = hookctl(&["verify", "--event", "1", "--store", store, "--json"])
         .env("HOOKCTL_SECRET", SECRET)
@@ -147,12 +153,7 @@ fn verify_without_a_secret_gives_the_partial_verdict() {
 
 #[test]
 fn a_verbatim_replay_sends_the_runs_credential_for_a_redacted_one() {
-    let listening = listen_with_env(&[], &[("HOOKCTL_SECRET", SECRET), ("VERIFYNOW_API_KEY", "key-1")]);
-    hookctl(&["send", "verifynow", "verification.completed", "--to", &listening.to()])
-        .env("HOOKCTL_SECRET", SECRET)
-        .env("VERIFYNOW_API_KEY", "key-1")
-        .ok();
-    listening.wait_lines(1);
+    let listening = a_stored_verifynow_delivery();
     let store = listening.store.to_str().expect("UTF-8");
 
     let server = TestServer::start();
