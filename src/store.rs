@@ -200,9 +200,10 @@ impl Store {
         let setup = || -> rusqlite::Result<()> {
             conn.busy_timeout(BUSY_TIMEOUT)?;
             conn.pragma_update(None, "journal_mode", "WAL")?;
-            // In WAL mode NORMAL keeps every commit across a crash or kill -9 of this process (only a power
-            // loss can take the last ones); FULL would fsync each batch for nothing a developer needs.
-            conn.pragma_update(None, "synchronous", "NORMAL")?;
+            // FULL: each commit fsyncs the WAL before it returns, so an acknowledged event survives a power loss
+            // or a kernel crash, not only a kill -9 (NORMAL's promise). The listener commits in batches, so one
+            // fsync covers every event of a batch.
+            conn.pragma_update(None, "synchronous", "FULL")?;
             Ok(())
         };
         setup().map_err(|e| fail(describe(&e)))?;

@@ -13,5 +13,6 @@ mod replay;
 mod secrets;
 mod send;
 mod sign;
+mod store;
 mod store_paths;
 mod verify;
