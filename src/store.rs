@@ -33,6 +33,10 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE events (
     CREATE INDEX events_provider_event_id ON events (provider, event_id);
     CREATE INDEX events_received_at ON events (received_at);"];
 
+/// The size the WAL is kept to: past it the listener's writer empties it (a checkpoint), and each time it starts
+/// over SQLite truncates it back to this (`journal_size_limit`): a full disk is not a 64 MiB WAL of 3 MB of data.
+const WAL_LIMIT: i64 = 4 * 1024 * 1024;
+
 /// How long a statement waits for another connection's lock before failing.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
@@ -169,10 +173,10 @@ pub struct Checkpointer {
 }
 
 impl Checkpointer {
-    /// Copies what is committed into the database file without waiting for the writer; returns the WAL's
-    /// size in pages (it only shrinks when a checkpoint catches up with the writer).
-    pub fn passive(&self) -> rusqlite::Result<i64> {
-        self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| row.get(1))
+    /// Copies what is committed into the database file without waiting for the writer (the WAL starts over
+    /// only when a checkpoint catches up with the writer).
+    pub fn passive(&self) -> rusqlite::Result<()> {
+        self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
     }
 }
 
@@ -204,6 +208,7 @@ impl Store {
             // or a kernel crash, not only a kill -9 (NORMAL's promise). The listener commits in batches, so one
             // fsync covers every event of a batch.
             conn.pragma_update(None, "synchronous", "FULL")?;
+            conn.pragma_update(None, "journal_size_limit", WAL_LIMIT)?;
             Ok(())
         };
         setup().map_err(|e| fail(describe(&e)))?;
@@ -248,6 +253,23 @@ impl Store {
             result
         };
         run().map_err(|e| self.error(&e))
+    }
+
+    /// Whether the WAL has outgrown `WAL_LIMIT`: each time it starts over it is cut back to that size, so only
+    /// a WAL that has not started over since (no checkpoint caught up with the writer) is larger.
+    pub fn wal_oversized(&self) -> bool {
+        std::fs::metadata(wal_path(&self.path)).is_ok_and(|m| m.len() > WAL_LIMIT.unsigned_abs())
+    }
+
+    /// Empties the WAL into the database file and closes the connection, reporting what fails: a clean stop
+    /// leaves one self-contained file (SQLite deletes the emptied `-wal` as its last connection closes).
+    pub fn close(self) -> Result<(), Error> {
+        let Self { conn, path } = self;
+        let fail = |e: &rusqlite::Error| Error::Store { path: path.clone(), message: describe(e) };
+        // A reader in another process (an export) may hold the WAL past the busy timeout: then the WAL stays,
+        // every commit in it, for the next open to checkpoint.
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(|e| fail(&e))?;
+        conn.close().map_err(|(_, e)| fail(&e))
     }
 
     fn migrate(&mut self) -> rusqlite::Result<()> {
@@ -479,6 +501,13 @@ fn is_write_failure(error: &rusqlite::Error) -> bool {
     use rusqlite::ffi::{SQLITE_IOERR_FSYNC, SQLITE_IOERR_TRUNCATE, SQLITE_IOERR_WRITE};
     matches!(error, rusqlite::Error::SqliteFailure(e, _)
         if matches!(e.extended_code, SQLITE_IOERR_WRITE | SQLITE_IOERR_FSYNC | SQLITE_IOERR_TRUNCATE))
+}
+
+/// The store's write-ahead log, next to it.
+fn wal_path(store: &Path) -> PathBuf {
+    let mut path = store.as_os_str().to_owned();
+    path.push("-wal");
+    path.into()
 }
 
 /// Creates the file with owner-only permissions if it does not exist yet: stored requests are private.

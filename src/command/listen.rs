@@ -41,7 +41,7 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
     }
     let store = app.store_or_create()?;
     let store_path = store.path().to_owned();
-    let writer = Writer::start(store);
+    let (writer, writer_thread) = Writer::start(store);
     let (printer, printer_thread) = Printer::start();
 
     let settings = Settings {
@@ -95,10 +95,13 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
     // The body has its own deadline (--read-timeout, in the handler); the headers get the same one here.
     runtime.block_on(server::serve(socket, router, args.read_timeout.into(), shutdown_signal()));
     eprintln!("hookctl: stopped after {} deliveries", listener.received());
+    // Every handle on the writer goes with the listener and the runtime's tasks; then its last batch is
+    // committed and the store closed, its WAL emptied into the database file.
     drop(listener);
     drop(runtime);
+    let closed = writer_thread.close();
     let _ = printer_thread.join();
-    Ok(ExitCode::Success)
+    closed.map(|()| ExitCode::Success)
 }
 
 /// Ctrl-C or SIGTERM: stop accepting, finish what is in flight (each of those is stored before it is answered).
