@@ -162,6 +162,13 @@ impl Filter {
     }
 }
 
+/// A stored row that cannot be read back (a value damaged on disk or by hand), skipped by `for_each`.
+#[derive(Debug)]
+pub struct Unreadable {
+    pub id: i64,
+    pub reason: String,
+}
+
 pub struct Store {
     conn: Connection,
     path: PathBuf,
@@ -333,20 +340,44 @@ impl Store {
     }
 
     pub fn get(&self, id: i64) -> Result<Option<StoredEvent>, Error> {
+        let unreadable = |message: String| Error::Store {
+            path: self.path.clone(),
+            message: format!("event #{id} cannot be read ({message}); `hookctl events delete {id}` removes it"),
+        };
         self.conn
             .query_row(&format!("{SELECT} WHERE id = ?1"), [id], row_to_event)
             .optional()
-            .map_err(|e| self.error(&e))?
+            .map_err(|e| match e {
+                rusqlite::Error::InvalidColumnType(..) | rusqlite::Error::FromSqlConversionFailure(..) => {
+                    unreadable(e.to_string())
+                }
+                e => self.error(&e),
+            })?
             .transpose()
-            .map_err(|message| Error::Store { path: self.path.clone(), message })
+            .map_err(unreadable)
     }
 
-    /// Calls `each` for every event the filter selects, oldest first, reading one row at a time.
+    /// SQLite's quick check of every page: what the listener runs before acknowledging anything into the store.
+    pub fn check(&self) -> Result<(), Error> {
+        let verdict: String =
+            self.conn.query_row("PRAGMA quick_check(1)", [], |row| row.get(0)).map_err(|e| self.error(&e))?;
+        if verdict == "ok" {
+            return Ok(());
+        }
+        Err(Error::Store {
+            path: self.path.clone(),
+            message: format!("it is damaged ({}); {DAMAGED}", crate::output::sanitize(&verdict, false)),
+        })
+    }
+
+    /// Calls `each` for every event the filter selects, oldest first, reading one row at a time. A row that
+    /// cannot be read (a damaged value) is skipped, not the end of the read: the skipped rows are returned for
+    /// the command to report (`unreadable`) once it has dealt with the others.
     pub fn for_each(
         &self,
         filter: &Filter,
         mut each: impl FnMut(StoredEvent) -> Result<(), Error>,
-    ) -> Result<(), Error> {
+    ) -> Result<Vec<Unreadable>, Error> {
         let mut clauses = Vec::new();
         let mut values: Vec<rusqlite::types::Value> = Vec::new();
         if !filter.ids.is_empty() {
@@ -370,10 +401,30 @@ impl Store {
             self.conn.prepare(&format!("{SELECT}{condition} ORDER BY id {order}")).map_err(|e| self.error(&e))?;
         let mut rows = statement.query(rusqlite::params_from_iter(values)).map_err(|e| self.error(&e))?;
         let mut newest = Vec::new();
-        while let Some(row) = rows.next().map_err(|e| self.error(&e))? {
-            let event = row_to_event(row)
-                .map_err(|e| self.error(&e))?
-                .map_err(|message| Error::Store { path: self.path.clone(), message })?;
+        let mut unreadable = Vec::new();
+        let mut last = None;
+        loop {
+            // A damaged page (not a damaged value) ends the read: SQLite cannot step past it.
+            let row = rows.next().map_err(|e| match last {
+                Some(id) => {
+                    Error::Store { path: self.path.clone(), message: format!("after event #{id}: {}", describe(&e)) }
+                }
+                None => self.error(&e),
+            })?;
+            let Some(row) = row else { break };
+            let id: i64 = row.get(0).map_err(|e| self.error(&e))?;
+            last = Some(id);
+            let event = match row_to_event(row) {
+                Ok(Ok(event)) => event,
+                Ok(Err(reason)) => {
+                    unreadable.push(Unreadable { id, reason });
+                    continue;
+                }
+                Err(e) => {
+                    unreadable.push(Unreadable { id, reason: e.to_string() });
+                    continue;
+                }
+            };
             if !filter.matches(&event) {
                 continue;
             }
@@ -390,7 +441,26 @@ impl Store {
         for event in newest.into_iter().rev() {
             each(event)?;
         }
-        Ok(())
+        Ok(unreadable)
+    }
+
+    /// The rows a read skipped, as one error for the end of a command (`Ok` when there were none).
+    pub fn unreadable(&self, rows: &[Unreadable]) -> Result<(), Error> {
+        let Some(first) = rows.first() else { return Ok(()) };
+        let ids: Vec<String> = rows.iter().map(|row| format!("#{}", row.id)).collect();
+        let plain: Vec<String> = rows.iter().map(|row| row.id.to_string()).collect();
+        let (events, them) = if rows.len() == 1 { ("event", "it") } else { ("events", "them") };
+        Err(Error::Store {
+            path: self.path.clone(),
+            message: format!(
+                "skipped {} unreadable {events} ({}; #{}: {}); the others were read; `hookctl events delete {}` removes {them}",
+                rows.len(),
+                ids.join(", "),
+                first.id,
+                crate::output::sanitize(&first.reason, false),
+                plain.join(" ")
+            ),
+        })
     }
 
     /// Whether an event is stored already (an import run twice): the same provider event id with the same
@@ -476,6 +546,10 @@ fn headers_json(request: &Request) -> String {
     serde_json::to_string(&request.headers).unwrap_or_else(|_| "[]".into())
 }
 
+/// How to get out of a damaged store.
+const DAMAGED: &str =
+    "`hookctl events export` saves the events that can still be read; then move the file away and start a new store";
+
 /// SQLite's message, with what to do for the failures a user can fix.
 fn describe(error: &rusqlite::Error) -> String {
     let text = error.to_string();
@@ -489,6 +563,7 @@ fn describe(error: &rusqlite::Error) -> String {
             format!("{text}: the store is read-only; use --store to pick a writable file")
         }
         Some(rusqlite::ErrorCode::NotADatabase) => format!("{text}: this file is not a hookctl store"),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt) => format!("{text}: the store is damaged; {DAMAGED}"),
         Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
             format!("{text}: another process holds the store")
         }

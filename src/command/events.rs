@@ -59,7 +59,7 @@ fn list(app: &App, selection: &EventsSelection) -> Result<(), Error> {
     let store = app.store()?;
     let style = &app.style;
     let mut count = 0;
-    store.for_each(&filter(app, selection)?, |event| {
+    let unreadable = store.for_each(&filter(app, selection)?, |event| {
         count += 1;
         if app.json {
             return output::print_json(&event.to_json());
@@ -80,10 +80,10 @@ fn list(app: &App, selection: &EventsSelection) -> Result<(), Error> {
         );
         output::print(&line)
     })?;
-    if count == 0 && !app.json {
+    if count == 0 && !app.json && unreadable.is_empty() {
         eprintln!("hookctl: no stored events match (store: {})", store.path().display());
     }
-    Ok(())
+    store.unreadable(&unreadable)
 }
 
 fn get(app: &App, id: i64) -> Result<StoredEvent, Error> {
@@ -186,7 +186,7 @@ fn export(
         let creator = json!({"name": "hookctl", "version": env!("CARGO_PKG_VERSION")});
         write(format!("{{\"log\":{{\"version\":\"1.2\",\"creator\":{creator},\"entries\":[").as_bytes())?;
     }
-    store.for_each(&filter, |event| {
+    let unreadable = store.for_each(&filter, |event| {
         let credential = |(name, value): (&str, &[u8])| {
             value != crate::request::REDACTED && crate::provider::is_credential(name, None)
         };
@@ -222,7 +222,7 @@ fn export(
             "hookctl: {warning}: {with_credentials} exported events carry credentials (stored with --keep-credentials); keep {place} private"
         );
     }
-    Ok(())
+    store.unreadable(&unreadable)
 }
 
 fn har_entry(event: &StoredEvent) -> Value {

@@ -42,6 +42,8 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
     let runtime = super::runtime()?;
     write_errors_not_signals(&runtime);
     let store = app.store_or_create()?;
+    // Acknowledging into a damaged store would answer 2xx for events that cannot be read back.
+    store.check()?;
     let store_path = store.path().to_owned();
     let (writer, writer_thread) = Writer::start(store);
     let (printer, printer_thread) = Printer::start();

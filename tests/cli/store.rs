@@ -109,3 +109,89 @@ fn sigterm_mid_load_closes_the_store_into_its_main_file() {
     let stored = ids_in_main_file(&listening.store);
     assert!(acknowledged.len() >= 1000 && acknowledged.is_subset(&stored), "every acknowledged event is in the file");
 }
+
+/// A store at `dir/events.db` holding `count` imported payvost events (ids evt_1…), closed.
+fn imported_store(dir: &Path, count: usize) -> std::path::PathBuf {
+    let store = dir.join("events.db");
+    let padding = "x".repeat(600);
+    let captures: String = (1..=count)
+        .map(|n| {
+            let body = format!(r#"{{"id":"evt_{n}","type":"payment.created","note":"{padding}"}}"#);
+            let capture =
+                serde_json::json!({"method": "POST", "target": "/webhooks/payvost", "headers": [], "body": body});
+            format!("{capture}\n")
+        })
+        .collect();
+    hookctl(&["events", "import", "-", "--store", store.to_str().expect("UTF-8")]).stdin(captures).ok();
+    store
+}
+
+#[test]
+fn a_damaged_row_is_skipped_and_named_and_every_later_event_still_read() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = imported_store(dir.path(), 4);
+    let connection = rusqlite::Connection::open(&store).expect("opens");
+    // Headers that are not text, and headers that are not JSON: neither can be read back as a request.
+    connection.execute("UPDATE events SET headers = x'ff00' WHERE id = 2", []).expect("damages");
+    connection.execute("UPDATE events SET headers = '[[' WHERE id = 3", []).expect("damages");
+    drop(connection);
+    let path = store.to_str().expect("UTF-8");
+
+    let (stdout, stderr) = hookctl(&["events", "list", "--json", "--store", path]).code(1);
+    let ids: Vec<i64> = stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("JSON")["id"].as_i64().expect("id"))
+        .collect();
+    assert_eq!(ids, [1, 4], "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("skipped 2 unreadable events (#2, #3") && stderr.contains("events delete 2 3"), "{stderr}");
+
+    let (stdout, stderr) = hookctl(&["events", "export", "--store", path]).code(1);
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    assert!(stderr.contains("exported 2 events") && stderr.contains("#2, #3"), "{stderr}");
+    let (_, stderr) = hookctl(&["events", "show", "2", "--store", path]).code(1);
+    assert!(stderr.contains("event #2 cannot be read") && stderr.contains("events delete 2"), "{stderr}");
+
+    // Deleting the damaged rows, as the message says, leaves a store that reads whole.
+    hookctl(&["events", "delete", "2", "3", "--store", path]).ok();
+    assert_eq!(hookctl(&["events", "list", "--store", path]).ok().lines().count(), 2);
+}
+
+#[test]
+fn listen_refuses_a_store_with_damaged_pages_and_says_how_to_recover() {
+    use std::io::{Seek as _, Write as _};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = imported_store(dir.path(), 300);
+    // Garbage over a page in the middle of the file: a leaf of the events table or of an index.
+    let mut file = std::fs::OpenOptions::new().write(true).open(&store).expect("opens");
+    let middle = file.metadata().expect("metadata").len() / 2 / 4096 * 4096;
+    file.seek(std::io::SeekFrom::Start(middle)).expect("seeks");
+    file.write_all(&[0x5a; 4096]).expect("damages");
+    drop(file);
+
+    let mut listener = std::process::Command::new(env!("CARGO_BIN_EXE_hookctl"))
+        .args(["listen", "--port", "0", "--store"])
+        .arg(&store)
+        .env_clear()
+        .env("HOME", dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("listen starts");
+    let started = std::time::Instant::now();
+    while listener.try_wait().expect("waits").is_none() {
+        if started.elapsed() > Duration::from_secs(10) {
+            let _ = listener.kill();
+            panic!("listen started on a damaged store");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let output = listener.wait_with_output().expect("exits");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("damaged") && stderr.contains("hookctl events export") && stderr.contains("new store"),
+        "{stderr}"
+    );
+}
