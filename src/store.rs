@@ -232,6 +232,44 @@ impl Store {
         Ok(store)
     }
 
+    /// Opens an existing store for reading only: `events list/show/export`, `verify --event` and `replay` work on
+    /// a read-only file, folder or mount, and change nothing in it.
+    pub fn open_read_only(path: &Path) -> Result<Self, Error> {
+        let fail = |e: &rusqlite::Error| Error::Store { path: path.to_owned(), message: describe(e) };
+        let open = |target: &Path, uri: bool| -> rusqlite::Result<(Connection, i64)> {
+            let mut flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            flags.set(rusqlite::OpenFlags::SQLITE_OPEN_URI, uri);
+            let conn = Connection::open_with_flags(target, flags)?;
+            conn.busy_timeout(BUSY_TIMEOUT)?;
+            // The first read is where SQLite opens the WAL's shared memory (`-shm`), and fails without it.
+            let version = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+            Ok((conn, version))
+        };
+        let (conn, version) = match open(path, false) {
+            Ok(opened) => opened,
+            // A WAL store in a folder this process cannot write has no `-shm` and cannot make one. With no WAL
+            // content to read either (a store closed cleanly leaves none), the file alone is the whole store:
+            // SQLite reads it as immutable, taking no locks. A non-empty WAL cannot be skipped that way.
+            Err(error) if std::fs::metadata(wal_path(path)).map_or(true, |m| m.len() == 0) => {
+                open(Path::new(&immutable_uri(path)), true).map_err(|_| fail(&error))?
+            }
+            Err(error) => return Err(fail(&error)),
+        };
+        let known = i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX);
+        if version != known {
+            let message = if version > known {
+                format!("it was written by a newer hookctl (schema version {version}; this one knows {known})")
+            } else {
+                format!(
+                    "it has schema version {version}, older than this hookctl's {known}; `hookctl listen` or `hookctl \
+                     events import` upgrades it (reading commands open it read-only)"
+                )
+            };
+            return Err(Error::Store { path: path.to_owned(), message });
+        }
+        Ok(Self { conn, path: path.to_owned() })
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -576,6 +614,20 @@ fn is_write_failure(error: &rusqlite::Error) -> bool {
     use rusqlite::ffi::{SQLITE_IOERR_FSYNC, SQLITE_IOERR_TRUNCATE, SQLITE_IOERR_WRITE};
     matches!(error, rusqlite::Error::SqliteFailure(e, _)
         if matches!(e.extended_code, SQLITE_IOERR_WRITE | SQLITE_IOERR_FSYNC | SQLITE_IOERR_TRUNCATE))
+}
+
+/// A `file:` URI (`SQLITE_OPEN_URI`) for reading the store as a file that nothing changes: no locks, no WAL.
+/// Every byte outside the unreserved set is percent-encoded.
+fn immutable_uri(path: &Path) -> String {
+    let mut uri = String::from("file:");
+    for byte in path.as_os_str().as_encoded_bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => uri.push(char::from(*byte)),
+            _ => uri.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
 }
 
 /// The store's write-ahead log, next to it.

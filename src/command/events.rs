@@ -348,7 +348,7 @@ fn import(app: &App, file: &std::path::Path, all_entries: bool, keep_credentials
 }
 
 fn delete(app: &App, ids: &[i64], all: bool) -> Result<(), Error> {
-    let mut store = app.store()?;
+    let mut store = app.store_to_change()?;
     let deleted = if all { store.delete_all()? } else { store.delete(ids)? };
     eprintln!("hookctl: deleted {deleted} events");
     if !all && deleted < ids.len() {

@@ -51,12 +51,22 @@ impl App {
 
     /// The event store at `--store`, `HOOKCTL_STORE` or the default path, for commands that read it: it must
     /// exist. A mistyped path is an error, never a new empty store (and folder) that then "has no events".
+    /// Opened read-only: reading works on a read-only file or mount.
     pub fn store(&self) -> Result<crate::store::Store, Error> {
+        crate::store::Store::open_read_only(&self.existing_store()?)
+    }
+
+    /// The existing event store, opened to change it (`events delete`).
+    pub fn store_to_change(&self) -> Result<crate::store::Store, Error> {
+        crate::store::Store::open(&self.existing_store()?)
+    }
+
+    fn existing_store(&self) -> Result<PathBuf, Error> {
         let path = self.store.clone().unwrap_or_else(crate::store::default_path);
         if !path.is_file() {
             return Err(Error::NoStore { path, chosen: self.store.is_some() });
         }
-        crate::store::Store::open(&path)
+        Ok(path)
     }
 
     /// The event store, created when missing: only for the commands that put events in it (listen, import).

@@ -195,3 +195,89 @@ fn listen_refuses_a_store_with_damaged_pages_and_says_how_to_recover() {
         "{stderr}"
     );
 }
+
+fn is_root() -> bool {
+    std::process::Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.trim_ascii() == b"0")
+}
+
+/// Runs hookctl with `dir` read-only: as root (whom permission bits do not stop) under a read-only bind mount
+/// in a mount namespace of its own, so nothing stays mounted; otherwise with the folder 0555 and its files 0444.
+fn on_read_only(dir: &Path, args: &[&str]) -> std::process::Output {
+    use std::os::unix::fs::PermissionsExt as _;
+    let folder = dir.to_str().expect("UTF-8");
+    if is_root() {
+        let script = r#"mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$0" "$@""#;
+        return std::process::Command::new("unshare")
+            .args(["--mount", "--propagation", "private", "sh", "-c", script, env!("CARGO_BIN_EXE_hookctl"), folder])
+            .args(args)
+            .env_clear()
+            .env("HOME", folder)
+            .env("HOOKCTL_SECRET", SECRET)
+            .output()
+            .expect("unshare runs");
+    }
+    let set = |mode: u32| {
+        for entry in std::fs::read_dir(dir).expect("lists") {
+            let path = entry.expect("entry").path();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode & 0o666)).expect("chmod");
+        }
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode)).expect("chmod");
+    };
+    set(0o555);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_hookctl"))
+        .args(args)
+        .env_clear()
+        .env("HOME", folder)
+        .env("HOOKCTL_SECRET", SECRET)
+        .output()
+        .expect("hookctl runs");
+    set(0o700);
+    output
+}
+
+/// Every reading command, on a read-only copy of `store`: each works and reads `count` events.
+fn read_commands_work_read_only(store: &Path, count: usize) {
+    let dir = store.parent().expect("a folder");
+    let path = store.to_str().expect("UTF-8");
+    let app = TestServer::start();
+    let to = app.to();
+    let runs: [(&[&str], usize); 5] = [
+        (&["events", "list", "--store", path], count),
+        (&["events", "export", "--store", path], count),
+        (&["events", "show", "1", "--store", path], 0),
+        (&["verify", "--event", "1", "--store", path], 0),
+        (&["replay", "--last", "2", "--to", &to, "--yes", "--store", path], 0),
+    ];
+    for (args, lines) in runs {
+        let output = on_read_only(dir, args);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        // verify reaches a verdict: an imported event carries no signature (3), a received one is valid (0).
+        let verdicts: &[i32] = if args[0] == "verify" { &[0, 3] } else { &[0] };
+        assert!(output.status.code().is_some_and(|c| verdicts.contains(&c)), "{args:?}: {stderr}");
+        assert!(!stderr.contains("store"), "{args:?}: {stderr}");
+        if lines > 0 {
+            assert_eq!(stdout.lines().count(), lines, "{args:?}: {stdout}");
+        }
+    }
+    assert_eq!(app.requests().len(), 2, "the replay delivered");
+}
+
+#[cfg(unix)]
+#[test]
+fn reading_commands_work_on_a_read_only_store() {
+    // A store closed cleanly: no -wal, no -shm, and none can be made.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = imported_store(dir.path(), 3);
+    read_commands_work_read_only(&store, 3);
+
+    // A listener killed mid-run leaves its -wal (holding the events) and -shm: they are read too.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = dir.path().join("events.db");
+    let mut listening = listen_on(&store, &[]);
+    send(&["payvost", "payment.succeeded", "--to", &listening.to(), "--repeat", "4"]).ok();
+    listening.wait_lines(4);
+    listening.kill();
+    assert!(std::fs::metadata(wal(&store)).is_ok_and(|m| m.len() > 0), "the WAL holds the events");
+    read_commands_work_read_only(&store, 4);
+}
