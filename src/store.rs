@@ -172,6 +172,8 @@ pub struct Unreadable {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The mode an existing store had when others could read it, before `open` made it owner-only.
+    exposed: Option<u32>,
 }
 
 /// A second connection to a store, for checkpoints that do not block its writer.
@@ -199,6 +201,7 @@ impl Store {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| fail(format!("cannot create its folder: {e}")))?;
         }
+        refuse_symlink(path).map_err(fail)?;
         create_private(path).map_err(|e| {
             fail(match e.kind() {
                 std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied => {
@@ -207,6 +210,8 @@ impl Store {
                 _ => format!("cannot create it: {e}"),
             })
         })?;
+        // Before SQLite opens it: the -wal and -shm it creates take the store's permissions.
+        let exposed = make_private(path).map_err(fail)?;
         let conn = Connection::open(path).map_err(|e| fail(e.to_string()))?;
         let setup = || -> rusqlite::Result<()> {
             conn.busy_timeout(BUSY_TIMEOUT)?;
@@ -227,7 +232,7 @@ impl Store {
                 MIGRATIONS.len()
             )));
         }
-        let mut store = Self { conn, path: path.to_owned() };
+        let mut store = Self { conn, path: path.to_owned(), exposed };
         store.migrate().map_err(|e| fail(describe(&e)))?;
         Ok(store)
     }
@@ -267,11 +272,17 @@ impl Store {
             };
             return Err(Error::Store { path: path.to_owned(), message });
         }
-        Ok(Self { conn, path: path.to_owned() })
+        Ok(Self { conn, path: path.to_owned(), exposed: None })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The mode the store had when others could read it, before this open made it owner-only: for the
+    /// command to say so.
+    pub fn was_exposed(&self) -> Option<u32> {
+        self.exposed
     }
 
     /// For a store written continuously (the listener): checkpoints move to a second connection, so the
@@ -309,7 +320,7 @@ impl Store {
     /// Empties the WAL into the database file and closes the connection, reporting what fails: a clean stop
     /// leaves one self-contained file (SQLite deletes the emptied `-wal` as its last connection closes).
     pub fn close(self) -> Result<(), Error> {
-        let Self { conn, path } = self;
+        let Self { conn, path, .. } = self;
         let fail = |e: &rusqlite::Error| Error::Store { path: path.clone(), message: describe(e) };
         // A reader in another process (an export) may hold the WAL past the busy timeout: then the WAL stays,
         // every commit in it, for the next open to checkpoint.
@@ -635,6 +646,48 @@ fn wal_path(store: &Path) -> PathBuf {
     let mut path = store.as_os_str().to_owned();
     path.push("-wal");
     path.into()
+}
+
+/// A store reached through a symbolic link is refused: SQLite would put its -wal and -shm next to the target with
+/// the target's permissions, wherever that is, and a link can point a store into a shared place unnoticed.
+fn refuse_symlink(path: &Path) -> Result<(), String> {
+    let Ok(metadata) = std::fs::symlink_metadata(path) else { return Ok(()) };
+    if !metadata.file_type().is_symlink() {
+        return Ok(());
+    }
+    let target = std::fs::canonicalize(path)
+        .map_or_else(|_| "a file that does not exist".to_owned(), |t| t.display().to_string());
+    Err(format!(
+        "it is a symbolic link to {target}; hookctl does not follow links to its store: pass --store with the file itself"
+    ))
+}
+
+/// Makes an existing store that its group or others can read owner-only again, with its -wal and -shm: stored
+/// requests are private. Returns the mode it had when it was changed.
+#[cfg(unix)]
+fn make_private(path: &Path) -> Result<Option<u32>, String> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = std::fs::metadata(path).map_err(|e| e.to_string())?.permissions().mode() & 0o777;
+    if mode & 0o077 == 0 {
+        return Ok(None);
+    }
+    let mut files = vec![path.to_owned(), wal_path(path)];
+    let mut shm = path.as_os_str().to_owned();
+    shm.push("-shm");
+    files.push(shm.into());
+    for file in files.iter().filter(|f| f.exists()) {
+        std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600)).map_err(|e| {
+            format!(
+                "others can read it (mode {mode:04o}) and it cannot be made owner-only ({e}); `chmod 600` it and its -wal and -shm"
+            )
+        })?;
+    }
+    Ok(Some(mode))
+}
+
+#[cfg(not(unix))]
+fn make_private(_: &Path) -> Result<Option<u32>, String> {
+    Ok(None)
 }
 
 /// Creates the file with owner-only permissions if it does not exist yet: stored requests are private.

@@ -58,7 +58,19 @@ impl App {
 
     /// The existing event store, opened to change it (`events delete`).
     pub fn store_to_change(&self) -> Result<crate::store::Store, Error> {
-        crate::store::Store::open(&self.existing_store()?)
+        self.opened(crate::store::Store::open(&self.existing_store()?)?)
+    }
+
+    /// Says when opening the store made it owner-only again.
+    fn opened(&self, store: crate::store::Store) -> Result<crate::store::Store, Error> {
+        if let Some(mode) = store.was_exposed() {
+            let note = self.style.err(crate::output::Role::Warn, "note");
+            eprintln!(
+                "hookctl: {note}: store {} could be read by others (mode {mode:04o}); made it and its -wal and -shm owner-only (0600)",
+                store.path().display()
+            );
+        }
+        Ok(store)
     }
 
     fn existing_store(&self) -> Result<PathBuf, Error> {
@@ -72,7 +84,7 @@ impl App {
     /// The event store, created when missing: only for the commands that put events in it (listen, import).
     pub fn store_or_create(&self) -> Result<crate::store::Store, Error> {
         let path = self.store.clone().unwrap_or_else(crate::store::default_path);
-        crate::store::Store::open(&path)
+        self.opened(crate::store::Store::open(&path)?)
     }
 
     pub fn catalog(&self) -> Result<Catalog, Error> {

@@ -169,11 +169,22 @@ fn listen_refuses_a_store_with_damaged_pages_and_says_how_to_recover() {
     file.write_all(&[0x5a; 4096]).expect("damages");
     drop(file);
 
+    let (code, stderr) = listen_refused(&store);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("damaged") && stderr.contains("hookctl events export") && stderr.contains("new store"),
+        "{stderr}"
+    );
+}
+
+/// `listen` on `store`, which must refuse it: its exit code and stderr (a listener that starts is a failure).
+fn listen_refused(store: &Path) -> (Option<i32>, String) {
     let mut listener = std::process::Command::new(env!("CARGO_BIN_EXE_hookctl"))
         .args(["listen", "--port", "0", "--store"])
-        .arg(&store)
+        .arg(store)
         .env_clear()
-        .env("HOME", dir.path())
+        .env("HOME", store.parent().expect("a folder"))
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -182,18 +193,12 @@ fn listen_refuses_a_store_with_damaged_pages_and_says_how_to_recover() {
     while listener.try_wait().expect("waits").is_none() {
         if started.elapsed() > Duration::from_secs(10) {
             let _ = listener.kill();
-            panic!("listen started on a damaged store");
+            panic!("listen started on {}", store.display());
         }
         std::thread::sleep(Duration::from_millis(20));
     }
     let output = listener.wait_with_output().expect("exits");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(
-        stderr.contains("damaged") && stderr.contains("hookctl events export") && stderr.contains("new store"),
-        "{stderr}"
-    );
+    (output.status.code(), String::from_utf8_lossy(&output.stderr).into_owned())
 }
 
 fn is_root() -> bool {
@@ -280,4 +285,37 @@ fn reading_commands_work_on_a_read_only_store() {
     listening.kill();
     assert!(std::fs::metadata(wal(&store)).is_ok_and(|m| m.len() > 0), "the WAL holds the events");
     read_commands_work_read_only(&store, 4);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_existing_store_others_can_read_is_made_owner_only_and_a_link_to_it_refused() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = |path: &Path| std::fs::metadata(path).expect("exists").permissions().mode() & 0o777;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = imported_store(dir.path(), 1);
+    std::fs::set_permissions(&store, std::fs::Permissions::from_mode(0o666)).expect("chmod");
+
+    // A link is not followed silently: the listener names the target and stops.
+    let link = dir.path().join("link.db");
+    std::os::unix::fs::symlink(&store, &link).expect("links");
+    let (code, stderr) = listen_refused(&link);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("symbolic link to") && stderr.contains(&*store.to_string_lossy()), "{stderr}");
+    assert_eq!(mode(&store), 0o666, "the target is left as it was");
+
+    // The store itself is made owner-only, with a note, before its -wal and -shm are made.
+    let capture = r#"{"method":"POST","target":"/webhooks/payvost","headers":[],"body":"{\"id\":\"evt_x\"}"}"#;
+    let (_, stderr) =
+        hookctl(&["events", "import", "-", "--store", store.to_str().expect("UTF-8")]).stdin(capture).code(0);
+    assert!(stderr.contains("could be read by others (mode 0666)") && stderr.contains("owner-only"), "{stderr}");
+    std::fs::set_permissions(&store, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let listening = listen_on(&store, &[]);
+    send(&["payvost", "payment.succeeded", "--to", &listening.to()]).ok();
+    listening.wait_lines(1);
+    let mut shm = store.as_os_str().to_owned();
+    shm.push("-shm");
+    for file in [store.clone(), wal(&store), shm.into()] {
+        assert_eq!(mode(&file), 0o600, "{}", file.display());
+    }
 }
