@@ -33,6 +33,10 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE events (
     CREATE INDEX events_provider_event_id ON events (provider, event_id);
     CREATE INDEX events_received_at ON events (received_at);"];
 
+/// The size the WAL is kept to: past it the listener's writer empties it (a checkpoint), and each time it starts
+/// over SQLite truncates it back to this (`journal_size_limit`): a full disk is not a 64 MiB WAL of 3 MB of data.
+const WAL_LIMIT: i64 = 4 * 1024 * 1024;
+
 /// How long a statement waits for another connection's lock before failing.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
@@ -158,9 +162,18 @@ impl Filter {
     }
 }
 
+/// A stored row that cannot be read back (a value damaged on disk or by hand), skipped by `for_each`.
+#[derive(Debug)]
+pub struct Unreadable {
+    pub id: i64,
+    pub reason: String,
+}
+
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The mode an existing store had when others could read it, before `open` made it owner-only.
+    exposed: Option<u32>,
 }
 
 /// A second connection to a store, for checkpoints that do not block its writer.
@@ -169,10 +182,10 @@ pub struct Checkpointer {
 }
 
 impl Checkpointer {
-    /// Copies what is committed into the database file without waiting for the writer; returns the WAL's
-    /// size in pages (it only shrinks when a checkpoint catches up with the writer).
-    pub fn passive(&self) -> rusqlite::Result<i64> {
-        self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| row.get(1))
+    /// Copies what is committed into the database file without waiting for the writer (the WAL starts over
+    /// only when a checkpoint catches up with the writer).
+    pub fn passive(&self) -> rusqlite::Result<()> {
+        self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
     }
 }
 
@@ -188,6 +201,7 @@ impl Store {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| fail(format!("cannot create its folder: {e}")))?;
         }
+        refuse_symlink(path).map_err(fail)?;
         create_private(path).map_err(|e| {
             fail(match e.kind() {
                 std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied => {
@@ -196,13 +210,17 @@ impl Store {
                 _ => format!("cannot create it: {e}"),
             })
         })?;
+        // Before SQLite opens it: the -wal and -shm it creates take the store's permissions.
+        let exposed = make_private(path).map_err(fail)?;
         let conn = Connection::open(path).map_err(|e| fail(e.to_string()))?;
         let setup = || -> rusqlite::Result<()> {
             conn.busy_timeout(BUSY_TIMEOUT)?;
             conn.pragma_update(None, "journal_mode", "WAL")?;
-            // In WAL mode NORMAL keeps every commit across a crash or kill -9 of this process (only a power
-            // loss can take the last ones); FULL would fsync each batch for nothing a developer needs.
-            conn.pragma_update(None, "synchronous", "NORMAL")?;
+            // FULL: each commit fsyncs the WAL before it returns, so an acknowledged event survives a power loss
+            // or a kernel crash, not only a kill -9 (NORMAL's promise). The listener commits in batches, so one
+            // fsync covers every event of a batch.
+            conn.pragma_update(None, "synchronous", "FULL")?;
+            conn.pragma_update(None, "journal_size_limit", WAL_LIMIT)?;
             Ok(())
         };
         setup().map_err(|e| fail(describe(&e)))?;
@@ -214,13 +232,57 @@ impl Store {
                 MIGRATIONS.len()
             )));
         }
-        let mut store = Self { conn, path: path.to_owned() };
+        let mut store = Self { conn, path: path.to_owned(), exposed };
         store.migrate().map_err(|e| fail(describe(&e)))?;
         Ok(store)
     }
 
+    /// Opens an existing store for reading only: `events list/show/export`, `verify --event` and `replay` work on
+    /// a read-only file, folder or mount, and change nothing in it.
+    pub fn open_read_only(path: &Path) -> Result<Self, Error> {
+        let fail = |e: &rusqlite::Error| Error::Store { path: path.to_owned(), message: describe(e) };
+        let open = |target: &Path, uri: bool| -> rusqlite::Result<(Connection, i64)> {
+            let mut flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            flags.set(rusqlite::OpenFlags::SQLITE_OPEN_URI, uri);
+            let conn = Connection::open_with_flags(target, flags)?;
+            conn.busy_timeout(BUSY_TIMEOUT)?;
+            // The first read is where SQLite opens the WAL's shared memory (`-shm`), and fails without it.
+            let version = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+            Ok((conn, version))
+        };
+        let (conn, version) = match open(path, false) {
+            Ok(opened) => opened,
+            // A WAL store in a folder this process cannot write has no `-shm` and cannot make one. With no WAL
+            // content to read either (a store closed cleanly leaves none), the file alone is the whole store:
+            // SQLite reads it as immutable, taking no locks. A non-empty WAL cannot be skipped that way.
+            Err(error) if std::fs::metadata(wal_path(path)).map_or(true, |m| m.len() == 0) => {
+                open(Path::new(&immutable_uri(path)), true).map_err(|_| fail(&error))?
+            }
+            Err(error) => return Err(fail(&error)),
+        };
+        let known = i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX);
+        if version != known {
+            let message = if version > known {
+                format!("it was written by a newer hookctl (schema version {version}; this one knows {known})")
+            } else {
+                format!(
+                    "it has schema version {version}, older than this hookctl's {known}; `hookctl listen` or `hookctl \
+                     events import` upgrades it (reading commands open it read-only)"
+                )
+            };
+            return Err(Error::Store { path: path.to_owned(), message });
+        }
+        Ok(Self { conn, path: path.to_owned(), exposed: None })
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The mode the store had when others could read it, before this open made it owner-only: for the
+    /// command to say so.
+    pub fn was_exposed(&self) -> Option<u32> {
+        self.exposed
     }
 
     /// For a store written continuously (the listener): checkpoints move to a second connection, so the
@@ -247,6 +309,23 @@ impl Store {
             result
         };
         run().map_err(|e| self.error(&e))
+    }
+
+    /// Whether the WAL has outgrown `WAL_LIMIT`: each time it starts over it is cut back to that size, so only
+    /// a WAL that has not started over since (no checkpoint caught up with the writer) is larger.
+    pub fn wal_oversized(&self) -> bool {
+        std::fs::metadata(wal_path(&self.path)).is_ok_and(|m| m.len() > WAL_LIMIT.unsigned_abs())
+    }
+
+    /// Empties the WAL into the database file and closes the connection, reporting what fails: a clean stop
+    /// leaves one self-contained file (SQLite deletes the emptied `-wal` as its last connection closes).
+    pub fn close(self) -> Result<(), Error> {
+        let Self { conn, path, .. } = self;
+        let fail = |e: &rusqlite::Error| Error::Store { path: path.clone(), message: describe(e) };
+        // A reader in another process (an export) may hold the WAL past the busy timeout: then the WAL stays,
+        // every commit in it, for the next open to checkpoint.
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(|e| fail(&e))?;
+        conn.close().map_err(|(_, e)| fail(&e))
     }
 
     fn migrate(&mut self) -> rusqlite::Result<()> {
@@ -310,12 +389,21 @@ impl Store {
     }
 
     pub fn get(&self, id: i64) -> Result<Option<StoredEvent>, Error> {
+        let unreadable = |message: String| Error::Store {
+            path: self.path.clone(),
+            message: format!("event #{id} cannot be read ({message}); `hookctl events delete {id}` removes it"),
+        };
         self.conn
             .query_row(&format!("{SELECT} WHERE id = ?1"), [id], row_to_event)
             .optional()
-            .map_err(|e| self.error(&e))?
+            .map_err(|e| match e {
+                rusqlite::Error::InvalidColumnType(..) | rusqlite::Error::FromSqlConversionFailure(..) => {
+                    unreadable(e.to_string())
+                }
+                e => self.error(&e),
+            })?
             .transpose()
-            .map_err(|message| Error::Store { path: self.path.clone(), message })
+            .map_err(unreadable)
     }
 
     /// The store ids of the events a provider gave this event id (a redelivered event is stored once per
@@ -329,12 +417,27 @@ impl Store {
         ids.collect::<rusqlite::Result<Vec<i64>>>().map_err(|e| self.error(&e))
     }
 
-    /// Calls `each` for every event the filter selects, oldest first, reading one row at a time.
+    /// SQLite's quick check of every page: what the listener runs before acknowledging anything into the store.
+    pub fn check(&self) -> Result<(), Error> {
+        let verdict: String =
+            self.conn.query_row("PRAGMA quick_check(1)", [], |row| row.get(0)).map_err(|e| self.error(&e))?;
+        if verdict == "ok" {
+            return Ok(());
+        }
+        Err(Error::Store {
+            path: self.path.clone(),
+            message: format!("it is damaged ({}); {DAMAGED}", crate::output::sanitize(&verdict, false)),
+        })
+    }
+
+    /// Calls `each` for every event the filter selects, oldest first, reading one row at a time. A row that
+    /// cannot be read (a damaged value) is skipped, not the end of the read: the skipped rows are returned for
+    /// the command to report (`unreadable`) once it has dealt with the others.
     pub fn for_each(
         &self,
         filter: &Filter,
         mut each: impl FnMut(StoredEvent) -> Result<(), Error>,
-    ) -> Result<(), Error> {
+    ) -> Result<Vec<Unreadable>, Error> {
         let mut clauses = Vec::new();
         let mut values: Vec<rusqlite::types::Value> = Vec::new();
         if !filter.ids.is_empty() {
@@ -358,10 +461,30 @@ impl Store {
             self.conn.prepare(&format!("{SELECT}{condition} ORDER BY id {order}")).map_err(|e| self.error(&e))?;
         let mut rows = statement.query(rusqlite::params_from_iter(values)).map_err(|e| self.error(&e))?;
         let mut newest = Vec::new();
-        while let Some(row) = rows.next().map_err(|e| self.error(&e))? {
-            let event = row_to_event(row)
-                .map_err(|e| self.error(&e))?
-                .map_err(|message| Error::Store { path: self.path.clone(), message })?;
+        let mut unreadable = Vec::new();
+        let mut last = None;
+        loop {
+            // A damaged page (not a damaged value) ends the read: SQLite cannot step past it.
+            let row = rows.next().map_err(|e| match last {
+                Some(id) => {
+                    Error::Store { path: self.path.clone(), message: format!("after event #{id}: {}", describe(&e)) }
+                }
+                None => self.error(&e),
+            })?;
+            let Some(row) = row else { break };
+            let id: i64 = row.get(0).map_err(|e| self.error(&e))?;
+            last = Some(id);
+            let event = match row_to_event(row) {
+                Ok(Ok(event)) => event,
+                Ok(Err(reason)) => {
+                    unreadable.push(Unreadable { id, reason });
+                    continue;
+                }
+                Err(e) => {
+                    unreadable.push(Unreadable { id, reason: e.to_string() });
+                    continue;
+                }
+            };
             if !filter.matches(&event) {
                 continue;
             }
@@ -378,7 +501,26 @@ impl Store {
         for event in newest.into_iter().rev() {
             each(event)?;
         }
-        Ok(())
+        Ok(unreadable)
+    }
+
+    /// The rows a read skipped, as one error for the end of a command (`Ok` when there were none).
+    pub fn unreadable(&self, rows: &[Unreadable]) -> Result<(), Error> {
+        let Some(first) = rows.first() else { return Ok(()) };
+        let ids: Vec<String> = rows.iter().map(|row| format!("#{}", row.id)).collect();
+        let plain: Vec<String> = rows.iter().map(|row| row.id.to_string()).collect();
+        let (events, them) = if rows.len() == 1 { ("event", "it") } else { ("events", "them") };
+        Err(Error::Store {
+            path: self.path.clone(),
+            message: format!(
+                "skipped {} unreadable {events} ({}; #{}: {}); the others were read; `hookctl events delete {}` removes {them}",
+                rows.len(),
+                ids.join(", "),
+                first.id,
+                crate::output::sanitize(&first.reason, false),
+                plain.join(" ")
+            ),
+        })
     }
 
     /// Whether an event is stored already (an import run twice): the same provider event id with the same
@@ -464,6 +606,10 @@ fn headers_json(request: &Request) -> String {
     serde_json::to_string(&request.headers).unwrap_or_else(|_| "[]".into())
 }
 
+/// How to get out of a damaged store.
+const DAMAGED: &str =
+    "`hookctl events export` saves the events that can still be read; then move the file away and start a new store";
+
 /// SQLite's message, with what to do for the failures a user can fix.
 fn describe(error: &rusqlite::Error) -> String {
     let text = error.to_string();
@@ -477,6 +623,7 @@ fn describe(error: &rusqlite::Error) -> String {
             format!("{text}: the store is read-only; use --store to pick a writable file")
         }
         Some(rusqlite::ErrorCode::NotADatabase) => format!("{text}: this file is not a hookctl store"),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt) => format!("{text}: the store is damaged; {DAMAGED}"),
         Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
             format!("{text}: another process holds the store")
         }
@@ -489,6 +636,69 @@ fn is_write_failure(error: &rusqlite::Error) -> bool {
     use rusqlite::ffi::{SQLITE_IOERR_FSYNC, SQLITE_IOERR_TRUNCATE, SQLITE_IOERR_WRITE};
     matches!(error, rusqlite::Error::SqliteFailure(e, _)
         if matches!(e.extended_code, SQLITE_IOERR_WRITE | SQLITE_IOERR_FSYNC | SQLITE_IOERR_TRUNCATE))
+}
+
+/// A `file:` URI (`SQLITE_OPEN_URI`) for reading the store as a file that nothing changes: no locks, no WAL.
+/// Every byte outside the unreserved set is percent-encoded.
+fn immutable_uri(path: &Path) -> String {
+    let mut uri = String::from("file:");
+    for byte in path.as_os_str().as_encoded_bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => uri.push(char::from(*byte)),
+            _ => uri.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
+}
+
+/// The store's write-ahead log, next to it.
+fn wal_path(store: &Path) -> PathBuf {
+    let mut path = store.as_os_str().to_owned();
+    path.push("-wal");
+    path.into()
+}
+
+/// A store reached through a symbolic link is refused: SQLite would put its -wal and -shm next to the target with
+/// the target's permissions, wherever that is, and a link can point a store into a shared place unnoticed.
+fn refuse_symlink(path: &Path) -> Result<(), String> {
+    let Ok(metadata) = std::fs::symlink_metadata(path) else { return Ok(()) };
+    if !metadata.file_type().is_symlink() {
+        return Ok(());
+    }
+    let target = std::fs::canonicalize(path)
+        .map_or_else(|_| "a file that does not exist".to_owned(), |t| t.display().to_string());
+    Err(format!(
+        "it is a symbolic link to {target}; hookctl does not follow links to its store: pass --store with the file itself"
+    ))
+}
+
+/// Makes an existing store that its group or others can read owner-only again, with its -wal and -shm: stored
+/// requests are private. Returns the mode it had when it was changed.
+#[cfg(unix)]
+fn make_private(path: &Path) -> Result<Option<u32>, String> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = std::fs::metadata(path).map_err(|e| e.to_string())?.permissions().mode() & 0o777;
+    if mode & 0o077 == 0 {
+        return Ok(None);
+    }
+    let mut files = vec![path.to_owned(), wal_path(path)];
+    let mut shm = path.as_os_str().to_owned();
+    shm.push("-shm");
+    files.push(shm.into());
+    for file in files.iter().filter(|f| f.exists()) {
+        std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600)).map_err(|e| {
+            format!(
+                "others can read it (mode {mode:04o}) and it cannot be made owner-only ({e}); `chmod 600` it and its -wal and -shm"
+            )
+        })?;
+    }
+    Ok(Some(mode))
+}
+
+#[cfg(not(unix))]
+fn make_private(_: &Path) -> Result<Option<u32>, String> {
+    Ok(None)
 }
 
 /// Creates the file with owner-only permissions if it does not exist yet: stored requests are private.

@@ -80,7 +80,7 @@ fn list(app: &App, selection: &EventsSelection) -> Result<(), Error> {
     let mut rows: Vec<[String; 7]> = Vec::new();
     let mut valid = Vec::new();
     let mut count = 0;
-    store.for_each(&filter(app, selection)?, |event| {
+    let unreadable = store.for_each(&filter(app, selection)?, |event| {
         count += 1;
         if app.json {
             return output::print_json(&event.to_json());
@@ -100,7 +100,7 @@ fn list(app: &App, selection: &EventsSelection) -> Result<(), Error> {
         ]);
         Ok(())
     })?;
-    if count == 0 && !app.json {
+    if count == 0 && !app.json && unreadable.is_empty() {
         eprintln!("hookctl: no stored events match (store: {})", store.path().display());
     }
     // Aligned columns need every row's widths, so text is printed once all are read (the JSON streams).
@@ -127,7 +127,8 @@ fn list(app: &App, selection: &EventsSelection) -> Result<(), Error> {
         );
         let _ = writeln!(out, "{}", line.trim_end());
     }
-    output::print(&out)
+    output::print(&out)?;
+    store.unreadable(&unreadable)
 }
 
 fn get(app: &App, id: &str) -> Result<StoredEvent, Error> {
@@ -285,7 +286,7 @@ fn export(
         let creator = json!({"name": "hookctl", "version": env!("CARGO_PKG_VERSION")});
         write(format!("{{\"log\":{{\"version\":\"1.2\",\"creator\":{creator},\"entries\":[").as_bytes())?;
     }
-    store.for_each(&filter, |event| {
+    let unreadable = store.for_each(&filter, |event| {
         let credential = |(name, value): (&str, &[u8])| {
             value != crate::request::REDACTED && crate::provider::is_credential(name, None)
         };
@@ -321,7 +322,7 @@ fn export(
             "hookctl: {warning}: {with_credentials} exported events carry credentials (stored with --keep-credentials); keep {place} private"
         );
     }
-    Ok(())
+    store.unreadable(&unreadable)
 }
 
 fn har_entry(event: &StoredEvent) -> Value {
@@ -453,7 +454,7 @@ fn import(app: &App, file: &std::path::Path, all_entries: bool, keep_credentials
 }
 
 fn delete(app: &App, ids: &[i64], all: bool, yes: bool) -> Result<(), Error> {
-    let mut store = app.store()?;
+    let mut store = app.store_to_change()?;
     if all && !yes && !confirm_delete_all(&store)? {
         eprintln!("hookctl: nothing deleted");
         return Ok(());

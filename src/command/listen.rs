@@ -38,9 +38,13 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
         let warning = app.style.err(Role::Warn, "warning");
         eprintln!("hookctl: {warning}: listening on {host} exposes the listener (and what it stores) to the network");
     }
+    let runtime = super::runtime()?;
+    write_errors_not_signals(&runtime);
     let store = app.store_or_create()?;
+    // Acknowledging into a damaged store would answer 2xx for events that cannot be read back.
+    store.check()?;
     let store_path = store.path().to_owned();
-    let writer = Writer::start(store);
+    let (writer, writer_thread) = Writer::start(store);
     let (printer, printer_thread) = Printer::start();
 
     let settings = Settings {
@@ -61,7 +65,6 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
     let listener = Listener::new(settings, writer, printer);
     let router = server::router(listener.clone());
 
-    let runtime = super::runtime()?;
     let address = SocketAddr::new(host, args.port);
     let socket = runtime.block_on(tokio::net::TcpListener::bind(address)).map_err(|e| match e.kind() {
         std::io::ErrorKind::AddrInUse => Error::usage(
@@ -100,10 +103,13 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
     // The body has its own deadline (--read-timeout, in the handler); the headers get the same one here.
     runtime.block_on(server::serve(socket, router, args.read_timeout.into(), shutdown_signal()));
     eprintln!("hookctl: stopped after {} deliveries", listener.received());
+    // Every handle on the writer goes with the listener and the runtime's tasks; then its last batch is
+    // committed and the store closed, its WAL emptied into the database file.
     drop(listener);
     drop(runtime);
+    let closed = writer_thread.close();
     let _ = printer_thread.join();
-    Ok(ExitCode::Success)
+    closed.map(|()| ExitCode::Success)
 }
 
 /// Ctrl-C or SIGTERM: stop accepting, finish what is in flight (each of those is stored before it is answered).
@@ -123,6 +129,20 @@ async fn shutdown_signal() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
+}
+
+/// Past a file-size limit (`ulimit -f`) the kernel sends SIGXFSZ, whose default action ends the process (exit
+/// 153) in the middle of a batch. With a handler installed instead (tokio's, which only records the signal and is
+/// never removed), the write fails with EFBIG: the batch's requests get their 503 and the listener goes on.
+fn write_errors_not_signals(runtime: &tokio::runtime::Runtime) {
+    #[cfg(target_os = "linux")]
+    {
+        let _context = runtime.enter();
+        let xfsz = tokio::signal::unix::SignalKind::from_raw(rustix::process::Signal::XFSZ.as_raw());
+        let _ = tokio::signal::unix::signal(xfsz);
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = runtime;
 }
 
 /// Each provider's keys: `--secret PROVIDER=…`, the profile, its env vars, `HOOKCTL_SECRET`. A provider

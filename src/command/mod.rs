@@ -52,18 +52,40 @@ impl App {
 
     /// The event store at `--store`, `HOOKCTL_STORE` or the default path, for commands that read it: it must
     /// exist. A mistyped path is an error, never a new empty store (and folder) that then "has no events".
+    /// Opened read-only: reading works on a read-only file or mount.
     pub fn store(&self) -> Result<crate::store::Store, Error> {
+        crate::store::Store::open_read_only(&self.existing_store()?)
+    }
+
+    /// The existing event store, opened to change it (`events delete`).
+    pub fn store_to_change(&self) -> Result<crate::store::Store, Error> {
+        self.opened(crate::store::Store::open(&self.existing_store()?)?)
+    }
+
+    /// Says when opening the store made it owner-only again.
+    fn opened(&self, store: crate::store::Store) -> Result<crate::store::Store, Error> {
+        if let Some(mode) = store.was_exposed() {
+            let note = self.style.err(crate::output::Role::Warn, "note");
+            eprintln!(
+                "hookctl: {note}: store {} could be read by others (mode {mode:04o}); made it and its -wal and -shm owner-only (0600)",
+                store.path().display()
+            );
+        }
+        Ok(store)
+    }
+
+    fn existing_store(&self) -> Result<PathBuf, Error> {
         let path = self.store.clone().unwrap_or_else(crate::store::default_path);
         if !path.is_file() {
             return Err(Error::NoStore { path, chosen: self.store.is_some() });
         }
-        crate::store::Store::open(&path)
+        Ok(path)
     }
 
     /// The event store, created when missing: only for the commands that put events in it (listen, import).
     pub fn store_or_create(&self) -> Result<crate::store::Store, Error> {
         let path = self.store.clone().unwrap_or_else(crate::store::default_path);
-        crate::store::Store::open(&path)
+        self.opened(crate::store::Store::open(&path)?)
     }
 
     pub fn catalog(&self) -> Result<Catalog, Error> {

@@ -226,7 +226,7 @@ impl Source {
                 let store = app.store()?;
                 let mut count = 0;
                 let mut seen = BTreeSet::new();
-                store.for_each(filter, |event| {
+                let unreadable = store.for_each(filter, |event| {
                     seen.insert(event.id);
                     match event.provider.filter(|name| providers.iter().any(|p| &p.name == name)) {
                         Some(provider) => {
@@ -241,6 +241,11 @@ impl Source {
                     count += 1;
                     Ok(())
                 })?;
+                // Said once here; the replay goes on with the events that can be read.
+                if let Err(error) = store.unreadable(&unreadable) {
+                    eprintln!("hookctl: {}", error.render());
+                }
+                seen.extend(unreadable.iter().map(|row| row.id));
                 let missing: Vec<String> =
                     filter.ids.iter().filter(|id| !seen.contains(id)).map(|id| format!("#{id}")).collect();
                 if !missing.is_empty() {
@@ -345,7 +350,8 @@ impl Source {
                 let store = app.store()?;
                 if args.shuffle {
                     let mut items = Vec::new();
-                    store.for_each(&filter, |event| {
+                    // The rows that cannot be read were reported by `survey`.
+                    let _unreadable = store.for_each(&filter, |event| {
                         items.push(Item::from(event));
                         Ok(())
                     })?;
@@ -356,6 +362,7 @@ impl Source {
                 // Streamed: a reader thread feeds a bounded queue, so memory stays flat however many are stored.
                 let (queue, events) = tokio::sync::mpsc::channel::<Result<Item, Error>>(1024);
                 let reader = std::thread::spawn(move || {
+                    // The rows that cannot be read were reported by `survey`.
                     let result = store.for_each(&filter, |event| {
                         queue.blocking_send(Ok(Item::from(event))).map_err(|_| Error::usage("the replay stopped", None))
                     });

@@ -19,7 +19,7 @@ use serde_json::json;
 
 pub use printer::Printer;
 pub use serve::serve;
-pub use writer::Writer;
+pub use writer::{Writer, WriterThread};
 
 use crate::deliver::{Client, Target};
 use crate::inspect::{self, Inspection, PayloadCheck};

@@ -43,7 +43,7 @@ fn fixture(configure: impl FnOnce(&mut Settings)) -> Fixture {
         read_timeout: Duration::from_secs(5),
     };
     configure(&mut settings);
-    let writer = Writer::start(Store::open(&store).expect("opens"));
+    let (writer, _) = Writer::start(Store::open(&store).expect("opens"));
     let (printer, _) = Printer::start();
     Fixture { router: router(Listener::new(settings, writer, printer)), store, _dir: dir }
 }

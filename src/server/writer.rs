@@ -3,21 +3,18 @@
 //! Handlers send an event and wait for its commit; the thread takes everything that queued up meanwhile and
 //! commits it in one transaction, so throughput holds under load while every acknowledged event is on disk.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
 use tokio::sync::oneshot;
 
+use crate::error::Error;
 use crate::store::{Store, StoredEvent};
 
 /// The most events committed in one transaction.
 const MAX_BATCH: usize = 512;
 /// How often committed pages are copied from the WAL into the database, off the writer's thread.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
-/// A WAL this large (64 MiB of 4 KiB pages) is emptied by the writer itself, between two batches.
-const WAL_LIMIT: i64 = 16 * 1024;
 
 /// The event handed back with its id and duplicate flag, or why it was not stored.
 type Stored = (StoredEvent, Result<(i64, bool), String>);
@@ -28,11 +25,26 @@ pub struct Writer {
     queue: mpsc::Sender<(StoredEvent, Reply)>,
 }
 
+/// The writer's thread, to wait for once every `Writer` is gone: it hands the store back to be closed.
+pub struct WriterThread(std::thread::JoinHandle<Store>);
+
+impl WriterThread {
+    /// Waits for the last batch to commit, then empties the WAL into the database and closes the store, so a
+    /// clean stop leaves one self-contained file (call it after dropping every `Writer`).
+    pub fn close(self) -> Result<(), Error> {
+        match self.0.join() {
+            Ok(store) => store.close(),
+            // The thread panicked: SQLite rolls back what was not committed; nothing acknowledged is lost.
+            Err(_) => Ok(()),
+        }
+    }
+}
+
 impl Writer {
     /// Moves `store` to a writer thread (and its checkpoints to another).
-    pub fn start(mut store: Store) -> Self {
+    pub fn start(mut store: Store) -> (Self, WriterThread) {
         let (queue, receiver) = mpsc::channel::<(StoredEvent, Reply)>();
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("store-writer".into())
             .spawn(move || {
                 // Without a second connection, SQLite checkpoints on this thread as usual.
@@ -53,16 +65,19 @@ impl Writer {
                     for ((event, reply), result) in events.into_iter().zip(replies).zip(results) {
                         let _ = reply.send((event, result));
                     }
-                    if checkpoints.as_ref().is_some_and(Checkpoints::wal_full) {
+                    // A writer that never pauses keeps the background checkpoints from ever catching up, and the
+                    // WAL from ever starting over: past its limit the writer empties it itself, between batches.
+                    if store.wal_oversized() {
                         let _ = store.truncate_wal();
                     }
                 }
                 if let Some(checkpoints) = checkpoints {
                     checkpoints.finish();
                 }
+                store
             })
             .expect("the OS starts a thread");
-        Self { queue }
+        (Self { queue }, WriterThread(thread))
     }
 
     /// Stores an event; once committed, hands it back with its id and whether it duplicates an earlier one.
@@ -77,36 +92,25 @@ impl Writer {
     }
 }
 
-/// The checkpoint thread: every `CHECKPOINT_EVERY` it checkpoints, and raises `wal_full` when the WAL has
-/// outgrown `WAL_LIMIT` (a writer that never pauses keeps a passive checkpoint from ever emptying it).
-/// Stopped, and waited for, when its writer stops.
+/// The checkpoint thread: every `CHECKPOINT_EVERY` it copies what is committed into the database. Stopped, and
+/// waited for, when its writer stops (its connection must be closed before the writer's, the last one).
 struct Checkpoints {
-    wal_full: Arc<AtomicBool>,
     stop: mpsc::Sender<()>,
     thread: std::thread::JoinHandle<()>,
 }
 
 impl Checkpoints {
     fn start(checkpointer: crate::store::Checkpointer) -> Self {
-        let wal_full = Arc::new(AtomicBool::new(false));
-        let flag = wal_full.clone();
         let (stop, stopped) = mpsc::channel::<()>();
         let thread = std::thread::Builder::new()
             .name("store-checkpoints".into())
             .spawn(move || {
                 while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
-                    if let Ok(pages) = checkpointer.passive() {
-                        flag.store(pages > WAL_LIMIT, Ordering::Relaxed);
-                    }
+                    let _ = checkpointer.passive();
                 }
             })
             .expect("the OS starts a thread");
-        Self { wal_full, stop, thread }
-    }
-
-    /// Whether the writer should empty the WAL itself now (the flag is lowered once read).
-    fn wal_full(&self) -> bool {
-        self.wal_full.swap(false, Ordering::Relaxed)
+        Self { stop, thread }
     }
 
     fn finish(self) {

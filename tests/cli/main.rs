@@ -20,6 +20,7 @@ mod runs;
 mod secrets;
 mod send;
 mod sign;
+mod store;
 mod store_paths;
 mod terminal;
 mod verdicts;
