@@ -335,9 +335,14 @@ pub struct ListenArgs {
     #[arg(long, value_name = "DURATION", default_value = "30s")]
     pub read_timeout: humantime::Duration,
 
-    /// The largest body accepted; bigger ones get 413 [default: 10MiB]
+    /// The largest body accepted; bigger ones get 413
     #[arg(long, value_name = "SIZE", default_value = "10MiB", value_parser = byte_size)]
     pub max_body: usize,
+
+    /// The memory all bodies being received may hold together; a body that does not fit gets 503 with
+    /// Retry-After (an eighth is kept for bodies up to 256 KiB, so usual deliveries still get in)
+    #[arg(long, value_name = "SIZE", default_value = "256MiB", value_parser = byte_size)]
+    pub max_memory: usize,
 }
 
 fn fraction(text: &str) -> Result<f64, String> {

@@ -2,7 +2,9 @@
 //! it, stores it (committed before the answer leaves), prints it and answers as the provider expects — or
 //! forwards it to the developer's app and relays the app's answer.
 
+mod budget;
 mod printer;
+mod read;
 mod serve;
 mod writer;
 
@@ -17,6 +19,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+pub use budget::Budget;
 pub use printer::Printer;
 pub use serve::serve;
 pub use writer::Writer;
@@ -47,6 +50,8 @@ pub struct Settings {
     pub max_body: usize,
     /// How long a sender may take to send its body (slow senders hold a connection otherwise).
     pub read_timeout: Duration,
+    /// The bytes all bodies in flight may hold together (`--max-memory`).
+    pub max_memory: usize,
 }
 
 pub struct Listener {
@@ -57,6 +62,7 @@ pub struct Listener {
     routes: HashMap<String, usize>,
     rng: Mutex<fastrand::Rng>,
     received: std::sync::atomic::AtomicU64,
+    budget: budget::Budget,
 }
 
 /// Diagnosis re-hashes the body a few dozen times; past this size a listener only reports the mismatch.
@@ -71,6 +77,7 @@ impl Listener {
             }
         }
         Arc::new(Self {
+            budget: budget::Budget::new(settings.max_memory),
             settings,
             writer,
             printer,
@@ -97,14 +104,30 @@ impl Listener {
         self.received.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    fn provider_for(&self, request: &Request) -> Option<&Provider> {
+    /// The provider's index in `settings.providers`.
+    fn provider_for(&self, request: &Request) -> Option<usize> {
         if let Some(index) = self.routes.get(request.path()) {
-            return Some(&self.settings.providers[*index]);
+            return Some(*index);
         }
         if request.path() != "/" {
             return None;
         }
-        crate::provider::detect(&self.settings.providers, request)
+        let detected = crate::provider::detect(&self.settings.providers, request)?;
+        self.settings.providers.iter().position(|p| std::ptr::eq(p, detected))
+    }
+
+    fn inspect(&self, request: &Request, provider: &Provider) -> Inspection {
+        let settings = &self.settings;
+        let no_keys = Keys::default();
+        let ctx = inspect::Context {
+            keys: settings.keys.get(&provider.name).unwrap_or(&no_keys),
+            now: crate::time::now().timestamp(),
+            others: &settings.providers,
+            diagnose_limit: DIAGNOSE_LIMIT,
+            schemas: &self.schemas,
+            max_decoded: settings.max_body,
+        };
+        inspect::inspect(request, provider, &ctx)
     }
 }
 
@@ -126,39 +149,19 @@ async fn handle(
     listener.received.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let target = uri.path_and_query().map_or_else(|| uri.path().to_owned(), ToString::to_string);
     let settings = &listener.settings;
-    let read = tokio::time::timeout(settings.read_timeout, axum::body::to_bytes(body, settings.max_body)).await;
-    let read = match read {
-        Ok(Ok(body)) => Ok(body),
-        Err(_) => Err((
-            StatusCode::REQUEST_TIMEOUT,
-            format!("the body did not arrive within {}", humantime::format_duration(settings.read_timeout)),
-        )),
-        Ok(Err(error)) if is_length_limit(&error) => Err((
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!("the body is over the {} byte limit (--max-body)", settings.max_body),
-        )),
-        Ok(Err(error)) => Err((StatusCode::BAD_REQUEST, format!("the body could not be read: {error}"))),
-    };
-    let body = match read {
-        Ok(body) => body,
-        Err((status, text)) => return not_stored(&listener, &target, status, text),
-    };
+    let declared = axum::body::HttpBody::size_hint(&body).exact();
+    // Held until the answer is built: the body's bytes stay in use through the store's commit.
+    let (body, _held) =
+        match read::read(body, declared, settings.max_body, &listener.budget, settings.read_timeout).await {
+            Ok(read) => read,
+            Err(refused) => return not_stored(&listener, &target, refused.status, refused.text),
+        };
     let headers: Headers = headers.iter().map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec())).collect();
     let request = Request { method: method.to_string(), target, headers, body };
-    let provider = listener.provider_for(&request);
+    let index = listener.provider_for(&request);
+    let provider = index.map(|index| &settings.providers[index]);
 
-    let inspection = provider.map(|provider| {
-        let no_keys = Keys::default();
-        let ctx = inspect::Context {
-            keys: settings.keys.get(&provider.name).unwrap_or(&no_keys),
-            now: crate::time::now().timestamp(),
-            others: &settings.providers,
-            diagnose_limit: DIAGNOSE_LIMIT,
-            schemas: &listener.schemas,
-            max_decoded: settings.max_body,
-        };
-        inspect::inspect(&request, provider, &ctx)
-    });
+    let inspection = provider.map(|provider| listener.inspect(&request, provider));
 
     // The app's answer when forwarding, else the provider's documented one (or a simulated failure).
     let mut forwarded = None;
@@ -230,18 +233,11 @@ fn not_stored(listener: &Listener, target: &str, status: StatusCode, text: Strin
         sanitize(&format!("{} {} {target}: {text} (not stored)\n", clock(), status.as_u16()), true).into_owned()
     };
     listener.printer.print(line);
-    (status, text).into_response()
-}
-
-fn is_length_limit(error: &axum::Error) -> bool {
-    let mut cause: Option<&dyn std::error::Error> = Some(error);
-    while let Some(inner) = cause {
-        if inner.to_string().contains("length limit") {
-            return true;
-        }
-        cause = inner.source();
+    let mut response = (status, text).into_response();
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(read::RETRY_AFTER_SECONDS));
     }
-    false
+    response
 }
 
 struct Answer {

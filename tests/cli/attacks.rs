@@ -1,0 +1,143 @@
+//! The listener under resource attacks: many large bodies, connections that say nothing, descriptors run
+//! out, forged bodies that are expensive to diagnose. The real binary, raw sockets on 127.0.0.1; every loop is
+//! bounded. What is asserted is behaviour (503 with Retry-After, the healthy delivery answered, the caps
+//! held) with bounds loose enough for two shared cores; `bench/attack.py` measures the figures.
+
+use std::io::{Read as _, Write as _};
+use std::net::TcpStream;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::common::*;
+
+/// A signed Payvost delivery, as raw HTTP on a connection of its own.
+fn healthy_delivery() -> Vec<u8> {
+    let signed =
+        hookctl(&["sign", "payvost", "--event", "payment.succeeded", "--json"]).env("HOOKCTL_SECRET", SECRET).ok();
+    let signed: Value = serde_json::from_str(&signed).expect("JSON");
+    let body = signed["body"].as_str().expect("a body");
+    let headers: String = signed["headers"]
+        .as_array()
+        .expect("headers")
+        .iter()
+        .map(|h| format!("{}: {}\r\n", h[0].as_str().expect("name"), h[1].as_str().expect("value")))
+        .collect();
+    format!(
+        "POST /webhooks/payvost HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{headers}Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+/// Sends `request` on a fresh connection; the answer's status line and how long it took.
+fn probe(port: u16, request: &[u8]) -> (String, Duration) {
+    let started = Instant::now();
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connects");
+    stream.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
+    stream.write_all(request).expect("writes");
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    (String::from_utf8_lossy(&answer).lines().next().unwrap_or_default().to_owned(), started.elapsed())
+}
+
+/// A connection that has sent a request's headers, declaring `length` bytes of body, and the start of it.
+fn declare(port: u16, path: &str, length: usize, start: &[u8]) -> TcpStream {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connects");
+    let head = format!("POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: {length}\r\n\r\n");
+    stream.write_all(head.as_bytes()).expect("writes");
+    stream.write_all(start).expect("writes");
+    stream
+}
+
+/// The answer's head (status line and headers), read within `wait`; empty if none came.
+fn answer_head(stream: &mut TcpStream, wait: Duration) -> String {
+    stream.set_read_timeout(Some(wait)).expect("timeout");
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match stream.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => break,
+        }
+    }
+    String::from_utf8_lossy(&head).into_owned()
+}
+
+fn status_field(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("the listener runs");
+    let line = status.lines().find(|l| l.starts_with(field)).expect("a field of /proc/PID/status");
+    line.split_whitespace().nth(1).and_then(|kib| kib.parse().ok()).expect("KiB")
+}
+
+#[test]
+fn bodies_over_the_memory_budget_get_503_with_retry_after_and_small_deliveries_still_get_in() {
+    let _heavy = heavy();
+    // 24 MiB: 21 shared by every body, 3 kept for bodies up to 256 KiB.
+    let listening = listen(&["--max-memory", "24MiB", "--max-body", "11MiB"]);
+    let port = listening.port;
+    let half = 21 * 1024 * 1024 / 2;
+    // Two senders declare bodies that take the whole shared part, and send only their first bytes.
+    let mut holders = [declare(port, "/nothing", half, b"{"), declare(port, "/nothing", half, b"{")];
+    std::thread::sleep(Duration::from_millis(300));
+
+    let mut third = declare(port, "/nothing", 1024 * 1024, b"");
+    let head = answer_head(&mut third, Duration::from_secs(10));
+    assert!(head.starts_with("HTTP/1.1 503"), "refused before its body is sent: {head}");
+    assert!(head.to_ascii_lowercase().contains("retry-after: 2"), "{head}");
+    let (status, _) = probe(port, &healthy_delivery());
+    assert!(status.contains(" 200 "), "a delivery of a few KiB uses the reserve: {status}");
+
+    // The holders finish and are answered; the budget is given back.
+    let rest = vec![b'a'; half - 1];
+    for holder in &mut holders {
+        holder.write_all(&rest).expect("writes");
+        let head = answer_head(holder, Duration::from_secs(20));
+        assert!(head.starts_with("HTTP/1.1 404"), "received and stored (no provider at /nothing): {head}");
+    }
+    let mut again = declare(port, "/nothing", half, &rest);
+    again.write_all(b"}").expect("writes");
+    let head = answer_head(&mut again, Duration::from_secs(20));
+    assert!(head.starts_with("HTTP/1.1 404"), "admitted once the budget was given back: {head}");
+    let refused = listening.wait_lines(4).iter().filter(|l| l.contains("503") && l.contains("--max-memory")).count();
+    assert_eq!(refused, 1, "the refusal is printed, once");
+}
+
+#[test]
+fn many_large_bodies_at_once_stay_within_the_budget_and_the_probe_is_answered() {
+    let _heavy = heavy();
+    let listening = listen(&["--max-memory", "64MiB"]);
+    let port = listening.port;
+    let body = Arc::new(vec![b'a'; 9_900 * 1024]);
+    // 24 senders of 9.9 MiB, twice each: 475 MiB offered, 64 MiB admitted at a time.
+    let senders: Vec<_> = (0..24)
+        .map(|_| {
+            let body = body.clone();
+            std::thread::spawn(move || {
+                let mut answers = Vec::new();
+                for _ in 0..2 {
+                    let mut stream = declare(port, "/nothing", body.len(), b"");
+                    // A refused body is answered at once and the connection closed: writing may then fail.
+                    let _ = stream.write_all(&body);
+                    answers.push(answer_head(&mut stream, Duration::from_secs(60)));
+                }
+                answers
+            })
+        })
+        .collect();
+    let request = healthy_delivery();
+    let probes: Vec<String> = (0..10)
+        .map(|_| {
+            std::thread::sleep(Duration::from_millis(100));
+            probe(port, &request).0
+        })
+        .collect();
+    let answers: Vec<String> = senders.into_iter().flat_map(|s| s.join().expect("a sender ends")).collect();
+    let peak_mib = status_field(listening.pid(), "VmHWM:") / 1024;
+    assert!(probes.iter().all(|p| p.contains(" 200 ")), "{probes:?}");
+    assert!(answers.iter().any(|a| a.starts_with("HTTP/1.1 404")), "some bodies were received");
+    assert!(answers.iter().any(|a| a.starts_with("HTTP/1.1 503")), "and some refused: {answers:?}");
+    assert!(peak_mib < 64 + 150, "peak RSS {peak_mib} MiB with a 64 MiB budget");
+    assert!(probe(port, &request).0.contains(" 200 "), "and the listener carries on");
+}
