@@ -834,7 +834,7 @@ _hookctl() {
             return 0
             ;;
         hookctl__subcmd__listen)
-            opts="-p -v -h -V --port --host --secret --keep-credentials --respond --fail-rate --reject-invalid --forward-to --verbose --events --read-timeout --max-body --max-memory --color --json --providers --config --profile --store --help --version"
+            opts="-p -v -h -V --port --host --secret --keep-credentials --respond --fail-rate --reject-invalid --forward-to --verbose --events --read-timeout --max-body --max-memory --max-connections --color --json --providers --config --profile --store --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -881,6 +881,10 @@ _hookctl() {
                     return 0
                     ;;
                 --max-memory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

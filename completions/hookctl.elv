@@ -152,6 +152,7 @@ set edit:completion:arg-completer[hookctl] = {|@words|
             cand --read-timeout 'How long a sender may take over its headers (then the connection is closed) and its body (then it gets 408)'
             cand --max-body 'The largest body accepted; bigger ones get 413'
             cand --max-memory 'The memory all bodies being received may hold together; a body that does not fit gets 503 with Retry-After (an eighth is kept for bodies up to 256 KiB, so usual deliveries still get in)'
+            cand --max-connections 'The most connections open at once (fewer if the open-file limit is lower); at the limit, the connection idle the longest is closed to make room for a new one'
             cand --color 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal'
             cand --providers 'A folder of provider folders (or one provider folder) that add or override providers by name'
             cand --config 'The config file [default: ./hookctl.toml, then the user config dir''s hookctl/hookctl.toml]'

@@ -143,6 +143,7 @@ complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l events -d 'Pr
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l read-timeout -d 'How long a sender may take over its headers (then the connection is closed) and its body (then it gets 408)' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l max-body -d 'The largest body accepted; bigger ones get 413' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l max-memory -d 'The memory all bodies being received may hold together; a body that does not fit gets 503 with Retry-After (an eighth is kept for bodies up to 256 KiB, so usual deliveries still get in)' -r
+complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l max-connections -d 'The most connections open at once (fewer if the open-file limit is lower); at the limit, the connection idle the longest is closed to make room for a new one' -r
 complete -c hookctl -n "__fish_hookctl_using_subcommand listen" -l color -d 'When to colour output: auto honours NO_COLOR and whether the stream is a terminal' -r -f -a "auto\t''
 always\t''
 never\t''"

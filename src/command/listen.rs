@@ -104,8 +104,21 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
     if let Some(to) = &args.forward_to {
         eprintln!("  forwarding every delivery to {}", sanitize(to, false));
     }
+    let wanted = usize::try_from(args.max_connections).unwrap_or(usize::MAX);
+    let open_files = server::open_files();
+    let limit = server::connection_limit(wanted, open_files, args.forward_to.is_some());
+    if limit < wanted {
+        let warning = style.err(Role::Warn, "warning");
+        eprintln!(
+            "hookctl: {warning}: at most {limit} connections at once, not {wanted}: the open-file limit is {} \
+             (raise it with ulimit -n)",
+            open_files.unwrap_or_default()
+        );
+    }
+
     // The body has its own deadline (--read-timeout, in the handler); the headers get the same one here.
-    runtime.block_on(server::serve(socket, router, args.read_timeout.into(), shutdown_signal()));
+    let connections = server::Connections::new(limit);
+    runtime.block_on(server::serve(socket, router, args.read_timeout.into(), connections, shutdown_signal()));
     eprintln!("hookctl: stopped after {} deliveries", listener.received());
     drop(listener);
     drop(runtime);

@@ -3,6 +3,8 @@
 //! forwards it to the developer's app and relays the app's answer.
 
 mod budget;
+mod connections;
+mod limits;
 mod printer;
 mod read;
 mod serve;
@@ -20,6 +22,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 pub use budget::Budget;
+pub use connections::Connections;
+pub use limits::{connections as connection_limit, open_files};
 pub use printer::Printer;
 pub use serve::serve;
 pub use writer::Writer;

@@ -71,6 +71,14 @@ fn status_field(pid: u32, field: &str) -> u64 {
     line.split_whitespace().nth(1).and_then(|kib| kib.parse().ok()).expect("KiB")
 }
 
+/// The sockets the process holds open.
+fn sockets(pid: u32) -> usize {
+    let fds = std::fs::read_dir(format!("/proc/{pid}/fd")).expect("the listener runs");
+    fds.filter_map(|fd| std::fs::read_link(fd.ok()?.path()).ok())
+        .filter(|target| target.to_string_lossy().starts_with("socket:"))
+        .count()
+}
+
 #[test]
 fn bodies_over_the_memory_budget_get_503_with_retry_after_and_small_deliveries_still_get_in() {
     let _heavy = heavy();
@@ -140,4 +148,67 @@ fn many_large_bodies_at_once_stay_within_the_budget_and_the_probe_is_answered() 
     assert!(answers.iter().any(|a| a.starts_with("HTTP/1.1 503")), "and some refused: {answers:?}");
     assert!(peak_mib < 64 + 150, "peak RSS {peak_mib} MiB with a 64 MiB budget");
     assert!(probe(port, &request).0.contains(" 200 "), "and the listener carries on");
+}
+
+#[test]
+fn connections_are_capped_and_idle_ones_make_room_for_new_ones() {
+    let _heavy = heavy();
+    let listening = listen(&["--max-connections", "4", "--read-timeout", "15s"]);
+    let port = listening.port;
+    let own = sockets(listening.pid());
+    let request = healthy_delivery();
+    // Four connections in the middle of a body: busy, so none of them is closed for a newcomer.
+    let mut busy: Vec<TcpStream> = (0..4).map(|_| declare(port, "/nothing", 2, b"{")).collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let mut waiting = TcpStream::connect(("127.0.0.1", port)).expect("queued by the kernel");
+    waiting.write_all(&request).expect("writes");
+    assert_eq!(answer_head(&mut waiting, Duration::from_secs(1)), "", "no fifth connection is served");
+    assert!(sockets(listening.pid()) <= own + 4, "four connections at most");
+    // One finishes: its connection, idle now, is closed for the one waiting.
+    busy[0].write_all(b"}").expect("writes");
+    assert!(answer_head(&mut busy[0], Duration::from_secs(10)).starts_with("HTTP/1.1 404"));
+    assert!(answer_head(&mut waiting, Duration::from_secs(10)).starts_with("HTTP/1.1 200"));
+    for stream in &mut busy[1..] {
+        stream.write_all(b"}").expect("writes");
+        assert!(answer_head(stream, Duration::from_secs(10)).starts_with("HTTP/1.1 404"));
+    }
+
+    // Connections that say nothing never hold the listener for the read timeout.
+    let idle: Vec<TcpStream> = (0..40).map(|_| TcpStream::connect(("127.0.0.1", port)).expect("connects")).collect();
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(sockets(listening.pid()) <= own + 4, "still four at most with 40 idle connections");
+    let (status, took) = probe(port, &request);
+    assert!(status.contains(" 200 ") && took < Duration::from_secs(5), "{status} after {took:?}");
+    drop(idle);
+}
+
+#[test]
+fn idle_connections_are_closed_when_file_descriptors_run_out() {
+    let _heavy = heavy();
+    // 128 descriptors: the listener holds at most 96 connections, below the limit, and closes idle ones first.
+    let listening = listen_after("ulimit -n 128", &["--read-timeout", "30s"]);
+    let port = listening.port;
+    let request = healthy_delivery();
+    let mut idle: Vec<TcpStream> =
+        (0..300).map(|_| TcpStream::connect(("127.0.0.1", port)).expect("queued by the kernel")).collect();
+    std::thread::sleep(Duration::from_millis(500));
+    for _ in 0..3 {
+        let (status, took) = probe(port, &request);
+        assert!(status.contains(" 200 "), "answered, not after the 30 s read timeout: {status} after {took:?}");
+        assert!(took < Duration::from_secs(10), "{took:?}");
+    }
+    // The idle connections the listener closed read as closed, not as left hanging.
+    let closed = idle
+        .iter_mut()
+        .map(|stream| {
+            stream.set_read_timeout(Some(Duration::from_millis(20))).expect("timeout");
+            match stream.read(&mut [0u8; 1]) {
+                Ok(read) => read == 0,
+                Err(e) => !matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut),
+            }
+        })
+        .filter(|closed| *closed)
+        .count();
+    assert!(closed >= 100, "{closed} of 300 idle connections were closed");
+    assert!(sockets(listening.pid()) < 128, "under the descriptor limit");
 }
