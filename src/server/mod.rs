@@ -67,10 +67,18 @@ pub struct Listener {
     rng: Mutex<fastrand::Rng>,
     received: std::sync::atomic::AtomicU64,
     budget: budget::Budget,
+    /// Inspections running off the async workers at once (see `OFF_WORKERS`).
+    heavy: Arc<tokio::sync::Semaphore>,
 }
 
 /// Diagnosis re-hashes the body a few dozen times; past this size a listener only reports the mismatch.
 const DIAGNOSE_LIMIT: usize = 1024 * 1024;
+
+/// Bodies past this size are inspected on the blocking pool: hashing, parsing and validating them, and
+/// diagnosing a mismatch (a few dozen hashes), takes milliseconds that would stall every other request
+/// waiting on the same async worker. A webhook of a few KiB stays on the worker, where it costs less than
+/// the hand-over.
+const OFF_WORKERS: usize = 32 * 1024;
 
 impl Listener {
     pub fn new(settings: Settings, writer: Writer, printer: Printer) -> Arc<Self> {
@@ -80,6 +88,8 @@ impl Listener {
                 routes.entry(route.clone()).or_insert(index);
             }
         }
+        // One core is left to the async workers, so a flood of large forged bodies slows only its own answers.
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
         Arc::new(Self {
             budget: budget::Budget::new(settings.max_memory),
             settings,
@@ -89,6 +99,7 @@ impl Listener {
             routes,
             rng: Mutex::new(fastrand::Rng::new()),
             received: std::sync::atomic::AtomicU64::new(0),
+            heavy: Arc::new(tokio::sync::Semaphore::new(cores.saturating_sub(1).max(1))),
         })
     }
 
@@ -135,6 +146,23 @@ impl Listener {
     }
 }
 
+/// Inspects a large body on the blocking pool, a few at a time (see `OFF_WORKERS`); the request comes back
+/// with its inspection.
+async fn inspect_off_workers(listener: &Arc<Listener>, request: Request, provider: usize) -> (Request, Inspection) {
+    // The semaphore is never closed.
+    let permit = listener.heavy.clone().acquire_owned().await.ok();
+    let worker = listener.clone();
+    let inspecting = tokio::task::spawn_blocking(move || {
+        let inspection = worker.inspect(&request, &worker.settings.providers[provider]);
+        drop(permit);
+        (request, inspection)
+    });
+    match inspecting.await {
+        Ok(inspected) => inspected,
+        Err(error) => std::panic::resume_unwind(error.into_panic()),
+    }
+}
+
 /// The router, testable in-process.
 pub fn router(listener: Arc<Listener>) -> Router {
     let limit = listener.settings.max_body;
@@ -161,11 +189,19 @@ async fn handle(
             Err(refused) => return not_stored(&listener, &target, refused.status, refused.text),
         };
     let headers: Headers = headers.iter().map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec())).collect();
-    let request = Request { method: method.to_string(), target, headers, body };
+    let mut request = Request { method: method.to_string(), target, headers, body };
     let index = listener.provider_for(&request);
     let provider = index.map(|index| &settings.providers[index]);
 
-    let inspection = provider.map(|provider| listener.inspect(&request, provider));
+    let inspection = match index {
+        Some(index) if request.body.len() > OFF_WORKERS => {
+            let (returned, inspection) = inspect_off_workers(&listener, request, index).await;
+            request = returned;
+            Some(inspection)
+        }
+        Some(index) => Some(listener.inspect(&request, &settings.providers[index])),
+        None => None,
+    };
 
     // The app's answer when forwarding, else the provider's documented one (or a simulated failure).
     let mut forwarded = None;

@@ -212,3 +212,59 @@ fn idle_connections_are_closed_when_file_descriptors_run_out() {
     assert!(closed >= 100, "{closed} of 300 idle connections were closed");
     assert!(sockets(listening.pid()) < 128, "under the descriptor limit");
 }
+
+#[test]
+fn large_forged_bodies_are_diagnosed_without_delaying_healthy_deliveries() {
+    let _heavy = heavy();
+    let listening = listen(&[]);
+    let port = listening.port;
+    // 0.8 MiB of JSON with a signature that does not match: each is diagnosed (a few dozen hashes of it).
+    let body =
+        format!(r#"{{"id":"evt_forged","type":"payment.succeeded","data":{{"pad":"{}"}}}}"#, "a".repeat(800 * 1024));
+    let forged = Arc::new(
+        format!(
+            "POST /webhooks/payvost HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n\
+             Payvost-Signature: {}\r\nContent-Length: {}\r\n\r\n{body}",
+            "0".repeat(64),
+            body.len()
+        )
+        .into_bytes(),
+    );
+    let (status, alone) = probe(port, &forged);
+    assert!(status.contains(" 200 "), "{status}");
+    let request = healthy_delivery();
+
+    let stop = Instant::now() + Duration::from_secs(20);
+    let senders: Vec<_> = (0..16)
+        .map(|_| {
+            let forged = forged.clone();
+            std::thread::spawn(move || {
+                while Instant::now() < stop {
+                    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else { break };
+                    let _ = stream.set_read_timeout(Some(Duration::from_secs(20)));
+                    let _ = stream.write_all(&forged);
+                    let _ = stream.read_to_end(&mut Vec::new());
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let mut latencies: Vec<Duration> = (0..9)
+        .map(|_| {
+            std::thread::sleep(Duration::from_millis(50));
+            let (status, took) = probe(port, &request);
+            assert!(status.contains(" 200 "), "{status}");
+            took
+        })
+        .collect();
+    latencies.sort();
+    // The forged bodies still queued are not waited for: the listener goes, and the senders with it.
+    drop(listening);
+    for sender in senders {
+        sender.join().expect("a sender ends");
+    }
+    // Diagnosing on the async workers, a healthy delivery waits for the diagnoses ahead of it; off them, it
+    // waits for none (one forged body alone took `alone`).
+    let median = latencies[latencies.len() / 2];
+    assert!(median < alone / 4, "healthy deliveries took {latencies:?} while one forged body alone took {alone:?}");
+}
