@@ -69,6 +69,8 @@ pub struct Listener {
     budget: budget::Budget,
     /// Inspections running off the async workers at once (see `OFF_WORKERS`).
     heavy: Arc<tokio::sync::Semaphore>,
+    /// Large bodies being stored at once (one).
+    large_writes: tokio::sync::Semaphore,
 }
 
 /// Diagnosis re-hashes the body a few dozen times; past this size a listener only reports the mismatch.
@@ -100,6 +102,7 @@ impl Listener {
             rng: Mutex::new(fastrand::Rng::new()),
             received: std::sync::atomic::AtomicU64::new(0),
             heavy: Arc::new(tokio::sync::Semaphore::new(cores.saturating_sub(1).max(1))),
+            large_writes: tokio::sync::Semaphore::new(1),
         })
     }
 
@@ -230,6 +233,10 @@ async fn handle(
         event.forward_ms = Some(latency.as_secs_f64() * 1000.0);
     }
     let target = event.request.target.clone();
+    // One large body at a time goes to the store: its insert takes the one writer thread for milliseconds,
+    // and a small delivery's commit should wait behind one of them, not behind the whole budget's worth.
+    let large = event.request.body.len() > OFF_WORKERS;
+    let _turn = if large { listener.large_writes.acquire().await.ok() } else { None };
     let Ok((event, stored)) = listener.writer.write(event).await else {
         let text = "hookctl could not store this event (its store writer stopped); retry later".to_owned();
         return not_stored(&listener, &target, StatusCode::SERVICE_UNAVAILABLE, text);
