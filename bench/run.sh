@@ -167,6 +167,9 @@ true_ms=$(startup /bin/true)
 version_ms=$(startup "$HOOKCTL" --version)
 sign_ms=$(startup "$HOOKCTL" sign payvost --event payment.succeeded)
 
+say "== 6. listen under attack ($DURATION s each): peak RSS and a healthy delivery's latency"
+attack=$(python3 "$root/bench/attack.py" "$HOOKCTL" --duration "$DURATION")
+
 say "   Flask $(venv/bin/python -c 'import importlib.metadata as m; print(m.version("flask"))'), Express $(node -p 'require("./node_modules/express/package.json").version'), Node $(node --version), $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), $(openssl version)"
 
 read -r total_after steal_after < <(cpu_times)
@@ -186,4 +189,7 @@ report "4. verify 64 MiB wall (s)" "$verify_s" "$(ratio "$verify_s" "$openssl_s"
 report "   verify 64 MiB peak RSS (KiB)" "$verify_memory" "$(ratio "$verify_memory" 65536)× the body, target ≤ 2: $(met "$(ratio "$verify_memory" 65536)" 2 '<=')"
 report "5. hookctl --version (ms)" "$version_ms" "/bin/true $true_ms ms, target ≤ 5: $(met "$version_ms" 5 '<=')"
 report "   hookctl sign payvost --event payment.succeeded (ms)" "$sign_ms" "target ≤ 5: $(met "$sign_ms" 5 '<=')"
+echo
+echo "6. listen under attack: 256 MiB budget, 1024 connections (targets: peak RSS under 356 MiB, probe p99 under 50 ms)"
+echo "$attack"
 report "host CPU steal during the run (%)" "$steal" "above ~5 the figures drift between runs; compare ratios, rerun"

@@ -348,9 +348,19 @@ pub struct ListenArgs {
     #[arg(long, value_name = "DURATION", default_value = "30s")]
     pub read_timeout: humantime::Duration,
 
-    /// The largest body accepted; bigger ones get 413 [default: 10MiB]
+    /// The largest body accepted; bigger ones get 413
     #[arg(long, value_name = "SIZE", default_value = "10MiB", value_parser = byte_size)]
     pub max_body: usize,
+
+    /// The memory all bodies being received may hold together; a body that does not fit gets 503 with
+    /// Retry-After (an eighth is kept for bodies up to 256 KiB, so usual deliveries still get in)
+    #[arg(long, value_name = "SIZE", default_value = "256MiB", value_parser = byte_size)]
+    pub max_memory: usize,
+
+    /// The most connections open at once (fewer if the open-file limit is lower); at the limit, the
+    /// connection idle the longest is closed to make room for a new one
+    #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub max_connections: u32,
 }
 
 fn fraction(text: &str) -> Result<f64, String> {

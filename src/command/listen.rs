@@ -34,6 +34,18 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
             Some("use 127.0.0.1, ::1 or 0.0.0.0".into()),
         )
     })?;
+    // The largest body must fit in the budget's shared part, or it would be refused every time.
+    if args.max_body > server::Budget::largest(args.max_memory) {
+        let needed = args.max_body.div_ceil(7) * 8;
+        return Err(Error::usage(
+            format!(
+                "--max-memory {} MiB cannot hold one --max-body {} MiB body",
+                args.max_memory / (1024 * 1024),
+                args.max_body / (1024 * 1024)
+            ),
+            Some(format!("raise --max-memory to at least {} MiB or lower --max-body", needed.div_ceil(1024 * 1024))),
+        ));
+    }
     if !host.is_loopback() {
         let warning = app.style.err(Role::Warn, "warning");
         eprintln!("hookctl: {warning}: listening on {host} exposes the listener (and what it stores) to the network");
@@ -61,6 +73,7 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
         style: app.style,
         max_body: args.max_body,
         read_timeout: args.read_timeout.into(),
+        max_memory: args.max_memory,
     };
     let listener = Listener::new(settings, writer, printer);
     let router = server::router(listener.clone());
@@ -99,9 +112,21 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
         ),
         (None, _) => {}
     }
+    let wanted = usize::try_from(args.max_connections).unwrap_or(usize::MAX);
+    let open_files = server::open_files();
+    let limit = server::connection_limit(wanted, open_files, args.forward_to.is_some());
+    if limit < wanted {
+        let warning = style.err(Role::Warn, "warning");
+        eprintln!(
+            "hookctl: {warning}: at most {limit} connections at once, not {wanted}: the open-file limit is {} \
+             (raise it with ulimit -n)",
+            open_files.unwrap_or_default()
+        );
+    }
 
     // The body has its own deadline (--read-timeout, in the handler); the headers get the same one here.
-    runtime.block_on(server::serve(socket, router, args.read_timeout.into(), shutdown_signal()));
+    let connections = server::Connections::new(limit);
+    runtime.block_on(server::serve(socket, router, args.read_timeout.into(), connections, shutdown_signal()));
     eprintln!("hookctl: stopped after {} deliveries", listener.received());
     // Every handle on the writer goes with the listener and the runtime's tasks; then its last batch is
     // committed and the store closed, its WAL emptied into the database file.

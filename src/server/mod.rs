@@ -2,7 +2,11 @@
 //! it, stores it (committed before the answer leaves), prints it and answers as the provider expects — or
 //! forwards it to the developer's app and relays the app's answer.
 
+mod budget;
+mod connections;
+mod limits;
 mod printer;
+mod read;
 mod serve;
 mod writer;
 
@@ -17,6 +21,9 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+pub use budget::Budget;
+pub use connections::Connections;
+pub use limits::{connections as connection_limit, open_files};
 pub use printer::Printer;
 pub use serve::serve;
 pub use writer::{Writer, WriterThread};
@@ -47,6 +54,8 @@ pub struct Settings {
     pub max_body: usize,
     /// How long a sender may take to send its body (slow senders hold a connection otherwise).
     pub read_timeout: Duration,
+    /// The bytes all bodies in flight may hold together (`--max-memory`).
+    pub max_memory: usize,
 }
 
 pub struct Listener {
@@ -58,6 +67,11 @@ pub struct Listener {
     rng: Mutex<fastrand::Rng>,
     received: std::sync::atomic::AtomicU64,
     columns: Columns,
+    budget: budget::Budget,
+    /// Inspections running off the async workers at once (see `OFF_WORKERS`).
+    heavy: Arc<tokio::sync::Semaphore>,
+    /// Large bodies being stored at once (one).
+    large_writes: tokio::sync::Semaphore,
 }
 
 /// The widths of the printed line's columns, from the catalog (lines are printed as events come, so the
@@ -74,6 +88,12 @@ const SIGNATURE_COLUMN: usize = 25;
 
 /// Diagnosis re-hashes the body a few dozen times; past this size a listener only reports the mismatch.
 const DIAGNOSE_LIMIT: usize = 1024 * 1024;
+
+/// Bodies past this size are inspected on the blocking pool: hashing, parsing and validating them, and
+/// diagnosing a mismatch (a few dozen hashes), takes milliseconds that would stall every other request
+/// waiting on the same async worker. A webhook of a few KiB stays on the worker, where it costs less than
+/// the hand-over.
+const OFF_WORKERS: usize = 32 * 1024;
 
 impl Listener {
     pub fn new(settings: Settings, writer: Writer, printer: Printer) -> Arc<Self> {
@@ -93,7 +113,10 @@ impl Listener {
                 .max()
                 .unwrap_or(0),
         };
+        // One core is left to the async workers, so a flood of large forged bodies slows only its own answers.
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
         Arc::new(Self {
+            budget: budget::Budget::new(settings.max_memory),
             writer,
             printer,
             schemas: SchemaCache::default(),
@@ -101,6 +124,8 @@ impl Listener {
             rng: Mutex::new(fastrand::Rng::new()),
             received: std::sync::atomic::AtomicU64::new(0),
             columns,
+            heavy: Arc::new(tokio::sync::Semaphore::new(cores.saturating_sub(1).max(1))),
+            large_writes: tokio::sync::Semaphore::new(1),
             settings,
         })
     }
@@ -121,14 +146,47 @@ impl Listener {
         self.received.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    fn provider_for(&self, request: &Request) -> Option<&Provider> {
+    /// The provider's index in `settings.providers`.
+    fn provider_for(&self, request: &Request) -> Option<usize> {
         if let Some(index) = self.routes.get(request.path()) {
-            return Some(&self.settings.providers[*index]);
+            return Some(*index);
         }
         if request.path() != "/" {
             return None;
         }
-        crate::provider::detect(&self.settings.providers, request)
+        let detected = crate::provider::detect(&self.settings.providers, request)?;
+        self.settings.providers.iter().position(|p| std::ptr::eq(p, detected))
+    }
+
+    fn inspect(&self, request: &Request, provider: &Provider) -> Inspection {
+        let settings = &self.settings;
+        let no_keys = Keys::default();
+        let ctx = inspect::Context {
+            keys: settings.keys.get(&provider.name).unwrap_or(&no_keys),
+            now: crate::time::now().timestamp(),
+            others: &settings.providers,
+            diagnose_limit: DIAGNOSE_LIMIT,
+            schemas: &self.schemas,
+            max_decoded: settings.max_body,
+        };
+        inspect::inspect(request, provider, &ctx)
+    }
+}
+
+/// Inspects a large body on the blocking pool, a few at a time (see `OFF_WORKERS`); the request comes back
+/// with its inspection.
+async fn inspect_off_workers(listener: &Arc<Listener>, request: Request, provider: usize) -> (Request, Inspection) {
+    // The semaphore is never closed.
+    let permit = listener.heavy.clone().acquire_owned().await.ok();
+    let worker = listener.clone();
+    let inspecting = tokio::task::spawn_blocking(move || {
+        let inspection = worker.inspect(&request, &worker.settings.providers[provider]);
+        drop(permit);
+        (request, inspection)
+    });
+    match inspecting.await {
+        Ok(inspected) => inspected,
+        Err(error) => std::panic::resume_unwind(error.into_panic()),
     }
 }
 
@@ -150,39 +208,27 @@ async fn handle(
     listener.received.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let target = uri.path_and_query().map_or_else(|| uri.path().to_owned(), ToString::to_string);
     let settings = &listener.settings;
-    let read = tokio::time::timeout(settings.read_timeout, axum::body::to_bytes(body, settings.max_body)).await;
-    let read = match read {
-        Ok(Ok(body)) => Ok(body),
-        Err(_) => Err((
-            StatusCode::REQUEST_TIMEOUT,
-            format!("the body did not arrive within {}", humantime::format_duration(settings.read_timeout)),
-        )),
-        Ok(Err(error)) if is_length_limit(&error) => Err((
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!("the body is over the {} byte limit (--max-body)", settings.max_body),
-        )),
-        Ok(Err(error)) => Err((StatusCode::BAD_REQUEST, format!("the body could not be read: {error}"))),
-    };
-    let body = match read {
-        Ok(body) => body,
-        Err((status, text)) => return not_stored(&listener, &target, status, text),
-    };
-    let headers: Headers = headers.iter().map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec())).collect();
-    let request = Request { method: method.to_string(), target, headers, body };
-    let provider = listener.provider_for(&request);
-
-    let inspection = provider.map(|provider| {
-        let no_keys = Keys::default();
-        let ctx = inspect::Context {
-            keys: settings.keys.get(&provider.name).unwrap_or(&no_keys),
-            now: crate::time::now().timestamp(),
-            others: &settings.providers,
-            diagnose_limit: DIAGNOSE_LIMIT,
-            schemas: &listener.schemas,
-            max_decoded: settings.max_body,
+    let declared = axum::body::HttpBody::size_hint(&body).exact();
+    // Held until the answer is built: the body's bytes stay in use through the store's commit.
+    let (body, _held) =
+        match read::read(body, declared, settings.max_body, &listener.budget, settings.read_timeout).await {
+            Ok(read) => read,
+            Err(refused) => return not_stored(&listener, &target, refused.status, refused.text),
         };
-        inspect::inspect(&request, provider, &ctx)
-    });
+    let headers: Headers = headers.iter().map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec())).collect();
+    let mut request = Request { method: method.to_string(), target, headers, body };
+    let index = listener.provider_for(&request);
+    let provider = index.map(|index| &settings.providers[index]);
+
+    let inspection = match index {
+        Some(index) if request.body.len() > OFF_WORKERS => {
+            let (returned, inspection) = inspect_off_workers(&listener, request, index).await;
+            request = returned;
+            Some(inspection)
+        }
+        Some(index) => Some(listener.inspect(&request, &settings.providers[index])),
+        None => None,
+    };
 
     // `--events` decides what is forwarded and printed, as `stripe listen --events` does: the others are still
     // stored and answered, as their provider expects, so the sender sees a receiver that works.
@@ -217,6 +263,10 @@ async fn handle(
         event.forward_ms = Some(latency.as_secs_f64() * 1000.0);
     }
     let target = event.request.target.clone();
+    // One large body at a time goes to the store: its insert takes the one writer thread for milliseconds,
+    // and a small delivery's commit should wait behind one of them, not behind the whole budget's worth.
+    let large = event.request.body.len() > OFF_WORKERS;
+    let _turn = if large { listener.large_writes.acquire().await.ok() } else { None };
     let Ok((event, stored)) = listener.writer.write(event).await else {
         let text = "hookctl could not store this event (its store writer stopped); retry later".to_owned();
         return not_stored(&listener, &target, StatusCode::SERVICE_UNAVAILABLE, text);
@@ -262,18 +312,11 @@ fn not_stored(listener: &Listener, target: &str, status: StatusCode, text: Strin
         sanitize(&format!("{} {} {target}: {text} (not stored)\n", clock(), status.as_u16()), true).into_owned()
     };
     listener.printer.print(line);
-    (status, text).into_response()
-}
-
-fn is_length_limit(error: &axum::Error) -> bool {
-    let mut cause: Option<&dyn std::error::Error> = Some(error);
-    while let Some(inner) = cause {
-        if inner.to_string().contains("length limit") {
-            return true;
-        }
-        cause = inner.source();
+    let mut response = (status, text).into_response();
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(read::RETRY_AFTER_SECONDS));
     }
-    false
+    response
 }
 
 struct Answer {

@@ -41,6 +41,7 @@ fn fixture(configure: impl FnOnce(&mut Settings)) -> Fixture {
         style: Style::plain(),
         max_body: 1024,
         read_timeout: Duration::from_secs(5),
+        max_memory: 1024 * 1024,
     };
     configure(&mut settings);
     let (writer, _) = Writer::start(Store::open(&store).expect("opens"));
