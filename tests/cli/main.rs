@@ -1,5 +1,6 @@
 //! Integration tests: the real binary, a real server, real signatures.
 
+mod audit;
 mod captures;
 mod catalog;
 mod common;
