@@ -251,7 +251,7 @@ pub struct SendArgs {
     profile's host is probed unless --yes; at most 200 requests are sent. Exit 0 when no probe failed, 4 when one \
     did.\n\nExamples:\n  \
     hookctl audit payvost --to 3000\n  \
-    hookctl audit stripe --to localhost:4242/webhook --event charge.succeeded --junit audit.xml\n  \
+    hookctl audit stripe --to localhost:4242/webhook --event charge.refunded --junit audit.xml\n  \
     hookctl audit payvost --to 3000 --side-effect-url http://localhost:3000/processed --json\n  \
     hookctl audit payvost --to 3000 --dry-run")]
 pub struct AuditArgs {
