@@ -266,6 +266,7 @@ pub fn plan(setup: &Setup) -> Result<Vec<Probe>, Error> {
     probes.push(timestamps::probe(&mut builder)?);
     probes.push(dedupe::probe(&mut builder)?);
     probes.push(resilience::unknown_event(&mut builder)?);
+    probes.push(resilience::out_of_order(&mut builder)?);
     probes.push(forgery::rotation(&mut builder)?);
     probes.push(resilience::hostile_bodies(&mut builder)?);
     probes.push(resilience::methods(&mut builder)?);

@@ -35,6 +35,51 @@ pub fn unknown_event(builder: &mut Builder<'_>) -> Result<Probe, Error> {
     Ok(probe)
 }
 
+/// Where the object an event is about keeps its id (Stripe's `data.object`, a flat `data`).
+const OBJECT_IDS: [&str; 2] = ["/data/object/id", "/data/id"];
+
+pub fn out_of_order(builder: &mut Builder<'_>) -> Result<Probe, Error> {
+    let probe = Probe::new(
+        9,
+        "out-of-order",
+        "a later event of an object before its `created`",
+        "deliveries arrive out of order (retries, concurrency): the handler crashes on an object it has not seen",
+        "handle a missing object without raising (fetch it, create it, or answer 2xx and reconcile later)",
+    );
+    let provider = builder.provider();
+    let pair = provider.events.iter().filter(|e| e.name.ends_with(".created")).find_map(|created| {
+        let stem = created.name.strip_suffix("created")?;
+        let later = provider.events.iter().find(|e| e.name.starts_with(stem) && e.name != created.name)?;
+        Some((created.name.clone(), later.name.clone()))
+    });
+    let Some((created, later)) = pair else {
+        return Ok(
+            probe.skip(format!("{} has no `….created` event with a later event of the same object", provider.name))
+        );
+    };
+    let first = builder.render_spec(&created)?;
+    let mut second = builder.render_spec(&later)?;
+    let shared = OBJECT_IDS.iter().find_map(|pointer| {
+        let id = first.payload.pointer(pointer)?.clone();
+        *second.payload.pointer_mut(pointer)? = id;
+        Some(())
+    });
+    if shared.is_none() {
+        return Ok(probe.skip(format!("{created} and {later} name their object in no field hookctl knows")));
+    }
+    let mut probe = probe;
+    let request = builder.valid(&second)?;
+    probe.steps.push(builder.step(format!("{later} first"), &second, request, Expect::NoServerError));
+    let request = builder.valid(&first)?;
+    probe.steps.push(builder.step(
+        format!("then {created} of the same object"),
+        &first,
+        request,
+        Expect::NoServerError,
+    ));
+    Ok(probe)
+}
+
 pub fn hostile_bodies(builder: &mut Builder<'_>) -> Result<Probe, Error> {
     let mut probe = Probe::new(
         11,

@@ -7,7 +7,7 @@ It listens on 127.0.0.1 port 0 and prints `listening on PORT` once ready. POST /
 webhook route; GET /count answers {"count": N}, the deliveries processed so far.
 
 Defects: accepts-anything, reserialised-body, ignores-timestamps, crashes-on-unknown-event,
-processes-redeliveries, slow, leaks-stack-trace.
+processes-redeliveries, slow, leaks-stack-trace, crashes-out-of-order.
 """
 
 import argparse
@@ -31,6 +31,7 @@ TOLERANCE = 300
 args = None
 lock = threading.Lock()
 seen = set()
+created = set()
 processed = 0
 
 
@@ -76,6 +77,13 @@ def handle(event):
     kind = event.get("type")
     if args.defect == "crashes-on-unknown-event" and kind not in KNOWN[args.scheme]:
         raise KeyError(kind)
+    if args.defect == "crashes-out-of-order" and kind in KNOWN[args.scheme]:
+        # The planted bug: looking up an object its `created` event has not stored yet.
+        obj = (event.get("data") or {}).get("id")
+        if kind.endswith(".created"):
+            created.add(obj)
+        elif obj not in created:
+            raise KeyError(obj)
     with lock:
         if args.defect != "processes-redeliveries":
             if event.get("id") in seen:
