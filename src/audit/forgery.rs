@@ -21,7 +21,7 @@ pub fn probes(builder: &mut Builder<'_>) -> Result<Vec<Probe>, Error> {
     let mut missing = Probe::new(
         3,
         "missing-signature",
-        "the signature (or credential) header missing",
+        "the signature, timestamp or credential header missing",
         "CRITICAL: a request without a signature is accepted: verification is optional",
         "treat a missing signature header as a failed verification (400/401), never as 'nothing to check'",
     );
@@ -68,6 +68,12 @@ pub fn probes(builder: &mut Builder<'_>) -> Result<Vec<Probe>, Error> {
         let why = format!("{} signs nothing", provider.name);
         wrong = wrong.skip(why.clone());
         tampered = tampered.skip(why);
+    }
+    if let Some(crate::scheme::TimestampSpec { header: Some(header), aliases, .. }) = &provider.scheme.timestamp {
+        let delivery = builder.render()?;
+        let names: Vec<String> = std::iter::once(header).chain(aliases).cloned().collect();
+        let request = without(builder.valid(&delivery)?, &names);
+        missing.steps.push(builder.step(format!("no {header} header"), &delivery, request, Expect::Reject));
     }
     for credential in &provider.scheme.credentials {
         let delivery = builder.render()?;

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """A small webhook receiver for `hookctl audit`'s tests: correct by default, or with one planted defect.
 
-    receiver.py --scheme payvost|stripe --secret S [--defect NAME]
+    receiver.py --scheme payvost|stripe|payqi --secret S [--defect NAME]
 
 It listens on 127.0.0.1 port 0 and prints `listening on PORT` once ready. POST /webhooks/<provider> is the
 webhook route; GET /count answers {"count": N}, the deliveries processed so far.
 
 Defects: accepts-anything, reserialised-body, ignores-timestamps, crashes-on-unknown-event,
-processes-redeliveries, slow, leaks-stack-trace, crashes-out-of-order.
+processes-redeliveries, slow, leaks-stack-trace, crashes-out-of-order, crashes-without-timestamp (PayQI's
+documented handler: int() of a missing header).
 """
 
 import argparse
@@ -22,6 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 KNOWN = {
     "payvost": {"payment.created", "payment.succeeded", "payment.failed", "payment.refunded"},
+    "payqi": {"payment.created", "payment.pending", "payment.completed", "payment.failed", "payment.expired"},
     "stripe": {"charge.succeeded", "charge.failed", "charge.refunded", "payment_intent.succeeded",
                "payment_intent.created", "customer.created"},
 }
@@ -51,6 +53,21 @@ def verify(headers, raw):
         expected = hmac.new(secret, body, hashlib.sha256).hexdigest()
         if not hmac.compare_digest(given, expected):
             raise Reject("invalid signature")
+        return
+    if args.scheme == "payqi":
+        given = headers.get("X-PayQI-Signature") or ""
+        expected = hmac.new(secret, body, hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(given, expected):
+            raise Reject("invalid signature")
+        stamp = headers.get("X-PayQI-Timestamp")
+        if stamp is None and args.defect != "crashes-without-timestamp":
+            raise Reject("no timestamp")
+        try:
+            stamp = int(stamp)
+        except ValueError:
+            raise Reject("bad timestamp")
+        if abs(time.time() - stamp) > TOLERANCE:
+            raise Reject("Request too old")
         return
     header = headers.get("Stripe-Signature") or ""
     items = [item.split("=", 1) for item in header.split(",") if "=" in item]
@@ -135,6 +152,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(400, {"error": str(reason)})
         except ValueError:
             return self.answer(400, {"error": "invalid JSON"})
+        except Exception:
+            return self.answer(500, {"error": "internal error"})
         try:
             event = json.loads(raw)
         except ValueError:
@@ -149,7 +168,7 @@ class Handler(BaseHTTPRequestHandler):
 def main():
     global args
     parser = argparse.ArgumentParser()
-    parser.add_argument("--scheme", choices=["payvost", "stripe"], default="payvost")
+    parser.add_argument("--scheme", choices=["payvost", "stripe", "payqi"], default="payvost")
     parser.add_argument("--secret", required=True)
     parser.add_argument("--defect")
     parser.add_argument("--delay", type=float, default=0.5)
