@@ -163,6 +163,9 @@ pub struct StepOutcome {
     /// What went wrong, when the answer was not the expected one.
     pub problem: Option<String>,
     pub verdict: Verdict,
+    /// The start of the answer body of a failed request (what came back), escaped for a terminal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answered: Option<String>,
     #[serde(skip)]
     pub answer: Vec<u8>,
 }
@@ -382,6 +385,7 @@ fn judge(setup: &Setup, step: &Step, attempt: &Attempt, latency: Duration) -> St
         latency_ms: latency.as_millis() as u64,
         problem: None,
         verdict: Verdict::Pass,
+        answered: None,
         answer: Vec::new(),
     };
     let answer = match &attempt.result {
@@ -422,8 +426,20 @@ fn judge(setup: &Setup, step: &Step, attempt: &Attempt, latency: Duration) -> St
     if let Some(problem) = problem {
         outcome.verdict = Verdict::Fail;
         outcome.problem = Some(problem);
+        outcome.answered = excerpt(&answer.body);
     }
     outcome
+}
+
+/// The first line of an answer body, at most 120 characters, escaped.
+fn excerpt(body: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(body);
+    let line = text.lines().find(|l| !l.trim().is_empty())?.trim();
+    let mut shown: String = line.chars().take(120).collect();
+    if shown.len() < line.len() {
+        shown.push('…');
+    }
+    Some(crate::output::sanitize(&shown, false).into_owned())
 }
 
 /// The summary of a run.

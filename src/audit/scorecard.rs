@@ -37,6 +37,9 @@ pub fn text(provider: &str, target: &str, results: &[ProbeResult], totals: Total
             let line = sanitize(&line, false);
             let shown = if request.verdict == Verdict::Fail { style.out(Role::Fail, &line) } else { line.into_owned() };
             let _ = writeln!(out, "{shown}");
+            if let Some(answered) = &request.answered {
+                let _ = writeln!(out, "            answered: {answered}");
+            }
         }
         if let Some(detail) = &result.detail {
             let _ = writeln!(out, "          {}", sanitize(detail, false));

@@ -165,6 +165,7 @@ fn audit_scorecard_explains_a_failure_and_writes_junit() {
         hookctl(&["audit", "payvost", "--to", &port, "--secret", AUDIT_SECRET, "--junit", junit_path]).code(4);
     assert!(stdout.contains("FAIL   5  legal but unusual JSON, validly signed"), "{stdout}");
     assert!(stdout.contains("verify the raw request body, before any JSON parsing"), "{stdout}");
+    assert!(stdout.contains("answered: {\"error\": \"invalid signature\"}"), "{stdout}");
     assert!(stdout.contains("PASS   1"), "{stdout}");
     assert!(stdout.contains("1 failed, 2 skipped"), "{stdout}");
     let junit = std::fs::read_to_string(report).expect("the JUnit report");
@@ -223,4 +224,32 @@ fn audit_dry_run_lists_every_request_and_sends_nothing() {
     assert_eq!(probes.len(), 14);
     let requests: usize = probes.iter().map(|p| p["requests"].as_array().map_or(0, Vec::len)).sum();
     assert!(requests <= 200, "{requests}");
+}
+
+#[test]
+fn audit_sends_a_bounded_number_of_requests() {
+    let mut args = vec!["audit", "payvost", "--to", "3000", "--dry-run", "--secret", AUDIT_SECRET];
+    args.extend(std::iter::repeat_n(["--event", "payment.created"], 180).flatten());
+    let (_, stderr) = hookctl(&args).code(2);
+    assert!(stderr.contains("an audit sends at most 200"), "{stderr}");
+    let (_, stderr) = hookctl(&["audit", "payvost", "--to", "3000", "--concurrency", "33", "--secret", "x"]).code(2);
+    assert!(stderr.contains("--concurrency"), "{stderr}");
+}
+
+#[test]
+fn audit_probes_follow_the_scheme_credentials_and_unsigned_providers() {
+    let server = TestServer::start();
+    let to = server.to();
+    // VerifyNow sends an api-key beside its signature: a request without it must be rejected too.
+    let stdout =
+        hookctl(&["audit", "verifynow", "--to", &to, "--dry-run", "--api-key", "k", "--secret", AUDIT_SECRET]).ok();
+    assert!(stdout.contains("no Authorization header; expects 4xx"), "{stdout}");
+    // Agio signs nothing: the forgery probes are skipped, and say why.
+    let stdout = hookctl(&["audit", "agio", "--to", &to, "--dry-run", "--json"]).ok();
+    let probes: Vec<Value> = stdout.lines().map(|l| serde_json::from_str(l).expect("JSON")).collect();
+    for number in [2, 4, 5] {
+        let probe = &probes[number - 1];
+        assert!(probe["skipped"].as_str().is_some_and(|s| s.contains("signs nothing")), "{probe}");
+    }
+    assert!(server.requests().is_empty());
 }
