@@ -8,7 +8,7 @@ webhook route; GET /count answers {"count": N}, the deliveries processed so far.
 
 Defects: accepts-anything, reserialised-body, ignores-timestamps, crashes-on-unknown-event,
 processes-redeliveries, slow, leaks-stack-trace, crashes-out-of-order, crashes-without-timestamp (PayQI's
-documented handler: int() of a missing header).
+documented handler: int() of a missing header), one-sided-timestamps (Stripe's SDKs: only stale ones are refused).
 """
 
 import argparse
@@ -84,7 +84,8 @@ def verify(headers, raw):
             stamp = int(stamps[0])
         except ValueError:
             raise Reject("bad timestamp")
-        if abs(time.time() - stamp) > TOLERANCE:
+        age = time.time() - stamp
+        if age > TOLERANCE or (args.defect != "one-sided-timestamps" and -age > TOLERANCE):
             raise Reject("timestamp outside the tolerance")
 
 

@@ -18,5 +18,7 @@ export HOOKCTL="$root/target/debug/hookctl"
 
 echo "== interop: stripe, standard-webhooks and slack_sdk (Python)"
 "$work/venv/bin/python" "$here/sdk.py"
+echo "== interop: hookctl audit of receivers built on those SDKs"
+"$work/venv/bin/python" "$here/audit.py"
 echo "== interop: github (@octokit/webhooks-methods)"
 node "$work/npm/github.mjs"
