@@ -264,7 +264,8 @@ pub struct AuditArgs {
     #[arg(long, value_name = "URL")]
     pub to: Option<String>,
 
-    /// The event to deliver in the probes, EVENT or EVENT:VARIANT (repeatable) [default: the first of the catalog]
+    /// The events to deliver in the probes: EVENT, EVENT:VARIANT or a glob ('payment.*'), repeatable [default: the
+    /// first of the catalog]
     #[arg(long, value_name = "EVENT", add = complete::events())]
     pub event: Vec<String>,
 

@@ -17,8 +17,16 @@ fn role(verdict: Verdict) -> Role {
 }
 
 /// The human scorecard.
-pub fn text(provider: &str, target: &str, results: &[ProbeResult], totals: Totals, style: Style) -> String {
-    let mut out = format!("audit of {} as {provider}\n\n", sanitize(target, false));
+pub fn text(
+    provider: &str,
+    target: &str,
+    deadline: std::time::Duration,
+    results: &[ProbeResult],
+    totals: Totals,
+    style: Style,
+) -> String {
+    let deadline = humantime::format_duration(deadline);
+    let mut out = format!("audit of {} as {provider} (deadline {deadline})\n\n", sanitize(target, false));
     for result in results {
         let word = style.out(role(result.verdict), &format!("{:4}", result.verdict.word().to_uppercase()));
         let _ = writeln!(out, "{word}  {:>2}  {}", result.number, result.title);

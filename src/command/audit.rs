@@ -38,11 +38,14 @@ pub fn run(app: &super::App, args: &AuditArgs) -> Result<ExitCode, Error> {
                 .map(|e| e.name.clone())
                 .ok_or_else(|| Error::usage(format!("{} has no events to deliver", provider.name), None))?,
         ],
-        given => given.to_vec(),
+        given => {
+            let mut events = Vec::new();
+            for spec in given {
+                events.extend(crate::specs::matching(&provider, spec)?);
+            }
+            events
+        }
     };
-    for spec in &events {
-        provider.event_variant(spec)?;
-    }
     let resolved = KeySources { args: &args.keys, profile, style: app.style, quiet: false }.resolve(&provider)?;
     keys::announce(&app.style, &resolved.origins);
     let deadline = args.timeout.map(Into::into).or(provider.delivery.timeout).unwrap_or(Duration::from_secs(10));
@@ -75,7 +78,7 @@ pub fn run(app: &super::App, args: &AuditArgs) -> Result<ExitCode, Error> {
         }
         output::print_json(&scorecard::summary_json(&provider.name, &shown_url, totals))?;
     } else {
-        output::print(&scorecard::text(&provider.name, &shown_url, &results, totals, app.style))?;
+        output::print(&scorecard::text(&provider.name, &shown_url, deadline, &results, totals, app.style))?;
     }
     if let Some(path) = &args.junit {
         std::fs::write(path, scorecard::junit(&provider.name, &results, totals))

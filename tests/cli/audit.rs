@@ -170,6 +170,7 @@ fn audit_scorecard_explains_a_failure_and_writes_junit() {
     assert!(stdout.contains("verify the raw request body, before any JSON parsing"), "{stdout}");
     assert!(stdout.contains("answered: {\"error\": \"invalid signature\"}"), "{stdout}");
     assert!(stdout.contains("PASS   1"), "{stdout}");
+    assert!(stdout.starts_with(&format!("audit of http://127.0.0.1:{port}/webhooks/payvost as payvost (deadline 5s)")));
     assert!(stdout.contains("1 failed, 2 skipped"), "{stdout}");
     let junit = std::fs::read_to_string(report).expect("the JUnit report");
     assert!(junit.contains("tests=\"14\" failures=\"1\" skipped=\"2\""), "{junit}");
@@ -225,6 +226,11 @@ fn audit_dry_run_lists_every_request_and_sends_nothing() {
     let stdout = hookctl(&["audit", "stripe", "--to", &to, "--dry-run", "--json", "--secret", AUDIT_SECRET]).ok();
     let probes: Vec<Value> = stdout.lines().map(|l| serde_json::from_str(l).expect("JSON")).collect();
     assert_eq!(probes.len(), 14);
+    // A glob delivers each matching event in the first probe.
+    let stdout = hookctl(&["audit", "payvost", "--to", &to, "--dry-run", "--event", "payment.*", "--secret", "x"]).ok();
+    for event in ["payment.created", "payment.succeeded", "payment.failed", "payment.refunded"] {
+        assert!(stdout.contains(&format!("{event}, signed; expects 2xx within the deadline")), "{stdout}");
+    }
     let requests: usize = probes.iter().map(|p| p["requests"].as_array().map_or(0, Vec::len)).sum();
     assert!(requests <= 200, "{requests}");
 }
