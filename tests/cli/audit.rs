@@ -262,3 +262,18 @@ fn audit_probes_follow_the_scheme_credentials_and_unsigned_providers() {
     }
     assert!(server.requests().is_empty());
 }
+
+#[test]
+fn audit_warns_when_the_side_effect_url_cannot_be_read_and_still_exits_0() {
+    let receiver = Receiver::start("payvost", None);
+    let port = receiver.port();
+    let wrong = format!("http://127.0.0.1:{}/not-a-count", receiver.port);
+    let stdout =
+        hookctl(&["audit", "payvost", "--to", &port, "--side-effect-url", &wrong, "--json", "--secret", AUDIT_SECRET])
+            .ok();
+    let (probes, summary) = json_lines(&stdout);
+    assert_eq!(numbers(&probes, "warn"), BTreeSet::from([7]), "{stdout}");
+    let detail = probes[6]["detail"].as_str().unwrap_or_default();
+    assert!(detail.contains("processing not checked: --side-effect-url answered 405"), "{detail}");
+    assert_eq!((summary["warned"].as_u64(), summary["ok"].as_bool()), (Some(1), Some(true)));
+}
