@@ -74,6 +74,8 @@ pub enum Command {
     Events(EventsCommand),
     /// Send stored, exported or fixture events to a URL, re-signed, at speed, with a report
     Replay(ReplayArgs),
+    /// Probe a webhook endpoint you own with signed and mis-signed deliveries and print a scorecard
+    Audit(AuditArgs),
     /// Print the script that makes a shell complete hookctl (providers, events, profiles, stored ids)
     Completions(CompletionsArgs),
     /// Print the man page of hookctl or of one command (roff), or write them all to a folder
@@ -239,6 +241,58 @@ pub struct SendArgs {
     /// Deliver in random order
     #[arg(long)]
     pub shuffle: bool,
+
+    #[command(flatten)]
+    pub keys: KeyArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Each probe is a real signed (or deliberately mis-signed) delivery. Only loopback or the \
+    profile's host is probed unless --yes; at most 200 requests are sent. Exit 0 when no probe failed, 4 when one \
+    did.\n\nExamples:\n  \
+    hookctl audit payvost --to 3000\n  \
+    hookctl audit stripe --to localhost:4242/webhook --event charge.refunded --junit audit.xml\n  \
+    hookctl audit payvost --to 3000 --side-effect-url http://localhost:3000/processed --json\n  \
+    hookctl audit payvost --to 3000 --dry-run")]
+pub struct AuditArgs {
+    /// The provider whose deliveries the endpoint receives
+    #[arg(add = complete::providers())]
+    pub provider: String,
+
+    /// The endpoint: a URL, host:port, a port (3000 → http://127.0.0.1:3000 + the provider's route) or a path
+    /// [default: the profile's URL + the provider's route]
+    #[arg(long, value_name = "URL")]
+    pub to: Option<String>,
+
+    /// The events to deliver in the probes: EVENT, EVENT:VARIANT or a glob ('payment.*'), repeatable [default: the
+    /// first of the catalog]
+    #[arg(long, value_name = "EVENT", add = complete::events())]
+    pub event: Vec<String>,
+
+    /// The answer deadline [default: the provider's documented one, else 10s]
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<humantime::Duration>,
+
+    /// An endpoint of your app that answers how many deliveries it processed (a number, {"count": N} or a list
+    /// of ids): the replay probe then checks a redelivery was handled once
+    #[arg(long, value_name = "URL")]
+    pub side_effect_url: Option<String>,
+
+    /// Valid deliveries in flight at once in the burst probe
+    #[arg(long, value_name = "C", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=32))]
+    pub concurrency: u32,
+
+    /// Write the scorecard as a JUnit XML report (one test case per probe) for CI systems
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+
+    /// List the probes and the requests each would send; send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Probe a host that is neither loopback nor the selected profile's
+    #[arg(long)]
+    pub yes: bool,
 
     #[command(flatten)]
     pub keys: KeyArgs,

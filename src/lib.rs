@@ -3,6 +3,7 @@
 //! The core (`scheme`, `fixture`, `request`) is pure: time and randomness come in as arguments. The
 //! commands in `command` are the thin shell around it.
 
+pub mod audit;
 pub mod body;
 pub mod capture;
 pub mod cli;

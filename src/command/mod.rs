@@ -1,5 +1,6 @@
 //! One module per subcommand: orchestration only; the work is in the core modules.
 
+mod audit;
 mod completions;
 mod events;
 mod fixtures;
@@ -124,6 +125,7 @@ pub fn dispatch(cli: Cli, style: Style) -> Result<ExitCode, Error> {
         Command::Listen(args) => listen::run(&app, &args),
         Command::Events(command) => events::run(&app, &command),
         Command::Replay(args) => replay::run(&app, &args),
+        Command::Audit(args) => audit::run(&app, &args),
         Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
     }
 }

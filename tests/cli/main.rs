@@ -1,6 +1,7 @@
 //! Integration tests: the real binary, a real server, real signatures.
 
 mod attacks;
+mod audit;
 mod captures;
 mod catalog;
 mod common;

@@ -10,7 +10,7 @@ mkdir -p "$work/npm"
 echo "== interop: installing the SDKs"
 [ -x "$work/venv/bin/python" ] || python3 -m venv "$work/venv"
 "$work/venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt"
-cp "$here/package.json" "$here/github.mjs" "$work/npm/"
+cp "$here/package.json" "$here/github.mjs" "$here/audit-github.mjs" "$work/npm/"
 (cd "$work/npm" && npm install --silent --no-audit --no-fund)
 
 cargo build --quiet --locked
@@ -18,5 +18,9 @@ export HOOKCTL="$root/target/debug/hookctl"
 
 echo "== interop: stripe, standard-webhooks and slack_sdk (Python)"
 "$work/venv/bin/python" "$here/sdk.py"
+echo "== interop: hookctl audit of receivers built on those SDKs"
+"$work/venv/bin/python" "$here/audit.py"
 echo "== interop: github (@octokit/webhooks-methods)"
 node "$work/npm/github.mjs"
+echo "== interop: hookctl audit of a receiver built on @octokit/webhooks-methods"
+node "$work/npm/audit-github.mjs"
