@@ -26,7 +26,8 @@ fn replay_keeps_to_its_rate() {
     let store_arg = store.to_str().expect("UTF-8");
     hookctl(&["events", "import", "-", "--store", store_arg]).stdin(lines).ok();
     let server = TestServer::start();
-    hookctl(&["replay", "--store", store_arg, "--to", &server.to(), "--rate", "200"])
+    // Overlap allowed, so the rate is what paces the run (one at a time, a slow delivery would).
+    hookctl(&["replay", "--store", store_arg, "--to", &server.to(), "--rate", "200", "--concurrency", "8"])
         .env("HOOKCTL_SECRET", SECRET)
         .ok();
     let requests = server.requests();
