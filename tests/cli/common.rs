@@ -388,3 +388,12 @@ impl Drop for Listening {
         self.kill();
     }
 }
+
+/// The provider event ids a store holds, read straight from its SQLite file after an integrity check.
+pub fn event_ids(store: &std::path::Path) -> std::collections::BTreeSet<String> {
+    let connection = rusqlite::Connection::open(store).expect("opens");
+    let integrity: String = connection.query_row("PRAGMA integrity_check", [], |r| r.get(0)).expect("checks");
+    assert_eq!(integrity, "ok");
+    let mut query = connection.prepare("SELECT event_id FROM events WHERE event_id IS NOT NULL").expect("query");
+    query.query_map([], |r| r.get(0)).expect("rows").map(|id| id.expect("text")).collect()
+}

@@ -325,11 +325,7 @@ impl Drop for Load {
 }
 
 fn stored_ids(store: &std::path::Path) -> std::collections::BTreeSet<String> {
-    let connection = rusqlite::Connection::open(store).expect("opens");
-    let integrity: String = connection.query_row("PRAGMA integrity_check", [], |r| r.get(0)).expect("checks");
-    assert_eq!(integrity, "ok");
-    let mut query = connection.prepare("SELECT event_id FROM events WHERE event_id IS NOT NULL").expect("query");
-    query.query_map([], |r| r.get(0)).expect("rows").map(|id| id.expect("text")).collect()
+    event_ids(store)
 }
 
 #[test]

@@ -88,11 +88,7 @@ fn ids_in_main_file(store: &Path) -> std::collections::BTreeSet<String> {
     let copy = tempfile::tempdir().expect("temp dir");
     let alone = copy.path().join("events.db");
     std::fs::copy(store, &alone).expect("copies");
-    let connection = rusqlite::Connection::open(&alone).expect("opens");
-    let integrity: String = connection.query_row("PRAGMA integrity_check", [], |r| r.get(0)).expect("checks");
-    assert_eq!(integrity, "ok");
-    let mut query = connection.prepare("SELECT event_id FROM events").expect("query");
-    query.query_map([], |r| r.get(0)).expect("rows").map(|id| id.expect("text")).collect()
+    event_ids(&alone)
 }
 
 #[test]
