@@ -17,7 +17,7 @@ use std::time::Instant;
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 
 /// How long a new connection has to start its first request before it may be closed as idle (milliseconds).
-const FIRST_REQUEST_GRACE: u64 = 500;
+const FIRST_REQUEST_GRACE: u64 = 50;
 
 pub struct Connections {
     slots: Arc<Semaphore>,
