@@ -81,10 +81,9 @@ impl PayloadCheck {
         match self {
             Self::Valid { event, warnings } if warnings.is_empty() => format!("matches the {event} schema"),
             Self::Valid { event, warnings } => format!("matches the {event} schema; {}", warning_line(warnings)),
-            Self::Invalid { violations, .. } => violations
-                .first()
-                .map(|v| format!("{} {}", if v.path.is_empty() { "(root)" } else { &v.path }, v.message))
-                .unwrap_or_default(),
+            Self::Invalid { violations, .. } => {
+                violations.first().map(|v| format!("{} {}", v.path_or_root(), v.message)).unwrap_or_default()
+            }
             Self::UnknownEvent { event } => format!("`{event}` is not in the catalog"),
             Self::Untyped => "no event type found".into(),
             Self::NotJson { reason } => format!("not JSON: {reason}"),
@@ -96,8 +95,7 @@ impl PayloadCheck {
 
 /// `/data/pay_address does not look like an XRP address (+1 more)`.
 pub fn warning_line(warnings: &[crate::schema::Violation]) -> String {
-    let first =
-        warnings.first().map(|w| format!("{} {}", if w.path.is_empty() { "(root)" } else { &w.path }, w.message));
+    let first = warnings.first().map(|w| format!("{} {}", w.path_or_root(), w.message));
     let more = warnings.len().saturating_sub(1);
     let more = if more > 0 { format!(" (+{more} more)") } else { String::new() };
     format!("{}{more}", first.unwrap_or_default())
@@ -208,7 +206,7 @@ pub fn inspect(request: &Request, provider: &Provider, ctx: &Context<'_>) -> Ins
         diagnosis = scheme::diagnose(checked, &provider.name, &provider.scheme, keys, now, &others);
         if let Some(found) = &decoded
             && matches!(verdict.outcome, Outcome::Mismatch)
-            && signed(&scheme::verify(request, &provider.scheme, keys, now).outcome)
+            && scheme::verify(request, &provider.scheme, keys, now).outcome.signature_matched()
         {
             let message = format!(
                 "the signature matches the body as sent ({}-compressed), not the decoded body: the sender signed \
@@ -251,15 +249,11 @@ pub fn inspect(request: &Request, provider: &Provider, ctx: &Context<'_>) -> Ins
     Inspection { verdict, payload, event_id, diagnosis, notes, decoded }
 }
 
-fn signed(outcome: &Outcome) -> bool {
-    matches!(outcome, Outcome::Valid | Outcome::TimestampOutside { .. })
-}
-
 /// A body that claims a coding it does not decode from: its own verdict, never a word about the secret.
 fn undecodable_inspection(request: &Request, provider: &Provider, verdict: Verdict, error: &DecodeError) -> Inspection {
     let reason = error.to_string();
     // `verdict` is the check of the bytes as sent: when it passes, the label is what is wrong, not the body.
-    let cause = if signed(&verdict.outcome) {
+    let cause = if verdict.outcome.signature_matched() {
         "the signature does match the bytes as sent, so they were labelled with a coding they never had"
     } else {
         "the body was damaged or mislabelled on its way"

@@ -119,17 +119,13 @@ impl KeySources<'_> {
     /// The keys to verify with. Without a secret (and no terminal to ask on) the signature is not checked, and
     /// the rest of the verdict still stands; a credential is compared only when one is given.
     pub fn resolve_for_verify(&self, provider: &Provider) -> Result<Resolved, Error> {
-        let mut resolved = Resolved::default();
-        if provider.scheme.is_signed() {
-            let found = match self.find_secret(provider)? {
-                Some(found) => Some(found),
-                None => self.prompt(&format!("{} signing secret", provider.title)),
-            };
-            if let Some(found) = found {
-                resolved.set_secret(provider, found);
-            }
+        let mut resolved = self.resolve_quietly(provider)?;
+        if provider.scheme.is_signed()
+            && resolved.keys.secret.is_none()
+            && let Some(found) = self.prompt(&format!("{} signing secret", provider.title))
+        {
+            resolved.set_secret(provider, found);
         }
-        self.optional_credentials(provider, &mut resolved)?;
         Ok(resolved)
     }
 

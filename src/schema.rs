@@ -42,6 +42,13 @@ pub struct Violation {
     pub message: String,
 }
 
+impl Violation {
+    /// The path for a reader: the JSON pointer, or `(root)` for the payload itself.
+    pub fn path_or_root(&self) -> &str {
+        if self.path.is_empty() { "(root)" } else { &self.path }
+    }
+}
+
 impl EventSchema {
     pub fn load(provider: &Provider, event: &EventDef) -> Result<Self, Error> {
         let files = &provider.files;
@@ -87,7 +94,7 @@ impl EventSchema {
         let mut checked = Checked::default();
         for error in self.validator.iter_errors(payload) {
             let found = Violation { path: error.instance_path().to_string(), message: error.to_string() };
-            if error.schema_path().as_str().ends_with(&format!("/{HINT}")) {
+            if error.schema_path().as_str().strip_suffix(HINT).is_some_and(|rest| rest.ends_with('/')) {
                 checked.warnings.push(found);
             } else {
                 checked.violations.push(found);

@@ -289,7 +289,7 @@ fn warn(style: Style, message: &str) {
 fn check_schema(provider: &Provider, event: &EventDef, payload: &Value, style: Style) -> Result<(), Error> {
     let violations = crate::schema::EventSchema::load(provider, event)?.validate(payload);
     if let Some(first) = violations.first() {
-        let path = if first.path.is_empty() { "(root)" } else { first.path.as_str() };
+        let path = first.path_or_root();
         let more = if violations.len() > 1 { format!(" (+{} more)", violations.len() - 1) } else { String::new() };
         warn(
             style,

@@ -299,7 +299,7 @@ fn report(style: &Style, provider: &Provider, captured: &Captured, inspection: &
         }
         PayloadCheck::Invalid { violations, .. } => {
             let first: Vec<String> =
-                violations.iter().take(3).map(|v| format!("{} {}", pointer(&v.path), v.message)).collect();
+                violations.iter().take(3).map(|v| format!("{} {}", v.path_or_root(), v.message)).collect();
             let more = violations.len().saturating_sub(3);
             let more = if more > 0 { format!(" (+{more} more)") } else { String::new() };
             ("✗", Role::Fail, format!("{}{more}", first.join("; ")))
@@ -343,10 +343,6 @@ fn report(style: &Style, provider: &Provider, captured: &Captured, inspection: &
         let _ = writeln!(out, "  {} {}", style.out(Role::Warn, "note:"), note);
     }
     out
-}
-
-fn pointer(path: &str) -> &str {
-    if path.is_empty() { "(root)" } else { path }
 }
 
 fn status_mark(status: CheckStatus) -> (&'static str, Role) {

@@ -3,7 +3,6 @@
 //! right signature in another form or under another provider's header name.
 
 use super::diagnose::{Candidate, Finding};
-use super::verify::Outcome;
 use super::{Keys, Scheme, verify};
 use crate::request::Request;
 
@@ -90,9 +89,7 @@ pub(super) fn layout_mix_up(
         let mut laid_out = request.clone();
         laid_out.headers.set(header, piece);
         let outcome = verify(&laid_out, &bare, keys, now).outcome;
-        if matches!(outcome, Outcome::Valid | Outcome::TimestampOutside { .. })
-            && (piece != value || scheme.layout != super::Layout::Bare)
-        {
+        if outcome.signature_matched() && (piece != value || scheme.layout != super::Layout::Bare) {
             return Some(Finding {
                 code: "signature-layout",
                 message: format!(
@@ -135,7 +132,7 @@ pub(super) fn header_mix_up(
             let Some(value) = request.headers.get(name) else { continue };
             let mut moved = request.clone();
             moved.headers.set(&scheme.header, value.to_vec());
-            if matches!(verify(&moved, scheme, keys, now).outcome, Outcome::Valid | Outcome::TimestampOutside { .. }) {
+            if verify(&moved, scheme, keys, now).outcome.signature_matched() {
                 return Some(Finding {
                     code: "signature-in-other-header",
                     message: format!(

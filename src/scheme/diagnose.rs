@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::causes;
 use super::verify::{Materials, any_matches, materials};
-use super::{Algorithm, Encoding, KeyEncoding, Keys, Outcome, Scheme, verify};
+use super::{Algorithm, Encoding, KeyEncoding, Keys, Scheme, verify};
 use crate::request::Request;
 use crate::secret::Secret;
 
@@ -327,7 +327,6 @@ fn other_providers(
     diagnosis: &mut Diagnosis,
 ) {
     let ours = request.headers.find(scheme.signature_headers()).map(|(name, v)| (name, v.to_vec()));
-    let signed = |outcome: &Outcome| matches!(outcome, Outcome::Valid | Outcome::TimestampOutside { .. });
     // A scheme that signs exactly as ours does (ComplyCube's and Payvost's are one HMAC of the body under two
     // header names) matching says nothing about who signed: naming it would be a guess.
     let distinct = |other: &&Candidate<'_>| {
@@ -335,13 +334,13 @@ fn other_providers(
     };
     for other in others.iter().filter(distinct) {
         // Their header as sent, or their scheme's layout found in our header.
-        let mut found = signed(&verify(request, other.scheme, keys, now).outcome).then_some(None);
+        let mut found = verify(request, other.scheme, keys, now).outcome.signature_matched().then_some(None);
         if found.is_none()
             && let Some((name, value)) = &ours
         {
             let mut renamed = request.clone();
             renamed.headers.set(&other.scheme.header, value.clone());
-            found = signed(&verify(&renamed, other.scheme, keys, now).outcome).then_some(Some(*name));
+            found = verify(&renamed, other.scheme, keys, now).outcome.signature_matched().then_some(Some(*name));
         }
         if let Some(header) = found {
             let mixed = header

@@ -56,6 +56,11 @@ impl Outcome {
         matches!(self, Self::Valid | Self::Unsigned)
     }
 
+    /// Whether the signature matched, whatever the timestamp's age: the request was signed with this secret.
+    pub fn signature_matched(&self) -> bool {
+        matches!(self, Self::Valid | Self::TimestampOutside { .. })
+    }
+
     /// A short phrase for one-line output.
     pub fn describe(&self) -> String {
         match self {
