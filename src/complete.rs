@@ -109,7 +109,8 @@ pub fn stored_ids() -> ArgValueCompleter {
         if !path.is_file() {
             return Vec::new();
         }
-        let Ok(store) = crate::store::Store::open(&path) else { return Vec::new() };
+        // Read-only: a TAB must not migrate, chmod or write to the store.
+        let Ok(store) = crate::store::Store::open_read_only(&path) else { return Vec::new() };
         let filter = crate::store::Filter { last: Some(200), ..Default::default() };
         let mut candidates = Vec::new();
         let _ = store.for_each(&filter, |event| {

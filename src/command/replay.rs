@@ -17,7 +17,7 @@ use crate::keys::{self, KeySources};
 use crate::outgoing;
 use crate::output::{self, Role};
 use crate::provider::Provider;
-use crate::report_file::ReportFile;
+use crate::report_file::{DeliveryRecord, ReportFile};
 use crate::request::Request;
 use crate::store::{Filter, StoredEvent};
 use crate::summary::{Order, Summary};
@@ -51,9 +51,8 @@ impl From<StoredEvent> for Item {
 pub fn run(app: &App, args: &ReplayArgs) -> Result<ExitCode, Error> {
     // "Replay the failures" of a run that had none has nothing left to do, and that is success (a CI step that
     // retries failures passes once everything is delivered).
-    if let Some(report) = &args.failed_from
-        && crate::report_file::failed(report)?.is_empty()
-    {
+    let failed = args.failed_from.as_deref().map(crate::report_file::failed).transpose()?;
+    if let (Some(report), Some([])) = (&args.failed_from, failed.as_deref()) {
         eprintln!("hookctl: nothing to replay: every delivery in {} got a 2xx", report.display());
         return Ok(ExitCode::Success);
     }
@@ -64,7 +63,7 @@ pub fn run(app: &App, args: &ReplayArgs) -> Result<ExitCode, Error> {
         Target::from_args(args.to.as_deref(), profile.and_then(|p| p.url.as_deref()), "https://staging.example.com")?;
 
     // What to replay: counted (and checked) before anything is sent.
-    let source = Source::new(app, args, &providers)?;
+    let source = Source::new(app, args, &providers, failed.as_deref())?;
     let (count, involved) = source.survey(app, args, &providers)?;
     if count == 0 {
         return Err(Error::usage(
@@ -163,7 +162,13 @@ enum Source {
 }
 
 impl Source {
-    fn new(app: &App, args: &ReplayArgs, providers: &[Provider]) -> Result<Self, Error> {
+    /// `failed`: the failed deliveries of the `--failed-from` report, read once by the caller.
+    fn new(
+        app: &App,
+        args: &ReplayArgs,
+        providers: &[Provider],
+        failed: Option<&[DeliveryRecord]>,
+    ) -> Result<Self, Error> {
         let selection = &args.selection;
         if let Some(spec) = &args.fixtures {
             // PROVIDER alone is every fixture; PROVIDER/EVENT follows send's rule for EVENT.
@@ -178,8 +183,8 @@ impl Source {
             (_, true) => Some(false),
             _ => None,
         };
-        if let Some(report) = &args.failed_from {
-            filter.ids = failed_stored_ids(report)?;
+        if let (Some(report), Some(failed)) = (&args.failed_from, failed) {
+            filter.ids = failed_stored_ids(report, failed)?;
             return Ok(Self::Store(filter));
         }
         let Some(path) = &args.from else {
@@ -404,11 +409,7 @@ impl Source {
 }
 
 /// The stored events a report's failed deliveries were made from, each once.
-fn failed_stored_ids(report: &std::path::Path) -> Result<Vec<i64>, Error> {
-    let failed = crate::report_file::failed(report)?;
-    if failed.is_empty() {
-        return Err(Error::usage(format!("nothing to replay: every delivery in {} got a 2xx", report.display()), None));
-    }
+fn failed_stored_ids(report: &std::path::Path, failed: &[DeliveryRecord]) -> Result<Vec<i64>, Error> {
     let unstored = failed.iter().filter(|record| record.stored_id.is_none()).count();
     if unstored > 0 {
         return Err(Error::usage(
