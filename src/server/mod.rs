@@ -81,6 +81,18 @@ struct Columns {
     event_type: usize,
 }
 
+impl Columns {
+    /// Provider, event type and event id, sanitised and padded to their columns (padded before any colouring:
+    /// escape codes would count as width).
+    fn pad(&self, provider: &str, kind: &str, id: &str) -> [String; 3] {
+        [
+            format!("{:<width$}", sanitize(provider, false), width = self.provider),
+            format!("{:<width$}", sanitize(kind, false), width = self.event_type),
+            format!("{:<ID_COLUMN$}", sanitize(id, false)),
+        ]
+    }
+}
+
 /// Provider event ids are mostly `prefix_` and 24 characters (Stripe, Payvost); UUIDs (GitHub) are longer.
 const ID_COLUMN: usize = 28;
 /// "– not checked (no secret)", the longest fixed signature mark.
@@ -413,15 +425,8 @@ fn human_line(
     let out = |role, text: &str| style.out(role, text);
     let provider = event.provider.as_deref().unwrap_or("?");
     let kind = event.event_type.as_deref().unwrap_or(if event.provider.is_some() { "(unknown event)" } else { "" });
-    let columns = &listener.columns;
-    // Padded before colouring: escape codes would count as width.
-    let mut line = format!(
-        "{} {} {} {}",
-        out(Role::Dim, &clock()),
-        out(Role::Name, &format!("{:<width$}", sanitize(provider, false), width = columns.provider)),
-        format_args!("{:<width$}", sanitize(kind, false), width = columns.event_type),
-        format_args!("{:<ID_COLUMN$}", sanitize(event.event_id.as_deref().unwrap_or("-"), false))
-    );
+    let [provider, kind, event_id] = listener.columns.pad(provider, kind, event.event_id.as_deref().unwrap_or("-"));
+    let mut line = format!("{} {} {kind} {event_id}", out(Role::Dim, &clock()), out(Role::Name, &provider));
     match inspection {
         None => line.push_str(&format!(
             "  {} {} {}",
@@ -502,15 +507,15 @@ fn human_line(
 fn filtered_line(listener: &Listener, event: &StoredEvent, id: Option<i64>, status: u16) -> String {
     let settings = &listener.settings;
     let what = if settings.forward.is_some() { "outside --events, not forwarded" } else { "outside --events" };
-    let id = id.map(|id| format!("  #{id}")).unwrap_or_default();
-    let text = format!(
-        "{} {:<10} {} {}  {what}  → {status}{id}",
-        clock(),
+    let stored = id.map(|id| format!("  #{id}")).unwrap_or_default();
+    // The same columns as the other lines, dimmed whole.
+    let [provider, kind, id] = listener.columns.pad(
         event.provider.as_deref().unwrap_or("?"),
         event.event_type.as_deref().unwrap_or("(unknown event)"),
         event.event_id.as_deref().unwrap_or("-"),
     );
-    format!("{}\n", settings.style.out(Role::Dim, &sanitize(&text, false)))
+    let text = format!("{} {provider} {kind} {id}  {what}  → {status}{stored}", clock());
+    format!("{}\n", settings.style.out(Role::Dim, &text))
 }
 
 /// One NDJSON line: the event's record, what the listener did with it, and the request itself (so a line can
