@@ -104,7 +104,8 @@ const DIAGNOSE_LIMIT: usize = 1024 * 1024;
 /// Bodies past this size are inspected on the blocking pool: hashing, parsing and validating them, and
 /// diagnosing a mismatch (a few dozen hashes), takes milliseconds that would stall every other request
 /// waiting on the same async worker. A webhook of a few KiB stays on the worker, where it costs less than
-/// the hand-over.
+/// the hand-over. The store writer commits such bodies in transactions of their own, after the small events
+/// queued beside them.
 const OFF_WORKERS: usize = 32 * 1024;
 
 impl Listener {
@@ -312,7 +313,11 @@ async fn handle(
         };
         listener.printer.print(line);
     }
-    answer.into_response()
+    let mut response = answer.into_response();
+    if stored.is_err() {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(read::RETRY_AFTER_SECONDS));
+    }
+    response
 }
 
 /// Answers a request that was not stored, and says so on the output.

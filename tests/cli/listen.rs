@@ -386,6 +386,29 @@ fn a_full_disk_answers_503_with_a_clear_reason_and_loses_nothing() {
 }
 
 #[test]
+fn a_delivery_refused_for_a_full_disk_says_when_to_retry() {
+    let _heavy = heavy();
+    let listening = listen_after("ulimit -f 512", &[]);
+    // 128 KiB bodies: the store passes its 512 KiB limit within a few deliveries.
+    let body = format!("{{\"type\":\"payment.created\",\"pad\":\"{}\"}}", "x".repeat(128 * 1024));
+    let request = format!(
+        "POST /webhooks/payvost HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let refused = (0..20).find_map(|_| {
+        let mut stream = TcpStream::connect(("127.0.0.1", listening.port)).expect("connects");
+        stream.write_all(request.as_bytes()).expect("writes");
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).expect("an answer");
+        answer.starts_with("HTTP/1.1 503").then_some(answer)
+    });
+    let refused = refused.expect("a full store refuses a delivery");
+    let head = refused.split("\r\n\r\n").next().unwrap_or_default().to_ascii_lowercase();
+    assert!(head.contains("retry-after: 2"), "{head}");
+}
+
+#[test]
 fn slow_headers_are_cut_off_and_others_are_still_served() {
     let _heavy = heavy();
     let listening = listen(&["--read-timeout", "1s"]);
