@@ -412,7 +412,8 @@ pub struct ListenArgs {
     pub max_memory: usize,
 
     /// The most connections open at once (fewer if the open-file limit is lower); at the limit, the
-    /// connection idle the longest is closed to make room for a new one
+    /// connection idle the longest is closed to make room for a new one, and a new one that sends nothing
+    /// within 10 ms is closed
     #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub max_connections: u32,
 }
