@@ -58,6 +58,18 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
     let store_path = store.path().to_owned();
     let (writer, writer_thread) = Writer::start(store);
     let (printer, printer_thread) = Printer::start();
+    let inspector = if args.no_ui {
+        None
+    } else {
+        super::ui::start_for_listen(
+            app,
+            &runtime,
+            args.ui.as_deref(),
+            store_path.clone(),
+            providers.clone(),
+            keys.clone(),
+        )?
+    };
 
     let settings = Settings {
         providers,
@@ -74,6 +86,7 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
         max_body: args.max_body,
         read_timeout: args.read_timeout.into(),
         max_memory: args.max_memory,
+        live: inspector.as_ref().map(|(live, _)| live.clone()),
     };
     let listener = Listener::new(settings, writer, printer);
     let router = server::router(listener.clone());
@@ -101,6 +114,11 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
     );
     for (route, provider) in listener.routes() {
         eprintln!("  {}  {}", style.err(Role::Name, &format!("{route:32}")), sanitize(&provider, false));
+    }
+    if let Some((_, bound)) = inspector {
+        super::ui::announce(style, &bound, None);
+        // Stopped with the runtime, after the listener.
+        runtime.spawn(crate::ui::serve(bound, std::future::pending()));
     }
     crate::keys::announce(&style, &origins);
     match (&args.forward_to, &args.events) {
