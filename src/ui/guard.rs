@@ -41,11 +41,17 @@ pub fn random_token() -> String {
 impl Guard {
     pub fn new(bound: SocketAddr, token: Option<String>) -> Self {
         let port = bound.port();
+        let origin = format!("http://{bound}");
         let mut hosts = vec![bound.to_string()];
         if bound.ip().is_loopback() {
             hosts.push(format!("localhost:{port}"));
         }
-        Self { origin: format!("http://{}", hosts[0]), hosts, token, csrf: random_token() }
+        // Bound to every interface, the inspector is reached by whatever name or address the machine has: the
+        // token (which a rebinding page does not know) stands in for the Host check there.
+        if bound.ip().is_unspecified() {
+            hosts.clear();
+        }
+        Self { origin, hosts, token, csrf: random_token() }
     }
 
     pub fn origin(&self) -> &str {
@@ -58,6 +64,9 @@ impl Guard {
 
     fn host_allowed(&self, headers: &HeaderMap) -> bool {
         let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
+        if self.hosts.is_empty() {
+            return self.token.is_some();
+        }
         self.hosts.iter().any(|allowed| allowed.eq_ignore_ascii_case(host))
     }
 
@@ -82,7 +91,11 @@ impl Guard {
         if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
             return Ok(());
         }
-        if headers.get(header::ORIGIN).is_some_and(|origin| origin.as_bytes() != self.origin.as_bytes()) {
+        let own = match headers.get(header::HOST).and_then(|h| h.to_str().ok()) {
+            Some(host) if self.hosts.is_empty() => format!("http://{host}"),
+            _ => self.origin.clone(),
+        };
+        if headers.get(header::ORIGIN).is_some_and(|origin| origin.as_bytes() != own.as_bytes()) {
             return Err("a request from another origin may not change anything here");
         }
         if headers.get("sec-fetch-site").is_some_and(|site| site == "cross-site") {
