@@ -51,8 +51,7 @@ function notice(text, action) {
 }
 
 function time(ms) {
-  const at = new Date(ms);
-  return at.toLocaleTimeString([], { hour12: false }) + "." + String(at.getMilliseconds()).padStart(3, "0");
+  return new Date(ms).toLocaleTimeString([], { hour12: false });
 }
 
 function signatureCell(record) {
@@ -75,7 +74,7 @@ function row(record, index) {
   const app = record.forward_status == null ? "" : `${record.forward_status} in ${Number(record.forward_ms).toFixed(1)} ms`;
   const classes = [index === state.selected ? "selected" : "", state.marked === record.id ? "marked" : ""].join(" ");
   return el("tr", { class: classes, "data-id": record.id, onclick: () => { state.selected = index; render(); open(record.id); } },
-    el("td", { class: "dim", text: time(record.received_at) }),
+    el("td", { class: "dim", title: new Date(record.received_at).toISOString(), text: time(record.received_at) }),
     el("td", { text: visible(record.provider || "?") }),
     el("td", { text: visible(record.event || "") }),
     el("td", { class: "mono", text: visible(record.event_id || "") }),
