@@ -178,12 +178,11 @@ pub async fn download(State(inspector): State<Arc<Inspector>>, Path((id, format)
 }
 
 /// `POST /api/events/{id}/replay` with `{"to": URL, "verbatim": bool, "body": edited}`: the answer received.
-pub async fn replay(
-    State(inspector): State<Arc<Inspector>>,
-    Path(id): Path<i64>,
-    body: Result<Json<ReplayAsk>, axum::extract::rejection::JsonRejection>,
-) -> Answer {
-    let Json(ask) = body.map_err(|e| fail(StatusCode::BAD_REQUEST, e.body_text()))?;
+pub async fn replay(State(inspector): State<Arc<Inspector>>, Path(id): Path<i64>, body: axum::body::Bytes) -> Answer {
+    // Read as JSON whatever its Content-Type (`curl -d` sends a form type): the CSRF header already proves it
+    // comes from the page or a script, not a form of another site.
+    let ask: ReplayAsk = serde_json::from_slice(&body)
+        .map_err(|e| fail(StatusCode::BAD_REQUEST, format!("the body is not {{\"to\": URL, …}}: {e}")))?;
     if ask.to.trim().is_empty() {
         return Err(fail(StatusCode::BAD_REQUEST, "`to`: give the URL to replay to"));
     }
