@@ -192,6 +192,8 @@ pub struct PageQuery {
     pub text: Option<String>,
     /// Only events older than this id: the page after one that ended there.
     pub before: Option<i64>,
+    /// Only events newer than this id: what arrived since a page was read.
+    pub after: Option<i64>,
     pub limit: usize,
 }
 
@@ -584,6 +586,10 @@ impl Store {
             clauses.push("id < ?");
             values.push(Value::Integer(before));
         }
+        if let Some(after) = query.after {
+            clauses.push("id > ?");
+            values.push(Value::Integer(after));
+        }
         let text = query.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
         // With a search, the full-text index leads, newest match first, and the walk stops at the page's end: a
         // word in every body costs one page, not every match.
@@ -600,7 +606,11 @@ impl Store {
         let columns = SELECT.trim_start_matches("SELECT ").trim_end_matches(" FROM events");
         let qualified: Vec<String> = columns.split(',').map(|c| format!("events.{}", c.trim())).collect();
         let select = format!("SELECT {}{from}", qualified.join(", "));
-        let condition = if text.is_some() { condition.replace("id < ?", "events_text.rowid < ?") } else { condition };
+        let condition = if text.is_some() {
+            condition.replace("id < ?", "events_text.rowid < ?").replace("id > ?", "events_text.rowid > ?")
+        } else {
+            condition
+        };
         let mut statement = self
             .conn
             .prepare_cached(&format!("{select}{condition} ORDER BY {order} DESC LIMIT ?"))

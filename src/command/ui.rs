@@ -128,10 +128,10 @@ async fn follow(store: PathBuf, live: ui::Live) {
         let since = last;
         let read = tokio::task::spawn_blocking(move || -> Result<Vec<StoredEvent>, Error> {
             let store = crate::store::Store::open_read_only(&path)?;
-            let query = crate::store::PageQuery { limit: 200, ..Default::default() };
-            let mut events = store.page(&query)?;
-            events.retain(|e| since.is_none_or(|s| e.id > s));
-            Ok(events)
+            // The first look only learns where the store ends.
+            let limit = if since.is_some() { 200 } else { 1 };
+            let query = crate::store::PageQuery { after: since, limit, ..Default::default() };
+            store.page(&query)
         })
         .await;
         let Ok(Ok(events)) = read else { continue };

@@ -80,6 +80,7 @@ pub struct ListParams {
     until: Option<String>,
     q: Option<String>,
     before: Option<i64>,
+    after: Option<i64>,
     limit: Option<usize>,
 }
 
@@ -118,6 +119,7 @@ pub async fn list(State(inspector): State<Arc<Inspector>>, Query(params): Query<
         until: nonempty(params.until).map(|t| millis("until", &t)).transpose()?,
         text: nonempty(params.q),
         before: params.before,
+        after: params.after,
         limit: limit + 1,
     };
     let mut events = with_store(&inspector, false, move |store| store.page(&query)).await?;

@@ -505,3 +505,36 @@ fn the_page_and_its_scripts_never_write_markup() {
     }
     assert_eq!(get(&inspector.address, "/assets/missing.js").status, 404);
 }
+
+#[test]
+fn hookctl_ui_shows_live_what_a_listener_in_another_process_stores() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = dir.path().join("events.db");
+    let listening = crate::common::listen_on(&store, &["--no-ui"]);
+    send(listening.port, &[]);
+    listening.wait_lines(1);
+    let inspector = start(&["ui", "--ui", "0"], &store, None);
+    let mut stream = TcpStream::connect(&inspector.address).expect("connects");
+    let request = format!("GET /api/live HTTP/1.1\r\nHost: {}\r\n\r\n", inspector.address);
+    stream.write_all(request.as_bytes()).expect("writes");
+    stream.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
+    // The stream is open before the second event is sent.
+    let mut seen = Vec::new();
+    let mut buffer = [0u8; 8192];
+    while !String::from_utf8_lossy(&seen).contains("text/event-stream") {
+        let n = stream.read(&mut buffer).expect("reads");
+        assert!(n > 0, "the stream ended");
+        seen.extend_from_slice(&buffer[..n]);
+    }
+    std::thread::sleep(Duration::from_millis(700));
+    send(listening.port, &["--set", "id=evt_from_elsewhere"]);
+    while !String::from_utf8_lossy(&seen).contains("\"event_id\":\"evt_from_elsewhere\"") {
+        let n = stream.read(&mut buffer).expect("reads");
+        assert!(n > 0, "the stream ended");
+        seen.extend_from_slice(&buffer[..n]);
+    }
+    let text = String::from_utf8_lossy(&seen);
+    assert_eq!(text.matches("event: event").count(), 1, "only the new event: {text}");
+    let since = get(&inspector.address, "/api/events?after=1").json();
+    assert_eq!(since["events"].as_array().expect("events").len(), 1, "{since}");
+}
