@@ -55,14 +55,13 @@ pub fn start_for_listen(
     runtime: &tokio::runtime::Runtime,
     ui_address: Option<&str>,
     store: PathBuf,
-    providers: Vec<Provider>,
-    keys: HashMap<String, Keys>,
-) -> Result<Option<(ui::Live, ui::Bound)>, Error> {
+    (providers, keys): (Vec<Provider>, HashMap<String, Keys>),
+    live: ui::Live,
+) -> Result<Option<ui::Bound>, Error> {
     let address = address(ui_address)?;
-    let live = ui::live_channel();
     let actions = Arc::new(CommandActions::new(providers, keys, app.style));
-    match runtime.block_on(ui::Inspector::bind(address, store, live.clone(), actions, true)) {
-        Ok(bound) => Ok(Some((live, bound))),
+    match runtime.block_on(ui::Inspector::bind(address, store, live, actions, true)) {
+        Ok(bound) => Ok(Some(bound)),
         Err(e) if ui_address.is_none() && e.kind() == std::io::ErrorKind::AddrInUse => {
             let note = app.style.err(Role::Warn, "note");
             eprintln!(
