@@ -76,6 +76,8 @@ pub enum Command {
     Replay(ReplayArgs),
     /// Probe a webhook endpoint you own with signed and mis-signed deliveries and print a scorecard
     Audit(AuditArgs),
+    /// Serve the inspector on the stored events: browse, search, diff, replay (`listen` serves it too)
+    Ui(UiArgs),
     /// Print the script that makes a shell complete hookctl (providers, events, profiles, stored ids)
     Completions(CompletionsArgs),
     /// Print the man page of hookctl or of one command (roff), or write them all to a folder
@@ -416,6 +418,27 @@ pub struct ListenArgs {
     /// within 10 ms is closed
     #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub max_connections: u32,
+
+    /// Serve the inspector (a web page of the events, live) at this address: PORT, HOST:PORT, or 0 for a free
+    /// port [default: 127.0.0.1:4747, skipped with a note when that port is taken]. A non-loopback address
+    /// requires the token printed at start
+    #[arg(long, value_name = "ADDR", conflicts_with = "no_ui")]
+    pub ui: Option<String>,
+
+    /// Do not serve the inspector
+    #[arg(long)]
+    pub no_ui: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    hookctl ui\n  \
+    hookctl ui --store events.db --ui 0")]
+pub struct UiArgs {
+    /// The address to serve the inspector at: PORT, HOST:PORT, or 0 for a free port [default: 127.0.0.1:4747].
+    /// A non-loopback address requires the token printed at start
+    #[arg(long, value_name = "ADDR")]
+    pub ui: Option<String>,
 }
 
 fn fraction(text: &str) -> Result<f64, String> {

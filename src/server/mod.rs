@@ -56,6 +56,9 @@ pub struct Settings {
     pub read_timeout: Duration,
     /// The bytes all bodies in flight may hold together (`--max-memory`).
     pub max_memory: usize,
+    /// Where each stored event's record goes once committed, for pages open on the inspector's live stream
+    /// (a bounded broadcast: sending never waits, a page that lags behind is told to reload).
+    pub live: Option<tokio::sync::broadcast::Sender<Arc<str>>>,
 }
 
 pub struct Listener {
@@ -292,6 +295,18 @@ async fn handle(
             (None, false)
         }
     };
+    if let (Some(live), Some(id)) = (&settings.live, id)
+        && live.receiver_count() > 0
+    {
+        let mut record = event.record();
+        record.id = Some(id);
+        record.duplicate = duplicate;
+        record.answer_status = answer.status;
+        if let Ok(text) = serde_json::to_string(&record) {
+            // No page open is no error.
+            let _ = live.send(text.into());
+        }
+    }
     if !wanted {
         if settings.verbose && !settings.json {
             listener.printer.print(filtered_line(&listener, &event, id, answer.status));
