@@ -49,6 +49,7 @@ fn the_providers_are_built_in() {
     assert_eq!(catalog.names().collect::<Vec<_>>(), PROVIDERS);
     for provider in catalog.all().expect("every built-in provider parses") {
         assert!(provider.routes.contains(&format!("/webhooks/{}", provider.name)), "{}", provider.name);
+        assert_ne!(provider.category, "other", "{} names its category", provider.name);
         assert!(!provider.events.is_empty(), "{} has events", provider.name);
     }
 }

@@ -21,17 +21,34 @@ pub fn heavy() -> std::sync::MutexGuard<'static, ()> {
 pub const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 /// The built-in providers, in the order `hookctl providers` lists them.
-pub const PROVIDERS: [&str; 10] = [
+pub const PROVIDERS: [&str; 27] = [
     "agio",
+    "bitbucket",
+    "calendly",
+    "clerk",
+    "coinbase-commerce",
     "complycube",
     "github",
+    "intercom",
+    "lemonsqueezy",
+    "linear",
+    "mux",
+    "onfido",
     "payqi",
+    "paystack",
     "payvost",
+    "razorpay",
+    "resend",
+    "sentry",
     "shopify",
     "slack",
     "standard-webhooks",
     "stripe",
+    "typeform",
+    "vercel",
+    "veriff",
     "verifynow",
+    "zoom",
 ];
 
 pub struct Run {

@@ -25,5 +25,6 @@ mod sign;
 mod store;
 mod store_paths;
 mod terminal;
+mod vectors;
 mod verdicts;
 mod verify;
