@@ -9,23 +9,27 @@ use crate::outgoing;
 use crate::request::Headers;
 use crate::schema::EventSchema;
 
-const PROVIDERS: [&str; 27] = [
+const PROVIDERS: [&str; 32] = [
     "agio",
     "bitbucket",
+    "calcom",
     "calendly",
     "clerk",
     "coinbase-commerce",
     "complycube",
+    "frameio",
     "github",
     "intercom",
     "lemonsqueezy",
     "linear",
+    "lob",
     "mux",
     "onfido",
     "payqi",
     "paystack",
     "payvost",
     "razorpay",
+    "replicate",
     "resend",
     "sentry",
     "shopify",
@@ -36,6 +40,7 @@ const PROVIDERS: [&str; 27] = [
     "vercel",
     "veriff",
     "verifynow",
+    "workos",
     "zoom",
 ];
 

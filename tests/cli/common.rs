@@ -21,23 +21,27 @@ pub fn heavy() -> std::sync::MutexGuard<'static, ()> {
 pub const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 /// The built-in providers, in the order `hookctl providers` lists them.
-pub const PROVIDERS: [&str; 27] = [
+pub const PROVIDERS: [&str; 32] = [
     "agio",
     "bitbucket",
+    "calcom",
     "calendly",
     "clerk",
     "coinbase-commerce",
     "complycube",
+    "frameio",
     "github",
     "intercom",
     "lemonsqueezy",
     "linear",
+    "lob",
     "mux",
     "onfido",
     "payqi",
     "paystack",
     "payvost",
     "razorpay",
+    "replicate",
     "resend",
     "sentry",
     "shopify",
@@ -48,6 +52,7 @@ pub const PROVIDERS: [&str; 27] = [
     "vercel",
     "veriff",
     "verifynow",
+    "workos",
     "zoom",
 ];
 

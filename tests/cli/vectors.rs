@@ -17,16 +17,19 @@ fn verdict_of(provider: &str, secret: &str, signed: &str, at: Option<&str>) -> S
 }
 
 #[test]
-fn svix_vector_signs_the_same_for_clerk_and_resend() {
+fn svix_vector_signs_the_same_for_clerk_resend_and_replicate() {
     // standard-webhooks libraries/rust/src/lib.rs test_sign, also svix-webhooks rust/src/webhooks.rs.
     let secret = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
     let body = r#"{"email":"test@example.com","username":"test_user"}"#;
-    for provider in ["clerk", "resend"] {
+    for provider in ["clerk", "resend", "replicate"] {
         let args =
             ["sign", provider, "body.json", "--id", "msg_27UH4WbU6Z5A5EzD8u03UvzRbpk", "--timestamp", "1649367553"];
         let stdout = hookctl(&args).file("body.json", body).env("HOOKCTL_SECRET", secret).ok();
-        assert_eq!(header(&stdout, "svix-signature"), "v1,tZ1I4/hDygAJgO5TYxiSd6Sd0kDW6hPenDe+bTa3Kkw=", "{provider}");
-        assert_eq!(header(&stdout, "svix-id"), "msg_27UH4WbU6Z5A5EzD8u03UvzRbpk", "{provider}");
+        // Clerk and Resend are delivered by Svix (svix-*), Replicate under the Standard Webhooks names.
+        let prefix = if provider == "replicate" { "webhook" } else { "svix" };
+        let signature = header(&stdout, &format!("{prefix}-signature"));
+        assert_eq!(signature, "v1,tZ1I4/hDygAJgO5TYxiSd6Sd0kDW6hPenDe+bTa3Kkw=", "{provider}");
+        assert_eq!(header(&stdout, &format!("{prefix}-id")), "msg_27UH4WbU6Z5A5EzD8u03UvzRbpk", "{provider}");
 
         let mut json_args = args.to_vec();
         json_args.push("--json");

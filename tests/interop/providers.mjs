@@ -1,8 +1,9 @@
 // The providers' own npm SDKs against hookctl, in both directions where the SDK can sign:
-//   svix (Clerk, Resend), resend, @linear/sdk, @onfido/api, coinbase-commerce-node, @mux/mux-node.
+//   svix (Clerk, Resend), resend, @linear/sdk, @onfido/api, coinbase-commerce-node, @mux/mux-node,
+//   @workos-inc/node, replicate.
 // hookctl signs (`sign --json`, and `send` to a local receiver built on the SDK); the SDK must accept it and
 // reject a tampered body. Where the SDK signs (svix's Webhook.sign, coinbase-commerce-node's and mux-node's
-// computeSignature), `hookctl verify` must accept what it signed. Prints one line per check and a matrix.
+// computeSignature, WorkOS's computeSignature), `hookctl verify` must accept what it signed. Prints one line per check and a matrix.
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
@@ -14,10 +15,12 @@ import { Webhook as Svix } from "svix";
 import { Resend } from "resend";
 import { LinearWebhookClient } from "@linear/sdk/webhooks";
 import Mux from "@mux/mux-node";
+import { WorkOS } from "@workos-inc/node";
 
 const require = createRequire(import.meta.url);
 const { WebhookEventVerifier } = require("@onfido/api");
 const { Webhook: Coinbase } = require("coinbase-commerce-node");
+const { validateWebhook } = require("replicate");
 const version = (name) =>
   JSON.parse(fs.readFileSync(new URL(`./node_modules/${name}/package.json`, import.meta.url), "utf8")).version;
 
@@ -213,6 +216,44 @@ for (const provider of ["clerk", "resend"]) {
     verifies &= hookctlVerifies("mux", "/webhooks/mux", body, { "Mux-Signature": `t=${t},v1=${v1}` }, secret);
   }
   matrix.push(["mux", `@mux/mux-node ${version("@mux/mux-node")}`, accepts, verifies]);
+}
+
+// --- WorkOS: t=<ms>, v1=<hex> over "{ms}.{body}"
+{
+  const secret = randomBytes(16).toString("hex");
+  const workos = new WorkOS("sk_test_" + randomBytes(8).toString("hex"), { clientId: "client_test" });
+  let accepts = true;
+  for (const event of ["user.created", "dsync.user.created", "connection.activated"]) {
+    const { body, headers } = signed("workos", event, secret);
+    const sigHeader = headers["workos-signature"];
+    const parsed = await workos.webhooks.constructEvent({ payload: JSON.parse(body), sigHeader, secret }).catch((e) => e);
+    accepts &= check(parsed.event === event, `workos: constructEvent accepts ${event} (${parsed.message ?? ""})`);
+    accepts &= check(await rejects(workos.webhooks.verifyHeader({ payload: body + " ", sigHeader, secret })), `workos: rejects a tampered ${event}`);
+  }
+  accepts &= await sendTo("workos", "authentication.email_verification_succeeded", secret,
+    (body, headers) => workos.webhooks.verifyHeader({ payload: body.toString(), sigHeader: headers["workos-signature"], secret }));
+  let verifies = true;
+  for (let i = 0; i < 10; i++) {
+    const body = JSON.stringify({ id: `event_${i}`, event: "user.created", data: { note: "é✓" }, created_at: new Date().toISOString() });
+    const t = Date.now();
+    const v1 = await workos.webhooks.computeSignature(t, body, secret);
+    // WorkOS writes the header with a space after the comma.
+    verifies &= hookctlVerifies("workos", "/webhooks/workos", body, { "WorkOS-Signature": `t=${t}, v1=${v1}` }, secret);
+  }
+  matrix.push(["workos", `@workos-inc/node ${version("@workos-inc/node")}`, accepts, verifies]);
+}
+
+// --- Replicate: Standard Webhooks headers, checked by the client's validateWebhook
+{
+  const secret = "whsec_" + randomBytes(24).toString("base64");
+  let accepts = true;
+  for (const event of ["starting", "succeeded", "failed"]) {
+    const { body, headers } = signed("replicate", event, secret);
+    accepts &= check(await validateWebhook({ headers, body }, secret) === true, `replicate: validateWebhook accepts ${event}`);
+    accepts &= check(await validateWebhook({ headers, body: body + " " }, secret) === false, `replicate: rejects a tampered ${event}`);
+  }
+  accepts &= await sendTo("replicate", "processing", secret, async (body, headers) => validateWebhook({ headers, body: body.toString() }, secret));
+  matrix.push(["replicate", `replicate ${version("replicate")}`, accepts, null]);
 }
 
 const mark = (v) => (v === null ? "n/a (the SDK does not sign)" : v ? "✓" : "✗");
