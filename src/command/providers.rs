@@ -244,7 +244,16 @@ fn retry_line(provider: &Provider) -> String {
     if delivery.retry.is_empty() {
         return "none".into();
     }
-    let delays: Vec<String> = delivery.retry.iter().map(|d| humantime::format_duration(*d).to_string()).collect();
+    // A run of equal delays is written once with its count: Paystack's hourly retries are `1h ×72`.
+    let mut delays: Vec<String> = Vec::new();
+    for run in delivery.retry.chunk_by(|a, b| a == b) {
+        let delay = humantime::format_duration(run[0]).to_string();
+        delays.push(if run.len() > 2 {
+            format!("{delay} ×{}", run.len())
+        } else {
+            run.iter().map(|_| delay.clone()).collect::<Vec<_>>().join(", ")
+        });
+    }
     let from = match delivery.retry_from {
         RetryFrom::Previous => "each after the attempt before",
         RetryFrom::First => "each counted from the first attempt",

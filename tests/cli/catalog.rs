@@ -69,6 +69,10 @@ fn providers_name_shows_the_category_and_what_the_scheme_was_checked_against() {
     let clerk = hookctl(&["providers", "clerk"]).ok();
     assert!(clerk.contains("Category    identity"), "{clerk}");
     assert!(clerk.contains("Checked     npm svix 2.5.0 and PyPI svix 2.9.1"), "{clerk}");
+    // Runs of equal retry delays are counted, not repeated; two in a row stay as written.
+    let paystack = hookctl(&["providers", "paystack"]).ok();
+    assert!(paystack.contains("Retries     3m ×4, 1h ×72 (each after the attempt before)"), "{paystack}");
+    assert!(clerk.contains("Retries     5s, 5m, 30m, 2h, 5h, 10h, 10h ("), "{clerk}");
     let vercel = hookctl(&["providers", "vercel"]).ok();
     assert!(vercel.contains("Checked     scheme from the provider's docs; not checked against an SDK"), "{vercel}");
     let model: Value = serde_json::from_str(&hookctl(&["providers", "vercel", "--json"]).ok()).expect("JSON");
