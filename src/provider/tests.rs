@@ -9,7 +9,7 @@ use crate::outgoing;
 use crate::request::Headers;
 use crate::schema::EventSchema;
 
-const PROVIDERS: [&str; 32] = [
+const PROVIDERS: [&str; 34] = [
     "agio",
     "bitbucket",
     "calcom",
@@ -17,6 +17,7 @@ const PROVIDERS: [&str; 32] = [
     "clerk",
     "coinbase-commerce",
     "complycube",
+    "docusign",
     "frameio",
     "github",
     "intercom",
@@ -25,6 +26,7 @@ const PROVIDERS: [&str; 32] = [
     "lob",
     "mux",
     "onfido",
+    "pagerduty",
     "payqi",
     "paystack",
     "payvost",

@@ -21,7 +21,7 @@ pub fn heavy() -> std::sync::MutexGuard<'static, ()> {
 pub const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 /// The built-in providers, in the order `hookctl providers` lists them.
-pub const PROVIDERS: [&str; 32] = [
+pub const PROVIDERS: [&str; 34] = [
     "agio",
     "bitbucket",
     "calcom",
@@ -29,6 +29,7 @@ pub const PROVIDERS: [&str; 32] = [
     "clerk",
     "coinbase-commerce",
     "complycube",
+    "docusign",
     "frameio",
     "github",
     "intercom",
@@ -37,6 +38,7 @@ pub const PROVIDERS: [&str; 32] = [
     "lob",
     "mux",
     "onfido",
+    "pagerduty",
     "payqi",
     "paystack",
     "payvost",
