@@ -19,6 +19,12 @@ pub fn run(app: &App, args: &ProvidersArgs) -> Result<ExitCode, Error> {
             let providers = catalog.all()?;
             match args.search.as_deref() {
                 None => list(app, &providers.iter().collect::<Vec<_>>()),
+                Some(text) if text.trim().is_empty() => {
+                    return Err(Error::usage(
+                        "--search needs a word to look for",
+                        Some("`hookctl providers --search kyc`".to_owned()),
+                    ));
+                }
                 Some(text) => {
                     let found = search(&providers, text);
                     if found.is_empty() {

@@ -60,6 +60,8 @@ fn providers_search_matches_name_title_description_category_and_events() {
 
     let (_, stderr) = hookctl(&["providers", "--search", "no-such-thing"]).code(2);
     assert!(stderr.contains("no provider matches \"no-such-thing\""), "{stderr}");
+    let (_, stderr) = hookctl(&["providers", "--search", "  "]).code(2);
+    assert!(stderr.contains("--search needs a word"), "{stderr}");
     let (_, stderr) = hookctl(&["providers", "stripe", "--search", "kyc"]).code(2);
     assert!(stderr.contains("cannot be used with"), "{stderr}");
 }
