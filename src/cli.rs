@@ -87,8 +87,12 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct ProvidersArgs {
     /// The provider to show
-    #[arg(add = complete::providers())]
+    #[arg(add = complete::providers(), conflicts_with = "search")]
     pub name: Option<String>,
+    /// List only the providers whose name, title, description, category or event names contain TEXT
+    /// (case-insensitive; several words must all match)
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -9,17 +9,41 @@ use crate::outgoing;
 use crate::request::Headers;
 use crate::schema::EventSchema;
 
-const PROVIDERS: [&str; 10] = [
+const PROVIDERS: [&str; 34] = [
     "agio",
+    "bitbucket",
+    "calcom",
+    "calendly",
+    "clerk",
+    "coinbase-commerce",
     "complycube",
+    "docusign",
+    "frameio",
     "github",
+    "intercom",
+    "lemonsqueezy",
+    "linear",
+    "lob",
+    "mux",
+    "onfido",
+    "pagerduty",
     "payqi",
+    "paystack",
     "payvost",
+    "razorpay",
+    "replicate",
+    "resend",
+    "sentry",
     "shopify",
     "slack",
     "standard-webhooks",
     "stripe",
+    "typeform",
+    "vercel",
+    "veriff",
     "verifynow",
+    "workos",
+    "zoom",
 ];
 
 fn now() -> chrono::DateTime<chrono::Utc> {
@@ -27,11 +51,12 @@ fn now() -> chrono::DateTime<chrono::Utc> {
 }
 
 #[test]
-fn the_ten_providers_are_built_in() {
+fn the_providers_are_built_in() {
     let catalog = Catalog::builtin();
     assert_eq!(catalog.names().collect::<Vec<_>>(), PROVIDERS);
     for provider in catalog.all().expect("every built-in provider parses") {
         assert!(provider.routes.contains(&format!("/webhooks/{}", provider.name)), "{}", provider.name);
+        assert_ne!(provider.category, "other", "{} names its category", provider.name);
         assert!(!provider.events.is_empty(), "{} has events", provider.name);
     }
 }
@@ -262,7 +287,7 @@ fn a_user_folder_overrides_a_builtin_provider_by_name() {
     assert_eq!(provider.events.len(), 1);
     let rendered = outgoing::render(&provider, "ping", &[], now(), &mut fastrand::Rng::with_seed(1)).expect("renders");
     assert_eq!(rendered.payload, serde_json::json!({"type": "ping"}));
-    assert_eq!(catalog.names().count(), 10, "the others stay built in");
+    assert_eq!(catalog.names().count(), PROVIDERS.len(), "the others stay built in");
 }
 
 #[test]

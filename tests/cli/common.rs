@@ -21,17 +21,41 @@ pub fn heavy() -> std::sync::MutexGuard<'static, ()> {
 pub const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 /// The built-in providers, in the order `hookctl providers` lists them.
-pub const PROVIDERS: [&str; 10] = [
+pub const PROVIDERS: [&str; 34] = [
     "agio",
+    "bitbucket",
+    "calcom",
+    "calendly",
+    "clerk",
+    "coinbase-commerce",
     "complycube",
+    "docusign",
+    "frameio",
     "github",
+    "intercom",
+    "lemonsqueezy",
+    "linear",
+    "lob",
+    "mux",
+    "onfido",
+    "pagerduty",
     "payqi",
+    "paystack",
     "payvost",
+    "razorpay",
+    "replicate",
+    "resend",
+    "sentry",
     "shopify",
     "slack",
     "standard-webhooks",
     "stripe",
+    "typeform",
+    "vercel",
+    "veriff",
     "verifynow",
+    "workos",
+    "zoom",
 ];
 
 pub struct Run {

@@ -26,5 +26,6 @@ mod store;
 mod store_paths;
 mod terminal;
 mod ui;
+mod vectors;
 mod verdicts;
 mod verify;
