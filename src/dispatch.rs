@@ -191,12 +191,21 @@ impl Dispatch {
             }
             None => {
                 let no_keys = Keys::default();
+                let keys = self.keys.get(&job.provider.name).unwrap_or(&no_keys);
+                // A scheme that signs the URL signs the one this attempt goes to.
+                let with_url;
+                let keys = if job.provider.scheme.needs_url() {
+                    with_url = Keys { url: Some(url.to_string()), ..keys.clone() };
+                    &with_url
+                } else {
+                    keys
+                };
                 let outgoing = Outgoing {
                     provider: &job.provider,
                     event: job.event(),
                     body: job.body.clone(),
                     content_type: job.content_type.as_deref(),
-                    keys: self.keys.get(&job.provider.name).unwrap_or(&no_keys),
+                    keys,
                     at: self.pinned_time.unwrap_or_else(crate::time::now),
                     id: Some(job.message_id.clone()),
                 };

@@ -82,7 +82,7 @@ pub fn run(app: &App, args: &SignArgs) -> Result<ExitCode, Error> {
     let resolved = KeySources { args: &args.keys, profile, style: app.style, quiet: false }.resolve(&provider)?;
     crate::keys::announce(&app.style, &resolved.origins);
     crate::keys::note_single_signature(&app.style, &provider, &resolved.keys);
-    let keys = resolved.keys;
+    let keys = crate::scheme::Keys { url: args.url.clone(), ..resolved.keys };
     if args.id.is_some() && provider.scheme.message_id.is_none() {
         let note = app.style.err(Role::Warn, "note");
         eprintln!("hookctl: {note}: {} sends no message id; --id is ignored", provider.name);

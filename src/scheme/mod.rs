@@ -26,7 +26,32 @@ pub enum Part {
     Body,
     Timestamp,
     Id,
+    /// The full URL the provider delivered to, as it saw it: `https://example.com/hook?a=1` (Square, Twilio,
+    /// HubSpot v3).
+    Url,
+    /// The request method: `POST`.
+    Method,
+    /// The request target: path and query, `/hook?a=1`.
+    Path,
+    /// The form fields sorted by name, each name then its value with no separator (Twilio's form POSTs); empty
+    /// for a body that is not a form.
+    Form,
     Literal(String),
+}
+
+impl Part {
+    fn name(&self) -> Option<&'static str> {
+        Some(match self {
+            Self::Body => "body",
+            Self::Timestamp => "timestamp",
+            Self::Id => "id",
+            Self::Url => "url",
+            Self::Method => "method",
+            Self::Path => "path",
+            Self::Form => "form",
+            Self::Literal(_) => return None,
+        })
+    }
 }
 
 /// What is signed, as a template over the raw body, the timestamp and the message id: `{timestamp}.{body}`.
@@ -46,9 +71,14 @@ impl Template {
                 "body" => Part::Body,
                 "timestamp" => Part::Timestamp,
                 "id" => Part::Id,
+                "url" => Part::Url,
+                "method" => Part::Method,
+                "path" => Part::Path,
+                "form" => Part::Form,
                 other => {
                     return Err(format!(
-                        "unknown field `{{{other}}}` in signed content `{text}` (use {{body}}, {{timestamp}} or {{id}})"
+                        "unknown field `{{{other}}}` in signed content `{text}` (use {{body}}, {{timestamp}}, {{id}}, \
+                         {{url}}, {{method}}, {{path}} or {{form}})"
                     ));
                 }
             };
@@ -62,8 +92,8 @@ impl Template {
         if !literal.is_empty() {
             parts.push(Part::Literal(literal));
         }
-        if !parts.contains(&Part::Body) {
-            return Err(format!("signed content `{text}` does not include {{body}}"));
+        if !parts.contains(&Part::Body) && !parts.contains(&Part::Form) {
+            return Err(format!("signed content `{text}` does not include {{body}} or {{form}}"));
         }
         Ok(Self(parts))
     }
@@ -76,11 +106,10 @@ impl Template {
 impl fmt::Display for Template {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for part in &self.0 {
-            match part {
-                Part::Body => f.write_str("{body}")?,
-                Part::Timestamp => f.write_str("{timestamp}")?,
-                Part::Id => f.write_str("{id}")?,
-                Part::Literal(text) => f.write_str(text)?,
+            match (part, part.name()) {
+                (Part::Literal(text), _) => f.write_str(text)?,
+                (_, Some(name)) => write!(f, "{{{name}}}")?,
+                (_, None) => {}
             }
         }
         Ok(())
@@ -148,6 +177,9 @@ pub struct Keys {
     pub rotation: Vec<Secret>,
     /// Credential values by credential name (`api-key`).
     pub credentials: Vec<(String, Secret)>,
+    /// The URL the provider delivered to, for schemes that sign it (`{url}`): where `send` posts, or `--url`.
+    /// Verification without it reads the URL from the request (an absolute target, or its `Host` header).
+    pub url: Option<String>,
 }
 
 impl Keys {
@@ -169,6 +201,40 @@ pub enum SchemeError {
     MissingCredential(String),
     #[error("the secret is not valid base64 after removing {prefix}, as this scheme requires")]
     SecretNotBase64 { prefix: String },
+    #[error("the signature covers the URL the request is delivered to, and none was given (pass --url URL)")]
+    NeedsUrl,
+}
+
+/// What one signature covers: the body and the values the template names besides it.
+#[derive(Debug, Clone, Copy)]
+pub struct Signed<'a> {
+    /// The request, for its method, target and Content-Type.
+    pub request: &'a Request,
+    /// The body signed: the request's, or an alteration of it being tried.
+    pub body: &'a [u8],
+    pub timestamp: &'a str,
+    pub id: &'a str,
+    /// The full URL, empty when the template does not sign it.
+    pub url: &'a str,
+}
+
+impl Signed<'_> {
+    /// Twilio's form text: the fields sorted by name (then value), each name then value with no separator.
+    /// A body that is not a form (by its Content-Type, or by its look when it has none) has no fields.
+    fn form(&self) -> Vec<u8> {
+        let is_form = match self.request.headers.get("content-type") {
+            Some(value) => crate::form::is_form_content_type(value),
+            None => crate::form::looks_like(self.body),
+        };
+        if !is_form {
+            return Vec::new();
+        }
+        let mut fields: Vec<(String, String)> =
+            form_urlencoded::parse(self.body).map(|(n, v)| (n.into_owned(), v.into_owned())).collect();
+        fields.sort();
+        fields.dedup();
+        fields.into_iter().flat_map(|(name, value)| [name, value]).collect::<String>().into_bytes()
+    }
 }
 
 impl Scheme {
@@ -179,6 +245,11 @@ impl Scheme {
     /// Every header name a signature may arrive under, the documented one first.
     pub fn signature_headers(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.header.as_str()).chain(self.aliases.iter().map(String::as_str))
+    }
+
+    /// Whether the signature covers the URL the request was delivered to (Square, Twilio, HubSpot v3).
+    pub fn needs_url(&self) -> bool {
+        self.content.uses(&Part::Url)
     }
 
     /// Whether the timestamp is covered by the signature (PayQI's is not).
@@ -201,12 +272,17 @@ impl Scheme {
         }
     }
 
-    /// The raw MAC of a body under this scheme.
-    pub fn mac(&self, key: &[u8], body: &[u8], timestamp: &str, id: &str) -> Vec<u8> {
+    /// The raw MAC of what `signed` holds under this scheme.
+    pub fn mac(&self, key: &[u8], signed: &Signed<'_>) -> Vec<u8> {
+        let form = if self.content.uses(&Part::Form) { signed.form() } else { Vec::new() };
         let parts = self.content.0.iter().map(|part| match part {
-            Part::Body => body,
-            Part::Timestamp => timestamp.as_bytes(),
-            Part::Id => id.as_bytes(),
+            Part::Body => signed.body,
+            Part::Timestamp => signed.timestamp.as_bytes(),
+            Part::Id => signed.id.as_bytes(),
+            Part::Url => signed.url.as_bytes(),
+            Part::Method => signed.request.method.as_bytes(),
+            Part::Path => signed.request.target.as_bytes(),
+            Part::Form => form.as_slice(),
             Part::Literal(text) => text.as_bytes(),
         });
         self.algorithm.mac(key, parts)
@@ -224,6 +300,12 @@ impl Scheme {
             headers.push(header.clone(), timestamp.as_str());
         }
         if self.is_signed() {
+            let url = match (&keys.url, self.needs_url()) {
+                (Some(url), true) => url.as_str(),
+                (None, true) => return Err(SchemeError::NeedsUrl),
+                (_, false) => "",
+            };
+            let signed = Signed { request, body: &request.body, timestamp: &timestamp, id, url };
             let secrets: Vec<&Secret> =
                 keys.secrets().take(if self.layout.carries_several() { usize::MAX } else { 1 }).collect();
             if secrets.is_empty() {
@@ -232,7 +314,7 @@ impl Scheme {
             let mut signatures = Vec::with_capacity(secrets.len());
             for secret in secrets {
                 let key = self.key_bytes(secret)?;
-                signatures.push(self.encoding.encode(&self.mac(&key, &request.body, &timestamp, id)));
+                signatures.push(self.encoding.encode(&self.mac(&key, &signed)));
             }
             headers.push(self.header.clone(), self.layout.format(&signatures, &timestamp));
         }

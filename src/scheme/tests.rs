@@ -309,3 +309,115 @@ fn a_scheme_that_signs_alike_under_another_header_is_not_named_as_the_signer() {
     let codes: Vec<&str> = diagnosis.findings.iter().map(|f| f.code).collect();
     assert_eq!(codes, ["signature-layout"], "{diagnosis:?}");
 }
+
+fn square() -> Scheme {
+    scheme(Algorithm::HmacSha256, "x-square-hmacsha256-signature", "{url}{body}", Encoding::Base64, Layout::Bare)
+}
+
+fn twilio() -> Scheme {
+    scheme(Algorithm::HmacSha1, "X-Twilio-Signature", "{url}{form}", Encoding::Base64, Layout::Bare)
+}
+
+fn with_url(secret: &str, url: &str) -> Keys {
+    Keys { url: Some(url.into()), ..keys(secret) }
+}
+
+/// square/square-nodejs-sdk tests/integration/webhooks.test.ts: the notification URL then the body.
+#[test]
+fn square_public_vectors_sign_the_url() {
+    let body = r#"{"merchant_id":"MLEFBHHSJGVHD","type":"webhooks.test_notification","event_id":"ac3ac95b-f97d-458c-a6e6-18981597e05f","created_at":"2022-07-13T20:30:59.037339943Z","data":{"type":"webhooks","id":"bc368e64-01aa-407e-b46e-3231809b1129"}}"#;
+    let cases = [
+        (
+            "Ibxx_5AKakO-3qeNVR61Dw",
+            "https://webhook.site/679a4f3a-dcfa-49ee-bac5-9d0edad886b9",
+            body,
+            "GF4YkrJgGBDZ9NIYbNXBnMzqb2HoL4RW/S6vkZ9/2N4=",
+        ),
+        (
+            "signature-key",
+            "https://webhook.site/webhooks",
+            r#"{"data":{"type":"webhooks","id":"fake_id"}}"#,
+            "W3FlCNk5IA3ZQ2LHTWoajvzfaDu/OwY2tNHIHC3IUOA=",
+        ),
+        (
+            "signature-key",
+            "https://webhook.site/webhooks",
+            r#"{"data":{"type":"webhooks","id":">id<"}}"#,
+            "Cxt7+aTi4rKgcA0bC4g9EHdVtLSDWdqccmL5MvihU4U=",
+        ),
+    ];
+    for (key, url, body, expected) in cases {
+        let request = Request::post("/webhooks", body.to_owned());
+        let headers = square().sign(&request, &with_url(key, url), 0, "").expect("signs");
+        assert_eq!(headers.get_str("x-square-hmacsha256-signature"), Some(expected), "{url}");
+    }
+    // Without a URL there is nothing to sign.
+    let request = Request::post("/webhooks", body.to_owned());
+    assert_eq!(square().sign(&request, &keys("k"), 0, ""), Err(SchemeError::NeedsUrl));
+}
+
+#[test]
+fn the_url_comes_from_the_flag_the_request_line_or_the_host_header() {
+    let body = r#"{"data":{"type":"webhooks","id":"fake_id"}}"#;
+    let mut request = Request::post("/webhooks", body.to_owned());
+    request.headers.push("x-square-hmacsha256-signature", "W3FlCNk5IA3ZQ2LHTWoajvzfaDu/OwY2tNHIHC3IUOA=");
+    // Neither a Host header nor an absolute target: the verdict says the URL is unknown, not a mismatch.
+    let verdict = verify(&request, &square(), &keys("signature-key"), 0);
+    assert_eq!(verdict.outcome, Outcome::UrlUnknown);
+    assert!(verdict.checks[0].detail.contains("--url"), "{:?}", verdict.checks);
+
+    let given = verify(&request, &square(), &with_url("signature-key", "https://webhook.site/webhooks"), 0);
+    assert_eq!(given.outcome, Outcome::Valid);
+    assert!(given.checks[0].detail.ends_with("over https://webhook.site/webhooks (--url)"), "{:?}", given.checks);
+
+    let mut hosted = request.clone();
+    hosted.headers.push("Host", "webhook.site");
+    let verdict = verify(&hosted, &square(), &keys("signature-key"), 0);
+    assert_eq!(verdict.outcome, Outcome::Valid);
+    assert!(verdict.checks[0].detail.contains("(the Host header)"), "{:?}", verdict.checks);
+
+    let mut absolute = request.clone();
+    absolute.target = "https://webhook.site/webhooks".into();
+    assert_eq!(verify(&absolute, &square(), &keys("signature-key"), 0).outcome, Outcome::Valid);
+
+    // Another URL is a mismatch that names the URL it was checked over.
+    let verdict = verify(&request, &square(), &with_url("signature-key", "https://webhook.site/other"), 0);
+    assert_eq!(verdict.outcome, Outcome::Mismatch);
+    assert!(verdict.checks[0].detail.contains("over https://webhook.site/other (--url)"), "{:?}", verdict.checks);
+}
+
+/// twilio/twilio-python tests/unit/test_request_validator.py: the URL, then each form field sorted by name,
+/// name then value.
+#[test]
+fn twilio_public_vectors_sign_url_and_sorted_form_fields() {
+    let params = "CallSid=CA1234567890ABCDE&Caller=%2B14158675309&Digits=1234&From=%2B14158675309&To=%2B18005551212";
+    let uri = "https://mycompany.com/myapp.php?foo=1&bar=2";
+    let cases = [
+        (uri.to_owned(), params, "RSOYDt4T1cUTdK1PDd93/VVr8B8="),
+        ("https://mycompany.com:443/myapp.php?foo=1&bar=2".to_owned(), params, "kvajT1Ptam85bY51eRf/AJRuM3w="),
+        ("http://mycompany.com:80/myapp.php?foo=1&bar=2".to_owned(), params, "0ZXoZLH/DfblKGATFgpif+LLRf4="),
+        ("http://mycompany.com:1234/myapp.php?foo=1&bar=2".to_owned(), params, "Zmvh+3yNM1Phv2jhDCwEM3q5ebU="),
+        (uri.to_owned(), "Sid=CA123&SidAccount=AC123&Digits=5678&Digits=1234", "IK+Dwps556ElfBT0I3Rgjkr1wJU="),
+    ];
+    for (url, form, expected) in cases {
+        let mut request = Request::post("/myapp.php?foo=1&bar=2", form.to_owned());
+        request.headers.push("Content-Type", "application/x-www-form-urlencoded");
+        let headers = twilio().sign(&request, &with_url("12345", &url), 0, "").expect("signs");
+        assert_eq!(headers.get_str("X-Twilio-Signature"), Some(expected), "{url} {form}");
+        request.headers.push("X-Twilio-Signature", expected);
+        assert_eq!(verify(&request, &twilio(), &with_url("12345", &url), 0).outcome, Outcome::Valid);
+        request.body = format!("{form}&Extra=1").into();
+        assert_eq!(verify(&request, &twilio(), &with_url("12345", &url), 0).outcome, Outcome::Mismatch);
+    }
+}
+
+#[test]
+fn method_and_path_are_signed_as_the_request_has_them() {
+    let scheme = scheme(Algorithm::HmacSha256, "X-Sig", "{method}{path}{body}", Encoding::Hex, Layout::Bare);
+    let request = Request::post("/hook?a=1", "{}");
+    let headers = scheme.sign(&request, &keys("k"), 0, "").expect("signs");
+    let expected = hex::encode(Algorithm::HmacSha256.mac(b"k", [&b"POST/hook?a=1{}"[..]]));
+    assert_eq!(headers.get_str("X-Sig"), Some(expected.as_str()));
+    assert_eq!(Template::parse("{method}{url}{form}").expect("parses").to_string(), "{method}{url}{form}");
+    assert!(Template::parse("{url}").is_err(), "a template signs the body or the form");
+}

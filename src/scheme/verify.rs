@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use subtle::ConstantTimeEq;
 
-use super::{Part, Scheme, TimestampSpec};
+use super::{Part, Scheme, Signed, TimestampSpec};
 use crate::request::Request;
 use crate::scheme::Keys;
 
@@ -22,6 +22,9 @@ pub enum Outcome {
     Unsigned,
     /// A signature could not be checked because no secret was given.
     NoSecret,
+    /// The signature covers the URL the provider delivered to, and neither the request nor `--url` says
+    /// what it was: nothing can be said of the secret.
+    UrlUnknown,
     /// The body claims a `Content-Encoding` it does not decode from (or decodes past the size limit): the
     /// signed bytes cannot be recovered, so nothing can be said of the secret.
     Undecodable {
@@ -73,6 +76,11 @@ impl Outcome {
             }
             Self::Unsigned => "unsigned: the provider does not sign its deliveries".into(),
             Self::NoSecret => "not checked: no secret given".into(),
+            Self::UrlUnknown => {
+                "not checked: the signature covers the URL the provider delivered to, and the request does not \
+                 say which (no absolute target or Host header; pass --url URL)"
+                    .into()
+            }
             Self::Undecodable { reason, .. } => format!("not checked: {reason}"),
             Self::MissingSignature { header } => format!("no `{header}` header"),
             Self::Malformed { header, reason } => format!("malformed `{header}`: {reason}"),
@@ -149,7 +157,7 @@ fn signature_outcome(
         checks.push(Check::new("signature", CheckStatus::Warn, "the provider does not sign its deliveries"));
         return Outcome::Unsigned;
     }
-    let Materials { header, signatures, timestamp: timestamp_text, id } = match materials(request, scheme) {
+    let Materials { header, signatures, timestamp: timestamp_text, id, urls } = match materials(request, scheme, keys) {
         Ok(found) => found,
         Err((outcome, check)) => {
             checks.push(check);
@@ -178,30 +186,44 @@ fn signature_outcome(
         }
         return Outcome::NoSecret;
     }
-    // Every secret is tried (a rotation holds several); the first that matches is named.
+    if urls.is_empty() {
+        let detail = Outcome::UrlUnknown.describe();
+        checks.push(Check::new("signature", CheckStatus::Skip, detail));
+        return Outcome::UrlUnknown;
+    }
+    // Every secret is tried (a rotation holds several), over every URL the request may have been sent to; the
+    // first that matches is named.
     let mut key_error = None;
     let mut found = None;
     let given = keys.secrets().count();
-    for (index, secret) in keys.secrets().enumerate() {
+    'secrets: for (index, secret) in keys.secrets().enumerate() {
         match scheme.key_bytes(secret) {
             Ok(key) => {
-                let expected = scheme.mac(&key, &request.body, &timestamp_text, &id);
-                if any_matches(&candidates, &expected) {
-                    found = Some(index + 1);
-                    break;
+                for url in &urls {
+                    let signed =
+                        Signed { request, body: &request.body, timestamp: &timestamp_text, id: &id, url: &url.url };
+                    if any_matches(&candidates, &scheme.mac(&key, &signed)) {
+                        found = Some((index + 1, url));
+                        break 'secrets;
+                    }
                 }
             }
             Err(error) => key_error = key_error.or(Some(error)),
         }
     }
-    let Some(index) = found else {
+    let Some((index, url)) = found else {
         let detail = match key_error {
             Some(error) if given == 1 => error.to_string(),
             _ => {
                 let by = if given == 1 { "the secret".to_owned() } else { format!("any of the {given} secrets") };
+                let over = match urls.as_slice() {
+                    [] => String::new(),
+                    [url] => format!(" over {url}"),
+                    [first, ..] => format!(" over {first} or {} other URLs", urls.len() - 1),
+                };
                 match candidates.len() {
-                    1 => format!("{} in `{header}` does not match {by}", scheme.algorithm),
-                    count => format!("none of the {count} signatures in `{header}` matches {by}"),
+                    1 => format!("{} in `{header}` does not match {by}{over}", scheme.algorithm),
+                    count => format!("none of the {count} signatures in `{header}` matches {by}{over}"),
                 }
             }
         };
@@ -212,7 +234,12 @@ fn signature_outcome(
         *matched = Some((index, given));
     }
     let which = if given > 1 { format!(", the {} of {given} secrets", ordinal(index)) } else { String::new() };
-    checks.push(Check::new("signature", CheckStatus::Pass, format!("{} matches ({header}){which}", scheme.algorithm)));
+    let over = if scheme.needs_url() { format!(" over {url}") } else { String::new() };
+    checks.push(Check::new(
+        "signature",
+        CheckStatus::Pass,
+        format!("{} matches ({header}){which}{over}", scheme.algorithm),
+    ));
 
     let Some(spec) = &scheme.timestamp else { return Outcome::Valid };
     judge_timestamp(&timestamp_text, spec, scheme.timestamp_signed(), now, checks).unwrap_or(Outcome::Valid)
@@ -259,10 +286,48 @@ pub(super) struct Materials {
     pub signatures: Vec<String>,
     pub timestamp: String,
     pub id: String,
+    /// The URLs the provider may have delivered to, for a scheme that signs the URL (one empty one for a
+    /// scheme that does not); none when the URL is unknown.
+    pub urls: Vec<SignedUrl>,
+}
+
+/// A URL a signature may cover, and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct SignedUrl {
+    pub url: String,
+    pub from: &'static str,
+}
+
+impl std::fmt::Display for SignedUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", crate::output::sanitize(&self.url, false), self.from)
+    }
+}
+
+/// The URLs a request may have been delivered to: `--url`; else its target when absolute (a proxy's request
+/// line); else its `Host` header and target, over https and then http (the scheme is not in the request).
+pub(super) fn signed_urls(request: &Request, scheme: &Scheme, keys: &Keys) -> Vec<SignedUrl> {
+    if !scheme.needs_url() {
+        return vec![SignedUrl { url: String::new(), from: "" }];
+    }
+    if let Some(url) = &keys.url {
+        return vec![SignedUrl { url: url.clone(), from: "--url" }];
+    }
+    let target = &request.target;
+    if target.starts_with("https://") || target.starts_with("http://") {
+        return vec![SignedUrl { url: target.clone(), from: "the request line" }];
+    }
+    match request.headers.get_str("host").map(str::trim).filter(|h| !h.is_empty() && !h.contains(['/', ' '])) {
+        Some(host) => ["https", "http"]
+            .into_iter()
+            .map(|proto| SignedUrl { url: format!("{proto}://{host}{target}"), from: "the Host header" })
+            .collect(),
+        None => Vec::new(),
+    }
 }
 
 /// Reads the signature materials, or the outcome (and failed check) that stops the check before any MAC.
-pub(super) fn materials(request: &Request, scheme: &Scheme) -> Result<Materials, (Outcome, Check)> {
+pub(super) fn materials(request: &Request, scheme: &Scheme, keys: &Keys) -> Result<Materials, (Outcome, Check)> {
     let Some((header, raw)) = request.headers.find(scheme.signature_headers()) else {
         let check = Check::new("signature", CheckStatus::Fail, format!("no `{}` header", scheme.header));
         return Err((Outcome::MissingSignature { header: scheme.header.clone() }, check));
@@ -297,7 +362,7 @@ pub(super) fn materials(request: &Request, scheme: &Scheme) -> Result<Materials,
         }
         _ => String::new(),
     };
-    Ok(Materials { header, signatures: parsed.signatures, timestamp, id })
+    Ok(Materials { header, signatures: parsed.signatures, timestamp, id, urls: signed_urls(request, scheme, keys) })
 }
 
 /// Whether any candidate equals `expected`, in constant time for equal lengths: every candidate is compared

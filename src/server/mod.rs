@@ -439,6 +439,7 @@ fn human_line(
                 Outcome::Valid => ("✓ signed", Role::Ok),
                 Outcome::Unsigned => ("! unsigned", Role::Warn),
                 Outcome::NoSecret => ("– not checked (no secret)", Role::Dim),
+                Outcome::UrlUnknown => ("– not checked (URL unknown)", Role::Dim),
                 _ => ("✗", Role::Fail),
             };
             let reason = match (&inspection.decoded, matches!(role, Role::Fail)) {
