@@ -21,16 +21,19 @@ pub fn heavy() -> std::sync::MutexGuard<'static, ()> {
 pub const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 /// The built-in providers, in the order `hookctl providers` lists them.
-pub const PROVIDERS: [&str; 10] = [
+pub const PROVIDERS: [&str; 13] = [
     "agio",
     "complycube",
     "github",
+    "hubspot",
     "payqi",
     "payvost",
     "shopify",
     "slack",
+    "square",
     "standard-webhooks",
     "stripe",
+    "twilio",
     "verifynow",
 ];
 
