@@ -197,9 +197,13 @@ fn details(provider: &Provider) -> Value {
     let layout = match &scheme.layout {
         Layout::Bare => json!({"kind": "bare"}),
         Layout::Prefixed(prefix) => json!({"kind": "prefixed", "prefix": prefix}),
-        Layout::KeyValue { timestamp_key, signature_key } => {
-            json!({"kind": "key-value", "timestamp_key": timestamp_key, "signature_key": signature_key})
-        }
+        Layout::KeyValue { timestamp_key, signature_key, separator, group_separator } => json!({
+            "kind": "key-value",
+            "timestamp_key": timestamp_key,
+            "signature_key": signature_key,
+            "separator": separator,
+            "group_separator": group_separator,
+        }),
         Layout::VersionedList { version } => json!({"kind": "versioned-list", "version": version}),
     };
     let delivery = &provider.delivery;

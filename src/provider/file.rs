@@ -85,6 +85,10 @@ struct SignatureFile {
     signature_key: Option<String>,
     #[serde(default)]
     version: Option<String>,
+    #[serde(default)]
+    separator: Option<String>,
+    #[serde(default)]
+    group_separator: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize)]
@@ -424,11 +428,21 @@ impl ProviderFile {
                     sig.signature_key.clone(),
                     "for layout = \"key-value\"",
                 )?,
+                separator: sig.separator.clone().unwrap_or_else(|| ",".into()),
+                group_separator: sig.group_separator.clone(),
             },
             LayoutName::VersionedList => Layout::VersionedList {
                 version: required("signature.version", sig.version.clone(), "for layout = \"versioned-list\"")?,
             },
         };
+        if let Layout::KeyValue { separator, group_separator, .. } = &layout {
+            if separator.is_empty() || separator.contains('=') {
+                return Err("signature.separator must be non-empty text without `=`".into());
+            }
+            if group_separator.as_ref().is_some_and(|g| g.is_empty() || g == separator || g.contains('=')) {
+                return Err("signature.group_separator must be non-empty, without `=`, and not the separator".into());
+            }
+        }
         let content = Template::parse(sig.content.as_deref().unwrap_or("{body}"))?;
 
         let timestamp = match &self.timestamp {

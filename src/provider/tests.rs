@@ -9,11 +9,12 @@ use crate::outgoing;
 use crate::request::Headers;
 use crate::schema::EventSchema;
 
-const PROVIDERS: [&str; 13] = [
+const PROVIDERS: [&str; 14] = [
     "agio",
     "complycube",
     "github",
     "hubspot",
+    "paddle",
     "payqi",
     "payvost",
     "shopify",

@@ -63,7 +63,12 @@ fn stripe() -> Scheme {
             "Stripe-Signature",
             "{timestamp}.{body}",
             Encoding::Hex,
-            Layout::KeyValue { timestamp_key: "t".into(), signature_key: "v1".into() },
+            Layout::KeyValue {
+                timestamp_key: "t".into(),
+                signature_key: "v1".into(),
+                separator: ",".into(),
+                group_separator: None,
+            },
         )
     }
 }
@@ -420,4 +425,55 @@ fn method_and_path_are_signed_as_the_request_has_them() {
     assert_eq!(headers.get_str("X-Sig"), Some(expected.as_str()));
     assert_eq!(Template::parse("{method}{url}{form}").expect("parses").to_string(), "{method}{url}{form}");
     assert!(Template::parse("{url}").is_err(), "a template signs the body or the form");
+}
+
+fn paddle() -> Scheme {
+    Scheme {
+        timestamp: Some(TimestampSpec {
+            header: None,
+            aliases: Vec::new(),
+            millis: false,
+            tolerance: Duration::from_secs(5),
+        }),
+        ..scheme(
+            Algorithm::HmacSha256,
+            "Paddle-Signature",
+            "{timestamp}:{body}",
+            Encoding::Hex,
+            Layout::KeyValue {
+                timestamp_key: "ts".into(),
+                signature_key: "h1".into(),
+                separator: ";".into(),
+                group_separator: None,
+            },
+        )
+    }
+}
+
+/// PaddleHQ/paddle-node-sdk src/__tests__/notifications/webhooks-validator.node.test.ts: `ts=…;h1=…` over
+/// `{ts}:{body}`, valid for 5 seconds; an unknown `h2` is ignored; upper-case hex is the same signature.
+#[test]
+fn paddle_public_vectors_in_a_semicolon_separated_header() {
+    let at = 1_698_796_800;
+    let cases = [
+        (
+            r#"{"data": ["1", "2"]}"#,
+            "ts=1698796800;h1=a300428748dce5c70e4da19bffd60769591ea969c99dea3105d0ec9612cf43f9",
+        ),
+        (
+            r#"{"data": "value"}"#,
+            "ts=1698796800;h1=28981e941fae76e53db32f3d2a83cb69db41476595e84e1970a1b5d98f62b261;h1=28981e941fae76e53db32f3d2a83cb69db41476595e84e1970a1b5d98f62b261;h2=RANDOM_HASH",
+        ),
+    ];
+    for (body, header) in cases {
+        let mut request = Request::post("/", body.to_owned());
+        request.headers.push("Paddle-Signature", header);
+        assert_eq!(verify(&request, &paddle(), &keys("VALID_SECRET"), at + 5).outcome, Outcome::Valid, "{header}");
+        let late = verify(&request, &paddle(), &keys("VALID_SECRET"), at + 6).outcome;
+        assert!(matches!(late, Outcome::TimestampOutside { age: 6, .. }), "{late:?}");
+        request.headers.set("Paddle-Signature", header.to_uppercase().replace("TS=", "ts=").replace("H1=", "h1="));
+        assert_eq!(verify(&request, &paddle(), &keys("VALID_SECRET"), at).outcome, Outcome::Valid, "upper-case hex");
+    }
+    let signed = signed(&paddle(), cases[0].0, "VALID_SECRET", at, "");
+    assert_eq!(signed.headers.get_str("Paddle-Signature"), Some(cases[0].1));
 }

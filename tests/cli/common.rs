@@ -21,11 +21,12 @@ pub fn heavy() -> std::sync::MutexGuard<'static, ()> {
 pub const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 /// The built-in providers, in the order `hookctl providers` lists them.
-pub const PROVIDERS: [&str; 13] = [
+pub const PROVIDERS: [&str; 14] = [
     "agio",
     "complycube",
     "github",
     "hubspot",
+    "paddle",
     "payqi",
     "payvost",
     "shopify",
