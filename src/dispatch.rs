@@ -163,6 +163,13 @@ impl Dispatch {
     /// profile, the env), since `(redacted)` is no credential; without one it stays as it is.
     fn restore_credentials(&self, job: &Job, request: &mut Request) {
         let Some(keys) = self.keys.get(&job.provider.name) else { return };
+        let scheme = &job.provider.scheme;
+        if scheme.algorithm == crate::scheme::Algorithm::Token
+            && request.headers.get(&scheme.header) == Some(crate::request::REDACTED)
+            && let Some(secret) = &keys.secret
+        {
+            request.headers.set(&scheme.header, secret.expose());
+        }
         for spec in &job.provider.scheme.credentials {
             if request.headers.get(&spec.header) == Some(crate::request::REDACTED)
                 && let Some(value) = keys.credential(&spec.name)

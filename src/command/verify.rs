@@ -331,7 +331,8 @@ fn report(style: &Style, provider: &Provider, captured: &Captured, inspection: &
     } else if let Some(caveat) = captured.caveat.filter(|_| !verdict.outcome.is_valid()) {
         let _ = writeln!(out, "  {} {caveat}", style.out(Role::Warn, "note:"));
     }
-    if matches!(verdict.outcome, Outcome::NoSecret) {
+    let no_secret = verdict.checks.iter().any(|c| c.detail == "not checked: no secret given");
+    if matches!(verdict.outcome, Outcome::NoSecret) && no_secret {
         let env: Vec<&str> = provider.secret_env.iter().map(String::as_str).chain(["HOOKCTL_SECRET"]).collect();
         let _ = writeln!(
             out,

@@ -209,7 +209,13 @@ const CREDENTIAL_HEADERS: [&str; 5] = ["authorization", "proxy-authorization", "
 /// headers (VerifyNow's api-key).
 pub fn is_credential(name: &str, provider: Option<&Provider>) -> bool {
     let own = provider.map(|p| p.scheme.credentials.as_slice()).unwrap_or_default();
-    CREDENTIAL_HEADERS.iter().any(|c| c.eq_ignore_ascii_case(name))
+    // A shared token (GitLab's X-Gitlab-Token) is the secret itself.
+    let token = provider.is_some_and(|p| {
+        p.scheme.algorithm == crate::scheme::Algorithm::Token
+            && p.scheme.signature_headers().any(|h| h.eq_ignore_ascii_case(name))
+    });
+    token
+        || CREDENTIAL_HEADERS.iter().any(|c| c.eq_ignore_ascii_case(name))
         || own.iter().any(|c| c.header.eq_ignore_ascii_case(name))
 }
 

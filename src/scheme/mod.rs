@@ -247,6 +247,12 @@ impl Scheme {
         std::iter::once(self.header.as_str()).chain(self.aliases.iter().map(String::as_str))
     }
 
+    /// Whether a signature covers the body's bytes: not a shared token, nor a scheme that signs the decoded form
+    /// fields.
+    pub fn covers_body(&self) -> bool {
+        self.is_signed() && self.algorithm != Algorithm::Token && self.content.uses(&Part::Body)
+    }
+
     /// Whether the signature covers the URL the request was delivered to (Square, Twilio, HubSpot v3).
     pub fn needs_url(&self) -> bool {
         self.content.uses(&Part::Url)
@@ -313,6 +319,10 @@ impl Scheme {
             }
             let mut signatures = Vec::with_capacity(secrets.len());
             for secret in secrets {
+                if self.algorithm == Algorithm::Token {
+                    signatures.push(secret.expose().to_owned());
+                    continue;
+                }
                 let key = self.key_bytes(secret)?;
                 signatures.push(self.encoding.encode(&self.mac(&key, &signed)));
             }
@@ -337,6 +347,9 @@ impl Scheme {
 
     /// What one signature looks like: `64 hex characters (HMAC-SHA256)`.
     pub fn expected_signature(&self) -> String {
+        if self.algorithm == Algorithm::Token {
+            return "the shared token".into();
+        }
         let len = self.encoding.encoded_len(self.algorithm.output_len());
         format!("{len} {} characters ({})", self.encoding, self.algorithm)
     }
@@ -364,6 +377,9 @@ impl Scheme {
     pub fn summary(&self) -> String {
         if !self.is_signed() {
             return "unsigned".into();
+        }
+        if self.algorithm == Algorithm::Token {
+            return format!("a shared token in {}, compared for equality (not a signature)", self.header);
         }
         format!("{}, {}, in {}", self.algorithm, self.encoding, self.header)
     }

@@ -477,3 +477,31 @@ fn paddle_public_vectors_in_a_semicolon_separated_header() {
     let signed = signed(&paddle(), cases[0].0, "VALID_SECRET", at, "");
     assert_eq!(signed.headers.get_str("Paddle-Signature"), Some(cases[0].1));
 }
+
+/// GitLab's X-Gitlab-Token: the secret itself, compared for equality, reported as the weak scheme it is.
+#[test]
+fn a_shared_token_is_compared_and_called_weak() {
+    let gitlab = scheme(Algorithm::Token, "X-Gitlab-Token", "{body}", Encoding::Hex, Layout::Bare);
+    let request = signed(&gitlab, "{}", "tok-1", 0, "");
+    assert_eq!(request.headers.get_str("X-Gitlab-Token"), Some("tok-1"));
+    let verdict = verify(&request, &gitlab, &keys("tok-1"), 0);
+    assert_eq!(verdict.outcome, Outcome::Valid);
+    let weak = verdict.checks.iter().find(|c| c.name == "scheme").expect("a scheme check");
+    assert_eq!(weak.status, CheckStatus::Warn);
+    assert!(weak.detail.contains("not a signature"), "{weak:?}");
+
+    let wrong = verify(&request, &gitlab, &keys("tok-2"), 0);
+    assert_eq!(wrong.outcome, Outcome::Mismatch);
+    assert!(wrong.checks[0].detail.contains("does not equal the secret"), "{:?}", wrong.checks);
+    let rotation = Keys { rotation: vec![Secret::new("tok-1")], ..keys("tok-2") };
+    let verdict = verify(&request, &gitlab, &rotation, 0);
+    assert_eq!((verdict.outcome, verdict.secret_matched), (Outcome::Valid, Some((2, 2))));
+    // Nothing to diagnose: no alteration of the request makes a wrong token right.
+    assert!(diagnose(&request, "gitlab", &gitlab, &keys("tok-2"), 0, &[]).findings.is_empty());
+
+    let mut stored = request.clone();
+    stored.headers.set("X-Gitlab-Token", crate::request::REDACTED);
+    let verdict = verify(&stored, &gitlab, &keys("tok-1"), 0);
+    assert_eq!(verdict.outcome, Outcome::NoSecret);
+    assert!(verdict.checks[0].detail.contains("redacted when stored"), "{:?}", verdict.checks);
+}

@@ -164,6 +164,9 @@ fn signature_outcome(
             return outcome;
         }
     };
+    if scheme.algorithm == super::Algorithm::Token {
+        return token_outcome(&header, &signatures, keys, checks, matched);
+    }
     // A signature of another length is not this algorithm's: malformed, not a mismatch to blame on the secret.
     let candidates: Vec<Vec<u8>> = signatures
         .iter()
@@ -243,6 +246,57 @@ fn signature_outcome(
 
     let Some(spec) = &scheme.timestamp else { return Outcome::Valid };
     judge_timestamp(&timestamp_text, spec, scheme.timestamp_signed(), now, checks).unwrap_or(Outcome::Valid)
+}
+
+/// What a shared token in the header says: whether it equals one of the secrets (compared in constant time),
+/// with a warning that it is no signature. A token redacted when stored cannot be compared.
+fn token_outcome(
+    header: &str,
+    tokens: &[String],
+    keys: &Keys,
+    checks: &mut Vec<Check>,
+    matched: &mut Option<(usize, usize)>,
+) -> Outcome {
+    const WEAK: &str = "a shared token compared for equality, not a signature: it covers neither the body nor a \
+                        timestamp, so anyone who sees one delivery can send any other";
+    if tokens.iter().any(|t| t.as_bytes() == crate::request::REDACTED) {
+        checks.push(Check::new(
+            "signature",
+            CheckStatus::Skip,
+            format!("`{header}` not checkable (redacted when stored)"),
+        ));
+        return Outcome::NoSecret;
+    }
+    if keys.secret.is_none() {
+        checks.push(Check::new("signature", CheckStatus::Skip, "not checked: no secret given"));
+        checks.push(Check::new("scheme", CheckStatus::Warn, WEAK));
+        return Outcome::NoSecret;
+    }
+    let given = keys.secrets().count();
+    // Every secret against every token, OR-ed: the timing does not tell which (or how much of one) matched.
+    let mut found = None;
+    for (index, secret) in keys.secrets().enumerate() {
+        let candidates: Vec<Vec<u8>> = tokens.iter().map(|t| t.as_bytes().to_vec()).collect();
+        if any_matches(&candidates, secret.expose().as_bytes()) && found.is_none() {
+            found = Some(index + 1);
+        }
+    }
+    let outcome = match found {
+        Some(index) => {
+            if given > 1 {
+                *matched = Some((index, given));
+            }
+            checks.push(Check::new("signature", CheckStatus::Pass, format!("`{header}` equals the shared token")));
+            Outcome::Valid
+        }
+        None => {
+            let by = if given == 1 { "the secret".to_owned() } else { format!("any of the {given} secrets") };
+            checks.push(Check::new("signature", CheckStatus::Fail, format!("`{header}` does not equal {by}")));
+            Outcome::Mismatch
+        }
+    };
+    checks.push(Check::new("scheme", CheckStatus::Warn, WEAK));
+    outcome
 }
 
 /// `1st`, `2nd`, `3rd`, `4th`, … for "the 2nd of 2 secrets".

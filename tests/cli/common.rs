@@ -21,10 +21,11 @@ pub fn heavy() -> std::sync::MutexGuard<'static, ()> {
 pub const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 /// The built-in providers, in the order `hookctl providers` lists them.
-pub const PROVIDERS: [&str; 14] = [
+pub const PROVIDERS: [&str; 15] = [
     "agio",
     "complycube",
     "github",
+    "gitlab",
     "hubspot",
     "paddle",
     "payqi",

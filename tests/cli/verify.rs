@@ -356,3 +356,24 @@ fn a_scheme_that_signs_the_url_needs_one_and_says_so() {
     let (_, stderr) = hookctl(&["sign", "square", "--event", "payment.created", "--secret", "s"]).code(2);
     assert!(stderr.contains("pass --url URL"), "{stderr}");
 }
+
+/// GitLab sends its secret token as is: verify accepts the right one, says it is no signature, and a capture
+/// that `send --dry-run` prints or a listener stores shows it redacted.
+#[test]
+fn a_shared_token_verifies_with_a_warning_and_is_never_printed_by_send() {
+    let capture = signed_capture("gitlab", "push");
+    let (stdout, _) =
+        hookctl(&["verify", "c.json"]).file("c.json", capture.to_string()).env("GITLAB_WEBHOOK_TOKEN", SECRET).code(0);
+    assert!(stdout.contains("✓ VALID") && stdout.contains("equals the shared token"), "{stdout}");
+    assert!(stdout.contains("not a signature"), "{stdout}");
+    let (stdout, _) =
+        hookctl(&["verify", "c.json"]).file("c.json", capture.to_string()).env("GITLAB_WEBHOOK_TOKEN", "other").code(3);
+    assert!(stdout.contains("does not equal the secret"), "{stdout}");
+
+    let (stdout, _) = hookctl(&["send", "gitlab", "push", "--to", "3000", "--dry-run"])
+        .env("GITLAB_WEBHOOK_TOKEN", "tok-secret-1")
+        .code(0);
+    assert!(!stdout.contains("tok-secret-1"), "{stdout}");
+    assert!(stdout.contains("X-Gitlab-Token: (redacted)"), "{stdout}");
+    assert!(stdout.contains("\"X-Gitlab-Token: ${GITLAB_WEBHOOK_TOKEN}\""), "curl reads it from the env: {stdout}");
+}
