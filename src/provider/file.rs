@@ -89,6 +89,10 @@ struct SignatureFile {
     separator: Option<String>,
     #[serde(default)]
     group_separator: Option<String>,
+    #[serde(default)]
+    algorithm_header: Option<String>,
+    #[serde(default)]
+    algorithms: std::collections::BTreeMap<String, Algorithm>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize)]
@@ -491,7 +495,23 @@ impl ProviderFile {
             })
             .collect::<Result<_, String>>()?;
 
+        let algorithm_header = match (&sig.algorithm_header, sig.algorithms.is_empty()) {
+            (None, true) => None,
+            (None, false) => return Err("signature.algorithms needs signature.algorithm_header".into()),
+            (Some(_), true) => return Err("signature.algorithm_header needs signature.algorithms".into()),
+            (Some(header), false) => {
+                let values: Vec<(String, Algorithm)> = sig.algorithms.iter().map(|(n, a)| (n.clone(), *a)).collect();
+                if let Some((name, _)) = values.iter().find(|(_, a)| matches!(a, Algorithm::None | Algorithm::Token)) {
+                    return Err(format!("signature.algorithms: `{name}` must name an HMAC"));
+                }
+                if !values.iter().any(|(_, a)| *a == sig.algorithm) {
+                    return Err("signature.algorithms must name signature.algorithm, which signing uses".into());
+                }
+                Some(crate::scheme::AlgorithmHeader { header: header.clone(), values })
+            }
+        };
         Ok(Scheme {
+            algorithm_header,
             algorithm: sig.algorithm,
             header,
             aliases: sig.aliases.clone(),

@@ -9,7 +9,7 @@ use crate::outgoing;
 use crate::request::Headers;
 use crate::schema::EventSchema;
 
-const PROVIDERS: [&str; 15] = [
+const PROVIDERS: [&str; 16] = [
     "agio",
     "complycube",
     "github",
@@ -23,6 +23,7 @@ const PROVIDERS: [&str; 15] = [
     "square",
     "standard-webhooks",
     "stripe",
+    "sumsub",
     "twilio",
     "verifynow",
 ];

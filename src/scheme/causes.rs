@@ -167,6 +167,7 @@ mod tests {
             timestamp: None,
             message_id: None,
             credentials: Vec::new(),
+            algorithm_header: None,
         }
     }
 

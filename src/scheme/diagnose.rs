@@ -45,6 +45,15 @@ pub fn diagnose(
     if scheme.algorithm == Algorithm::Token {
         return diagnosis;
     }
+    // The algorithm a request names (Sumsub) is the one its alterations are tried under.
+    let named;
+    let scheme = match scheme.algorithm_header.as_ref().map(|spec| spec.read(request)) {
+        Some(Ok(algorithm)) => {
+            named = Scheme { algorithm, ..scheme.clone() };
+            &named
+        }
+        _ => scheme,
+    };
     let found = materials(request, scheme, keys).ok();
     // Body and key alterations cannot make a signature of the wrong length or encoding match; its encoding or
     // algorithm can.

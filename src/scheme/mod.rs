@@ -165,6 +165,38 @@ pub struct Scheme {
     pub timestamp: Option<TimestampSpec>,
     pub message_id: Option<MessageIdSpec>,
     pub credentials: Vec<CredentialSpec>,
+    /// A header naming each request's algorithm (Sumsub's `X-Payload-Digest-Alg`); `algorithm` is the one
+    /// signing uses.
+    pub algorithm_header: Option<AlgorithmHeader>,
+}
+
+/// A header whose value picks the algorithm of each request: `HMAC_SHA256_HEX` → HMAC-SHA256.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlgorithmHeader {
+    pub header: String,
+    /// Each value the header may carry and the algorithm it names.
+    pub values: Vec<(String, Algorithm)>,
+}
+
+impl AlgorithmHeader {
+    /// The header's value for `algorithm`, when one names it.
+    pub fn name_of(&self, algorithm: Algorithm) -> Option<&str> {
+        self.values.iter().find(|(_, a)| *a == algorithm).map(|(name, _)| name.as_str())
+    }
+
+    /// The algorithm a request names, or why it names none.
+    pub fn read(&self, request: &Request) -> Result<Algorithm, String> {
+        let Some(value) = request.headers.get(&self.header) else {
+            return Err(format!("no `{}` header, which names the algorithm", self.header));
+        };
+        let value = String::from_utf8_lossy(value);
+        let value = value.trim();
+        self.values.iter().find(|(name, _)| name.eq_ignore_ascii_case(value)).map(|(_, a)| *a).ok_or_else(|| {
+            let known: Vec<&str> = self.values.iter().map(|(n, _)| n.as_str()).collect();
+            let shown: String = value.chars().take(40).collect();
+            format!("`{}` names `{shown}`, not one of {}", self.header, known.join(", "))
+        })
+    }
 }
 
 /// The values a signature needs besides the request.
@@ -304,6 +336,11 @@ impl Scheme {
         }
         if let Some(TimestampSpec { header: Some(header), .. }) = &self.timestamp {
             headers.push(header.clone(), timestamp.as_str());
+        }
+        if let Some(spec) = &self.algorithm_header
+            && let Some(name) = spec.name_of(self.algorithm)
+        {
+            headers.push(spec.header.clone(), name);
         }
         if self.is_signed() {
             let url = match (&keys.url, self.needs_url()) {

@@ -17,6 +17,7 @@ fn scheme(algorithm: Algorithm, header: &str, content: &str, encoding: Encoding,
         timestamp: None,
         message_id: None,
         credentials: Vec::new(),
+        algorithm_header: None,
     }
 }
 
@@ -504,4 +505,55 @@ fn a_shared_token_is_compared_and_called_weak() {
     let verdict = verify(&stored, &gitlab, &keys("tok-1"), 0);
     assert_eq!(verdict.outcome, Outcome::NoSecret);
     assert!(verdict.checks[0].detail.contains("redacted when stored"), "{:?}", verdict.checks);
+}
+
+fn sumsub() -> Scheme {
+    Scheme {
+        algorithm_header: Some(AlgorithmHeader {
+            header: "X-Payload-Digest-Alg".into(),
+            values: vec![
+                ("HMAC_SHA1_HEX".into(), Algorithm::HmacSha1),
+                ("HMAC_SHA256_HEX".into(), Algorithm::HmacSha256),
+                ("HMAC_SHA512_HEX".into(), Algorithm::HmacSha512),
+            ],
+        }),
+        ..scheme(Algorithm::HmacSha256, "X-Payload-Digest", "{body}", Encoding::Hex, Layout::Bare)
+    }
+}
+
+/// Sumsub names each request's algorithm in X-Payload-Digest-Alg (sumsub/app-tokens-usage-examples). The
+/// expected digests were computed with Python's hmac module.
+#[test]
+fn the_algorithm_a_request_names_is_the_one_checked() {
+    let body = r#"{"applicantId":"5cb56e8e0a975a35f333cb83","type":"applicantReviewed"}"#;
+    let cases = [
+        ("HMAC_SHA1_HEX", "8d27808a66f1f0891908ee2a801ae7377fec62aa"),
+        ("HMAC_SHA256_HEX", "a57a5eaa2188c5fbcd0828f4a4907729c85fffd15eff323214c16e4fe9a451ab"),
+        (
+            "HMAC_SHA512_HEX",
+            "03bf7100fed283c836f569546f1f81a91698d9a61bfc3c4cc575ce939c462f4bad5fa6ffb50a72a49270ca55c6f65c98c6ab064f072eda13e8720abbc44c55d8",
+        ),
+    ];
+    for (name, digest) in cases {
+        let mut request = Request::post("/", body);
+        request.headers.push("X-Payload-Digest", digest);
+        request.headers.push("X-Payload-Digest-Alg", name);
+        let verdict = verify(&request, &sumsub(), &keys("SoMe_SeCrEt_KeY"), 0);
+        assert_eq!(verdict.outcome, Outcome::Valid, "{name}: {:?}", verdict.checks);
+        // The same digest under another algorithm's name is not this one's.
+        let other = if name == "HMAC_SHA1_HEX" { "HMAC_SHA512_HEX" } else { "HMAC_SHA1_HEX" };
+        request.headers.set("X-Payload-Digest-Alg", other);
+        assert!(matches!(verify(&request, &sumsub(), &keys("SoMe_SeCrEt_KeY"), 0).outcome, Outcome::Malformed { .. }));
+    }
+    let signed = signed(&sumsub(), body, "SoMe_SeCrEt_KeY", 0, "");
+    assert_eq!(signed.headers.get_str("X-Payload-Digest-Alg"), Some("HMAC_SHA256_HEX"));
+    assert_eq!(signed.headers.get_str("X-Payload-Digest"), Some(cases[1].1));
+
+    let mut unnamed = signed.clone();
+    unnamed.headers.set("X-Payload-Digest-Alg", "MD5");
+    let Outcome::Malformed { header, reason } = verify(&unnamed, &sumsub(), &keys("SoMe_SeCrEt_KeY"), 0).outcome else {
+        panic!("malformed")
+    };
+    assert_eq!(header, "X-Payload-Digest-Alg");
+    assert!(reason.contains("names `MD5`, not one of HMAC_SHA1_HEX"), "{reason}");
 }

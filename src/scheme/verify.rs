@@ -157,6 +157,25 @@ fn signature_outcome(
         checks.push(Check::new("signature", CheckStatus::Warn, "the provider does not sign its deliveries"));
         return Outcome::Unsigned;
     }
+    // Sumsub names each request's algorithm in a header: the check uses the one named.
+    let named;
+    let scheme = match &scheme.algorithm_header {
+        None => scheme,
+        Some(spec) => match spec.read(request) {
+            Ok(algorithm) => {
+                named = Scheme { algorithm, ..scheme.clone() };
+                &named
+            }
+            Err(reason) => {
+                checks.push(Check::new(
+                    "signature",
+                    CheckStatus::Fail,
+                    format!("malformed `{}`: {reason}", spec.header),
+                ));
+                return Outcome::Malformed { header: spec.header.clone(), reason };
+            }
+        },
+    };
     let Materials { header, signatures, timestamp: timestamp_text, id, urls } = match materials(request, scheme, keys) {
         Ok(found) => found,
         Err((outcome, check)) => {

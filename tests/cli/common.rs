@@ -21,7 +21,7 @@ pub fn heavy() -> std::sync::MutexGuard<'static, ()> {
 pub const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 /// The built-in providers, in the order `hookctl providers` lists them.
-pub const PROVIDERS: [&str; 15] = [
+pub const PROVIDERS: [&str; 16] = [
     "agio",
     "complycube",
     "github",
@@ -35,6 +35,7 @@ pub const PROVIDERS: [&str; 15] = [
     "square",
     "standard-webhooks",
     "stripe",
+    "sumsub",
     "twilio",
     "verifynow",
 ];
