@@ -24,3 +24,7 @@ echo "== interop: github (@octokit/webhooks-methods)"
 node "$work/npm/github.mjs"
 echo "== interop: hookctl audit of a receiver built on @octokit/webhooks-methods"
 node "$work/npm/audit-github.mjs"
+
+# Schemes that sign the URL, form fields or a ts=…;h1=… header.
+echo "== interop: twilio, hubspot-api-client and paddle-python-sdk (Python)"
+"$work/venv/bin/python" "$here/model.py"
