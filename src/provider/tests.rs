@@ -9,7 +9,7 @@ use crate::outgoing;
 use crate::request::Headers;
 use crate::schema::EventSchema;
 
-const PROVIDERS: [&str; 16] = [
+const PROVIDERS: [&str; 17] = [
     "agio",
     "complycube",
     "github",
@@ -18,6 +18,7 @@ const PROVIDERS: [&str; 16] = [
     "paddle",
     "payqi",
     "payvost",
+    "persona",
     "shopify",
     "slack",
     "square",

@@ -21,7 +21,7 @@ pub fn heavy() -> std::sync::MutexGuard<'static, ()> {
 pub const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 /// The built-in providers, in the order `hookctl providers` lists them.
-pub const PROVIDERS: [&str; 16] = [
+pub const PROVIDERS: [&str; 17] = [
     "agio",
     "complycube",
     "github",
@@ -30,6 +30,7 @@ pub const PROVIDERS: [&str; 16] = [
     "paddle",
     "payqi",
     "payvost",
+    "persona",
     "shopify",
     "slack",
     "square",
