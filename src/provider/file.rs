@@ -90,6 +90,8 @@ struct SignatureFile {
     #[serde(default)]
     group_separator: Option<String>,
     #[serde(default)]
+    field: Option<String>,
+    #[serde(default)]
     algorithm_header: Option<String>,
     #[serde(default)]
     algorithms: std::collections::BTreeMap<String, Algorithm>,
@@ -110,6 +112,8 @@ enum LayoutName {
 struct TimestampFile {
     #[serde(default)]
     header: Option<String>,
+    #[serde(default)]
+    field: Option<String>,
     #[serde(default)]
     aliases: Vec<String>,
     #[serde(default)]
@@ -411,8 +415,13 @@ impl ProviderFile {
     fn scheme_parts(&self) -> Result<Scheme, String> {
         let sig = &self.signature;
         let signed = sig.algorithm != Algorithm::None;
-        let header = if signed {
-            required("signature.header", sig.header.clone(), "for a signed scheme")?
+        if let Some(field) = &sig.field
+            && (!field.starts_with('/') || sig.header.is_some())
+        {
+            return Err("signature.field is a JSON pointer starting with `/`, in place of signature.header".into());
+        }
+        let header = if signed && sig.field.is_none() {
+            required("signature.header", sig.header.clone(), "for a signed scheme (or signature.field)")?
         } else {
             sig.header.clone().unwrap_or_default()
         };
@@ -457,10 +466,21 @@ impl ProviderFile {
                     Some("unix-ms") => true,
                     Some(other) => return Err(format!("timestamp.format {other:?} must be \"unix\" or \"unix-ms\"")),
                 };
-                if ts.header.is_none() && !matches!(layout, Layout::KeyValue { .. }) {
-                    return Err("timestamp.header is required unless the signature layout is \"key-value\"".into());
+                if let Some(field) = &ts.field
+                    && (!field.starts_with('/') || ts.header.is_some())
+                {
+                    return Err(
+                        "timestamp.field is a JSON pointer starting with `/`, in place of timestamp.header".into()
+                    );
+                }
+                if ts.header.is_none() && ts.field.is_none() && !matches!(layout, Layout::KeyValue { .. }) {
+                    return Err(
+                        "timestamp.header (or timestamp.field) is required unless the signature layout is \"key-value\""
+                            .into(),
+                    );
                 }
                 Some(TimestampSpec {
+                    field: ts.field.clone(),
                     header: ts.header.clone(),
                     aliases: ts.aliases.clone(),
                     millis,
@@ -511,6 +531,7 @@ impl ProviderFile {
             }
         };
         Ok(Scheme {
+            signature_field: sig.field.clone(),
             algorithm_header,
             algorithm: sig.algorithm,
             header,

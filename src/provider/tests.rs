@@ -9,12 +9,13 @@ use crate::outgoing;
 use crate::request::Headers;
 use crate::schema::EventSchema;
 
-const PROVIDERS: [&str; 17] = [
+const PROVIDERS: [&str; 18] = [
     "agio",
     "complycube",
     "github",
     "gitlab",
     "hubspot",
+    "mailgun",
     "paddle",
     "payqi",
     "payvost",
@@ -372,7 +373,8 @@ mod properties {
             flip in any::<proptest::sample::Index>(),
             bits in 1u8..=255,
         ) {
-            for provider in Catalog::builtin().all().expect("built in") {
+            // A signature in a JSON body field (Mailgun) needs a JSON body: its own test is in scheme::tests.
+            for provider in Catalog::builtin().all().expect("built in").into_iter().filter(|p| p.scheme.in_header()) {
                 let scheme = &provider.scheme;
                 let keys = keys_for(scheme, &secret);
                 let mut request = Request::post(provider.routes[0].clone(), body.clone());

@@ -168,6 +168,7 @@ mod tests {
             message_id: None,
             credentials: Vec::new(),
             algorithm_header: None,
+            signature_field: None,
         }
     }
 

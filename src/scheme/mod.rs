@@ -36,6 +36,9 @@ pub enum Part {
     /// The form fields sorted by name, each name then its value with no separator (Twilio's form POSTs); empty
     /// for a body that is not a form.
     Form,
+    /// A field of the JSON body, by JSON pointer: text as it is, a number as its JSON text (Mailgun signs
+    /// `{field:/signature/timestamp}{field:/signature/token}`).
+    Field(String),
     Literal(String),
 }
 
@@ -49,7 +52,7 @@ impl Part {
             Self::Method => "method",
             Self::Path => "path",
             Self::Form => "form",
-            Self::Literal(_) => return None,
+            Self::Field(_) | Self::Literal(_) => return None,
         })
     }
 }
@@ -75,10 +78,11 @@ impl Template {
                 "method" => Part::Method,
                 "path" => Part::Path,
                 "form" => Part::Form,
+                other if other.starts_with("field:/") => Part::Field(other["field:".len()..].to_owned()),
                 other => {
                     return Err(format!(
                         "unknown field `{{{other}}}` in signed content `{text}` (use {{body}}, {{timestamp}}, {{id}}, \
-                         {{url}}, {{method}}, {{path}} or {{form}})"
+                         {{url}}, {{method}}, {{path}}, {{form}} or {{field:/json/pointer}})"
                     ));
                 }
             };
@@ -92,14 +96,20 @@ impl Template {
         if !literal.is_empty() {
             parts.push(Part::Literal(literal));
         }
-        if !parts.contains(&Part::Body) && !parts.contains(&Part::Form) {
-            return Err(format!("signed content `{text}` does not include {{body}} or {{form}}"));
+        let covers = |p: &Part| matches!(p, Part::Body | Part::Form | Part::Field(_));
+        if !parts.iter().any(covers) {
+            return Err(format!("signed content `{text}` includes none of {{body}}, {{form}} or a {{field:…}}"));
         }
         Ok(Self(parts))
     }
 
     pub fn uses(&self, part: &Part) -> bool {
         self.0.contains(part)
+    }
+
+    /// Whether the template signs fields of the JSON body.
+    pub fn uses_fields(&self) -> bool {
+        self.0.iter().any(|p| matches!(p, Part::Field(_)))
     }
 }
 
@@ -108,6 +118,7 @@ impl fmt::Display for Template {
         for part in &self.0 {
             match (part, part.name()) {
                 (Part::Literal(text), _) => f.write_str(text)?,
+                (Part::Field(pointer), _) => write!(f, "{{field:{pointer}}}")?,
                 (_, Some(name)) => write!(f, "{{{name}}}")?,
                 (_, None) => {}
             }
@@ -119,9 +130,11 @@ impl fmt::Display for Template {
 /// How the timestamp travels and how old it may be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimestampSpec {
-    /// `None` when the timestamp is a field of the signature header (`t=…` in a key-value layout).
+    /// `None` when the timestamp is a field of the signature header (`t=…` in a key-value layout) or of the body.
     pub header: Option<String>,
     pub aliases: Vec<String>,
+    /// A JSON pointer when the timestamp is a field of the body (Mailgun's `/signature/timestamp`).
+    pub field: Option<String>,
     pub millis: bool,
     pub tolerance: Duration,
 }
@@ -168,6 +181,8 @@ pub struct Scheme {
     /// A header naming each request's algorithm (Sumsub's `X-Payload-Digest-Alg`); `algorithm` is the one
     /// signing uses.
     pub algorithm_header: Option<AlgorithmHeader>,
+    /// A JSON pointer: the signature is this field of the body, not a header (Mailgun's `/signature/signature`).
+    pub signature_field: Option<String>,
 }
 
 /// A header whose value picks the algorithm of each request: `HMAC_SHA256_HEX` → HMAC-SHA256.
@@ -235,6 +250,8 @@ pub enum SchemeError {
     SecretNotBase64 { prefix: String },
     #[error("the signature covers the URL the request is delivered to, and none was given (pass --url URL)")]
     NeedsUrl,
+    #[error("the body is not a JSON object with a place for `{0}`, where this scheme's signature goes")]
+    NoSignatureField(String),
 }
 
 /// What one signature covers: the body and the values the template names besides it.
@@ -248,6 +265,23 @@ pub struct Signed<'a> {
     pub id: &'a str,
     /// The full URL, empty when the template does not sign it.
     pub url: &'a str,
+}
+
+/// A field of a JSON body as it is signed: text as is, another value as its JSON text; `None` when absent.
+pub fn body_field(body: &serde_json::Value, pointer: &str) -> Option<String> {
+    match body.pointer(pointer)? {
+        serde_json::Value::String(text) => Some(text.clone()),
+        serde_json::Value::Null => None,
+        other => Some(other.to_string()),
+    }
+}
+
+/// Sets the field at `pointer` (its parent must be an object); `None` when there is no such parent.
+fn set_field(json: &mut serde_json::Value, pointer: &str, value: serde_json::Value) -> Option<()> {
+    let (parent, name) = pointer.rsplit_once('/')?;
+    let parent = if parent.is_empty() { Some(json) } else { json.pointer_mut(parent) }?;
+    parent.as_object_mut()?.insert(name.replace("~1", "/").replace("~0", "~"), value);
+    Some(())
 }
 
 impl Signed<'_> {
@@ -285,6 +319,11 @@ impl Scheme {
         self.is_signed() && self.algorithm != Algorithm::Token && self.content.uses(&Part::Body)
     }
 
+    /// Whether the signature travels in a header (not a field of the body, as Mailgun's).
+    pub fn in_header(&self) -> bool {
+        self.signature_field.is_none()
+    }
+
     /// Whether the signature covers the URL the request was delivered to (Square, Twilio, HubSpot v3).
     pub fn needs_url(&self) -> bool {
         self.content.uses(&Part::Url)
@@ -292,7 +331,9 @@ impl Scheme {
 
     /// Whether the timestamp is covered by the signature (PayQI's is not).
     pub fn timestamp_signed(&self) -> bool {
+        let field = self.timestamp.as_ref().and_then(|t| t.field.as_ref());
         self.content.uses(&Part::Timestamp)
+            || field.is_some_and(|pointer| self.content.uses(&Part::Field(pointer.clone())))
     }
 
     /// The key bytes for a secret: the prefix removed, then base64-decoded when the scheme says so.
@@ -313,7 +354,18 @@ impl Scheme {
     /// The raw MAC of what `signed` holds under this scheme.
     pub fn mac(&self, key: &[u8], signed: &Signed<'_>) -> Vec<u8> {
         let form = if self.content.uses(&Part::Form) { signed.form() } else { Vec::new() };
-        let parts = self.content.0.iter().map(|part| match part {
+        let json: Option<serde_json::Value> =
+            if self.content.uses_fields() { serde_json::from_slice(signed.body).ok() } else { None };
+        let fields: Vec<String> = self
+            .content
+            .0
+            .iter()
+            .map(|part| match (part, &json) {
+                (Part::Field(pointer), Some(json)) => body_field(json, pointer).unwrap_or_default(),
+                _ => String::new(),
+            })
+            .collect();
+        let parts = self.content.0.iter().zip(&fields).map(|(part, field)| match part {
             Part::Body => signed.body,
             Part::Timestamp => signed.timestamp.as_bytes(),
             Part::Id => signed.id.as_bytes(),
@@ -321,6 +373,7 @@ impl Scheme {
             Part::Method => signed.request.method.as_bytes(),
             Part::Path => signed.request.target.as_bytes(),
             Part::Form => form.as_slice(),
+            Part::Field(_) => field.as_bytes(),
             Part::Literal(text) => text.as_bytes(),
         });
         self.algorithm.mac(key, parts)
@@ -342,7 +395,7 @@ impl Scheme {
         {
             headers.push(spec.header.clone(), name);
         }
-        if self.is_signed() {
+        if self.is_signed() && self.signature_field.is_none() {
             let url = match (&keys.url, self.needs_url()) {
                 (Some(url), true) => url.as_str(),
                 (None, true) => return Err(SchemeError::NeedsUrl),
@@ -372,6 +425,29 @@ impl Scheme {
             headers.push(credential.header.clone(), credential.render(value));
         }
         Ok(headers)
+    }
+
+    /// For a scheme whose signature is a field of the body (Mailgun): the body with its timestamp field set to
+    /// `at` and its signature field to the signature of the result. `None` for a header scheme; an error for a
+    /// body that is not a JSON object with the signature's parent object in it.
+    pub fn sign_body(&self, request: &Request, keys: &Keys, at: i64) -> Result<Option<Vec<u8>>, SchemeError> {
+        let Some(pointer) = &self.signature_field else { return Ok(None) };
+        let secret = keys.secret.as_ref().ok_or(SchemeError::MissingSecret)?;
+        let mut json: serde_json::Value =
+            serde_json::from_slice(&request.body).map_err(|_| SchemeError::NoSignatureField(pointer.clone()))?;
+        if let Some(field) = self.timestamp.as_ref().and_then(|t| t.field.as_ref()) {
+            set_field(&mut json, field, serde_json::Value::String(self.format_timestamp(at)))
+                .ok_or_else(|| SchemeError::NoSignatureField(field.clone()))?;
+        }
+        let body = serde_json::to_vec(&json).expect("a serde_json::Value always serialises");
+        let key = self.key_bytes(secret)?;
+        let url = keys.url.as_deref().unwrap_or_default();
+        let timestamp = self.format_timestamp(at);
+        let signed = Signed { request, body: &body, timestamp: &timestamp, id: "", url };
+        let signature = self.encoding.encode(&self.mac(&key, &signed));
+        set_field(&mut json, pointer, serde_json::Value::String(signature))
+            .ok_or_else(|| SchemeError::NoSignatureField(pointer.clone()))?;
+        Ok(Some(serde_json::to_vec(&json).expect("a serde_json::Value always serialises")))
     }
 
     /// The timestamp as it appears in headers and signed content.
@@ -417,6 +493,9 @@ impl Scheme {
         }
         if self.algorithm == Algorithm::Token {
             return format!("a shared token in {}, compared for equality (not a signature)", self.header);
+        }
+        if let Some(field) = &self.signature_field {
+            return format!("{}, {}, in the body field {field}", self.algorithm, self.encoding);
         }
         format!("{}, {}, in {}", self.algorithm, self.encoding, self.header)
     }

@@ -18,6 +18,7 @@ fn scheme(algorithm: Algorithm, header: &str, content: &str, encoding: Encoding,
         message_id: None,
         credentials: Vec::new(),
         algorithm_header: None,
+        signature_field: None,
     }
 }
 
@@ -28,6 +29,7 @@ fn standard_webhooks() -> Scheme {
         timestamp: Some(TimestampSpec {
             header: Some("webhook-timestamp".into()),
             aliases: vec!["svix-timestamp".into()],
+            field: None,
             millis: false,
             tolerance: Duration::from_secs(300),
         }),
@@ -56,6 +58,7 @@ fn stripe() -> Scheme {
         timestamp: Some(TimestampSpec {
             header: None,
             aliases: Vec::new(),
+            field: None,
             millis: false,
             tolerance: Duration::from_secs(300),
         }),
@@ -287,6 +290,7 @@ fn a_scheme_that_signs_alike_under_another_header_is_not_named_as_the_signer() {
         timestamp: Some(TimestampSpec {
             header: Some("X-PayQI-Timestamp".into()),
             aliases: Vec::new(),
+            field: None,
             millis: false,
             tolerance: Duration::from_secs(300),
         }),
@@ -433,6 +437,7 @@ fn paddle() -> Scheme {
         timestamp: Some(TimestampSpec {
             header: None,
             aliases: Vec::new(),
+            field: None,
             millis: false,
             tolerance: Duration::from_secs(5),
         }),
@@ -556,4 +561,50 @@ fn the_algorithm_a_request_names_is_the_one_checked() {
     };
     assert_eq!(header, "X-Payload-Digest-Alg");
     assert!(reason.contains("names `MD5`, not one of HMAC_SHA1_HEX"), "{reason}");
+}
+
+fn mailgun() -> Scheme {
+    Scheme {
+        signature_field: Some("/signature/signature".into()),
+        timestamp: Some(TimestampSpec {
+            header: None,
+            aliases: Vec::new(),
+            field: Some("/signature/timestamp".into()),
+            millis: false,
+            tolerance: Duration::from_secs(300),
+        }),
+        ..scheme(
+            Algorithm::HmacSha256,
+            "",
+            "{field:/signature/timestamp}{field:/signature/token}",
+            Encoding::Hex,
+            Layout::Bare,
+        )
+    }
+}
+
+/// Mailgun: no header; the body's signature object holds timestamp, token and the hex HMAC-SHA256 of the two
+/// (mailgun-python SecurityGuard.verify_webhook). The expected digest was computed with Python's hmac module.
+#[test]
+fn a_signature_in_a_body_field_covers_the_fields_it_names() {
+    let body = r#"{"signature":{"token":"abc","timestamp":"","signature":""},"event-data":{"event":"delivered"}}"#;
+    let request = Request::post("/", body);
+    let signed = mailgun().sign_body(&request, &keys("key-1"), 1_529_006_854).expect("signs").expect("a body");
+    let json: serde_json::Value = serde_json::from_slice(&signed).expect("JSON");
+    assert_eq!(json["signature"]["timestamp"], "1529006854");
+    assert_eq!(json["signature"]["signature"], "add84a0953e3485506fd996ceb7baeaac159b180f58f255c5c602ed844278b81");
+    let mut request = Request::post("/", signed.clone());
+    let verdict = verify(&request, &mailgun(), &keys("key-1"), 1_529_006_854);
+    assert_eq!(verdict.outcome, Outcome::Valid, "{:?}", verdict.checks);
+    assert!(verdict.checks.iter().any(|c| c.name == "coverage" && c.status == CheckStatus::Warn));
+    assert_eq!(verdict.timestamp, Some(1_529_006_854));
+    // event-data is not covered; the token is.
+    let text = String::from_utf8(signed).expect("text");
+    request.body = text.replace("delivered", "failed").into();
+    assert_eq!(verify(&request, &mailgun(), &keys("key-1"), 1_529_006_854).outcome, Outcome::Valid);
+    request.body = text.replace("\"abc\"", "\"abd\"").into();
+    assert_eq!(verify(&request, &mailgun(), &keys("key-1"), 1_529_006_854).outcome, Outcome::Mismatch);
+    let missing = verify(&Request::post("/", "{}"), &mailgun(), &keys("key-1"), 0);
+    assert_eq!(missing.outcome, Outcome::MissingSignature { header: "body field /signature/signature".into() });
+    assert!(mailgun().sign_body(&Request::post("/", "[]"), &keys("key-1"), 0).is_err(), "no place for it");
 }

@@ -239,6 +239,7 @@ fn signature_outcome(
             _ => {
                 let by = if given == 1 { "the secret".to_owned() } else { format!("any of the {given} secrets") };
                 let over = match urls.as_slice() {
+                    _ if !scheme.needs_url() => String::new(),
                     [] => String::new(),
                     [url] => format!(" over {url}"),
                     [first, ..] => format!(" over {first} or {} other URLs", urls.len() - 1),
@@ -263,6 +264,14 @@ fn signature_outcome(
         format!("{} matches ({header}){which}{over}", scheme.algorithm),
     ));
 
+    // Mailgun signs two fields of its body, not the rest of it.
+    if scheme.content.uses_fields() && !scheme.content.uses(&Part::Body) {
+        let detail = format!(
+            "the signature covers only {} of the body: the rest of it can be changed without the signature failing",
+            scheme.content
+        );
+        checks.push(Check::new("coverage", CheckStatus::Warn, detail));
+    }
     let Some(spec) = &scheme.timestamp else { return Outcome::Valid };
     judge_timestamp(&timestamp_text, spec, scheme.timestamp_signed(), now, checks).unwrap_or(Outcome::Valid)
 }
@@ -401,6 +410,9 @@ pub(super) fn signed_urls(request: &Request, scheme: &Scheme, keys: &Keys) -> Ve
 
 /// Reads the signature materials, or the outcome (and failed check) that stops the check before any MAC.
 pub(super) fn materials(request: &Request, scheme: &Scheme, keys: &Keys) -> Result<Materials, (Outcome, Check)> {
+    if let Some(pointer) = &scheme.signature_field {
+        return field_materials(request, scheme, keys, pointer);
+    }
     let Some((header, raw)) = request.headers.find(scheme.signature_headers()) else {
         let check = Check::new("signature", CheckStatus::Fail, format!("no `{}` header", scheme.header));
         return Err((Outcome::MissingSignature { header: scheme.header.clone() }, check));
@@ -438,6 +450,36 @@ pub(super) fn materials(request: &Request, scheme: &Scheme, keys: &Keys) -> Resu
     Ok(Materials { header, signatures: parsed.signatures, timestamp, id, urls: signed_urls(request, scheme, keys) })
 }
 
+/// The materials of a scheme whose signature and timestamp are fields of the JSON body (Mailgun).
+fn field_materials(
+    request: &Request,
+    scheme: &Scheme,
+    keys: &Keys,
+    pointer: &str,
+) -> Result<Materials, (Outcome, Check)> {
+    let place = format!("body field {pointer}");
+    let missing = || {
+        let check = Check::new("signature", CheckStatus::Fail, format!("no signature in the {place}"));
+        (Outcome::MissingSignature { header: place.clone() }, check)
+    };
+    let json: serde_json::Value = serde_json::from_slice(&request.body).map_err(|_| missing())?;
+    let signature = super::body_field(&json, pointer).ok_or_else(missing)?;
+    let timestamp = match &scheme.timestamp {
+        None => String::new(),
+        Some(spec) => timestamp_text(request, spec, None).map_err(|reason| {
+            let check = Check::new("timestamp", CheckStatus::Fail, reason.clone());
+            (Outcome::Malformed { header: place.clone(), reason }, check)
+        })?,
+    };
+    Ok(Materials {
+        header: place,
+        signatures: vec![signature],
+        timestamp,
+        id: String::new(),
+        urls: signed_urls(request, scheme, keys),
+    })
+}
+
 /// Whether any candidate equals `expected`, in constant time for equal lengths: every candidate is compared
 /// and the results are OR-ed, so timing does not reveal which one (or how much of one) matched.
 pub(super) fn any_matches(candidates: &[Vec<u8>], expected: &[u8]) -> bool {
@@ -445,9 +487,13 @@ pub(super) fn any_matches(candidates: &[Vec<u8>], expected: &[u8]) -> bool {
 }
 
 fn timestamp_text(request: &Request, spec: &TimestampSpec, in_signature: Option<&str>) -> Result<String, String> {
-    let text = match &spec.header {
-        None => in_signature.ok_or("no timestamp in the signature header")?.to_owned(),
-        Some(header) => {
+    let text = match (&spec.header, &spec.field) {
+        (None, Some(pointer)) => serde_json::from_slice::<serde_json::Value>(&request.body)
+            .ok()
+            .and_then(|json| super::body_field(&json, pointer))
+            .ok_or_else(|| format!("no timestamp in the body field {pointer}"))?,
+        (None, None) => in_signature.ok_or("no timestamp in the signature header")?.to_owned(),
+        (Some(header), _) => {
             let names = std::iter::once(header.as_str()).chain(spec.aliases.iter().map(String::as_str));
             let (_, value) = request.headers.find(names).ok_or_else(|| format!("no `{header}` header"))?;
             std::str::from_utf8(value).map_err(|_| format!("`{header}` is not UTF-8"))?.trim().to_owned()
@@ -467,6 +513,7 @@ pub(crate) fn read_timestamp(request: &Request, scheme: &Scheme) -> Result<Optio
     let Some(spec) = &scheme.timestamp else { return Ok(None) };
     let in_signature = match spec.header {
         Some(_) => None,
+        None if spec.field.is_some() => None,
         None => request
             .headers
             .find(scheme.signature_headers())

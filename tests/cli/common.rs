@@ -21,12 +21,13 @@ pub fn heavy() -> std::sync::MutexGuard<'static, ()> {
 pub const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 /// The built-in providers, in the order `hookctl providers` lists them.
-pub const PROVIDERS: [&str; 17] = [
+pub const PROVIDERS: [&str; 18] = [
     "agio",
     "complycube",
     "github",
     "gitlab",
     "hubspot",
+    "mailgun",
     "paddle",
     "payqi",
     "payvost",
