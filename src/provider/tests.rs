@@ -9,9 +9,10 @@ use crate::outgoing;
 use crate::request::Headers;
 use crate::schema::EventSchema;
 
-const PROVIDERS: [&str; 18] = [
+const PROVIDERS: [&str; 19] = [
     "agio",
     "complycube",
+    "flutterwave",
     "github",
     "gitlab",
     "hubspot",

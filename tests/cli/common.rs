@@ -21,9 +21,10 @@ pub fn heavy() -> std::sync::MutexGuard<'static, ()> {
 pub const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 /// The built-in providers, in the order `hookctl providers` lists them.
-pub const PROVIDERS: [&str; 18] = [
+pub const PROVIDERS: [&str; 19] = [
     "agio",
     "complycube",
+    "flutterwave",
     "github",
     "gitlab",
     "hubspot",
