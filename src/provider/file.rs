@@ -92,6 +92,8 @@ struct SignatureFile {
     #[serde(default)]
     field: Option<String>,
     #[serde(default)]
+    body_digest: Option<String>,
+    #[serde(default)]
     algorithm_header: Option<String>,
     #[serde(default)]
     algorithms: std::collections::BTreeMap<String, Algorithm>,
@@ -457,6 +459,9 @@ impl ProviderFile {
             }
         }
         let content = Template::parse(sig.content.as_deref().unwrap_or("{body}"))?;
+        if sig.body_digest.is_some() && !content.uses(&crate::scheme::Part::Url) {
+            return Err("signature.body_digest is a parameter of the signed URL: signature.content needs {url}".into());
+        }
 
         let timestamp = match &self.timestamp {
             None => None,
@@ -532,6 +537,7 @@ impl ProviderFile {
         };
         Ok(Scheme {
             signature_field: sig.field.clone(),
+            body_digest: sig.body_digest.clone().filter(|p| !p.is_empty()),
             algorithm_header,
             algorithm: sig.algorithm,
             header,

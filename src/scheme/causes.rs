@@ -169,6 +169,7 @@ mod tests {
             credentials: Vec::new(),
             algorithm_header: None,
             signature_field: None,
+            body_digest: None,
         }
     }
 

@@ -183,6 +183,9 @@ pub struct Scheme {
     pub algorithm_header: Option<AlgorithmHeader>,
     /// A JSON pointer: the signature is this field of the body, not a header (Mailgun's `/signature/signature`).
     pub signature_field: Option<String>,
+    /// A query parameter of the signed URL carrying the hex SHA-256 of the body (Twilio's `bodySHA256`, for
+    /// bodies that are not forms): verify checks it when the URL has it.
+    pub body_digest: Option<String>,
 }
 
 /// A header whose value picks the algorithm of each request: `HMAC_SHA256_HEX` → HMAC-SHA256.

@@ -19,6 +19,7 @@ fn scheme(algorithm: Algorithm, header: &str, content: &str, encoding: Encoding,
         credentials: Vec::new(),
         algorithm_header: None,
         signature_field: None,
+        body_digest: None,
     }
 }
 
@@ -607,4 +608,25 @@ fn a_signature_in_a_body_field_covers_the_fields_it_names() {
     let missing = verify(&Request::post("/", "{}"), &mailgun(), &keys("key-1"), 0);
     assert_eq!(missing.outcome, Outcome::MissingSignature { header: "body field /signature/signature".into() });
     assert!(mailgun().sign_body(&Request::post("/", "[]"), &keys("key-1"), 0).is_err(), "no place for it");
+}
+
+/// twilio-python's JSON case: the URL carries bodySHA256 (hex SHA-256 of the body), the form part is empty, and
+/// the body is checked against the digest.
+#[test]
+fn twilio_json_bodies_are_covered_by_the_digest_in_the_signed_url() {
+    let twilio = Scheme { body_digest: Some("bodySHA256".into()), ..twilio() };
+    let body = r#"{"property": "value", "boolean": true}"#;
+    let url = "https://mycompany.com/myapp.php?foo=1&bar=2&bodySHA256=0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620";
+    let mut request = Request::post("/myapp.php", body);
+    request.headers.push("Content-Type", "application/json");
+    request.headers.push("X-Twilio-Signature", "a9nBmqA0ju/hNViExpshrM61xv4=");
+    let verdict = verify(&request, &twilio, &with_url("12345", url), 0);
+    assert_eq!(verdict.outcome, Outcome::Valid, "{:?}", verdict.checks);
+    assert!(verdict.checks.iter().any(|c| c.name == "body digest" && c.status == CheckStatus::Pass));
+
+    request.body = r#"{"property": "other", "boolean": true}"#.into();
+    let verdict = verify(&request, &twilio, &with_url("12345", url), 0);
+    assert_eq!(verdict.outcome, Outcome::Mismatch);
+    let failed = verdict.checks.iter().find(|c| c.status == CheckStatus::Fail).expect("a failed check");
+    assert!(failed.detail.contains("the body changed after signing"), "{failed:?}");
 }

@@ -263,6 +263,21 @@ fn signature_outcome(
         CheckStatus::Pass,
         format!("{} matches ({header}){which}{over}", scheme.algorithm),
     ));
+    // Twilio signs a JSON body through its digest in the signed URL: the digest must be the body's.
+    if let Some(param) = &scheme.body_digest
+        && let Some(claimed) = query_param(&url.url, param)
+    {
+        use sha2::Digest as _;
+        let actual = hex::encode(sha2::Sha256::digest(&request.body));
+        if !claimed.eq_ignore_ascii_case(&actual) {
+            let detail = format!(
+                "the body's SHA-256 is not the `{param}` the signed URL carries: the body changed after signing"
+            );
+            checks.push(Check::new("body digest", CheckStatus::Fail, detail));
+            return Outcome::Mismatch;
+        }
+        checks.push(Check::new("body digest", CheckStatus::Pass, format!("the body's SHA-256 is the URL's `{param}`")));
+    }
 
     // Mailgun signs two fields of its body, not the rest of it.
     if scheme.content.uses_fields() && !scheme.content.uses(&Part::Body) {
@@ -371,6 +386,13 @@ pub(super) struct Materials {
     /// The URLs the provider may have delivered to, for a scheme that signs the URL (one empty one for a
     /// scheme that does not); none when the URL is unknown.
     pub urls: Vec<SignedUrl>,
+}
+
+/// The first value of a query parameter of `url`, decoded.
+fn query_param(url: &str, name: &str) -> Option<String> {
+    let (_, query) = url.split_once('?')?;
+    let query = query.split('#').next().unwrap_or_default();
+    form_urlencoded::parse(query.as_bytes()).find(|(n, _)| n == name).map(|(_, v)| v.into_owned())
 }
 
 /// A URL a signature may cover, and where it came from.
