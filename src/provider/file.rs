@@ -45,6 +45,8 @@ pub(super) struct ProviderFile {
     #[serde(default)]
     delivery: DeliveryFile,
     #[serde(default)]
+    handshake: Option<HandshakeFile>,
+    #[serde(default)]
     events: toml::Table,
     /// Where each fact came from: `fact = "document: …" | "sdk: …" | "assumed: …"`.
     #[serde(default)]
@@ -200,6 +202,19 @@ struct DeliveryFile {
     retry_from: RetryFrom,
     #[serde(default)]
     answer: Option<AnswerFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HandshakeFile {
+    event: String,
+    challenge: String,
+    /// `echo` | `hmac-sha256-hex`
+    answer: String,
+    #[serde(default)]
+    plain_key: Option<String>,
+    #[serde(default)]
+    mac_key: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -395,6 +410,26 @@ impl ProviderFile {
             }
         }
 
+        let handshake = match self.handshake {
+            None => None,
+            Some(h) => {
+                if !events.iter().any(|e| e.name == h.event) {
+                    return Err(format!("handshake.event `{}` is not in the catalog", h.event));
+                }
+                if !h.challenge.starts_with('/') {
+                    return Err("handshake.challenge must be a JSON pointer starting with `/`".into());
+                }
+                let answer = match h.answer.as_str() {
+                    "echo" => crate::provider::HandshakeAnswer::Echo,
+                    "hmac-sha256-hex" => crate::provider::HandshakeAnswer::HmacSha256Hex {
+                        plain_key: required("handshake.plain_key", h.plain_key, "for answer = \"hmac-sha256-hex\"")?,
+                        mac_key: required("handshake.mac_key", h.mac_key, "for answer = \"hmac-sha256-hex\"")?,
+                    },
+                    other => return Err(format!("handshake.answer {other:?} must be \"echo\" or \"hmac-sha256-hex\"")),
+                };
+                Some(crate::provider::Handshake { event: h.event, challenge: h.challenge, answer })
+            }
+        };
         let sources = sources(self.sources, &events)?;
         Ok(Provider {
             title: self.title.unwrap_or_else(|| name.clone()),
@@ -408,6 +443,7 @@ impl ProviderFile {
             headers,
             envelope,
             delivery,
+            handshake,
             events,
             files,
             sources,

@@ -397,3 +397,27 @@ mod properties {
         }
     }
 }
+
+/// Zoom's endpoint.url_validation answer: the plain token and its hex HMAC-SHA256 under the secret token.
+#[test]
+fn a_handshake_answer_echoes_or_signs_the_challenge() {
+    let zoom = Handshake {
+        event: "endpoint.url_validation".into(),
+        challenge: "/payload/plainToken".into(),
+        answer: HandshakeAnswer::HmacSha256Hex { plain_key: "plainToken".into(), mac_key: "encryptedToken".into() },
+    };
+    let body = br#"{"payload":{"plainToken":"qgg8vlvZRS6UYooatFL8Aw"},"event":"endpoint.url_validation"}"#;
+    let secret = crate::secret::Secret::new("secret-token");
+    let (content_type, answer) = zoom.answer(body, Some(&secret)).expect("answers");
+    assert_eq!(content_type, "application/json");
+    let answer: Value = serde_json::from_slice(&answer).expect("JSON");
+    // Computed with Python's hmac module.
+    let expected = "5b72bd117f184f54093c1c3c11499c1d13e6d56dc0d96e6b78fbfecedc953b75";
+    assert_eq!(answer, serde_json::json!({"plainToken": "qgg8vlvZRS6UYooatFL8Aw", "encryptedToken": expected}));
+    assert_eq!(zoom.answer(body, None), None, "no secret, no right answer");
+
+    let slack = Catalog::builtin().get("slack").expect("built in").handshake.expect("slack has one");
+    let (content_type, answer) = slack.answer(br#"{"type":"url_verification","challenge":"c-1"}"#, None).expect("echo");
+    assert_eq!((content_type.as_str(), answer.as_slice()), ("text/plain", &b"c-1"[..]));
+    assert_eq!(slack.answer(b"{}", None), None);
+}
