@@ -9,7 +9,7 @@ use crate::cli::ProvidersArgs;
 use crate::error::{Error, ExitCode};
 use crate::output::{self, Role, sanitize};
 use crate::provider::{CATEGORIES, Provider, RetryFrom, SourceKind};
-use crate::scheme::{Layout, Part, Scheme};
+use crate::scheme::{Layout, Scheme};
 
 pub fn run(app: &App, args: &ProvidersArgs) -> Result<ExitCode, Error> {
     let catalog = app.catalog()?;
@@ -126,14 +126,25 @@ fn show(app: &App, provider: &Provider) -> Result<(), Error> {
     if scheme.is_signed() {
         row("Checked", checked_line(provider), String::new());
     }
-    if scheme.is_signed() {
+    if let Some(named) = &scheme.algorithm_header {
+        let values: Vec<String> = named.values.iter().map(|(n, a)| format!("{n} ({a})")).collect();
+        let value = format!("named per request by {}: {}", named.header, values.join(", "));
+        row("Algorithm", value, assumed(&["signature"]));
+    }
+    if let Some(field) = &scheme.signature_field {
+        row("Field", format!("{field} of the JSON body (no signature header)"), assumed(&["signature.header"]));
+    } else if scheme.is_signed() {
         row("Header", format!("{}: {}", scheme.header, example_header(scheme)), assumed(&["signature.header"]));
         if !scheme.aliases.is_empty() {
             row("Also read", scheme.aliases.join(", "), assumed(&["signature.aliases"]));
         }
     }
     if let Some(ts) = &scheme.timestamp {
-        let place = ts.header.clone().unwrap_or_else(|| format!("inside {}", scheme.header));
+        let place = match (&ts.header, &ts.field) {
+            (Some(header), _) => header.clone(),
+            (None, Some(field)) => format!("body field {field}"),
+            (None, None) => format!("inside {}", scheme.header),
+        };
         let signed = if scheme.timestamp_signed() { "signed" } else { "NOT covered by the signature" };
         row(
             "Timestamp",
@@ -272,9 +283,13 @@ fn details(provider: &Provider) -> Value {
     let layout = match &scheme.layout {
         Layout::Bare => json!({"kind": "bare"}),
         Layout::Prefixed(prefix) => json!({"kind": "prefixed", "prefix": prefix}),
-        Layout::KeyValue { timestamp_key, signature_key } => {
-            json!({"kind": "key-value", "timestamp_key": timestamp_key, "signature_key": signature_key})
-        }
+        Layout::KeyValue { timestamp_key, signature_key, separator, group_separator } => json!({
+            "kind": "key-value",
+            "timestamp_key": timestamp_key,
+            "signature_key": signature_key,
+            "separator": separator,
+            "group_separator": group_separator,
+        }),
         Layout::VersionedList { version } => json!({"kind": "versioned-list", "version": version}),
     };
     let delivery = &provider.delivery;
@@ -288,21 +303,27 @@ fn details(provider: &Provider) -> Value {
         "secret_env": provider.secret_env,
         "signature": {
             "algorithm": scheme.algorithm.to_string(),
-            "header": scheme.is_signed().then_some(&scheme.header),
+            "header": (scheme.is_signed() && scheme.in_header()).then_some(&scheme.header),
+            "field": scheme.signature_field,
+            "algorithm_header": scheme.algorithm_header.as_ref().map(|a| json!({
+                "header": a.header,
+                "values": a.values.iter().map(|(n, alg)| json!([n, alg.to_string()])).collect::<Vec<_>>(),
+            })),
             "aliases": scheme.aliases,
             "content": scheme.content.to_string(),
             "key": match scheme.key { crate::scheme::KeyEncoding::Raw => "raw", crate::scheme::KeyEncoding::Base64 => "base64" },
             "key_prefix": scheme.key_prefix,
             "encoding": scheme.encoding.to_string(),
             "layout": layout,
-            "example": scheme.is_signed().then(|| example_header(scheme)),
+            "example": (scheme.is_signed() && scheme.in_header()).then(|| example_header(scheme)),
         },
         "timestamp": scheme.timestamp.as_ref().map(|t| json!({
             "header": t.header,
+            "field": t.field,
             "aliases": t.aliases,
             "unit": if t.millis { "ms" } else { "s" },
             "tolerance_secs": t.tolerance.as_secs(),
-            "signed": scheme.content.uses(&Part::Timestamp),
+            "signed": scheme.timestamp_signed(),
         })),
         "message_id": scheme.message_id.as_ref().map(|m| json!({"header": m.header, "aliases": m.aliases})),
         "dedupe": {"header": provider.envelope.id_header, "pointers": provider.envelope.id_pointers},

@@ -29,9 +29,11 @@ fn event_with_key(provider: &str, (header, pointers): &(Option<String>, Vec<Stri
     let names: Vec<&str> =
         model["events"].as_array().expect("events").iter().filter_map(|e| e["name"].as_str()).collect();
     let carries = |event: &str| {
-        let fixture: Value =
-            serde_json::from_str(&hookctl(&["fixtures", provider, event]).ok()).expect("a JSON fixture");
-        header.is_some() || pointers.iter().any(|p| fixture.pointer(p).is_some())
+        header.is_some() || {
+            let fixture: Value =
+                serde_json::from_str(&hookctl(&["fixtures", provider, event]).ok()).expect("a JSON fixture");
+            pointers.iter().any(|p| fixture.pointer(p).is_some())
+        }
     };
     let event = names.iter().find(|e| carries(e)).unwrap_or(&names[0]);
     ((*event).to_owned(), retries)

@@ -32,3 +32,6 @@ cp "$here/providers.mjs" "$work/npm/"
 node "$work/npm/providers.mjs"
 echo "== interop: providers' SDKs (PyPI)"
 "$work/venv/bin/python" "$here/providers.py"
+# Schemes that sign the URL, form fields or a ts=…;h1=… header.
+echo "== interop: twilio, hubspot-api-client and paddle-python-sdk (Python)"
+"$work/venv/bin/python" "$here/model.py"
