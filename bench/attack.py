@@ -215,6 +215,7 @@ def run(hookctl, kind, duration, request_file, extra):
         "probe_p99_ms": round(p99, 1),
         "probe_max_ms": round(latencies[-1], 1),
         "probe_failures": len(probed["failures"]),
+        "probe_failure_kinds": sorted(set(probed["failures"])),
         "alive": alive,
         "attackers": attacked,
     }
@@ -241,6 +242,7 @@ def main():
             print(f"{kind:8} {hookctl[-40:]:40} {result['peak_rss_mib']:>5} MiB {result['probes']:>6} "
                   f"{result['probe_p50_ms']:>8} {result['probe_p99_ms']:>8} {result['probe_max_ms']:>8} "
                   f"{result['probe_failures']:>6}  {json.dumps(result['attackers'])}"
+                  f"{'  probe failures: ' + ', '.join(result['probe_failure_kinds']) if result['probe_failures'] else ''}"
                   f"{'' if result['alive'] else '  (the listener died)'}", flush=True)
     os.unlink(request.name)
 

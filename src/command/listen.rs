@@ -84,7 +84,7 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
     let router = server::router(listener.clone());
 
     let address = SocketAddr::new(host, args.port);
-    let socket = runtime.block_on(tokio::net::TcpListener::bind(address)).map_err(|e| match e.kind() {
+    let socket = runtime.block_on(async { server::bind(address) }).map_err(|e| match e.kind() {
         std::io::ErrorKind::AddrInUse => Error::usage(
             format!("port {} on {host} is in use", args.port),
             Some("stop what uses it, pick another --port, or --port 0 for a free one".into()),

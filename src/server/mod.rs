@@ -25,7 +25,7 @@ pub use budget::Budget;
 pub use connections::Connections;
 pub use limits::{connections as connection_limit, open_files};
 pub use printer::Printer;
-pub use serve::serve;
+pub use serve::{bind, serve};
 pub use writer::{Writer, WriterThread};
 
 use crate::deliver::{Client, Target};

@@ -5,7 +5,9 @@
 //! HTTP/1 only: webhooks are sent over HTTP/1.1, and sniffing for HTTP/2 would read the first bytes with no
 //! deadline at all (a client that connects and says nothing would never be cut off).
 
+use std::collections::VecDeque;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,8 +15,8 @@ use axum::Router;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
 use hyper_util::service::TowerToHyperService;
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot, watch};
 
 use super::connections::{Connections, Tracked};
 
@@ -24,8 +26,25 @@ const ACCEPT_BACKOFF: Duration = Duration::from_millis(10);
 /// Connections accepted at the limit that may wait for room at once (each holds a descriptor from the
 /// listener's own reserve, see `limits`).
 const WAITING: usize = 16;
+/// Of those, how many may be in their `FIRST_BYTES` at once. When one more comes, the one that has waited
+/// longest is closed: under a flood of silent connections each gets as long as the flood leaves (24 of them
+/// over its rate), and a sender, whose request follows its connection within a millisecond, is not cut off.
+const IN_GRACE: usize = 24;
 /// How long a connection accepted at the limit has to send its first bytes.
 const FIRST_BYTES: Duration = Duration::from_millis(10);
+/// Connections the kernel may queue for `accept` (the `listen(2)` backlog; Linux caps it at somaxconn).
+/// Deeper than tokio's 1024: while every slot is taken and silent connections keep coming back, a delivery is
+/// queued, not refused — a dropped SYN is sent again only after a second, then three.
+const BACKLOG: u32 = 4096;
+
+/// The receiving socket on `address`, with SO_REUSEADDR (as `TcpListener::bind`) and a deep accept queue.
+/// Must be called inside the runtime.
+pub fn bind(address: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if address.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
+    socket.set_reuseaddr(true)?;
+    socket.bind(address)?;
+    socket.listen(BACKLOG)
+}
 /// How long a connection asked to close may take before another idle one is asked too (one in the middle of
 /// its headers closes only at the header deadline).
 const SHED_WAIT: Duration = Duration::from_millis(100);
@@ -44,10 +63,14 @@ pub async fn serve(
     let (stop, stopping) = watch::channel(false);
     let server = Arc::new(Server { builder, router, connections, stopping });
     let waiting = Arc::new(Semaphore::new(WAITING));
+    let mut in_grace = InGrace::default();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let connections = &server.connections;
-        if let Some(slot) = connections.try_slot() {
+        // A slot that frees goes first to a connection accepted at the limit that has spoken (`at_the_limit`),
+        // not to the next one in the kernel's queue.
+        let none_waiting = waiting.available_permits() == WAITING;
+        if let Some(slot) = none_waiting.then(|| connections.try_slot()).flatten() {
             let accepted = tokio::select! {
                 accepted = listener.accept() => accepted,
                 () = &mut shutdown => break,
@@ -62,16 +85,16 @@ pub async fn serve(
         // queue is still read while a few may wait (see `at_the_limit`), so a delivery queued behind
         // connections that say nothing is not left waiting for all of them.
         connections.shed_idlest();
-        let waiting = waiting.clone().try_acquire_owned().ok();
+        let place = waiting.clone().try_acquire_owned().ok();
         let accepted = tokio::select! {
             _ = connections.slot_or_idle() => continue,
-            accepted = listener.accept(), if waiting.is_some() => accepted,
+            accepted = listener.accept(), if place.is_some() => accepted,
             () = tokio::time::sleep(SHED_WAIT) => continue,
             () = &mut shutdown => break,
         };
         match accepted {
             // Accepted only with a place to wait.
-            Ok((tcp, _)) => at_the_limit(&server, tcp, waiting),
+            Ok((tcp, _)) => at_the_limit(&server, tcp, place, &waiting, &mut in_grace),
             Err(error) => accept_failed(connections, &error).await,
         }
     }
@@ -118,24 +141,77 @@ impl Server {
 
 /// A connection accepted while every slot is taken waits (in `waiting`, one of a few) for an idle connection
 /// to make room, if it has something to say: a sender writes its request as soon as it connects, so its first
-/// bytes arrive within `FIRST_BYTES`. One that says nothing by then is closed without a slot: connections that
-/// say nothing (an attack on the descriptors, idle keep-alive pools reconnecting) so keep the kernel's queue
-/// moving, and a delivery behind hundreds of them is reached in a fraction of a second.
-fn at_the_limit(server: &Arc<Server>, tcp: TcpStream, waiting: Option<OwnedSemaphorePermit>) {
+/// bytes are there when it is accepted (it queued behind others) or within `FIRST_BYTES` (a few may wait that
+/// long at once). One that says nothing is closed without a slot: connections that say nothing (an attack on
+/// the descriptors, idle keep-alive pools reconnecting) so keep the kernel's queue moving, and a delivery behind
+/// thousands of them is reached in a fraction of a second.
+fn at_the_limit(
+    server: &Arc<Server>,
+    tcp: TcpStream,
+    place: Option<OwnedSemaphorePermit>,
+    waiting: &Arc<Semaphore>,
+    in_grace: &mut InGrace,
+) {
     let server = server.clone();
+    if has_spoken(&tcp) {
+        tokio::spawn(async move {
+            let slot = make_room(&server.connections).await;
+            server.spawn(tcp, slot);
+            drop(place);
+        });
+        return;
+    }
+    // Its place is taken again only if it speaks.
+    drop(place);
+    let waiting = waiting.clone();
+    let closed = in_grace.admit();
     tokio::spawn(async move {
         let spoken = tokio::time::timeout(FIRST_BYTES, async {
             let mut byte = [0u8; 1];
             // A close reads 0 bytes.
             matches!(tcp.peek(&mut byte).await, Ok(n) if n > 0)
         });
-        if !matches!(spoken.await, Ok(true)) {
+        let spoken = tokio::select! {
+            spoken = spoken => matches!(spoken, Ok(true)),
+            // Closed to make way for a newer one.
+            _ = closed => false,
+        };
+        if !spoken {
             return;
         }
+        let Ok(place) = waiting.acquire_owned().await else {
+            return;
+        };
         let slot = make_room(&server.connections).await;
         server.spawn(tcp, slot);
-        drop(waiting);
+        drop(place);
     });
+}
+
+/// The connections in their `FIRST_BYTES`, oldest first: each holds the receiving end of its handle, and is
+/// closed when the handle is dropped.
+#[derive(Default)]
+struct InGrace(VecDeque<oneshot::Sender<()>>);
+
+impl InGrace {
+    /// Room for one more (the longest waiting closed if all `IN_GRACE` are taken); its close signal.
+    fn admit(&mut self) -> oneshot::Receiver<()> {
+        // Those that spoke or gave up are gone already.
+        self.0.retain(|handle| !handle.is_closed());
+        if self.0.len() >= IN_GRACE {
+            self.0.pop_front();
+        }
+        let (handle, closed) = oneshot::channel();
+        self.0.push_back(handle);
+        closed
+    }
+}
+
+/// Whether `tcp` has bytes to read already, without waiting.
+fn has_spoken(tcp: &TcpStream) -> bool {
+    use rustix::net::{RecvFlags, recv};
+    let mut byte = [0u8; 1];
+    matches!(recv(tcp, &mut byte, RecvFlags::PEEK | RecvFlags::DONTWAIT), Ok((n, _)) if n > 0)
 }
 
 /// Out of file descriptors, an idle connection gives one back. Either way, the loop waits a little instead of
