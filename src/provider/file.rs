@@ -10,7 +10,8 @@ use super::{
 };
 use crate::body::BodyFormat;
 use crate::scheme::{
-    Algorithm, CredentialSpec, Encoding, KeyEncoding, Layout, MessageIdSpec, Scheme, Template, TimestampSpec,
+    Algorithm, CredentialSpec, Encoding, KeyEncoding, KeyForms, Layout, MessageIdSpec, PrivateKeyForm, PublicKeyForm,
+    Scheme, Template, TimestampSpec,
 };
 
 #[derive(Debug, Deserialize)]
@@ -99,6 +100,14 @@ struct SignatureFile {
     algorithm_header: Option<String>,
     #[serde(default)]
     algorithms: std::collections::BTreeMap<String, Algorithm>,
+    #[serde(default)]
+    public_key: Option<PublicKeyForm>,
+    #[serde(default)]
+    public_key_prefix: Option<String>,
+    #[serde(default)]
+    private_key: Option<PrivateKeyForm>,
+    #[serde(default)]
+    private_key_prefix: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize)]
@@ -562,7 +571,10 @@ impl ProviderFile {
             (Some(_), true) => return Err("signature.algorithm_header needs signature.algorithms".into()),
             (Some(header), false) => {
                 let values: Vec<(String, Algorithm)> = sig.algorithms.iter().map(|(n, a)| (n.clone(), *a)).collect();
-                if let Some((name, _)) = values.iter().find(|(_, a)| matches!(a, Algorithm::None | Algorithm::Token)) {
+                if let Some((name, _)) = values
+                    .iter()
+                    .find(|(_, a)| matches!(a, Algorithm::None | Algorithm::Token) || a.asymmetric().is_some())
+                {
                     return Err(format!("signature.algorithms: `{name}` must name an HMAC"));
                 }
                 if !values.iter().any(|(_, a)| *a == sig.algorithm) {
@@ -571,7 +583,34 @@ impl ProviderFile {
                 Some(crate::scheme::AlgorithmHeader { header: header.clone(), values })
             }
         };
+        let asymmetric = sig.algorithm.asymmetric().is_some();
+        let key_forms = KeyForms {
+            public: sig.public_key.unwrap_or_default(),
+            public_prefix: sig.public_key_prefix.clone().filter(|p| !p.is_empty()),
+            private: sig.private_key.unwrap_or_default(),
+            private_prefix: sig.private_key_prefix.clone().filter(|p| !p.is_empty()),
+        };
+        let forms_given = sig.public_key.is_some()
+            || sig.public_key_prefix.is_some()
+            || sig.private_key.is_some()
+            || sig.private_key_prefix.is_some();
+        if forms_given && !asymmetric {
+            return Err("signature.public_key, private_key and their prefixes are for ed25519 and ecdsa-p256-sha256 \
+                        schemes"
+                .into());
+        }
+        if asymmetric && (sig.key_prefix.is_some() || sig.key != KeyEncoding::Raw) {
+            return Err(format!(
+                "signature.key and key_prefix describe a shared secret; a {} scheme's keys are described by \
+                 public_key, public_key_prefix, private_key and private_key_prefix",
+                sig.algorithm
+            ));
+        }
+        if asymmetric && (sig.algorithm_header.is_some() || sig.algorithms.values().any(|a| a.asymmetric().is_some())) {
+            return Err("signature.algorithm_header names HMACs; an asymmetric scheme has one algorithm".into());
+        }
         Ok(Scheme {
+            key_forms,
             signature_field: sig.field.clone(),
             body_digest: sig.body_digest.clone().filter(|p| !p.is_empty()),
             algorithm_header,

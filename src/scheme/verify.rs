@@ -190,7 +190,7 @@ fn signature_outcome(
     let candidates: Vec<Vec<u8>> = signatures
         .iter()
         .filter_map(|s| scheme.encoding.decode(s))
-        .filter(|c| c.len() == scheme.algorithm.output_len())
+        .filter(|c| scheme.algorithm.well_formed(c))
         .collect();
     if candidates.is_empty() {
         let first = signatures.first().map_or("", String::as_str);
@@ -202,7 +202,9 @@ fn signature_outcome(
     if keys.secret.is_none() {
         // Without a secret the rest still tells something: the header's format (checked above) and the
         // timestamp's age, which a receiver would reject whatever the signature.
-        checks.push(Check::new("signature", CheckStatus::Skip, "not checked: no secret given"));
+        let detail =
+            if scheme.is_asymmetric() { "not checked: no public key given" } else { "not checked: no secret given" };
+        checks.push(Check::new("signature", CheckStatus::Skip, detail));
         if let Some(spec) = &scheme.timestamp {
             judge_timestamp(&timestamp_text, spec, scheme.timestamp_signed(), now, checks);
         }
@@ -219,12 +221,12 @@ fn signature_outcome(
     let mut found = None;
     let given = keys.secrets().count();
     'secrets: for (index, secret) in keys.secrets().enumerate() {
-        match scheme.key_bytes(secret) {
-            Ok(key) => {
+        match Checker::new(scheme, secret) {
+            Ok(checker) => {
                 for url in &urls {
                     let signed =
                         Signed { request, body: &request.body, timestamp: &timestamp_text, id: &id, url: &url.url };
-                    if any_matches(&candidates, &scheme.mac(&key, &signed)) {
+                    if checker.matches(scheme, &candidates, &signed) {
                         found = Some((index + 1, url));
                         break 'secrets;
                     }
@@ -236,6 +238,15 @@ fn signature_outcome(
     let Some((index, url)) = found else {
         let detail = match key_error {
             Some(error) if given == 1 => error.to_string(),
+            _ if scheme.is_asymmetric() => {
+                let by =
+                    if given == 1 { "the public key".to_owned() } else { format!("any of the {given} public keys") };
+                let which = match candidates.len() {
+                    1 => format!("the {} signature in `{header}` does not verify", scheme.algorithm),
+                    count => format!("none of the {count} {} signatures in `{header}` verifies", scheme.algorithm),
+                };
+                format!("{which} with {by}: another key made it, or it covers other bytes than these")
+            }
             _ => {
                 let by = if given == 1 { "the secret".to_owned() } else { format!("any of the {given} secrets") };
                 let over = match urls.as_slice() {
@@ -256,12 +267,14 @@ fn signature_outcome(
     if given > 1 {
         *matched = Some((index, given));
     }
-    let which = if given > 1 { format!(", the {} of {given} secrets", ordinal(index)) } else { String::new() };
+    let noun = if scheme.is_asymmetric() { "public keys" } else { "secrets" };
+    let which = if given > 1 { format!(", the {} of {given} {noun}", ordinal(index)) } else { String::new() };
     let over = if scheme.needs_url() { format!(" over {url}") } else { String::new() };
+    let matches = if scheme.is_asymmetric() { "verifies with the public key" } else { "matches" };
     checks.push(Check::new(
         "signature",
         CheckStatus::Pass,
-        format!("{} matches ({header}){which}{over}", scheme.algorithm),
+        format!("{} {matches} ({header}){which}{over}", scheme.algorithm),
     ));
     // Twilio signs a JSON body through its digest in the signed URL: the digest must be the body's.
     if let Some(param) = &scheme.body_digest
@@ -500,6 +513,32 @@ fn field_materials(
         id: String::new(),
         urls: signed_urls(request, scheme, keys),
     })
+}
+
+/// What checks a signature for one secret: the MAC its key bytes give, or the public key it is or holds.
+pub(super) enum Checker {
+    Mac(Vec<u8>),
+    Public(super::PublicKey),
+}
+
+impl Checker {
+    pub(super) fn new(scheme: &Scheme, secret: &crate::secret::Secret) -> Result<Self, super::SchemeError> {
+        if scheme.is_asymmetric() {
+            return Ok(Self::Public(scheme.read_key(secret)?.public()));
+        }
+        scheme.key_bytes(secret).map(Self::Mac)
+    }
+
+    /// Whether any of `candidates` (decoded signatures) is the signature of `signed`.
+    pub(super) fn matches(&self, scheme: &Scheme, candidates: &[Vec<u8>], signed: &Signed<'_>) -> bool {
+        match self {
+            Self::Mac(key) => any_matches(candidates, &scheme.mac(key, signed)),
+            Self::Public(public) => {
+                let message = scheme.message(signed);
+                candidates.iter().any(|candidate| public.verify(&message, candidate).is_ok())
+            }
+        }
+    }
 }
 
 /// Whether any candidate equals `expected`, in constant time for equal lengths: every candidate is compared
