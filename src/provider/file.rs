@@ -191,6 +191,8 @@ struct EnvelopeFile {
     time_format: Option<String>,
     #[serde(default)]
     recognize: Vec<RecognizeFile>,
+    #[serde(default)]
+    type_names: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -217,9 +219,13 @@ struct DeliveryFile {
 #[serde(deny_unknown_fields)]
 struct HandshakeFile {
     event: String,
+    #[serde(default)]
     challenge: String,
-    /// `echo` | `hmac-sha256-hex`
+    /// `echo` | `hmac-sha256-hex` | `json`
     answer: String,
+    /// `answer = "json"`: the JSON body answered (Discord's `{"type":1}`)
+    #[serde(default)]
+    body: Option<String>,
     #[serde(default)]
     plain_key: Option<String>,
     #[serde(default)]
@@ -353,6 +359,7 @@ impl ProviderFile {
             time_pointers: envelope.time.into_vec(),
             time_format,
             recognize: envelope.recognize.into_iter().map(|r| Recognize { event: r.event, fields: r.fields }).collect(),
+            type_names: envelope.type_names.into_iter().collect(),
         };
         for pointer in envelope.type_pointers.iter().chain(&envelope.id_pointers).chain(&envelope.time_pointers) {
             if !pointer.starts_with('/') {
@@ -413,6 +420,11 @@ impl ProviderFile {
             }
             events.push(event);
         }
+        for (code, name) in &envelope.type_names {
+            if !events.iter().any(|e| e.name == *name) {
+                return Err(format!("envelope.type_names maps `{code}` to `{name}`, which is not in the catalog"));
+            }
+        }
         for rule in &envelope.recognize {
             if !events.iter().any(|e| e.name == rule.event) {
                 return Err(format!("envelope.recognize names event `{}`, which is not in the catalog", rule.event));
@@ -425,16 +437,27 @@ impl ProviderFile {
                 if !events.iter().any(|e| e.name == h.event) {
                     return Err(format!("handshake.event `{}` is not in the catalog", h.event));
                 }
-                if !h.challenge.starts_with('/') {
+                if h.answer != "json" && !h.challenge.starts_with('/') {
                     return Err("handshake.challenge must be a JSON pointer starting with `/`".into());
                 }
                 let answer = match h.answer.as_str() {
+                    "json" => {
+                        let body = required("handshake.body", h.body, "for answer = \"json\"")?;
+                        if serde_json::from_str::<serde_json::Value>(&body).is_err() {
+                            return Err("handshake.body must be JSON text".into());
+                        }
+                        crate::provider::HandshakeAnswer::Json(body)
+                    }
                     "echo" => crate::provider::HandshakeAnswer::Echo,
                     "hmac-sha256-hex" => crate::provider::HandshakeAnswer::HmacSha256Hex {
                         plain_key: required("handshake.plain_key", h.plain_key, "for answer = \"hmac-sha256-hex\"")?,
                         mac_key: required("handshake.mac_key", h.mac_key, "for answer = \"hmac-sha256-hex\"")?,
                     },
-                    other => return Err(format!("handshake.answer {other:?} must be \"echo\" or \"hmac-sha256-hex\"")),
+                    other => {
+                        return Err(format!(
+                            "handshake.answer {other:?} must be \"echo\", \"hmac-sha256-hex\" or \"json\""
+                        ));
+                    }
                 };
                 Some(crate::provider::Handshake { event: h.event, challenge: h.challenge, answer })
             }
