@@ -76,10 +76,40 @@ pub enum Command {
     Replay(ReplayArgs),
     /// Probe a webhook endpoint you own with signed and mis-signed deliveries and print a scorecard
     Audit(AuditArgs),
+    /// Test key pairs for providers that sign with a private key (Discord, SendGrid, Standard Webhooks v1a)
+    #[command(subcommand)]
+    Keys(KeysCommand),
     /// Print the script that makes a shell complete hookctl (providers, events, profiles, stored ids)
     Completions(CompletionsArgs),
     /// Print the man page of hookctl or of one command (roff), or write them all to a folder
     Man(ManArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Make a test key pair: the private key goes where sign, send, replay and audit find it, the public key is
+    /// printed in the form your app configures
+    #[command(after_help = "Examples:\n  \
+        hookctl keys generate discord\n  \
+        DISCORD_PUBLIC_KEY=$(hookctl keys generate discord --force) npm start\n  \
+        hookctl keys generate sendgrid --out ./sendgrid-test.pem")]
+    Generate(KeysGenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KeysGenerateArgs {
+    /// The provider whose scheme the key pair is for (one that signs with a private key)
+    #[arg(add = complete::providers())]
+    pub provider: String,
+
+    /// Write the private key to this file [default: hookctl's keys folder in the user data dir, which the secret
+    /// sources read after HOOKCTL_SECRET]
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    /// Replace the key file when it exists (its old key pair stops working)
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

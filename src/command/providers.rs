@@ -127,7 +127,8 @@ fn show(app: &App, provider: &Provider) -> Result<(), Error> {
     } else {
         format!("{}, then HOOKCTL_SECRET", provider.secret_env.join(", "))
     };
-    row("Secret env", secret, String::new());
+    let label = if scheme.is_asymmetric() { "Key env" } else { "Secret env" };
+    row(label, secret, String::new());
     row("Routes", provider.routes.join(", "), assumed(&["routes"]));
     for (name, value) in &provider.headers {
         row("Sends", format!("{name}: {value}"), assumed(&["headers"]));
@@ -176,6 +177,20 @@ fn show(app: &App, provider: &Provider) -> Result<(), Error> {
 fn signature_line(scheme: &Scheme) -> String {
     if !scheme.is_signed() {
         return "none: deliveries are unsigned".into();
+    }
+    if scheme.is_asymmetric() {
+        let forms = &scheme.key_forms;
+        let public = match forms.public {
+            crate::scheme::PublicKeyForm::Hex => "in hex",
+            crate::scheme::PublicKeyForm::Base64 => "in base64",
+            crate::scheme::PublicKeyForm::SpkiBase64 => "as base64 DER (SubjectPublicKeyInfo)",
+        };
+        let prefix = forms.public_prefix.as_deref().map(|p| format!(" after `{p}`")).unwrap_or_default();
+        return format!(
+            "{} of {}, {}, verified with the provider's public key {public}{prefix}; a private key signs (hookctl keys \
+             generate)",
+            scheme.algorithm, scheme.content, scheme.encoding
+        );
     }
     let key = match (&scheme.key, &scheme.key_prefix) {
         (crate::scheme::KeyEncoding::Raw, None) => "the secret as text".to_owned(),

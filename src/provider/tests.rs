@@ -9,9 +9,10 @@ use crate::outgoing;
 use crate::request::Headers;
 use crate::schema::EventSchema;
 
-const PROVIDERS: [&str; 19] = [
+const PROVIDERS: [&str; 22] = [
     "agio",
     "complycube",
+    "discord",
     "flutterwave",
     "github",
     "gitlab",
@@ -21,10 +22,12 @@ const PROVIDERS: [&str; 19] = [
     "payqi",
     "payvost",
     "persona",
+    "sendgrid",
     "shopify",
     "slack",
     "square",
     "standard-webhooks",
+    "standard-webhooks-v1a",
     "stripe",
     "sumsub",
     "twilio",
@@ -352,9 +355,15 @@ mod properties {
 
     fn keys_for(scheme: &crate::scheme::Scheme, secret: &[u8]) -> Keys {
         // Base64-keyed schemes (Standard Webhooks) take `whsec_` + base64; the others any text.
-        let text = match scheme.key {
-            KeyEncoding::Base64 => format!("whsec_{}", base64::engine::general_purpose::STANDARD.encode(secret)),
-            KeyEncoding::Raw => format!("k{}", hex::encode(secret)),
+        // A key-pair scheme (Discord, SendGrid) takes a private key, written as `keys generate` writes it.
+        let text = match (scheme.algorithm.asymmetric(), scheme.key) {
+            (Some(algorithm), _) => {
+                algorithm.generate().expect("random").serialise(&scheme.key_forms).expose().to_owned()
+            }
+            (None, KeyEncoding::Base64) => {
+                format!("whsec_{}", base64::engine::general_purpose::STANDARD.encode(secret))
+            }
+            (None, KeyEncoding::Raw) => format!("k{}", hex::encode(secret)),
         };
         let credentials = scheme.credentials.iter().map(|c| (c.name.clone(), Secret::new("key"))).collect();
         let url = scheme.needs_url().then(|| "https://example.com/webhooks?a=1".to_owned());

@@ -558,8 +558,7 @@ impl Scheme {
         if let Some(field) = &self.signature_field {
             return format!("{}, {}, in the body field {field}", self.algorithm, self.encoding);
         }
-        let keys = if self.is_asymmetric() { " (verified with the provider's public key)" } else { "" };
-        format!("{}, {}, in {}{keys}", self.algorithm, self.encoding, self.header)
+        format!("{}, {}, in {}", self.algorithm, self.encoding, self.header)
     }
 }
 
