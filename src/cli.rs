@@ -79,6 +79,8 @@ pub enum Command {
     /// Test key pairs for providers that sign with a private key (Discord, SendGrid, Standard Webhooks v1a)
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Serve the inspector on the stored events: browse, search, diff, replay (`listen` serves it too)
+    Ui(UiArgs),
     /// Print the script that makes a shell complete hookctl (providers, events, profiles, stored ids)
     Completions(CompletionsArgs),
     /// Print the man page of hookctl or of one command (roff), or write them all to a folder
@@ -115,8 +117,12 @@ pub struct KeysGenerateArgs {
 #[derive(Debug, Args)]
 pub struct ProvidersArgs {
     /// The provider to show
-    #[arg(add = complete::providers())]
+    #[arg(add = complete::providers(), conflicts_with = "search")]
     pub name: Option<String>,
+    /// List only the providers whose name, title, description, category or event names contain TEXT
+    /// (case-insensitive; several words must all match)
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -451,9 +457,31 @@ pub struct ListenArgs {
     pub max_memory: usize,
 
     /// The most connections open at once (fewer if the open-file limit is lower); at the limit, the
-    /// connection idle the longest is closed to make room for a new one
+    /// connection idle the longest is closed to make room for a new one, and a new one that sends nothing
+    /// within 10 ms is closed
     #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub max_connections: u32,
+
+    /// Serve the inspector (a web page of the events, live) at this address: PORT, HOST:PORT, or 0 for a free
+    /// port [default: 127.0.0.1:4747, skipped with a note when that port is taken]. A non-loopback address
+    /// requires the token printed at start
+    #[arg(long, value_name = "ADDR", conflicts_with = "no_ui")]
+    pub ui: Option<String>,
+
+    /// Do not serve the inspector
+    #[arg(long)]
+    pub no_ui: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    hookctl ui\n  \
+    hookctl ui --store events.db --ui 0")]
+pub struct UiArgs {
+    /// The address to serve the inspector at: PORT, HOST:PORT, or 0 for a free port [default: 127.0.0.1:4747].
+    /// A non-loopback address requires the token printed at start
+    #[arg(long, value_name = "ADDR")]
+    pub ui: Option<String>,
 }
 
 fn fraction(text: &str) -> Result<f64, String> {

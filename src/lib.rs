@@ -37,6 +37,7 @@ mod suggest;
 pub mod summary;
 pub mod tcpdump;
 pub mod time;
+pub mod ui;
 
 use clap::Parser as _;
 

@@ -10,6 +10,7 @@ mod providers;
 mod replay;
 mod send;
 mod sign;
+mod ui;
 mod verify;
 
 use std::path::PathBuf;
@@ -128,6 +129,7 @@ pub fn dispatch(cli: Cli, style: Style) -> Result<ExitCode, Error> {
         Command::Replay(args) => replay::run(&app, &args),
         Command::Audit(args) => audit::run(&app, &args),
         Command::Keys(command) => keys::run(&app, &command),
+        Command::Ui(args) => ui::run(&app, &args),
         Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
     }
 }

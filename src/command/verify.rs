@@ -217,7 +217,7 @@ fn exit_code(inspection: &Inspection) -> ExitCode {
     }
 }
 
-fn to_json(
+pub(super) fn to_json(
     provider: &Provider,
     captured: &Captured,
     inspection: &Inspection,

@@ -6,7 +6,8 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::{
-    Answer, Delivery, Envelope, EventDef, FACTS, Files, Provider, Recognize, RetryFrom, Source, SourceKind, TimeFormat,
+    Answer, CATEGORIES, Delivery, Envelope, EventDef, FACTS, Files, Provider, Recognize, RetryFrom, Source, SourceKind,
+    TimeFormat,
 };
 use crate::body::BodyFormat;
 use crate::scheme::{
@@ -22,6 +23,8 @@ pub(super) struct ProviderFile {
     title: Option<String>,
     #[serde(default)]
     description: String,
+    #[serde(default)]
+    category: Option<String>,
     #[serde(default)]
     routes: Vec<String>,
     #[serde(default)]
@@ -320,6 +323,13 @@ impl ProviderFile {
     pub(super) fn into_provider(self, files: Files) -> Result<Provider, String> {
         let scheme = self.scheme_parts()?;
         let name = self.name;
+        let category = match self.category {
+            Some(category) if CATEGORIES.contains(&category.as_str()) => category,
+            Some(category) => {
+                return Err(format!("category {category:?} is not one of {}", CATEGORIES.join(", ")));
+            }
+            None => "other".to_owned(),
+        };
         let mut routes = self.routes;
         for route in &routes {
             if !route.starts_with('/') {
@@ -467,6 +477,7 @@ impl ProviderFile {
             title: self.title.unwrap_or_else(|| name.clone()),
             name,
             description: self.description,
+            category,
             routes,
             secret_env: self.secret_env,
             body_style: self.body,

@@ -24,6 +24,8 @@ pub struct Provider {
     pub name: String,
     pub title: String,
     pub description: String,
+    /// What the provider does (`payments`, `kyc`, …; one of `CATEGORIES`): `hookctl providers` groups by it.
+    pub category: String,
     /// Where deliveries go; the first is the default, `/webhooks/<name>` is always among them.
     pub routes: Vec<String>,
     pub secret_env: Vec<String>,
@@ -65,9 +67,10 @@ pub enum SourceKind {
 }
 
 /// The facts a `[sources]` table may name; `events.<name>` names one event besides these.
-pub const FACTS: [&str; 17] = [
+pub const FACTS: [&str; 18] = [
     "routes",
     "signature",
+    "signature.checked",
     "signature.header",
     "signature.aliases",
     "signature.encoding",
@@ -83,6 +86,29 @@ pub const FACTS: [&str; 17] = [
     "delivery.retry",
     "delivery.answer",
     "events",
+];
+
+/// The categories a provider may name; one without a `category` is `other`.
+pub const CATEGORIES: [&str; 19] = [
+    "payments",
+    "commerce",
+    "billing",
+    "crypto",
+    "kyc",
+    "identity",
+    "devtools",
+    "messaging",
+    "email",
+    "forms",
+    "scheduling",
+    "support",
+    "crm",
+    "video",
+    "productivity",
+    "logistics",
+    "infrastructure",
+    "standard",
+    "other",
 ];
 
 impl Provider {
@@ -293,7 +319,11 @@ impl Provider {
 
     /// Resolves `EVENT[:VARIANT]`.
     pub fn event_variant<'a>(&'a self, spec: &str) -> Result<(&'a EventDef, Option<&'a str>), Error> {
-        // Event names never contain `:`, but Shopify-style topics contain `/`: split on the last `:`.
+        // Coinbase Commerce's event names contain `:` (`charge:created`): a whole event name is that event.
+        if let Some(event) = self.events.iter().find(|e| e.name == spec) {
+            return Ok((event, None));
+        }
+        // Otherwise the last `:` starts the variant (Shopify-style topics contain `/`, which is no separator).
         let (name, variant) = match spec.rsplit_once(':') {
             Some((name, variant)) => (name, Some(variant)),
             None => (spec, None),

@@ -9,20 +9,39 @@ use crate::outgoing;
 use crate::request::Headers;
 use crate::schema::EventSchema;
 
-const PROVIDERS: [&str; 22] = [
+const PROVIDERS: [&str; 46] = [
     "agio",
+    "bitbucket",
+    "calcom",
+    "calendly",
+    "clerk",
+    "coinbase-commerce",
     "complycube",
     "discord",
+    "docusign",
     "flutterwave",
+    "frameio",
     "github",
     "gitlab",
     "hubspot",
+    "intercom",
+    "lemonsqueezy",
+    "linear",
+    "lob",
     "mailgun",
+    "mux",
+    "onfido",
     "paddle",
+    "pagerduty",
     "payqi",
+    "paystack",
     "payvost",
     "persona",
+    "razorpay",
+    "replicate",
+    "resend",
     "sendgrid",
+    "sentry",
     "shopify",
     "slack",
     "square",
@@ -31,7 +50,12 @@ const PROVIDERS: [&str; 22] = [
     "stripe",
     "sumsub",
     "twilio",
+    "typeform",
+    "vercel",
+    "veriff",
     "verifynow",
+    "workos",
+    "zoom",
 ];
 
 fn now() -> chrono::DateTime<chrono::Utc> {
@@ -39,11 +63,12 @@ fn now() -> chrono::DateTime<chrono::Utc> {
 }
 
 #[test]
-fn the_built_in_providers() {
+fn the_providers_are_built_in() {
     let catalog = Catalog::builtin();
     assert_eq!(catalog.names().collect::<Vec<_>>(), PROVIDERS);
     for provider in catalog.all().expect("every built-in provider parses") {
         assert!(provider.routes.contains(&format!("/webhooks/{}", provider.name)), "{}", provider.name);
+        assert_ne!(provider.category, "other", "{} names its category", provider.name);
         assert!(!provider.events.is_empty(), "{} has events", provider.name);
     }
 }

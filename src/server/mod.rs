@@ -56,6 +56,9 @@ pub struct Settings {
     pub read_timeout: Duration,
     /// The bytes all bodies in flight may hold together (`--max-memory`).
     pub max_memory: usize,
+    /// Where each stored event's record goes once committed, for pages open on the inspector's live stream
+    /// (a bounded broadcast: sending never waits, a page that lags behind is told to reload).
+    pub live: Option<tokio::sync::broadcast::Sender<Arc<str>>>,
 }
 
 pub struct Listener {
@@ -104,7 +107,8 @@ const DIAGNOSE_LIMIT: usize = 1024 * 1024;
 /// Bodies past this size are inspected on the blocking pool: hashing, parsing and validating them, and
 /// diagnosing a mismatch (a few dozen hashes), takes milliseconds that would stall every other request
 /// waiting on the same async worker. A webhook of a few KiB stays on the worker, where it costs less than
-/// the hand-over.
+/// the hand-over. The store writer commits such bodies in transactions of their own, after the small events
+/// queued beside them.
 const OFF_WORKERS: usize = 32 * 1024;
 
 impl Listener {
@@ -291,6 +295,18 @@ async fn handle(
             (None, false)
         }
     };
+    if let (Some(live), Some(id)) = (&settings.live, id)
+        && live.receiver_count() > 0
+    {
+        let mut record = event.record();
+        record.id = Some(id);
+        record.duplicate = duplicate;
+        record.answer_status = answer.status;
+        if let Ok(text) = serde_json::to_string(&record) {
+            // No page open is no error.
+            let _ = live.send(text.into());
+        }
+    }
     if !wanted {
         if settings.verbose && !settings.json {
             listener.printer.print(filtered_line(&listener, &event, id, answer.status));
@@ -312,7 +328,11 @@ async fn handle(
         };
         listener.printer.print(line);
     }
-    answer.into_response()
+    let mut response = answer.into_response();
+    if stored.is_err() {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(read::RETRY_AFTER_SECONDS));
+    }
+    response
 }
 
 /// Answers a request that was not stored, and says so on the output.

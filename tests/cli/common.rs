@@ -36,20 +36,39 @@ pub const KEY_PAIRS: [(&str, &str); 3] = [
 ];
 
 /// The built-in providers, in the order `hookctl providers` lists them.
-pub const PROVIDERS: [&str; 22] = [
+pub const PROVIDERS: [&str; 46] = [
     "agio",
+    "bitbucket",
+    "calcom",
+    "calendly",
+    "clerk",
+    "coinbase-commerce",
     "complycube",
     "discord",
+    "docusign",
     "flutterwave",
+    "frameio",
     "github",
     "gitlab",
     "hubspot",
+    "intercom",
+    "lemonsqueezy",
+    "linear",
+    "lob",
     "mailgun",
+    "mux",
+    "onfido",
     "paddle",
+    "pagerduty",
     "payqi",
+    "paystack",
     "payvost",
     "persona",
+    "razorpay",
+    "replicate",
+    "resend",
     "sendgrid",
+    "sentry",
     "shopify",
     "slack",
     "square",
@@ -58,7 +77,12 @@ pub const PROVIDERS: [&str; 22] = [
     "stripe",
     "sumsub",
     "twilio",
+    "typeform",
+    "vercel",
+    "veriff",
     "verifynow",
+    "workos",
+    "zoom",
 ];
 
 pub struct Run {
