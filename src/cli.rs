@@ -215,13 +215,16 @@ pub struct KeyArgs {
     hookctl send verifynow verification.failed:underage --to 8000 --retry --time-scale 60\n  \
     hookctl send payvost 'payment.*' --to 3000 --shuffle\n  \
     hookctl send payqi payment.completed --to 5000 --repeat 1000 --concurrency 32\n  \
-    hookctl send stripe charge.refunded --profile staging --dry-run")]
+    hookctl send stripe charge.refunded --profile staging --dry-run\n  \
+    hookctl send slack handshake --to 3000")]
 pub struct SendArgs {
     /// The provider to simulate [default: chosen interactively on a terminal]
     #[arg(add = complete::providers())]
     pub provider: Option<String>,
 
-    /// EVENT, EVENT:VARIANT, or a glob over the catalog ('payment.*') [default: chosen interactively]
+    /// EVENT, EVENT:VARIANT, or a glob over the catalog ('payment.*') [default: chosen interactively]; `handshake`
+    /// sends the provider's handshake (Slack's url_verification, Zoom's endpoint.url_validation, Discord's PING)
+    /// and checks your app's answer
     #[arg(add = complete::events())]
     pub event: Option<String>,
 

@@ -4,6 +4,7 @@ mod audit;
 mod completions;
 mod events;
 mod fixtures;
+mod handshake;
 mod keys;
 mod listen;
 mod providers;

@@ -386,6 +386,29 @@ fn a_full_disk_answers_503_with_a_clear_reason_and_loses_nothing() {
 }
 
 #[test]
+fn a_delivery_refused_for_a_full_disk_says_when_to_retry() {
+    let _heavy = heavy();
+    let listening = listen_after("ulimit -f 512", &[]);
+    // 128 KiB bodies: the store passes its 512 KiB limit within a few deliveries.
+    let body = format!("{{\"type\":\"payment.created\",\"pad\":\"{}\"}}", "x".repeat(128 * 1024));
+    let request = format!(
+        "POST /webhooks/payvost HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let refused = (0..20).find_map(|_| {
+        let mut stream = TcpStream::connect(("127.0.0.1", listening.port)).expect("connects");
+        stream.write_all(request.as_bytes()).expect("writes");
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).expect("an answer");
+        answer.starts_with("HTTP/1.1 503").then_some(answer)
+    });
+    let refused = refused.expect("a full store refuses a delivery");
+    let head = refused.split("\r\n\r\n").next().unwrap_or_default().to_ascii_lowercase();
+    assert!(head.contains("retry-after: 2"), "{head}");
+}
+
+#[test]
 fn slow_headers_are_cut_off_and_others_are_still_served() {
     let _heavy = heavy();
     let listening = listen(&["--read-timeout", "1s"]);
@@ -528,4 +551,30 @@ fn the_slack_handshake_is_answered_with_its_challenge() {
     let stdout = send(&["slack", "app_mention", "--to", &listening.to(), "--json"]).ok();
     let delivery: Value = serde_json::from_str(stdout.lines().next().expect("a line")).expect("JSON");
     assert_eq!(delivery["response_body"], "", "{stdout}");
+}
+
+/// `send PROVIDER handshake` sends the provider's handshake and checks the app's answer: listen answers each as
+/// the provider requires (Slack's challenge, Zoom's HMAC, Discord's PONG); an app that answers otherwise, or a
+/// provider without a handshake, is told so.
+#[test]
+fn send_handshake_checks_the_apps_answer() {
+    let listening = listen(&[]);
+    for provider in ["slack", "zoom", "discord"] {
+        let (stdout, _) = send(&[provider, "handshake", "--to", &listening.to()]).code(0);
+        assert!(stdout.starts_with("✓ handshake: ") && stdout.contains("answered as"), "{provider}: {stdout}");
+    }
+    let stdout = send(&["zoom", "handshake", "--to", &listening.to(), "--json"]).ok();
+    let checked: Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(checked["ok"], true, "{checked}");
+    let answer: Value = serde_json::from_str(checked["answer"].as_str().expect("answered")).expect("JSON answer");
+    assert_eq!(answer, serde_json::from_str::<Value>(checked["expected"].as_str().expect("expected")).expect("JSON"));
+    assert_eq!(answer["encryptedToken"].as_str().map(str::len), Some(64), "hex HMAC-SHA256: {answer}");
+
+    // An app that acknowledges without answering the challenge.
+    let app = TestServer::start();
+    let (stdout, _) = send(&["zoom", "handshake", "--to", &app.to()]).code(4);
+    assert!(stdout.contains("not answered as required: Zoom expects `{\"plainToken\""), "{stdout}");
+    assert!(stdout.contains("the app answered `{\"received\":true}`"), "{stdout}");
+    let (_, stderr) = send(&["github", "handshake", "--to", &app.to()]).code(2);
+    assert!(stderr.contains("github sends no handshake"), "{stderr}");
 }
