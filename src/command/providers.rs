@@ -149,8 +149,12 @@ fn show(app: &App, provider: &Provider) -> Result<(), Error> {
         row(
             "Timestamp",
             format!(
-                "{place}, unix {}, tolerance {}, {signed}",
-                if ts.millis { "ms" } else { "s" },
+                "{place}, {}, tolerance {}, {signed}",
+                match (ts.millis, ts.rfc3339) {
+                    (_, true) => "RFC 3339",
+                    (true, false) => "unix ms",
+                    (false, false) => "unix s",
+                },
                 humantime::format_duration(ts.tolerance)
             ),
             assumed(&["timestamp"]),
@@ -336,7 +340,11 @@ fn details(provider: &Provider) -> Value {
             "header": t.header,
             "field": t.field,
             "aliases": t.aliases,
-            "unit": if t.millis { "ms" } else { "s" },
+            "unit": match (t.millis, t.rfc3339) {
+                (_, true) => "rfc3339",
+                (true, false) => "ms",
+                (false, false) => "s",
+            },
             "tolerance_secs": t.tolerance.as_secs(),
             "signed": scheme.timestamp_signed(),
         })),

@@ -545,10 +545,13 @@ impl ProviderFile {
         let timestamp = match &self.timestamp {
             None => None,
             Some(ts) => {
-                let millis = match ts.format.as_deref() {
-                    None | Some("unix") => false,
-                    Some("unix-ms") => true,
-                    Some(other) => return Err(format!("timestamp.format {other:?} must be \"unix\" or \"unix-ms\"")),
+                let (millis, rfc3339) = match ts.format.as_deref() {
+                    None | Some("unix") => (false, false),
+                    Some("unix-ms") => (true, false),
+                    Some("rfc3339") => (false, true),
+                    Some(other) => {
+                        return Err(format!("timestamp.format {other:?} must be \"unix\", \"unix-ms\" or \"rfc3339\""));
+                    }
                 };
                 if let Some(field) = &ts.field
                     && (!field.starts_with('/') || ts.header.is_some())
@@ -568,6 +571,7 @@ impl ProviderFile {
                     header: ts.header.clone(),
                     aliases: ts.aliases.clone(),
                     millis,
+                    rfc3339,
                     tolerance: duration("timestamp.tolerance", &ts.tolerance)?,
                 })
             }

@@ -9,7 +9,7 @@ use crate::outgoing;
 use crate::request::Headers;
 use crate::schema::EventSchema;
 
-const PROVIDERS: [&str; 46] = [
+const PROVIDERS: [&str; 47] = [
     "agio",
     "bitbucket",
     "calcom",
@@ -55,6 +55,7 @@ const PROVIDERS: [&str; 46] = [
     "veriff",
     "verifynow",
     "workos",
+    "zendesk",
     "zoom",
 ];
 

@@ -138,6 +138,8 @@ pub struct TimestampSpec {
     /// A JSON pointer when the timestamp is a field of the body (Mailgun's `/signature/timestamp`).
     pub field: Option<String>,
     pub millis: bool,
+    /// RFC 3339 text (`2026-12-01T10:11:12Z`, Zendesk) rather than a unix number; `millis` is then false.
+    pub rfc3339: bool,
     pub tolerance: Duration,
 }
 
@@ -508,6 +510,8 @@ impl Scheme {
     pub fn format_timestamp(&self, at: i64) -> String {
         match &self.timestamp {
             Some(TimestampSpec { millis: true, .. }) => (at * 1000).to_string(),
+            Some(TimestampSpec { rfc3339: true, .. }) => chrono::DateTime::from_timestamp(at, 0)
+                .map_or_else(|| at.to_string(), |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
             _ => at.to_string(),
         }
     }

@@ -33,6 +33,7 @@ fn standard_webhooks() -> Scheme {
             aliases: vec!["svix-timestamp".into()],
             field: None,
             millis: false,
+            rfc3339: false,
             tolerance: Duration::from_secs(300),
         }),
         message_id: Some(MessageIdSpec {
@@ -62,6 +63,7 @@ fn stripe() -> Scheme {
             aliases: Vec::new(),
             field: None,
             millis: false,
+            rfc3339: false,
             tolerance: Duration::from_secs(300),
         }),
         ..scheme(
@@ -294,6 +296,7 @@ fn a_scheme_that_signs_alike_under_another_header_is_not_named_as_the_signer() {
             aliases: Vec::new(),
             field: None,
             millis: false,
+            rfc3339: false,
             tolerance: Duration::from_secs(300),
         }),
         ..bare.clone()
@@ -441,6 +444,7 @@ fn paddle() -> Scheme {
             aliases: Vec::new(),
             field: None,
             millis: false,
+            rfc3339: false,
             tolerance: Duration::from_secs(5),
         }),
         ..scheme(
@@ -573,6 +577,7 @@ fn mailgun() -> Scheme {
             aliases: Vec::new(),
             field: Some("/signature/timestamp".into()),
             millis: false,
+            rfc3339: false,
             tolerance: Duration::from_secs(300),
         }),
         ..scheme(
@@ -639,6 +644,7 @@ fn discord() -> Scheme {
             aliases: Vec::new(),
             field: None,
             millis: false,
+            rfc3339: false,
             tolerance: Duration::from_secs(300),
         }),
         ..scheme(Algorithm::Ed25519, "X-Signature-Ed25519", "{timestamp}{body}", Encoding::Hex, Layout::Bare)
@@ -652,6 +658,7 @@ fn sendgrid() -> Scheme {
             aliases: Vec::new(),
             field: None,
             millis: false,
+            rfc3339: false,
             tolerance: Duration::from_secs(300),
         }),
         key_forms: KeyForms { public: PublicKeyForm::SpkiBase64, ..KeyForms::default() },
@@ -812,4 +819,52 @@ fn standard_webhooks_v1a_signs_beside_v1_and_each_reads_its_own() {
         .set("webhook-signature", format!("{} {ed25519}", hmac.headers.get_str("webhook-signature").expect("v1")));
     assert_eq!(verify(&both, &v1a, &keys(&public), 1_614_265_330).outcome, Outcome::Valid);
     assert_eq!(verify(&both, &standard_webhooks(), &keys(SW_SECRET), 1_614_265_330).outcome, Outcome::Valid);
+}
+
+#[test]
+fn an_rfc3339_timestamp_is_signed_as_sent_and_judged_by_its_time() {
+    // Zendesk: base64 HMAC-SHA256 of the ISO 8601 timestamp then the body. The expected value is Python's
+    // hmac/hashlib over the same bytes, with the test signing secret Zendesk's documentation uses.
+    let zendesk = Scheme {
+        timestamp: Some(TimestampSpec {
+            header: Some("X-Zendesk-Webhook-Signature-Timestamp".into()),
+            aliases: Vec::new(),
+            field: None,
+            millis: false,
+            rfc3339: true,
+            tolerance: Duration::from_secs(300),
+        }),
+        ..scheme(
+            Algorithm::HmacSha256,
+            "X-Zendesk-Webhook-Signature",
+            "{timestamp}{body}",
+            Encoding::Base64,
+            Layout::Bare,
+        )
+    };
+    let secret = "dGhpc19zZWNyZXRfaXNfZm9yX3Rlc3Rpbmdfb25seQ==";
+    let at = 1_625_075_790; // 2021-06-30T17:56:30Z
+    let request = signed(&zendesk, r#"{"type":"zen:event-type:ticket.created"}"#, secret, at, "");
+    assert_eq!(request.headers.get_str("X-Zendesk-Webhook-Signature-Timestamp"), Some("2021-06-30T17:56:30Z"));
+    assert_eq!(
+        request.headers.get_str("X-Zendesk-Webhook-Signature"),
+        Some("E+WEGSdpzrytiKKSsPIDJEfIEKAR9nOCb10oO3IJ5s8=")
+    );
+    assert_eq!(verify(&request, &zendesk, &keys(secret), at + 10).outcome, Outcome::Valid);
+    assert_eq!(
+        verify(&request, &zendesk, &keys(secret), at + 3600).outcome,
+        Outcome::TimestampOutside { age: 3600, tolerance: Duration::from_secs(300) }
+    );
+    // The same instant with an offset is the same time; a unix number is not RFC 3339.
+    let mut offset = request.clone();
+    offset.headers.set("X-Zendesk-Webhook-Signature-Timestamp", "2021-06-30T19:56:30+02:00");
+    assert_eq!(verify(&offset, &zendesk, &keys(secret), at).outcome, Outcome::Mismatch, "other signed bytes");
+    let mut unix = request.clone();
+    unix.headers.set("X-Zendesk-Webhook-Signature-Timestamp", "1625075790");
+    let verdict = verify(&unix, &zendesk, &keys(secret), at);
+    assert!(
+        matches!(&verdict.outcome, Outcome::Malformed { reason, .. } if reason.contains("is not an RFC 3339 time")),
+        "{:?}",
+        verdict.outcome
+    );
 }

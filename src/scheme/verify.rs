@@ -375,7 +375,7 @@ fn judge_timestamp(
     now: i64,
     checks: &mut Vec<Check>,
 ) -> Option<Outcome> {
-    let at = parse_timestamp(text, spec.millis).unwrap_or_default();
+    let at = parse_timestamp(text, spec).unwrap_or_default();
     let age = now.saturating_sub(at);
     let tolerance = spec.tolerance;
     let signed = if signed { "" } else { "; not covered by the signature" };
@@ -560,13 +560,21 @@ fn timestamp_text(request: &Request, spec: &TimestampSpec, in_signature: Option<
             std::str::from_utf8(value).map_err(|_| format!("`{header}` is not UTF-8"))?.trim().to_owned()
         }
     };
-    parse_timestamp(&text, spec.millis).ok_or_else(|| format!("timestamp `{text}` is not a unix time"))?;
+    let kind = if spec.rfc3339 { "an RFC 3339 time" } else { "a unix time" };
+    parse_timestamp(&text, spec).ok_or_else(|| {
+        let shown: String = text.chars().take(40).collect();
+        format!("timestamp `{}` is not {kind}", crate::output::sanitize(&shown, false))
+    })?;
     Ok(text)
 }
 
-fn parse_timestamp(text: &str, millis: bool) -> Option<i64> {
+/// A timestamp as unix seconds: a unix number (seconds or milliseconds), or RFC 3339 text.
+fn parse_timestamp(text: &str, spec: &TimestampSpec) -> Option<i64> {
+    if spec.rfc3339 {
+        return chrono::DateTime::parse_from_rfc3339(text).ok().map(|t| t.timestamp());
+    }
     let value: i64 = text.parse().ok()?;
-    Some(if millis { value.div_euclid(1000) } else { value })
+    Some(if spec.millis { value.div_euclid(1000) } else { value })
 }
 
 /// The request's timestamp in unix seconds, if the scheme has one and the request carries it.
@@ -583,7 +591,7 @@ pub(crate) fn read_timestamp(request: &Request, scheme: &Scheme) -> Result<Optio
             .and_then(|p| p.timestamp),
     };
     let text = timestamp_text(request, spec, in_signature.as_deref())?;
-    Ok(parse_timestamp(&text, spec.millis))
+    Ok(parse_timestamp(&text, spec))
 }
 
 fn credential_outcome(request: &Request, scheme: &Scheme, keys: &Keys, checks: &mut Vec<Check>) -> Option<Outcome> {

@@ -36,7 +36,7 @@ pub const KEY_PAIRS: [(&str, &str); 3] = [
 ];
 
 /// The built-in providers, in the order `hookctl providers` lists them.
-pub const PROVIDERS: [&str; 46] = [
+pub const PROVIDERS: [&str; 47] = [
     "agio",
     "bitbucket",
     "calcom",
@@ -82,6 +82,7 @@ pub const PROVIDERS: [&str; 46] = [
     "veriff",
     "verifynow",
     "workos",
+    "zendesk",
     "zoom",
 ];
 
