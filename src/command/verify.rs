@@ -47,7 +47,8 @@ pub fn run(app: &App, args: &VerifyArgs) -> Result<ExitCode, Error> {
             keys::announce(&app.style, &resolved.origins);
             if provider.scheme.is_signed() && resolved.keys.secret.is_none() {
                 let note = app.style.err(Role::Warn, "note");
-                eprintln!("hookctl: {note}: {} secret: none found, so the signature is not checked", provider.name);
+                let what = if provider.scheme.is_asymmetric() { "public key" } else { "secret" };
+                eprintln!("hookctl: {note}: {} {what}: none found, so the signature is not checked", provider.name);
             }
             overrides.insert(provider.name.clone(), app.scheme_override(&catalog, provider));
             keys_by_provider.insert(provider.name.clone(), resolved);
