@@ -39,3 +39,5 @@ echo "== interop: twilio, hubspot-api-client and paddle-python-sdk (Python)"
 # Key-pair schemes: keys generate, then the SDK's verifier with the printed public key, both directions.
 echo "== interop: discord-interactions and @sendgrid/eventwebhook (Ed25519, ECDSA P-256), standard-webhooks v1a"
 node "$work/npm/asymmetric.mjs"
+echo "== interop: discord-interactions and sendgrid (PyPI)"
+"$work/venv/bin/python" "$here/asymmetric.py"
