@@ -14,12 +14,17 @@ fn main() {
 
     let mut files = Vec::new();
     collect(&fixtures, &mut files);
-    files.sort();
+    let relative = |path: &Path| {
+        let rel = path.strip_prefix(&fixtures).expect("collected under fixtures/");
+        rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    };
+    // Sorted as the catalog searches the table: by the relative path as text (`standard-webhooks-v1a/…` comes
+    // before `standard-webhooks/…`, which a sort by path components would reverse).
+    files.sort_by_cached_key(|path| relative(path));
 
     let mut out = String::from("pub static FILES: &[(&str, &[u8])] = &[\n");
     for path in &files {
-        let rel = path.strip_prefix(&fixtures).expect("collected under fixtures/");
-        let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        let rel = relative(path);
         // Only provider folders are embedded; fixtures/README.md documents the format.
         if !rel.contains('/') {
             continue;

@@ -76,12 +76,42 @@ pub enum Command {
     Replay(ReplayArgs),
     /// Probe a webhook endpoint you own with signed and mis-signed deliveries and print a scorecard
     Audit(AuditArgs),
+    /// Test key pairs for providers that sign with a private key (Discord, SendGrid, Standard Webhooks v1a)
+    #[command(subcommand)]
+    Keys(KeysCommand),
     /// Serve the inspector on the stored events: browse, search, diff, replay (`listen` serves it too)
     Ui(UiArgs),
     /// Print the script that makes a shell complete hookctl (providers, events, profiles, stored ids)
     Completions(CompletionsArgs),
     /// Print the man page of hookctl or of one command (roff), or write them all to a folder
     Man(ManArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Make a test key pair: the private key goes where sign, send, replay and audit find it, the public key is
+    /// printed in the form your app configures
+    #[command(after_help = "Examples:\n  \
+        hookctl keys generate discord\n  \
+        DISCORD_PUBLIC_KEY=$(hookctl keys generate discord --force) npm start\n  \
+        hookctl keys generate sendgrid --out ./sendgrid-test.pem")]
+    Generate(KeysGenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KeysGenerateArgs {
+    /// The provider whose scheme the key pair is for (one that signs with a private key)
+    #[arg(add = complete::providers())]
+    pub provider: String,
+
+    /// Write the private key to this file [default: hookctl's keys folder in the user data dir, which the secret
+    /// sources read after HOOKCTL_SECRET]
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    /// Replace the key file when it exists (its old key pair stops working)
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -185,13 +215,16 @@ pub struct KeyArgs {
     hookctl send verifynow verification.failed:underage --to 8000 --retry --time-scale 60\n  \
     hookctl send payvost 'payment.*' --to 3000 --shuffle\n  \
     hookctl send payqi payment.completed --to 5000 --repeat 1000 --concurrency 32\n  \
-    hookctl send stripe charge.refunded --profile staging --dry-run")]
+    hookctl send stripe charge.refunded --profile staging --dry-run\n  \
+    hookctl send slack handshake --to 3000")]
 pub struct SendArgs {
     /// The provider to simulate [default: chosen interactively on a terminal]
     #[arg(add = complete::providers())]
     pub provider: Option<String>,
 
-    /// EVENT, EVENT:VARIANT, or a glob over the catalog ('payment.*') [default: chosen interactively]
+    /// EVENT, EVENT:VARIANT, or a glob over the catalog ('payment.*') [default: chosen interactively]; `handshake`
+    /// sends the provider's handshake (Slack's url_verification, Zoom's endpoint.url_validation, Discord's PING)
+    /// and checks your app's answer
     #[arg(add = complete::events())]
     pub event: Option<String>,
 

@@ -296,6 +296,10 @@ pub fn readable_by_others(path: &Path) -> Option<u32> {
 /// blank lines skipped.
 pub fn read_secret_lines(path: &Path) -> Result<Vec<Secret>, Error> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_owned(), source })?;
+    // A PEM key (an asymmetric scheme's private or public key) is one value over several lines.
+    if text.trim_start().starts_with("-----BEGIN") {
+        return Ok(vec![Secret::new(text.trim())]);
+    }
     Ok(text.lines().filter(|line| !line.is_empty()).map(Secret::new).collect())
 }
 

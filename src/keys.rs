@@ -6,6 +6,7 @@
 //! compare secrets without showing them.
 
 use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -15,7 +16,7 @@ use crate::config::{self, Profile};
 use crate::error::Error;
 use crate::output::{Role, Style, sanitize};
 use crate::provider::Provider;
-use crate::scheme::Keys;
+use crate::scheme::{Key, Keys};
 use crate::secret::Secret;
 
 pub struct KeySources<'a> {
@@ -39,8 +40,95 @@ pub struct Origin {
 
 impl Origin {
     fn new(provider: &Provider, key: &str, source: String, value: &Secret) -> Self {
+        // Either half of a key pair has the public key's fingerprint, so a sender's private key and a receiver's
+        // public key show the same one.
+        if let Ok(pair) = provider.scheme.read_key(value) {
+            let half = match pair {
+                Key::Private(_) => "private key",
+                Key::Public(_) => "public key",
+            };
+            let key = key.replacen("secret", half, 1);
+            return Self { provider: provider.name.clone(), key, source, sha256: pair.public().fingerprint() };
+        }
         Self { provider: provider.name.clone(), key: key.to_owned(), source, sha256: fingerprint(value) }
     }
+}
+
+/// Where `hookctl keys generate PROVIDER` writes a test private key, and where the secret sources look for one
+/// after `HOOKCTL_SECRET`: `<user data dir>/hookctl/keys/PROVIDER.key`.
+pub fn test_key_path(provider: &str) -> PathBuf {
+    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("hookctl").join("keys").join(format!("{provider}.key"))
+}
+
+/// Writes a private key readable by its owner only (0600), in a folder only its owner can enter; an existing
+/// file is replaced only when `force`.
+pub fn write_private_key(path: &Path, key: &Secret, force: bool) -> Result<(), Error> {
+    use std::io::Write as _;
+    let write_error = |source| Error::Write { path: path.to_owned(), source };
+    if path.exists() && !force {
+        return Err(Error::usage(
+            format!("{} exists; it may hold a key pair an app is configured with", path.display()),
+            Some("pass --force to replace it, or --out FILE to write the new key elsewhere".into()),
+        ));
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(parent).map_err(write_error)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(write_error)?;
+    // A file that existed keeps its mode through open: it is made owner-only before the key is in it.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600)).map_err(write_error)?;
+    }
+    let mut text = key.expose().trim_end().to_owned();
+    text.push('\n');
+    file.write_all(text.as_bytes()).map_err(write_error)
+}
+
+/// A key for a provider that signs with a key pair must be one of its keys: anything else is a usage error that
+/// names the source and what was expected (never the value).
+fn usable(provider: &Provider, found: Found) -> Result<Found, Error> {
+    if !provider.scheme.is_asymmetric() {
+        return Ok(found);
+    }
+    for value in &found.values {
+        if let Err(error) = provider.scheme.read_key(value) {
+            return Err(Error::usage(
+                format!("{}: {error}", found.source),
+                Some(format!(
+                    "give {}'s public key as it shows it (to verify), or a private key (to sign: `hookctl keys \
+                     generate {}` makes a test pair)",
+                    provider.title, provider.name
+                )),
+            ));
+        }
+    }
+    Ok(found)
+}
+
+/// The test private key `hookctl keys generate` wrote for an asymmetric provider, when there is one.
+fn test_key(provider: &Provider) -> Result<Option<Found>, Error> {
+    if !provider.scheme.is_asymmetric() {
+        return Ok(None);
+    }
+    let path = test_key_path(&provider.name);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => return Err(Error::Read { path, source }),
+    };
+    crate::process::keep_secrets_in();
+    let source = format!("test key {} (hookctl keys generate)", path.display());
+    Ok(Some(Found { values: vec![Secret::new(text.trim())], source }))
 }
 
 /// The keys for one provider, and where each came from.
@@ -101,6 +189,7 @@ impl KeySources<'_> {
                     self.prompt(&format!("{} signing secret", provider.title)).ok_or_else(|| self.missing(provider))?
                 }
             };
+            let found = self.private_key(provider, found)?;
             resolved.set_secret(provider, found);
         }
         for spec in &provider.scheme.credentials {
@@ -114,6 +203,40 @@ impl KeySources<'_> {
             resolved.add_credential(provider, &spec.name, found);
         }
         Ok(resolved)
+    }
+
+    /// For signing with an asymmetric scheme, a private key: a source that holds only the provider's public key
+    /// (its env var, set for the app) gives way to the test key `hookctl keys generate` wrote, and without one
+    /// it is an error that says how to get one.
+    fn private_key(&self, provider: &Provider, found: Found) -> Result<Found, Error> {
+        let scheme = &provider.scheme;
+        let public_only = |found: &Found| {
+            scheme.is_asymmetric() && found.values.iter().all(|v| matches!(scheme.read_key(v), Ok(Key::Public(_))))
+        };
+        if !public_only(&found) {
+            return Ok(found);
+        }
+        if let Some(test) = test_key(provider)?.filter(|test| !public_only(test)) {
+            if !self.quiet {
+                let note = self.style.err(Role::Warn, "note");
+                eprintln!(
+                    "hookctl: {note}: {} holds {}'s public key, which cannot sign: signing with the test key",
+                    sanitize(&found.source, false),
+                    provider.name
+                );
+            }
+            return Ok(test);
+        }
+        Err(Error::usage(
+            format!(
+                "{} holds {}'s public key, which verifies but cannot sign: only {} has the private key",
+                found.source, provider.name, provider.title
+            ),
+            Some(format!(
+                "run `hookctl keys generate {}` for a test key pair and configure your app with its public key",
+                provider.name
+            )),
+        ))
     }
 
     /// The keys to verify with. Without a secret (and no terminal to ask on) the signature is not checked, and
@@ -153,6 +276,23 @@ impl KeySources<'_> {
 
     /// The secret from the flags, the profile, the provider's env vars or `HOOKCTL_SECRET`, in that order.
     fn find_secret(&self, provider: &Provider) -> Result<Option<Found>, Error> {
+        if let Some(found) = self.given_secret(provider)? {
+            return usable(provider, found).map(Some);
+        }
+        if let Some(found) = from_env(provider.secret_env.iter().map(String::as_str)) {
+            return usable(provider, found).map(Some);
+        }
+        // HOOKCTL_SECRET serves every provider: one that signs with a key pair takes it only when it is a key.
+        if let Some(found) = from_env(["HOOKCTL_SECRET"])
+            && (!provider.scheme.is_asymmetric() || found.values.iter().all(|v| provider.scheme.read_key(v).is_ok()))
+        {
+            return Ok(Some(found));
+        }
+        test_key(provider)
+    }
+
+    /// The secret from the flags or the profile, which name it for this run.
+    fn given_secret(&self, provider: &Provider) -> Result<Option<Found>, Error> {
         if !self.args.secret.is_empty() {
             self.warn_flag("--secret", provider.secret_env.first().map_or("HOOKCTL_SECRET", String::as_str));
             let values = self.args.secret.iter().map(|v| Secret::new(v.as_str())).collect();
@@ -175,8 +315,7 @@ impl KeySources<'_> {
             let source = format!("profile {} ({})", profile.name, described.join(", "));
             return found(values, source);
         }
-        let env = provider.secret_env.iter().map(String::as_str).chain(["HOOKCTL_SECRET"]);
-        Ok(from_env(env))
+        Ok(None)
     }
 
     /// A profile's source, which must give a value: the profile was chosen for this run.
@@ -191,6 +330,19 @@ impl KeySources<'_> {
     }
 
     fn missing(&self, provider: &Provider) -> Error {
+        if provider.scheme.is_asymmetric() {
+            let env: Vec<String> =
+                provider.secret_env.iter().chain(["HOOKCTL_SECRET".to_owned()].iter()).cloned().collect();
+            return Error::usage(
+                format!("no private key to sign for {} with", provider.name),
+                Some(format!(
+                    "run `hookctl keys generate {}` for a test key pair, or give a private key with --secret-file \
+                     or {}",
+                    provider.name,
+                    env.join(" or ")
+                )),
+            );
+        }
         Error::MissingSecret {
             provider: provider.name.clone(),
             what: "signing secret".into(),

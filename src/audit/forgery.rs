@@ -110,10 +110,16 @@ pub fn rotation(builder: &mut Builder<'_>) -> Result<Probe, Error> {
     Ok(probe)
 }
 
-/// A secret of the right shape that is not the endpoint's.
+/// A secret of the right shape that is not the endpoint's (for a key pair, another private key).
 fn wrong_secret(builder: &mut Builder<'_>) -> Secret {
     use base64::Engine as _;
     let scheme = &builder.provider().scheme;
+    // A key-pair scheme: another private key, which the endpoint's public key does not verify.
+    if let Some(algorithm) = scheme.algorithm.asymmetric()
+        && let Ok(key) = algorithm.generate()
+    {
+        return key.serialise(&scheme.key_forms);
+    }
     let prefix = scheme.key_prefix.clone().unwrap_or_default();
     let random: Vec<u8> = (0..24).map(|_| builder.rng.u8(..)).collect();
     match scheme.key {

@@ -4,6 +4,8 @@ mod audit;
 mod completions;
 mod events;
 mod fixtures;
+mod handshake;
+mod keys;
 mod listen;
 mod providers;
 mod replay;
@@ -127,6 +129,7 @@ pub fn dispatch(cli: Cli, style: Style) -> Result<ExitCode, Error> {
         Command::Events(command) => events::run(&app, &command),
         Command::Replay(args) => replay::run(&app, &args),
         Command::Audit(args) => audit::run(&app, &args),
+        Command::Keys(command) => keys::run(&app, &command),
         Command::Ui(args) => ui::run(&app, &args),
         Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
     }

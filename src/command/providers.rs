@@ -149,8 +149,12 @@ fn show(app: &App, provider: &Provider) -> Result<(), Error> {
         row(
             "Timestamp",
             format!(
-                "{place}, unix {}, tolerance {}, {signed}",
-                if ts.millis { "ms" } else { "s" },
+                "{place}, {}, tolerance {}, {signed}",
+                match (ts.millis, ts.rfc3339) {
+                    (_, true) => "RFC 3339",
+                    (true, false) => "unix ms",
+                    (false, false) => "unix s",
+                },
                 humantime::format_duration(ts.tolerance)
             ),
             assumed(&["timestamp"]),
@@ -182,7 +186,8 @@ fn show(app: &App, provider: &Provider) -> Result<(), Error> {
     } else {
         format!("{}, then HOOKCTL_SECRET", provider.secret_env.join(", "))
     };
-    row("Secret env", secret, String::new());
+    let label = if scheme.is_asymmetric() { "Key env" } else { "Secret env" };
+    row(label, secret, String::new());
     row("Routes", provider.routes.join(", "), assumed(&["routes"]));
     for (name, value) in &provider.headers {
         row("Sends", format!("{name}: {value}"), assumed(&["headers"]));
@@ -231,6 +236,20 @@ fn show(app: &App, provider: &Provider) -> Result<(), Error> {
 fn signature_line(scheme: &Scheme) -> String {
     if !scheme.is_signed() {
         return "none: deliveries are unsigned".into();
+    }
+    if scheme.is_asymmetric() {
+        let forms = &scheme.key_forms;
+        let public = match forms.public {
+            crate::scheme::PublicKeyForm::Hex => "in hex",
+            crate::scheme::PublicKeyForm::Base64 => "in base64",
+            crate::scheme::PublicKeyForm::SpkiBase64 => "as base64 DER (SubjectPublicKeyInfo)",
+        };
+        let prefix = forms.public_prefix.as_deref().map(|p| format!(" after `{p}`")).unwrap_or_default();
+        return format!(
+            "{} of {}, {}, verified with the provider's public key {public}{prefix}; a private key signs (hookctl keys \
+             generate)",
+            scheme.algorithm, scheme.content, scheme.encoding
+        );
     }
     let key = match (&scheme.key, &scheme.key_prefix) {
         (crate::scheme::KeyEncoding::Raw, None) => "the secret as text".to_owned(),
@@ -321,7 +340,11 @@ fn details(provider: &Provider) -> Value {
             "header": t.header,
             "field": t.field,
             "aliases": t.aliases,
-            "unit": if t.millis { "ms" } else { "s" },
+            "unit": match (t.millis, t.rfc3339) {
+                (_, true) => "rfc3339",
+                (true, false) => "ms",
+                (false, false) => "s",
+            },
             "tolerance_secs": t.tolerance.as_secs(),
             "signed": scheme.timestamp_signed(),
         })),

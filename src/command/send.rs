@@ -24,6 +24,14 @@ pub fn run(app: &App, args: &SendArgs) -> Result<ExitCode, Error> {
     let provider = Arc::new(catalog.get(&choose_provider(&catalog, args)?)?);
     app.scheme_override(&catalog, &provider);
     let profile = app.profile()?;
+    // `send PROVIDER handshake`: the provider's handshake, its answer checked (unless a catalog event has that name).
+    if args.event.as_deref() == Some("handshake") && !provider.events.iter().any(|e| e.name == "handshake") {
+        let example = "http://localhost:3000/webhooks";
+        let target = Target::from_args(args.to.as_deref(), profile.and_then(|p| p.url.as_deref()), example)?;
+        let resolved = KeySources { args: &args.keys, profile, style: app.style, quiet: false }.resolve(&provider)?;
+        keys::announce(&app.style, &resolved.origins);
+        return super::handshake::run(app, &provider, args, &target, &resolved.keys);
+    }
     let pinned_time = args.render.timestamp.as_ref().map(|_| super::sign::render_time(&args.render)).transpose()?;
     let planner = Planner::new(&provider, args, pinned_time, app.style)?;
     let target = Target::from_args(

@@ -47,7 +47,8 @@ pub fn run(app: &App, args: &VerifyArgs) -> Result<ExitCode, Error> {
             keys::announce(&app.style, &resolved.origins);
             if provider.scheme.is_signed() && resolved.keys.secret.is_none() {
                 let note = app.style.err(Role::Warn, "note");
-                eprintln!("hookctl: {note}: {} secret: none found, so the signature is not checked", provider.name);
+                let what = if provider.scheme.is_asymmetric() { "public key" } else { "secret" };
+                eprintln!("hookctl: {note}: {} {what}: none found, so the signature is not checked", provider.name);
             }
             overrides.insert(provider.name.clone(), app.scheme_override(&catalog, provider));
             keys_by_provider.insert(provider.name.clone(), resolved);
@@ -326,12 +327,20 @@ fn report(style: &Style, provider: &Provider, captured: &Captured, inspection: &
     // a missing or malformed header says nothing about it. A capture format that may have changed the bytes
     // (tcpdump -A) is a likelier cause than the secret.
     if verdict.outcome == Outcome::Mismatch && inspection.diagnosis.findings.is_empty() {
-        let so = captured.caveat.unwrap_or("the secret is most likely not the one that signed this request");
+        let wrong_key = if provider.scheme.is_asymmetric() {
+            "the public key given is most likely not the signer's: another private key signed this request"
+        } else {
+            "the secret is most likely not the one that signed this request"
+        };
+        let so = captured.caveat.unwrap_or(wrong_key);
         let _ = writeln!(out, "  {} {so}", style.out(Role::Heading, "so:"));
     } else if let Some(caveat) = captured.caveat.filter(|_| !verdict.outcome.is_valid()) {
         let _ = writeln!(out, "  {} {caveat}", style.out(Role::Warn, "note:"));
     }
-    let no_secret = verdict.checks.iter().any(|c| c.detail == "not checked: no secret given");
+    let no_secret = verdict
+        .checks
+        .iter()
+        .any(|c| c.detail == "not checked: no secret given" || c.detail == "not checked: no public key given");
     if matches!(verdict.outcome, Outcome::NoSecret) && no_secret {
         let env: Vec<&str> = provider.secret_env.iter().map(String::as_str).chain(["HOOKCTL_SECRET"]).collect();
         let _ = writeln!(

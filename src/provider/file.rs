@@ -11,7 +11,8 @@ use super::{
 };
 use crate::body::BodyFormat;
 use crate::scheme::{
-    Algorithm, CredentialSpec, Encoding, KeyEncoding, Layout, MessageIdSpec, Scheme, Template, TimestampSpec,
+    Algorithm, CredentialSpec, Encoding, KeyEncoding, KeyForms, Layout, MessageIdSpec, PrivateKeyForm, PublicKeyForm,
+    Scheme, Template, TimestampSpec,
 };
 
 #[derive(Debug, Deserialize)]
@@ -102,6 +103,14 @@ struct SignatureFile {
     algorithm_header: Option<String>,
     #[serde(default)]
     algorithms: std::collections::BTreeMap<String, Algorithm>,
+    #[serde(default)]
+    public_key: Option<PublicKeyForm>,
+    #[serde(default)]
+    public_key_prefix: Option<String>,
+    #[serde(default)]
+    private_key: Option<PrivateKeyForm>,
+    #[serde(default)]
+    private_key_prefix: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize)]
@@ -185,6 +194,8 @@ struct EnvelopeFile {
     time_format: Option<String>,
     #[serde(default)]
     recognize: Vec<RecognizeFile>,
+    #[serde(default)]
+    type_names: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -211,9 +222,13 @@ struct DeliveryFile {
 #[serde(deny_unknown_fields)]
 struct HandshakeFile {
     event: String,
+    #[serde(default)]
     challenge: String,
-    /// `echo` | `hmac-sha256-hex`
+    /// `echo` | `hmac-sha256-hex` | `json`
     answer: String,
+    /// `answer = "json"`: the JSON body answered (Discord's `{"type":1}`)
+    #[serde(default)]
+    body: Option<String>,
     #[serde(default)]
     plain_key: Option<String>,
     #[serde(default)]
@@ -354,6 +369,7 @@ impl ProviderFile {
             time_pointers: envelope.time.into_vec(),
             time_format,
             recognize: envelope.recognize.into_iter().map(|r| Recognize { event: r.event, fields: r.fields }).collect(),
+            type_names: envelope.type_names.into_iter().collect(),
         };
         for pointer in envelope.type_pointers.iter().chain(&envelope.id_pointers).chain(&envelope.time_pointers) {
             if !pointer.starts_with('/') {
@@ -414,6 +430,11 @@ impl ProviderFile {
             }
             events.push(event);
         }
+        for (code, name) in &envelope.type_names {
+            if !events.iter().any(|e| e.name == *name) {
+                return Err(format!("envelope.type_names maps `{code}` to `{name}`, which is not in the catalog"));
+            }
+        }
         for rule in &envelope.recognize {
             if !events.iter().any(|e| e.name == rule.event) {
                 return Err(format!("envelope.recognize names event `{}`, which is not in the catalog", rule.event));
@@ -426,16 +447,27 @@ impl ProviderFile {
                 if !events.iter().any(|e| e.name == h.event) {
                     return Err(format!("handshake.event `{}` is not in the catalog", h.event));
                 }
-                if !h.challenge.starts_with('/') {
+                if h.answer != "json" && !h.challenge.starts_with('/') {
                     return Err("handshake.challenge must be a JSON pointer starting with `/`".into());
                 }
                 let answer = match h.answer.as_str() {
+                    "json" => {
+                        let body = required("handshake.body", h.body, "for answer = \"json\"")?;
+                        if serde_json::from_str::<serde_json::Value>(&body).is_err() {
+                            return Err("handshake.body must be JSON text".into());
+                        }
+                        crate::provider::HandshakeAnswer::Json(body)
+                    }
                     "echo" => crate::provider::HandshakeAnswer::Echo,
                     "hmac-sha256-hex" => crate::provider::HandshakeAnswer::HmacSha256Hex {
                         plain_key: required("handshake.plain_key", h.plain_key, "for answer = \"hmac-sha256-hex\"")?,
                         mac_key: required("handshake.mac_key", h.mac_key, "for answer = \"hmac-sha256-hex\"")?,
                     },
-                    other => return Err(format!("handshake.answer {other:?} must be \"echo\" or \"hmac-sha256-hex\"")),
+                    other => {
+                        return Err(format!(
+                            "handshake.answer {other:?} must be \"echo\", \"hmac-sha256-hex\" or \"json\""
+                        ));
+                    }
                 };
                 Some(crate::provider::Handshake { event: h.event, challenge: h.challenge, answer })
             }
@@ -513,10 +545,13 @@ impl ProviderFile {
         let timestamp = match &self.timestamp {
             None => None,
             Some(ts) => {
-                let millis = match ts.format.as_deref() {
-                    None | Some("unix") => false,
-                    Some("unix-ms") => true,
-                    Some(other) => return Err(format!("timestamp.format {other:?} must be \"unix\" or \"unix-ms\"")),
+                let (millis, rfc3339) = match ts.format.as_deref() {
+                    None | Some("unix") => (false, false),
+                    Some("unix-ms") => (true, false),
+                    Some("rfc3339") => (false, true),
+                    Some(other) => {
+                        return Err(format!("timestamp.format {other:?} must be \"unix\", \"unix-ms\" or \"rfc3339\""));
+                    }
                 };
                 if let Some(field) = &ts.field
                     && (!field.starts_with('/') || ts.header.is_some())
@@ -536,6 +571,7 @@ impl ProviderFile {
                     header: ts.header.clone(),
                     aliases: ts.aliases.clone(),
                     millis,
+                    rfc3339,
                     tolerance: duration("timestamp.tolerance", &ts.tolerance)?,
                 })
             }
@@ -573,7 +609,10 @@ impl ProviderFile {
             (Some(_), true) => return Err("signature.algorithm_header needs signature.algorithms".into()),
             (Some(header), false) => {
                 let values: Vec<(String, Algorithm)> = sig.algorithms.iter().map(|(n, a)| (n.clone(), *a)).collect();
-                if let Some((name, _)) = values.iter().find(|(_, a)| matches!(a, Algorithm::None | Algorithm::Token)) {
+                if let Some((name, _)) = values
+                    .iter()
+                    .find(|(_, a)| matches!(a, Algorithm::None | Algorithm::Token) || a.asymmetric().is_some())
+                {
                     return Err(format!("signature.algorithms: `{name}` must name an HMAC"));
                 }
                 if !values.iter().any(|(_, a)| *a == sig.algorithm) {
@@ -582,7 +621,34 @@ impl ProviderFile {
                 Some(crate::scheme::AlgorithmHeader { header: header.clone(), values })
             }
         };
+        let asymmetric = sig.algorithm.asymmetric().is_some();
+        let key_forms = KeyForms {
+            public: sig.public_key.unwrap_or_default(),
+            public_prefix: sig.public_key_prefix.clone().filter(|p| !p.is_empty()),
+            private: sig.private_key.unwrap_or_default(),
+            private_prefix: sig.private_key_prefix.clone().filter(|p| !p.is_empty()),
+        };
+        let forms_given = sig.public_key.is_some()
+            || sig.public_key_prefix.is_some()
+            || sig.private_key.is_some()
+            || sig.private_key_prefix.is_some();
+        if forms_given && !asymmetric {
+            return Err("signature.public_key, private_key and their prefixes are for ed25519 and ecdsa-p256-sha256 \
+                        schemes"
+                .into());
+        }
+        if asymmetric && (sig.key_prefix.is_some() || sig.key != KeyEncoding::Raw) {
+            return Err(format!(
+                "signature.key and key_prefix describe a shared secret; a {} scheme's keys are described by \
+                 public_key, public_key_prefix, private_key and private_key_prefix",
+                sig.algorithm
+            ));
+        }
+        if asymmetric && (sig.algorithm_header.is_some() || sig.algorithms.values().any(|a| a.asymmetric().is_some())) {
+            return Err("signature.algorithm_header names HMACs; an asymmetric scheme has one algorithm".into());
+        }
         Ok(Scheme {
+            key_forms,
             signature_field: sig.field.clone(),
             body_digest: sig.body_digest.clone().filter(|p| !p.is_empty()),
             algorithm_header,

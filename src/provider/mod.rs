@@ -128,6 +128,9 @@ pub struct Envelope {
     pub time_pointers: Vec<String>,
     pub time_format: TimeFormat,
     pub recognize: Vec<Recognize>,
+    /// The catalog name of each value the type field may hold, for types that are codes (Discord's `"type": 1`
+    /// is `ping`); empty when the value is the name.
+    pub type_names: Vec<(String, String)>,
 }
 
 /// An event known by its shape rather than a type field.
@@ -164,15 +167,21 @@ pub enum HandshakeAnswer {
     Echo,
     /// JSON `{plain_key: challenge, mac_key: hex HMAC-SHA256 of the challenge keyed by the secret}` (Zoom).
     HmacSha256Hex { plain_key: String, mac_key: String },
+    /// A fixed JSON body (Discord answers its PING with `{"type":1}`, the PONG).
+    Json(String),
 }
 
 impl Handshake {
     /// The answer to a handshake body, or `None` when the body has no challenge. The HMAC answer needs the
     /// secret; without one there is no right answer to give.
     pub fn answer(&self, body: &[u8], secret: Option<&crate::secret::Secret>) -> Option<(String, Vec<u8>)> {
+        if let HandshakeAnswer::Json(answer) = &self.answer {
+            return Some(("application/json".into(), answer.clone().into_bytes()));
+        }
         let json: Value = serde_json::from_slice(body).ok()?;
         let challenge = json.pointer(&self.challenge)?.as_str()?.to_owned();
         match &self.answer {
+            HandshakeAnswer::Json(_) => None,
             HandshakeAnswer::Echo => Some(("text/plain".into(), challenge.into_bytes())),
             HandshakeAnswer::HmacSha256Hex { plain_key, mac_key } => {
                 let mac = crate::scheme::Algorithm::HmacSha256.mac(secret?.expose().as_bytes(), [challenge.as_bytes()]);
@@ -345,7 +354,15 @@ impl Provider {
             return Some(value.to_owned());
         }
         let payload = payload?;
-        let typed = self.envelope.type_pointers.iter().find_map(|p| payload.pointer(p)?.as_str().map(str::to_owned));
+        let typed = self.envelope.type_pointers.iter().find_map(|p| match payload.pointer(p)? {
+            Value::String(text) => Some(text.clone()),
+            Value::Number(number) if !self.envelope.type_names.is_empty() => Some(number.to_string()),
+            _ => None,
+        });
+        let typed = typed.map(|value| match self.envelope.type_names.iter().find(|(code, _)| *code == value) {
+            Some((_, name)) => name.clone(),
+            None => value,
+        });
         typed.or_else(|| {
             let object = payload.as_object()?;
             let rule = self.envelope.recognize.iter().find(|r| r.fields.iter().all(|f| object.contains_key(f)))?;

@@ -9,7 +9,7 @@ use crate::outgoing;
 use crate::request::Headers;
 use crate::schema::EventSchema;
 
-const PROVIDERS: [&str; 43] = [
+const PROVIDERS: [&str; 47] = [
     "agio",
     "bitbucket",
     "calcom",
@@ -17,6 +17,7 @@ const PROVIDERS: [&str; 43] = [
     "clerk",
     "coinbase-commerce",
     "complycube",
+    "discord",
     "docusign",
     "flutterwave",
     "frameio",
@@ -39,11 +40,13 @@ const PROVIDERS: [&str; 43] = [
     "razorpay",
     "replicate",
     "resend",
+    "sendgrid",
     "sentry",
     "shopify",
     "slack",
     "square",
     "standard-webhooks",
+    "standard-webhooks-v1a",
     "stripe",
     "sumsub",
     "twilio",
@@ -52,6 +55,7 @@ const PROVIDERS: [&str; 43] = [
     "veriff",
     "verifynow",
     "workos",
+    "zendesk",
     "zoom",
 ];
 
@@ -377,9 +381,15 @@ mod properties {
 
     fn keys_for(scheme: &crate::scheme::Scheme, secret: &[u8]) -> Keys {
         // Base64-keyed schemes (Standard Webhooks) take `whsec_` + base64; the others any text.
-        let text = match scheme.key {
-            KeyEncoding::Base64 => format!("whsec_{}", base64::engine::general_purpose::STANDARD.encode(secret)),
-            KeyEncoding::Raw => format!("k{}", hex::encode(secret)),
+        // A key-pair scheme (Discord, SendGrid) takes a private key, written as `keys generate` writes it.
+        let text = match (scheme.algorithm.asymmetric(), scheme.key) {
+            (Some(algorithm), _) => {
+                algorithm.generate().expect("random").serialise(&scheme.key_forms).expose().to_owned()
+            }
+            (None, KeyEncoding::Base64) => {
+                format!("whsec_{}", base64::engine::general_purpose::STANDARD.encode(secret))
+            }
+            (None, KeyEncoding::Raw) => format!("k{}", hex::encode(secret)),
         };
         let credentials = scheme.credentials.iter().map(|c| (c.name.clone(), Secret::new("key"))).collect();
         let url = scheme.needs_url().then(|| "https://example.com/webhooks?a=1".to_owned());

@@ -18,7 +18,7 @@ pub(super) fn malformed(request: &Request, provider: &str, scheme: &Scheme) -> O
                     .signatures
                     .iter()
                     .filter_map(|s| scheme.encoding.decode(s))
-                    .any(|s| s.len() == scheme.algorithm.output_len());
+                    .any(|s| scheme.algorithm.well_formed(&s));
                 if well_formed {
                     return None;
                 }
@@ -82,8 +82,7 @@ pub(super) fn layout_mix_up(
     let bare = Scheme { layout: super::Layout::Bare, ..scheme.clone() };
     // Each try is a MAC over the body: only pieces shaped like a signature are tried, and only the first few of
     // them, however many commas a sender puts in a header.
-    let shaped =
-        |piece: &&str| scheme.encoding.decode(piece).is_some_and(|bytes| bytes.len() == scheme.algorithm.output_len());
+    let shaped = |piece: &&str| scheme.encoding.decode(piece).is_some_and(|bytes| scheme.algorithm.well_formed(&bytes));
     let pieces = value.split([',', ' ', '=']).map(str::trim).filter(|p| *p != value).filter(shaped).take(4);
     for piece in std::iter::once(value).filter(shaped).chain(pieces) {
         let mut laid_out = request.clone();
@@ -170,6 +169,7 @@ mod tests {
             algorithm_header: None,
             signature_field: None,
             body_digest: None,
+            key_forms: Default::default(),
         }
     }
 

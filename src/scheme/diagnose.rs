@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::causes;
-use super::verify::{Materials, any_matches, materials};
+use super::verify::{Checker, Materials, any_matches, materials};
 use super::{Algorithm, Encoding, KeyEncoding, Keys, Scheme, Signed, verify};
 use crate::request::Request;
 use crate::secret::Secret;
@@ -58,11 +58,7 @@ pub fn diagnose(
     // Body and key alterations cannot make a signature of the wrong length or encoding match; its encoding or
     // algorithm can.
     let well_formed = found.as_ref().is_some_and(|found| {
-        found
-            .signatures
-            .iter()
-            .filter_map(|s| scheme.encoding.decode(s))
-            .any(|s| s.len() == scheme.algorithm.output_len())
+        found.signatures.iter().filter_map(|s| scheme.encoding.decode(s)).any(|s| scheme.algorithm.well_formed(&s))
     });
     if let Some(secret) = &keys.secret {
         if let Some(found) = &found {
@@ -133,19 +129,36 @@ impl Tried<'_> {
     fn matches_body(&self, body: &[u8], key: &[u8]) -> bool {
         self.matches(body, key, self.scheme.algorithm, self.scheme.encoding)
     }
+
+    /// Whether the header's signatures, decoded from `encoding` and then by `reshape`, check out over `body`
+    /// under `checker` (a public key, for an asymmetric scheme).
+    fn checks_out(
+        &self,
+        body: &[u8],
+        checker: &Checker,
+        encoding: Encoding,
+        reshape: impl Fn(Vec<u8>) -> Option<Vec<u8>>,
+    ) -> bool {
+        let candidates: Vec<Vec<u8>> =
+            self.materials.signatures.iter().filter_map(|s| encoding.decode(s)).filter_map(reshape).collect();
+        let url = self.materials.urls.first().map_or("", |u| u.url.as_str());
+        let signed =
+            Signed { request: self.request, body, timestamp: &self.materials.timestamp, id: &self.materials.id, url };
+        !candidates.is_empty() && checker.matches(self.scheme, &candidates, &signed)
+    }
 }
 
 /// Bodies larger than this are not re-hashed once per alteration.
 const MAX_ALTERED_BODY: usize = 16 * 1024 * 1024;
 
 fn body_alterations(tried: &Tried<'_>, scheme: &Scheme, secret: &Secret, findings: &mut Vec<Finding>) -> Vec<String> {
-    let Ok(key) = scheme.key_bytes(secret) else { return Vec::new() };
+    let Ok(checker) = Checker::new(scheme, secret) else { return Vec::new() };
     let body = &tried.request.body;
     if body.len() > MAX_ALTERED_BODY {
         return vec!["body alterations (the body is too large to try them)".into()];
     }
     for (code, message, original) in altered_bodies(body) {
-        if tried.matches_body(&original, &key) {
+        if tried.checks_out(&original, &checker, scheme.encoding, Some) {
             findings.push(Finding { code, message });
             return Vec::new();
         }
@@ -174,6 +187,11 @@ fn altered_bodies(body: &[u8]) -> Vec<(&'static str, String, Vec<u8>)> {
         "trailing-newline-removed",
         "the body lost its trailing newline after signing".into(),
         [body, b"\n"].concat(),
+    ));
+    out.push((
+        "trailing-newline-removed",
+        "the body lost its trailing CRLF after signing".into(),
+        [body, b"\r\n"].concat(),
     ));
     if contains(body, b"\r\n") {
         let lf = replace(body, b"\r\n", b"\n");
@@ -229,6 +247,10 @@ fn key_alterations(
     secret: &Secret,
     findings: &mut Vec<Finding>,
 ) -> Vec<String> {
+    // A key pair has no text to mishandle: the public key verifies or it does not.
+    if scheme.is_asymmetric() {
+        return Vec::new();
+    }
     let text = secret.expose();
     let prefix = scheme.key_prefix.as_deref().unwrap_or("whsec_");
     let unprefixed = text.strip_prefix(prefix).unwrap_or(text);
@@ -301,6 +323,9 @@ fn encoding_alterations(
     secret: &Secret,
     findings: &mut Vec<Finding>,
 ) -> Vec<String> {
+    if scheme.is_asymmetric() {
+        return asymmetric_encodings(tried, provider, scheme, secret, findings);
+    }
     let Ok(key) = scheme.key_bytes(secret) else { return Vec::new() };
     let body = &tried.request.body;
     for algorithm in [Algorithm::HmacSha256, Algorithm::HmacSha1, Algorithm::HmacSha512] {
@@ -331,6 +356,47 @@ fn encoding_alterations(
         }
     }
     vec!["hex/base64 encoding".into(), "HMAC-SHA1/SHA256/SHA512".into()]
+}
+
+/// An asymmetric signature written in the other encoding (hex for base64), or, for ECDSA, as the raw `r‖s` that
+/// WebCrypto produces instead of DER.
+fn asymmetric_encodings(
+    tried: &Tried<'_>,
+    provider: &str,
+    scheme: &Scheme,
+    secret: &Secret,
+    findings: &mut Vec<Finding>,
+) -> Vec<String> {
+    let Ok(checker) = Checker::new(scheme, secret) else { return Vec::new() };
+    let body = &tried.request.body;
+    let other = match scheme.encoding {
+        Encoding::Hex => Encoding::Base64,
+        Encoding::Base64 => Encoding::Hex,
+    };
+    if tried.checks_out(body, &checker, other, Some) {
+        let message = format!("the signature is written in {other}, but {provider} writes {}", scheme.encoding);
+        findings.push(Finding { code: "encoding", message });
+        return Vec::new();
+    }
+    let mut ruled_out = vec!["hex/base64 encoding".to_owned()];
+    if scheme.algorithm == Algorithm::EcdsaP256Sha256 {
+        let der = |raw: Vec<u8>| {
+            let signature = p256::ecdsa::Signature::from_slice(&raw).ok()?;
+            Some(signature.to_der().as_bytes().to_vec())
+        };
+        for encoding in [scheme.encoding, other] {
+            if tried.checks_out(body, &checker, encoding, der) {
+                let message = format!(
+                    "the signature is a raw r‖s pair (IEEE P1363, what WebCrypto's ECDSA produces), but {provider} \
+                     sends it DER-encoded: the key and body are right, the signer must convert it to DER"
+                );
+                findings.push(Finding { code: "ecdsa-signature-format", message });
+                return Vec::new();
+            }
+        }
+        ruled_out.push("a raw r‖s ECDSA signature in place of DER".into());
+    }
+    ruled_out
 }
 
 fn other_providers(

@@ -7,6 +7,8 @@ use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_S
 use hmac::{Hmac, KeyInit, Mac};
 use serde::Deserialize;
 
+use super::asym::Asymmetric;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Algorithm {
@@ -17,6 +19,11 @@ pub enum Algorithm {
     /// No signature: the shared secret itself travels in the header and is compared for equality (GitLab's
     /// `X-Gitlab-Token`, Flutterwave's `verif-hash`). It covers nothing of the request.
     Token,
+    /// An Ed25519 signature (Discord, Standard Webhooks `v1a`): the provider's private key signs, its public key
+    /// verifies.
+    Ed25519,
+    /// ECDSA on P-256 over SHA-256, the signature DER-encoded (SendGrid).
+    EcdsaP256Sha256,
 }
 
 impl Algorithm {
@@ -30,20 +37,38 @@ impl Algorithm {
             mac.finalize().into_bytes().to_vec()
         }
         match self {
-            Self::None | Self::Token => Vec::new(),
+            Self::None | Self::Token | Self::Ed25519 | Self::EcdsaP256Sha256 => Vec::new(),
             Self::HmacSha1 => run::<Hmac<sha1::Sha1>>(key, parts),
             Self::HmacSha256 => run::<Hmac<sha2::Sha256>>(key, parts),
             Self::HmacSha512 => run::<Hmac<sha2::Sha512>>(key, parts),
         }
     }
 
-    /// MAC length in bytes.
+    /// MAC length in bytes (for an asymmetric algorithm, its signature's usual length).
     pub fn output_len(self) -> usize {
         match self {
             Self::None | Self::Token => 0,
             Self::HmacSha1 => 20,
             Self::HmacSha256 => 32,
             Self::HmacSha512 => 64,
+            Self::Ed25519 | Self::EcdsaP256Sha256 => self.asymmetric().map_or(0, Asymmetric::signature_len),
+        }
+    }
+
+    /// The asymmetric algorithm this is, if it is one: signed with a private key, verified with a public one.
+    pub fn asymmetric(self) -> Option<Asymmetric> {
+        match self {
+            Self::Ed25519 => Some(Asymmetric::Ed25519),
+            Self::EcdsaP256Sha256 => Some(Asymmetric::EcdsaP256Sha256),
+            _ => None,
+        }
+    }
+
+    /// Whether `bytes` have the shape of this algorithm's signature: a MAC's length, or a parseable signature.
+    pub fn well_formed(self, bytes: &[u8]) -> bool {
+        match self.asymmetric() {
+            Some(asymmetric) => asymmetric.well_formed(bytes),
+            None => bytes.len() == self.output_len(),
         }
     }
 }
@@ -56,6 +81,8 @@ impl fmt::Display for Algorithm {
             Self::HmacSha256 => "HMAC-SHA256",
             Self::HmacSha512 => "HMAC-SHA512",
             Self::Token => "shared token",
+            Self::Ed25519 => "Ed25519",
+            Self::EcdsaP256Sha256 => "ECDSA P-256/SHA-256",
         })
     }
 }

@@ -3,6 +3,7 @@
 //! Pure and synchronous: no clock, no randomness, no I/O. The time and the message id come in as arguments so
 //! that a signature is exact and testable against public vectors.
 
+mod asym;
 mod causes;
 mod diagnose;
 mod layout;
@@ -12,6 +13,7 @@ mod verify;
 use std::fmt;
 use std::time::Duration;
 
+pub use asym::{Asymmetric, Key, KeyForms, PrivateKey, PrivateKeyForm, PublicKey, PublicKeyForm, Rejection};
 pub use diagnose::{Candidate, Diagnosis, Finding, diagnose};
 pub use layout::{Layout, ParsedHeader};
 pub use mac::{Algorithm, Encoding, KeyEncoding};
@@ -136,6 +138,8 @@ pub struct TimestampSpec {
     /// A JSON pointer when the timestamp is a field of the body (Mailgun's `/signature/timestamp`).
     pub field: Option<String>,
     pub millis: bool,
+    /// RFC 3339 text (`2026-12-01T10:11:12Z`, Zendesk) rather than a unix number; `millis` is then false.
+    pub rfc3339: bool,
     pub tolerance: Duration,
 }
 
@@ -186,6 +190,9 @@ pub struct Scheme {
     /// A query parameter of the signed URL carrying the hex SHA-256 of the body (Twilio's `bodySHA256`, for
     /// bodies that are not forms): verify checks it when the URL has it.
     pub body_digest: Option<String>,
+    /// For an asymmetric algorithm: the forms its keys are written in (Discord's hex public key, Standard
+    /// Webhooks' `whpk_`/`whsk_`).
+    pub key_forms: KeyForms,
 }
 
 /// A header whose value picks the algorithm of each request: `HMAC_SHA256_HEX` → HMAC-SHA256.
@@ -255,6 +262,13 @@ pub enum SchemeError {
     NeedsUrl,
     #[error("the body is not a JSON object with a place for `{0}`, where this scheme's signature goes")]
     NoSignatureField(String),
+    #[error(
+        "signing with {0} needs a private key, and the key given is the public key (only the provider holds its \
+         private key; `hookctl keys generate` makes a test key pair)"
+    )]
+    NeedsPrivateKey(Algorithm),
+    #[error("the key given is not a usable {algorithm} key: {reason}")]
+    BadKey { algorithm: Algorithm, reason: String },
 }
 
 /// What one signature covers: the body and the values the template names besides it.
@@ -354,8 +368,9 @@ impl Scheme {
         }
     }
 
-    /// The raw MAC of what `signed` holds under this scheme.
-    pub fn mac(&self, key: &[u8], signed: &Signed<'_>) -> Vec<u8> {
+    /// The signed content of `signed`, piece by piece, handed to `use_parts` (so a large body is never copied for
+    /// a MAC).
+    fn with_parts<R>(&self, signed: &Signed<'_>, use_parts: impl FnOnce(&mut dyn Iterator<Item = &[u8]>) -> R) -> R {
         let form = if self.content.uses(&Part::Form) { signed.form() } else { Vec::new() };
         let json: Option<serde_json::Value> =
             if self.content.uses_fields() { serde_json::from_slice(signed.body).ok() } else { None };
@@ -368,7 +383,7 @@ impl Scheme {
                 _ => String::new(),
             })
             .collect();
-        let parts = self.content.0.iter().zip(&fields).map(|(part, field)| match part {
+        let mut parts = self.content.0.iter().zip(&fields).map(|(part, field)| match part {
             Part::Body => signed.body,
             Part::Timestamp => signed.timestamp.as_bytes(),
             Part::Id => signed.id.as_bytes(),
@@ -379,7 +394,47 @@ impl Scheme {
             Part::Field(_) => field.as_bytes(),
             Part::Literal(text) => text.as_bytes(),
         });
-        self.algorithm.mac(key, parts)
+        use_parts(&mut parts)
+    }
+
+    /// The raw MAC of what `signed` holds under this scheme.
+    pub fn mac(&self, key: &[u8], signed: &Signed<'_>) -> Vec<u8> {
+        self.with_parts(signed, |parts| self.algorithm.mac(key, parts))
+    }
+
+    /// The exact bytes an asymmetric signature covers.
+    pub fn message(&self, signed: &Signed<'_>) -> Vec<u8> {
+        self.with_parts(signed, |parts| parts.flat_map(|part| part.iter().copied()).collect())
+    }
+
+    /// Whether the algorithm signs with a private key and verifies with a public one (Ed25519, ECDSA).
+    pub fn is_asymmetric(&self) -> bool {
+        self.algorithm.asymmetric().is_some()
+    }
+
+    /// A key for an asymmetric scheme, read in any form hookctl knows (see [`Asymmetric::read_key`]).
+    pub fn read_key(&self, secret: &Secret) -> Result<Key, SchemeError> {
+        let Some(asymmetric) = self.algorithm.asymmetric() else {
+            return Err(SchemeError::BadKey {
+                algorithm: self.algorithm,
+                reason: "this scheme uses a shared secret".into(),
+            });
+        };
+        asymmetric
+            .read_key(secret.expose(), &self.key_forms)
+            .map_err(|reason| SchemeError::BadKey { algorithm: self.algorithm, reason })
+    }
+
+    /// The signature of `signed` with `secret`: the MAC under its key bytes, or an asymmetric signature with the
+    /// private key it holds.
+    fn signature(&self, secret: &Secret, signed: &Signed<'_>) -> Result<Vec<u8>, SchemeError> {
+        if self.is_asymmetric() {
+            return match self.read_key(secret)? {
+                Key::Private(private) => Ok(private.sign(&self.message(signed))),
+                Key::Public(_) => Err(SchemeError::NeedsPrivateKey(self.algorithm)),
+            };
+        }
+        Ok(self.mac(&self.key_bytes(secret)?, signed))
     }
 
     /// The headers the provider sends for `request` at time `at` (unix seconds) with message id `id`:
@@ -416,8 +471,7 @@ impl Scheme {
                     signatures.push(secret.expose().to_owned());
                     continue;
                 }
-                let key = self.key_bytes(secret)?;
-                signatures.push(self.encoding.encode(&self.mac(&key, &signed)));
+                signatures.push(self.encoding.encode(&self.signature(secret, &signed)?));
             }
             headers.push(self.header.clone(), self.layout.format(&signatures, &timestamp));
         }
@@ -443,11 +497,10 @@ impl Scheme {
                 .ok_or_else(|| SchemeError::NoSignatureField(field.clone()))?;
         }
         let body = serde_json::to_vec(&json).expect("a serde_json::Value always serialises");
-        let key = self.key_bytes(secret)?;
         let url = keys.url.as_deref().unwrap_or_default();
         let timestamp = self.format_timestamp(at);
         let signed = Signed { request, body: &body, timestamp: &timestamp, id: "", url };
-        let signature = self.encoding.encode(&self.mac(&key, &signed));
+        let signature = self.encoding.encode(&self.signature(secret, &signed)?);
         set_field(&mut json, pointer, serde_json::Value::String(signature))
             .ok_or_else(|| SchemeError::NoSignatureField(pointer.clone()))?;
         Ok(Some(serde_json::to_vec(&json).expect("a serde_json::Value always serialises")))
@@ -457,6 +510,8 @@ impl Scheme {
     pub fn format_timestamp(&self, at: i64) -> String {
         match &self.timestamp {
             Some(TimestampSpec { millis: true, .. }) => (at * 1000).to_string(),
+            Some(TimestampSpec { rfc3339: true, .. }) => chrono::DateTime::from_timestamp(at, 0)
+                .map_or_else(|| at.to_string(), |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
             _ => at.to_string(),
         }
     }
@@ -465,6 +520,9 @@ impl Scheme {
     pub fn expected_signature(&self) -> String {
         if self.algorithm == Algorithm::Token {
             return "the shared token".into();
+        }
+        if self.algorithm == Algorithm::EcdsaP256Sha256 {
+            return format!("{} of a DER-encoded signature, usually 96 characters ({})", self.encoding, self.algorithm);
         }
         let len = self.encoding.encoded_len(self.algorithm.output_len());
         format!("{len} {} characters ({})", self.encoding, self.algorithm)
@@ -482,8 +540,12 @@ impl Scheme {
         let len = text.chars().count();
         let start: String = text.chars().take(12).collect();
         let start = if len > 12 { format!("{start}…") } else { start };
+        let problem = |bytes: &[u8]| self.algorithm.asymmetric().and_then(|a| a.signature_problem(bytes));
         match self.encoding.decode(text) {
-            Some(_) => format!("{len} {} characters (`{start}`)", self.encoding),
+            Some(bytes) => match problem(&bytes) {
+                Some(problem) => format!("{len} {} characters (`{start}`): {problem}", self.encoding),
+                None => format!("{len} {} characters (`{start}`)", self.encoding),
+            },
             None if text.is_empty() => "an empty signature".into(),
             None => format!("{len} characters that are not {} (`{start}`)", self.encoding),
         }

@@ -20,6 +20,7 @@ fn scheme(algorithm: Algorithm, header: &str, content: &str, encoding: Encoding,
         algorithm_header: None,
         signature_field: None,
         body_digest: None,
+        key_forms: Default::default(),
     }
 }
 
@@ -32,6 +33,7 @@ fn standard_webhooks() -> Scheme {
             aliases: vec!["svix-timestamp".into()],
             field: None,
             millis: false,
+            rfc3339: false,
             tolerance: Duration::from_secs(300),
         }),
         message_id: Some(MessageIdSpec {
@@ -61,6 +63,7 @@ fn stripe() -> Scheme {
             aliases: Vec::new(),
             field: None,
             millis: false,
+            rfc3339: false,
             tolerance: Duration::from_secs(300),
         }),
         ..scheme(
@@ -293,6 +296,7 @@ fn a_scheme_that_signs_alike_under_another_header_is_not_named_as_the_signer() {
             aliases: Vec::new(),
             field: None,
             millis: false,
+            rfc3339: false,
             tolerance: Duration::from_secs(300),
         }),
         ..bare.clone()
@@ -440,6 +444,7 @@ fn paddle() -> Scheme {
             aliases: Vec::new(),
             field: None,
             millis: false,
+            rfc3339: false,
             tolerance: Duration::from_secs(5),
         }),
         ..scheme(
@@ -572,6 +577,7 @@ fn mailgun() -> Scheme {
             aliases: Vec::new(),
             field: Some("/signature/timestamp".into()),
             millis: false,
+            rfc3339: false,
             tolerance: Duration::from_secs(300),
         }),
         ..scheme(
@@ -629,4 +635,236 @@ fn twilio_json_bodies_are_covered_by_the_digest_in_the_signed_url() {
     assert_eq!(verdict.outcome, Outcome::Mismatch);
     let failed = verdict.checks.iter().find(|c| c.status == CheckStatus::Fail).expect("a failed check");
     assert!(failed.detail.contains("the body changed after signing"), "{failed:?}");
+}
+
+fn discord() -> Scheme {
+    Scheme {
+        timestamp: Some(TimestampSpec {
+            header: Some("X-Signature-Timestamp".into()),
+            aliases: Vec::new(),
+            field: None,
+            millis: false,
+            rfc3339: false,
+            tolerance: Duration::from_secs(300),
+        }),
+        ..scheme(Algorithm::Ed25519, "X-Signature-Ed25519", "{timestamp}{body}", Encoding::Hex, Layout::Bare)
+    }
+}
+
+fn sendgrid() -> Scheme {
+    Scheme {
+        timestamp: Some(TimestampSpec {
+            header: Some("X-Twilio-Email-Event-Webhook-Timestamp".into()),
+            aliases: Vec::new(),
+            field: None,
+            millis: false,
+            rfc3339: false,
+            tolerance: Duration::from_secs(300),
+        }),
+        key_forms: KeyForms { public: PublicKeyForm::SpkiBase64, ..KeyForms::default() },
+        ..scheme(
+            Algorithm::EcdsaP256Sha256,
+            "X-Twilio-Email-Event-Webhook-Signature",
+            "{timestamp}{body}",
+            Encoding::Base64,
+            Layout::Bare,
+        )
+    }
+}
+
+/// A fresh key pair for `scheme`: the private key as `keys generate` writes it, the public key as the provider
+/// shows it.
+fn pair(scheme: &Scheme) -> (String, String) {
+    let private = scheme.algorithm.asymmetric().expect("asymmetric").generate().expect("random");
+    (private.serialise(&scheme.key_forms).expose().to_owned(), private.public().show(&scheme.key_forms))
+}
+
+#[test]
+fn sendgrids_published_vector_verifies_through_the_scheme() {
+    let body = "[{\"email\":\"hello@world.com\",\"event\":\"dropped\",\"reason\":\"Bounced Address\",\"sg_event_id\":\"ZHJvcC0xMDk5NDkxOS1MUnpYbF9OSFN0T0doUTRrb2ZTbV9BLTA\",\"sg_message_id\":\"LRzXl_NHStOGhQ4kofSm_A.filterdrecv-p3mdw1-756b745b58-kmzbl-18-5F5FC76C-9.0\",\"smtp-id\":\"<LRzXl_NHStOGhQ4kofSm_A@ismtpd0039p1iad1.sendgrid.net>\",\"timestamp\":1600112492}]\r\n";
+    let mut request = Request::post("/", body);
+    request.headers.push(
+        "X-Twilio-Email-Event-Webhook-Signature",
+        "MEUCIGHQVtGj+Y3LkG9fLcxf3qfI10QysgDWmMOVmxG0u6ZUAiEAyBiXDWzM+uOe5W0JuG+luQAbPIqHh89M15TluLtEZtM=",
+    );
+    request.headers.push("X-Twilio-Email-Event-Webhook-Timestamp", "1600112502");
+    let key = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE83T4O/n84iotIvIW4mdBgQ/7dAfSmpqIM8kF9mN1flpVKS3GRqe62gw+2fNNRaINXvVpiglSI8eNEc6wEA3F+g==";
+    let verdict = verify(&request, &sendgrid(), &keys(key), 1600112502);
+    assert_eq!(verdict.outcome, Outcome::Valid, "{:?}", verdict.checks);
+    assert!(verdict.checks[0].detail.contains("verifies with the public key"), "{:?}", verdict.checks);
+
+    // The same capture after something stripped its trailing CRLF: named, not blamed on the key.
+    let mut stripped = request.clone();
+    stripped.body = body.trim_end().as_bytes().to_vec().into();
+    assert_eq!(verify(&stripped, &sendgrid(), &keys(key), 1600112502).outcome, Outcome::Mismatch);
+    assert_eq!(diagnosis_codes(&stripped, &sendgrid(), key), ["trailing-newline-removed"]);
+}
+
+#[test]
+fn an_ed25519_scheme_signs_with_the_private_key_and_verifies_with_the_public_one() {
+    let scheme = discord();
+    let (private, public) = pair(&scheme);
+    assert_eq!(public.len(), 64, "Discord shows 64 hex characters: {public}");
+    let request = signed(&scheme, r#"{"type":1}"#, &private, 1_700_000_000, "");
+    let signature = request.headers.get_str("X-Signature-Ed25519").expect("signed").to_owned();
+    assert_eq!(signature.len(), 128, "hex of 64 bytes");
+    assert_eq!(request.headers.get_str("X-Signature-Timestamp"), Some("1700000000"));
+    for key in [&public, &private] {
+        let verdict = verify(&request, &scheme, &keys(key), 1_700_000_010);
+        assert_eq!(verdict.outcome, Outcome::Valid, "{key:.8}: {:?}", verdict.checks);
+    }
+    assert_eq!(
+        verify(&request, &scheme, &keys(&public), 1_700_001_000).outcome,
+        Outcome::TimestampOutside { age: 1000, tolerance: Duration::from_secs(300) }
+    );
+
+    // Signing needs the private half.
+    let error = scheme.sign(&Request::post("/", "{}"), &keys(&public), 0, "").expect_err("public key");
+    assert_eq!(error, SchemeError::NeedsPrivateKey(Algorithm::Ed25519));
+    assert!(error.to_string().contains("hookctl keys generate"), "{error}");
+    let error = scheme.sign(&Request::post("/", "{}"), &keys("hunter2"), 0, "").expect_err("no key");
+    assert!(matches!(error, SchemeError::BadKey { .. }), "{error:?}");
+    assert!(!error.to_string().contains("hunter2"), "{error}");
+}
+
+#[test]
+fn asymmetric_verdicts_name_causes_only_when_they_know_them() {
+    let scheme = discord();
+    let (private, public) = pair(&scheme);
+    let (_, another) = pair(&scheme);
+    let request = signed(&scheme, "{\"type\":2,\n\"data\":{\"name\":\"ping\"}}", &private, 1_700_000_000, "");
+
+    // Another key: a mismatch that says what it cannot tell apart, and no finding.
+    let verdict = verify(&request, &scheme, &keys(&another), 1_700_000_000);
+    assert_eq!(verdict.outcome, Outcome::Mismatch);
+    let detail = &verdict.checks[0].detail;
+    assert!(
+        detail.contains("does not verify with the public key: another key made it, or it covers other bytes"),
+        "{detail}"
+    );
+    let diagnosis = diagnose(&request, "discord", &scheme, &keys(&another), 1_700_000_000, &[]);
+    assert!(diagnosis.findings.is_empty(), "{diagnosis:?}");
+    assert!(diagnosis.ruled_out.iter().any(|r| r.contains("trailing newline")), "{diagnosis:?}");
+
+    // A body changed in a known way, with the right key: named.
+    let mut crlf = request.clone();
+    crlf.body = String::from_utf8_lossy(&request.body).replace('\n', "\r\n").into_bytes().into();
+    assert_eq!(verify(&crlf, &scheme, &keys(&public), 1_700_000_000).outcome, Outcome::Mismatch);
+    assert_eq!(diagnosis_codes(&crlf, &scheme, &public), ["crlf"]);
+
+    // Not a signature at all: malformed, whatever the key.
+    let mut short = request.clone();
+    short.headers.set("X-Signature-Ed25519", "ab".repeat(32));
+    let verdict = verify(&short, &scheme, &keys(&public), 1_700_000_000);
+    assert!(
+        matches!(&verdict.outcome, Outcome::Malformed { reason, .. } if reason.contains("128 hex characters (Ed25519)")),
+        "{:?}",
+        verdict.outcome
+    );
+
+    // The right signature in base64 where Discord writes hex.
+    let mut base64 = request.clone();
+    let raw = hex::decode(request.headers.get_str("X-Signature-Ed25519").expect("signed")).expect("hex");
+    base64.headers.set("X-Signature-Ed25519", Encoding::Base64.encode(&raw));
+    assert_eq!(diagnosis_codes(&base64, &scheme, &public), ["encoding"]);
+}
+
+#[test]
+fn an_ecdsa_signature_in_webcrypto_form_is_named_as_such() {
+    let scheme = sendgrid();
+    let (private, public) = pair(&scheme);
+    let request = signed(&scheme, r#"[{"event":"delivered"}]"#, &private, 1_700_000_000, "");
+    assert_eq!(verify(&request, &scheme, &keys(&public), 1_700_000_000).outcome, Outcome::Valid);
+    let der = request.headers.get_str("X-Twilio-Email-Event-Webhook-Signature").expect("signed");
+    let der = super::mac::decode_base64(der).expect("base64");
+    let raw = p256::ecdsa::Signature::from_der(&der).expect("DER").to_bytes().to_vec();
+    let mut webcrypto = request.clone();
+    webcrypto.headers.set("X-Twilio-Email-Event-Webhook-Signature", Encoding::Base64.encode(&raw));
+    let verdict = verify(&webcrypto, &scheme, &keys(&public), 1_700_000_000);
+    assert!(
+        matches!(&verdict.outcome, Outcome::Malformed { reason, .. } if reason.contains("raw r‖s")),
+        "{:?}",
+        verdict.outcome
+    );
+    assert_eq!(diagnosis_codes(&webcrypto, &scheme, &public), ["ecdsa-signature-format"]);
+}
+
+#[test]
+fn standard_webhooks_v1a_signs_beside_v1_and_each_reads_its_own() {
+    let v1a = Scheme {
+        key_forms: KeyForms {
+            public: PublicKeyForm::Base64,
+            public_prefix: Some("whpk_".into()),
+            private: PrivateKeyForm::Base64,
+            private_prefix: Some("whsk_".into()),
+        },
+        ..standard_webhooks()
+    };
+    let v1a = Scheme {
+        algorithm: Algorithm::Ed25519,
+        key: KeyEncoding::Raw,
+        key_prefix: None,
+        layout: Layout::VersionedList { version: "v1a".into() },
+        ..v1a
+    };
+    let (private, public) = pair(&v1a);
+    assert!(private.starts_with("whsk_") && public.starts_with("whpk_"), "{public}");
+    let request = signed(&v1a, SW_BODY, &private, 1_614_265_330, SW_ID);
+    let ed25519 = request.headers.get_str("webhook-signature").expect("signed").to_owned();
+    assert!(ed25519.starts_with("v1a,") && ed25519.len() == 4 + 88, "{ed25519}");
+    // Both signatures side by side, as a sender with both schemes sends them.
+    let hmac = signed(&standard_webhooks(), SW_BODY, SW_SECRET, 1_614_265_330, SW_ID);
+    let mut both = request.clone();
+    both.headers
+        .set("webhook-signature", format!("{} {ed25519}", hmac.headers.get_str("webhook-signature").expect("v1")));
+    assert_eq!(verify(&both, &v1a, &keys(&public), 1_614_265_330).outcome, Outcome::Valid);
+    assert_eq!(verify(&both, &standard_webhooks(), &keys(SW_SECRET), 1_614_265_330).outcome, Outcome::Valid);
+}
+
+#[test]
+fn an_rfc3339_timestamp_is_signed_as_sent_and_judged_by_its_time() {
+    // Zendesk: base64 HMAC-SHA256 of the ISO 8601 timestamp then the body. The expected value is Python's
+    // hmac/hashlib over the same bytes, with the test signing secret Zendesk's documentation uses.
+    let zendesk = Scheme {
+        timestamp: Some(TimestampSpec {
+            header: Some("X-Zendesk-Webhook-Signature-Timestamp".into()),
+            aliases: Vec::new(),
+            field: None,
+            millis: false,
+            rfc3339: true,
+            tolerance: Duration::from_secs(300),
+        }),
+        ..scheme(
+            Algorithm::HmacSha256,
+            "X-Zendesk-Webhook-Signature",
+            "{timestamp}{body}",
+            Encoding::Base64,
+            Layout::Bare,
+        )
+    };
+    let secret = "dGhpc19zZWNyZXRfaXNfZm9yX3Rlc3Rpbmdfb25seQ==";
+    let at = 1_625_075_790; // 2021-06-30T17:56:30Z
+    let request = signed(&zendesk, r#"{"type":"zen:event-type:ticket.created"}"#, secret, at, "");
+    assert_eq!(request.headers.get_str("X-Zendesk-Webhook-Signature-Timestamp"), Some("2021-06-30T17:56:30Z"));
+    assert_eq!(
+        request.headers.get_str("X-Zendesk-Webhook-Signature"),
+        Some("E+WEGSdpzrytiKKSsPIDJEfIEKAR9nOCb10oO3IJ5s8=")
+    );
+    assert_eq!(verify(&request, &zendesk, &keys(secret), at + 10).outcome, Outcome::Valid);
+    assert_eq!(
+        verify(&request, &zendesk, &keys(secret), at + 3600).outcome,
+        Outcome::TimestampOutside { age: 3600, tolerance: Duration::from_secs(300) }
+    );
+    // The same instant with an offset is the same time; a unix number is not RFC 3339.
+    let mut offset = request.clone();
+    offset.headers.set("X-Zendesk-Webhook-Signature-Timestamp", "2021-06-30T19:56:30+02:00");
+    assert_eq!(verify(&offset, &zendesk, &keys(secret), at).outcome, Outcome::Mismatch, "other signed bytes");
+    let mut unix = request.clone();
+    unix.headers.set("X-Zendesk-Webhook-Signature-Timestamp", "1625075790");
+    let verdict = verify(&unix, &zendesk, &keys(secret), at);
+    assert!(
+        matches!(&verdict.outcome, Outcome::Malformed { reason, .. } if reason.contains("is not an RFC 3339 time")),
+        "{:?}",
+        verdict.outcome
+    );
 }

@@ -190,7 +190,7 @@ fn signature_outcome(
     let candidates: Vec<Vec<u8>> = signatures
         .iter()
         .filter_map(|s| scheme.encoding.decode(s))
-        .filter(|c| c.len() == scheme.algorithm.output_len())
+        .filter(|c| scheme.algorithm.well_formed(c))
         .collect();
     if candidates.is_empty() {
         let first = signatures.first().map_or("", String::as_str);
@@ -202,7 +202,9 @@ fn signature_outcome(
     if keys.secret.is_none() {
         // Without a secret the rest still tells something: the header's format (checked above) and the
         // timestamp's age, which a receiver would reject whatever the signature.
-        checks.push(Check::new("signature", CheckStatus::Skip, "not checked: no secret given"));
+        let detail =
+            if scheme.is_asymmetric() { "not checked: no public key given" } else { "not checked: no secret given" };
+        checks.push(Check::new("signature", CheckStatus::Skip, detail));
         if let Some(spec) = &scheme.timestamp {
             judge_timestamp(&timestamp_text, spec, scheme.timestamp_signed(), now, checks);
         }
@@ -219,12 +221,12 @@ fn signature_outcome(
     let mut found = None;
     let given = keys.secrets().count();
     'secrets: for (index, secret) in keys.secrets().enumerate() {
-        match scheme.key_bytes(secret) {
-            Ok(key) => {
+        match Checker::new(scheme, secret) {
+            Ok(checker) => {
                 for url in &urls {
                     let signed =
                         Signed { request, body: &request.body, timestamp: &timestamp_text, id: &id, url: &url.url };
-                    if any_matches(&candidates, &scheme.mac(&key, &signed)) {
+                    if checker.matches(scheme, &candidates, &signed) {
                         found = Some((index + 1, url));
                         break 'secrets;
                     }
@@ -236,6 +238,15 @@ fn signature_outcome(
     let Some((index, url)) = found else {
         let detail = match key_error {
             Some(error) if given == 1 => error.to_string(),
+            _ if scheme.is_asymmetric() => {
+                let by =
+                    if given == 1 { "the public key".to_owned() } else { format!("any of the {given} public keys") };
+                let which = match candidates.len() {
+                    1 => format!("the {} signature in `{header}` does not verify", scheme.algorithm),
+                    count => format!("none of the {count} {} signatures in `{header}` verifies", scheme.algorithm),
+                };
+                format!("{which} with {by}: another key made it, or it covers other bytes than these")
+            }
             _ => {
                 let by = if given == 1 { "the secret".to_owned() } else { format!("any of the {given} secrets") };
                 let over = match urls.as_slice() {
@@ -256,12 +267,14 @@ fn signature_outcome(
     if given > 1 {
         *matched = Some((index, given));
     }
-    let which = if given > 1 { format!(", the {} of {given} secrets", ordinal(index)) } else { String::new() };
+    let noun = if scheme.is_asymmetric() { "public keys" } else { "secrets" };
+    let which = if given > 1 { format!(", the {} of {given} {noun}", ordinal(index)) } else { String::new() };
     let over = if scheme.needs_url() { format!(" over {url}") } else { String::new() };
+    let matches = if scheme.is_asymmetric() { "verifies with the public key" } else { "matches" };
     checks.push(Check::new(
         "signature",
         CheckStatus::Pass,
-        format!("{} matches ({header}){which}{over}", scheme.algorithm),
+        format!("{} {matches} ({header}){which}{over}", scheme.algorithm),
     ));
     // Twilio signs a JSON body through its digest in the signed URL: the digest must be the body's.
     if let Some(param) = &scheme.body_digest
@@ -362,7 +375,7 @@ fn judge_timestamp(
     now: i64,
     checks: &mut Vec<Check>,
 ) -> Option<Outcome> {
-    let at = parse_timestamp(text, spec.millis).unwrap_or_default();
+    let at = parse_timestamp(text, spec).unwrap_or_default();
     let age = now.saturating_sub(at);
     let tolerance = spec.tolerance;
     let signed = if signed { "" } else { "; not covered by the signature" };
@@ -502,6 +515,32 @@ fn field_materials(
     })
 }
 
+/// What checks a signature for one secret: the MAC its key bytes give, or the public key it is or holds.
+pub(super) enum Checker {
+    Mac(Vec<u8>),
+    Public(super::PublicKey),
+}
+
+impl Checker {
+    pub(super) fn new(scheme: &Scheme, secret: &crate::secret::Secret) -> Result<Self, super::SchemeError> {
+        if scheme.is_asymmetric() {
+            return Ok(Self::Public(scheme.read_key(secret)?.public()));
+        }
+        scheme.key_bytes(secret).map(Self::Mac)
+    }
+
+    /// Whether any of `candidates` (decoded signatures) is the signature of `signed`.
+    pub(super) fn matches(&self, scheme: &Scheme, candidates: &[Vec<u8>], signed: &Signed<'_>) -> bool {
+        match self {
+            Self::Mac(key) => any_matches(candidates, &scheme.mac(key, signed)),
+            Self::Public(public) => {
+                let message = scheme.message(signed);
+                candidates.iter().any(|candidate| public.verify(&message, candidate).is_ok())
+            }
+        }
+    }
+}
+
 /// Whether any candidate equals `expected`, in constant time for equal lengths: every candidate is compared
 /// and the results are OR-ed, so timing does not reveal which one (or how much of one) matched.
 pub(super) fn any_matches(candidates: &[Vec<u8>], expected: &[u8]) -> bool {
@@ -521,13 +560,21 @@ fn timestamp_text(request: &Request, spec: &TimestampSpec, in_signature: Option<
             std::str::from_utf8(value).map_err(|_| format!("`{header}` is not UTF-8"))?.trim().to_owned()
         }
     };
-    parse_timestamp(&text, spec.millis).ok_or_else(|| format!("timestamp `{text}` is not a unix time"))?;
+    let kind = if spec.rfc3339 { "an RFC 3339 time" } else { "a unix time" };
+    parse_timestamp(&text, spec).ok_or_else(|| {
+        let shown: String = text.chars().take(40).collect();
+        format!("timestamp `{}` is not {kind}", crate::output::sanitize(&shown, false))
+    })?;
     Ok(text)
 }
 
-fn parse_timestamp(text: &str, millis: bool) -> Option<i64> {
+/// A timestamp as unix seconds: a unix number (seconds or milliseconds), or RFC 3339 text.
+fn parse_timestamp(text: &str, spec: &TimestampSpec) -> Option<i64> {
+    if spec.rfc3339 {
+        return chrono::DateTime::parse_from_rfc3339(text).ok().map(|t| t.timestamp());
+    }
     let value: i64 = text.parse().ok()?;
-    Some(if millis { value.div_euclid(1000) } else { value })
+    Some(if spec.millis { value.div_euclid(1000) } else { value })
 }
 
 /// The request's timestamp in unix seconds, if the scheme has one and the request carries it.
@@ -544,7 +591,7 @@ pub(crate) fn read_timestamp(request: &Request, scheme: &Scheme) -> Result<Optio
             .and_then(|p| p.timestamp),
     };
     let text = timestamp_text(request, spec, in_signature.as_deref())?;
-    Ok(parse_timestamp(&text, spec.millis))
+    Ok(parse_timestamp(&text, spec))
 }
 
 fn credential_outcome(request: &Request, scheme: &Scheme, keys: &Keys, checks: &mut Vec<Check>) -> Option<Outcome> {

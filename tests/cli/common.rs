@@ -20,8 +20,23 @@ pub fn heavy() -> std::sync::MutexGuard<'static, ()> {
 /// A secret every scheme accepts (Standard Webhooks needs base64 after `whsec_`).
 pub const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
+/// Test private keys for the providers that sign with a key pair, in each one's key variable: a key source
+/// may hold either half, and a private key's public half verifies, so one environment signs and verifies every
+/// provider. `Run::env("HOOKCTL_SECRET", …)` and every listener set them beside the secret.
+pub const KEY_PAIRS: [(&str, &str); 3] = [
+    (
+        "DISCORD_PUBLIC_KEY",
+        "MFECAQEwBQYDK2VwBCIEIP2HM1rpS/TG0lB9wx6+76UA+ClMLA3y7Fq2R4nWvubigSEAORkzksmFBDwJSPPfxN0xW+NPo6cVn8aAwnNpVIU1qoA=",
+    ),
+    (
+        "SENDGRID_WEBHOOK_VERIFICATION_KEY",
+        "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgIDjV7h43fGm7w/JMa3yvDnSNqMApCMp2HUBpbsscv8KhRANCAARUbJaxAtY3JSZtmxx22Xy6v3gAZyGzuLkkLW4vPJOZjpgSgsWfw7wu7iHAzKNB1ohSSdeR8HC/qiKooMugXKDB",
+    ),
+    ("STANDARD_WEBHOOKS_PUBLIC_KEY", "whsk_PDg53QRczMjHGkkVwZPSJ8kLOdm8SONSNrV9KPghmFU="),
+];
+
 /// The built-in providers, in the order `hookctl providers` lists them.
-pub const PROVIDERS: [&str; 43] = [
+pub const PROVIDERS: [&str; 47] = [
     "agio",
     "bitbucket",
     "calcom",
@@ -29,6 +44,7 @@ pub const PROVIDERS: [&str; 43] = [
     "clerk",
     "coinbase-commerce",
     "complycube",
+    "discord",
     "docusign",
     "flutterwave",
     "frameio",
@@ -51,11 +67,13 @@ pub const PROVIDERS: [&str; 43] = [
     "razorpay",
     "replicate",
     "resend",
+    "sendgrid",
     "sentry",
     "shopify",
     "slack",
     "square",
     "standard-webhooks",
+    "standard-webhooks-v1a",
     "stripe",
     "sumsub",
     "twilio",
@@ -64,6 +82,7 @@ pub const PROVIDERS: [&str; 43] = [
     "veriff",
     "verifynow",
     "workos",
+    "zendesk",
     "zoom",
 ];
 
@@ -104,6 +123,15 @@ impl Run {
 
     pub fn env(mut self, key: &str, value: &str) -> Self {
         self.command.env(key, value);
+        if key == "HOOKCTL_SECRET" {
+            self.command.envs(KEY_PAIRS);
+        }
+        self
+    }
+
+    /// Removes a variable (one `env("HOOKCTL_SECRET", …)` set beside the secret).
+    pub fn without_env(mut self, key: &str) -> Self {
+        self.command.env_remove(key);
         self
     }
 
@@ -349,6 +377,7 @@ fn listen_under(setup: Option<&str>, store: &std::path::Path, args: &[&str], env
         .env_clear()
         .env("HOME", store.parent().expect("dir"))
         .env("HOOKCTL_SECRET", SECRET)
+        .envs(KEY_PAIRS)
         .env("VERIFYNOW_API_KEY", "key-1")
         .envs(env.iter().copied())
         .stdin(Stdio::null())

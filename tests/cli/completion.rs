@@ -87,7 +87,7 @@ fn zsh_and_fish_complete_providers_events_and_variants() {
     assert_eq!(complete("fish", &["hookctl", "replay", "--fixtures", "verif"], |r| r), ["veriff/", "verifynow/"]);
     assert_eq!(
         complete("fish", &["hookctl", "events", "list", "--provider", "st"], |r| r),
-        ["standard-webhooks", "stripe"]
+        ["standard-webhooks", "standard-webhooks-v1a", "stripe"]
     );
 }
 

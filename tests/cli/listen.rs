@@ -552,3 +552,29 @@ fn the_slack_handshake_is_answered_with_its_challenge() {
     let delivery: Value = serde_json::from_str(stdout.lines().next().expect("a line")).expect("JSON");
     assert_eq!(delivery["response_body"], "", "{stdout}");
 }
+
+/// `send PROVIDER handshake` sends the provider's handshake and checks the app's answer: listen answers each as
+/// the provider requires (Slack's challenge, Zoom's HMAC, Discord's PONG); an app that answers otherwise, or a
+/// provider without a handshake, is told so.
+#[test]
+fn send_handshake_checks_the_apps_answer() {
+    let listening = listen(&[]);
+    for provider in ["slack", "zoom", "discord"] {
+        let (stdout, _) = send(&[provider, "handshake", "--to", &listening.to()]).code(0);
+        assert!(stdout.starts_with("✓ handshake: ") && stdout.contains("answered as"), "{provider}: {stdout}");
+    }
+    let stdout = send(&["zoom", "handshake", "--to", &listening.to(), "--json"]).ok();
+    let checked: Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(checked["ok"], true, "{checked}");
+    let answer: Value = serde_json::from_str(checked["answer"].as_str().expect("answered")).expect("JSON answer");
+    assert_eq!(answer, serde_json::from_str::<Value>(checked["expected"].as_str().expect("expected")).expect("JSON"));
+    assert_eq!(answer["encryptedToken"].as_str().map(str::len), Some(64), "hex HMAC-SHA256: {answer}");
+
+    // An app that acknowledges without answering the challenge.
+    let app = TestServer::start();
+    let (stdout, _) = send(&["zoom", "handshake", "--to", &app.to()]).code(4);
+    assert!(stdout.contains("not answered as required: Zoom expects `{\"plainToken\""), "{stdout}");
+    assert!(stdout.contains("the app answered `{\"received\":true}`"), "{stdout}");
+    let (_, stderr) = send(&["github", "handshake", "--to", &app.to()]).code(2);
+    assert!(stderr.contains("github sends no handshake"), "{stderr}");
+}

@@ -1,5 +1,6 @@
 //! Integration tests: the real binary, a real server, real signatures.
 
+mod asymmetric;
 mod attacks;
 mod audit;
 mod captures;

@@ -75,6 +75,8 @@ fn captures_made_by_sign_verify_for_every_provider() {
 #[test]
 fn raw_http_captures_of_send_verify() {
     let server = TestServer::start();
+    // Each capture is verified as soon as it is sent: Paddle's tolerance is 5 seconds, less than sending every
+    // provider's takes.
     for provider in PROVIDERS {
         let fixtures = hookctl(&["fixtures", provider, "--json"]).ok();
         let first: Value = serde_json::from_str(fixtures.lines().next().expect("a fixture")).expect("JSON");
@@ -82,8 +84,7 @@ fn raw_http_captures_of_send_verify() {
             .env("HOOKCTL_SECRET", SECRET)
             .env("VERIFYNOW_API_KEY", "key-1")
             .ok();
-    }
-    for (provider, captured) in PROVIDERS.iter().zip(server.requests()) {
+        let captured = server.requests().pop().expect("delivered");
         let mut raw = format!("{} {} HTTP/1.1\r\n", captured.method, captured.target).into_bytes();
         for (name, value) in &captured.headers {
             raw.extend_from_slice(format!("{name}: ").as_bytes());

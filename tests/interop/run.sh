@@ -10,7 +10,7 @@ mkdir -p "$work/npm"
 echo "== interop: installing the SDKs"
 [ -x "$work/venv/bin/python" ] || python3 -m venv "$work/venv"
 "$work/venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt"
-cp "$here/package.json" "$here/github.mjs" "$here/audit-github.mjs" "$work/npm/"
+cp "$here/package.json" "$here/github.mjs" "$here/audit-github.mjs" "$here/asymmetric.mjs" "$work/npm/"
 (cd "$work/npm" && npm install --silent --no-audit --no-fund)
 
 cargo build --quiet --locked
@@ -35,3 +35,9 @@ echo "== interop: providers' SDKs (PyPI)"
 # Schemes that sign the URL, form fields or a ts=…;h1=… header.
 echo "== interop: twilio, hubspot-api-client and paddle-python-sdk (Python)"
 "$work/venv/bin/python" "$here/model.py"
+
+# Key-pair schemes: keys generate, then the SDK's verifier with the printed public key, both directions.
+echo "== interop: discord-interactions and @sendgrid/eventwebhook (Ed25519, ECDSA P-256), standard-webhooks v1a"
+node "$work/npm/asymmetric.mjs"
+echo "== interop: discord-interactions and sendgrid (PyPI)"
+"$work/venv/bin/python" "$here/asymmetric.py"
