@@ -44,7 +44,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "NAME", env = "HOOKCTL_PROFILE", add = complete::profiles())]
     pub profile: Option<String>,
 
-    /// The event store (SQLite) [default: the user data dir's hookctl/events.db]
+    /// The event store: a SQLite file, or a PostgreSQL database (postgres://USER@HOST/DB) a team shares
+    /// [default: the user data dir's hookctl/events.db]
     #[arg(long, global = true, value_name = "PATH", env = "HOOKCTL_STORE", value_parser = maybe_empty_path)]
     pub store: Option<PathBuf>,
 }
@@ -428,6 +429,10 @@ pub struct ListenArgs {
     /// Do not serve the inspector
     #[arg(long)]
     pub no_ui: bool,
+
+    /// Delete stored events older than this (7d, 12h), at start and every minute
+    #[arg(long, value_name = "DURATION")]
+    pub retain: Option<humantime::Duration>,
 }
 
 #[derive(Debug, Args)]

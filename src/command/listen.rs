@@ -55,8 +55,8 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
     let store = app.store_or_create()?;
     // Acknowledging into a damaged store would answer 2xx for events that cannot be read back.
     store.check()?;
-    let store_path = store.path().to_owned();
-    let (writer, writer_thread) = Writer::start(store);
+    let location = store.location().clone();
+    let (writer, writer_thread) = Writer::start(store, args.retain.map(Into::into));
     let (printer, printer_thread) = Printer::start();
     // The inspector's providers and keys, taken before the listener owns them; it binds after the listener
     // (a receiving port in use is the one error to say).
@@ -98,18 +98,14 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
     let bound = socket.local_addr()?;
     let inspector = match (live, for_inspector) {
         (Some(live), Some((providers, keys))) => {
-            super::ui::start_for_listen(app, &runtime, args.ui.as_deref(), store_path.clone(), (providers, keys), live)?
+            super::ui::start_for_listen(app, &runtime, args.ui.as_deref(), location.clone(), (providers, keys), live)?
         }
         _ => None,
     };
 
     // Ready: the address and routes go to stderr, so stdout carries only events (NDJSON with --json).
     let style = app.style;
-    eprintln!(
-        "hookctl: listening on {}  (store: {})",
-        style.err(Role::Heading, &format!("http://{bound}")),
-        store_path.display()
-    );
+    eprintln!("hookctl: listening on {}  (store: {})", style.err(Role::Heading, &format!("http://{bound}")), location);
     for (route, provider) in listener.routes() {
         eprintln!("  {}  {}", style.err(Role::Name, &format!("{route:32}")), sanitize(&provider, false));
     }

@@ -12,7 +12,6 @@ mod live;
 
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::Arc;
 
@@ -87,7 +86,7 @@ pub trait Actions: Send + Sync + 'static {
 
 /// Everything the inspector's routes share.
 pub struct Inspector {
-    pub store: PathBuf,
+    pub store: crate::store::Location,
     pub live: Live,
     pub actions: Arc<dyn Actions>,
     /// Whether events arrive while the page is open (a listener), for the page to say so.
@@ -109,7 +108,7 @@ impl Inspector {
     /// session's CSRF token, and a token for every request when it is not a loopback address.
     pub async fn bind(
         address: SocketAddr,
-        store: PathBuf,
+        store: crate::store::Location,
         live: Live,
         actions: Arc<dyn Actions>,
         receiving: bool,

@@ -36,7 +36,7 @@ fn start(args: &[&str], store: &Path, dir: Option<tempfile::TempDir>) -> Inspect
         .arg("--store")
         .arg(store)
         .env_clear()
-        .env("HOME", store.parent().expect("dir"))
+        .env("HOME", dir.as_ref().map_or_else(|| store.parent().expect("dir"), |dir| dir.path()))
         .env("HOOKCTL_SECRET", SECRET)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -206,7 +206,18 @@ fn the_check_is_the_one_verify_gives() {
 
 #[test]
 fn pages_filters_and_full_text_search() {
-    let inspector = listen_with_ui();
+    pages_filters_and_search_on(listen_with_ui());
+}
+
+/// The same pages, filters and search over a PostgreSQL store.
+#[test]
+fn pages_filters_and_search_on_postgres() {
+    let Some(url) = crate::pg::database("pages_filters_and_search_on_postgres") else { return };
+    let dir = tempfile::tempdir().expect("temp dir");
+    pages_filters_and_search_on(start(&["listen", "--port", "0", "--ui", "0"], Path::new(&url), Some(dir)));
+}
+
+fn pages_filters_and_search_on(inspector: Inspector) {
     let port = inspector.port.expect("a port");
     for n in 0..5 {
         send(port, &["--set", &format!("data.amount={n}.00")]);
