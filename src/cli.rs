@@ -79,6 +79,9 @@ pub enum Command {
     Audit(AuditArgs),
     /// Serve the inspector on the stored events: browse, search, diff, replay (`listen` serves it too)
     Ui(UiArgs),
+    /// Per-person tokens for an inspector served off loopback (a team inbox): create, list, revoke
+    #[command(subcommand)]
+    Tokens(TokensCommand),
     /// Print the script that makes a shell complete hookctl (providers, events, profiles, stored ids)
     Completions(CompletionsArgs),
     /// Print the man page of hookctl or of one command (roff), or write them all to a folder
@@ -470,6 +473,22 @@ fn byte_size(text: &str) -> Result<usize, String> {
         other => return Err(format!("`{other}` is not a size unit (B, KiB, MiB, GiB, KB, MB, GB)")),
     };
     number.checked_mul(factor).filter(|n| *n > 0).ok_or_else(|| format!("`{text}` is not a usable size"))
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokensCommand {
+    /// Make a person's token for the inspector and its API: printed once, only its SHA-256 is stored
+    Create {
+        /// Whose token (letters, digits, `.`, `_`, `-`, `@`)
+        name: String,
+    },
+    /// List the tokens by name, with when each was made (never the tokens)
+    List,
+    /// Revoke a person's token: the inspector refuses it from the next request on
+    Revoke {
+        /// Whose token
+        name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -48,7 +48,10 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
     }
     if !host.is_loopback() {
         let warning = app.style.err(Role::Warn, "warning");
-        eprintln!("hookctl: {warning}: listening on {host} exposes the listener (and what it stores) to the network");
+        eprintln!(
+            "hookctl: {warning}: listening on {host} exposes the listener to the network over plain HTTP; put a \
+             proxy or load balancer that terminates TLS in front of it (the inspector stays on its own address)"
+        );
     }
     let runtime = super::runtime()?;
     write_errors_not_signals(&runtime);
@@ -105,7 +108,10 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
 
     // Ready: the address and routes go to stderr, so stdout carries only events (NDJSON with --json).
     let style = app.style;
-    eprintln!("hookctl: listening on {}  (store: {})", style.err(Role::Heading, &format!("http://{bound}")), location);
+    eprintln!(
+        "hookctl: listening on {}  (receiving, open to providers; store: {location})",
+        style.err(Role::Heading, &format!("http://{bound}"))
+    );
     for (route, provider) in listener.routes() {
         eprintln!("  {}  {}", style.err(Role::Name, &format!("{route:32}")), sanitize(&provider, false));
     }

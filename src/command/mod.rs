@@ -9,6 +9,7 @@ mod providers;
 mod replay;
 mod send;
 mod sign;
+mod tokens;
 mod ui;
 mod verify;
 
@@ -138,6 +139,7 @@ pub fn dispatch(cli: Cli, style: Style) -> Result<ExitCode, Error> {
         Command::Replay(args) => replay::run(&app, &args),
         Command::Audit(args) => audit::run(&app, &args),
         Command::Ui(args) => ui::run(&app, &args),
+        Command::Tokens(command) => tokens::run(&app, &command),
         Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
     }
 }

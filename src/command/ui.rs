@@ -107,8 +107,9 @@ pub fn announce(style: Style, bound: &ui::Bound, store: Option<&crate::store::Lo
     if bound.token.is_some() {
         let warning = style.err(Role::Warn, "warning");
         eprintln!(
-            "hookctl: {warning}: the inspector is reachable from the network; every request needs the token above \
-             (printed only now); it can replay and delete events"
+            "hookctl: {warning}: the inspector is reachable from the network over plain HTTP; every request needs \
+             the token above (printed only now) or a person's (`hookctl tokens create NAME`); it can replay and \
+             delete events: put TLS in front of it"
         );
     }
 }

@@ -40,6 +40,14 @@ pub trait Backend: Send {
     fn count(&self) -> Result<i64, Error>;
     /// Deletes the events received before `before` (unix milliseconds): `--retain`.
     fn prune(&mut self, before: i64) -> Result<usize, Error>;
+    /// Keeps a person's token (its SHA-256, hex); `false` when the name has one already.
+    fn token_create(&mut self, name: &str, hash: &str, at: i64) -> Result<bool, Error>;
+    /// The tokens' names and creation times (unix milliseconds), by name.
+    fn tokens(&self) -> Result<Vec<(String, i64)>, Error>;
+    /// `false` when the name has no token.
+    fn token_revoke(&mut self, name: &str) -> Result<bool, Error>;
+    /// Whose token has this SHA-256, if anyone's.
+    fn token_owner(&self, hash: &str) -> Result<Option<String>, Error>;
     /// The mode a store file had when others could read it, before opening made it owner-only.
     fn was_exposed(&self) -> Option<u32> {
         None
@@ -184,6 +192,22 @@ impl Store {
 
     pub fn prune(&mut self, before: i64) -> Result<usize, Error> {
         self.backend.prune(before)
+    }
+
+    pub fn token_create(&mut self, name: &str, hash: &str, at: i64) -> Result<bool, Error> {
+        self.backend.token_create(name, hash, at)
+    }
+
+    pub fn tokens(&self) -> Result<Vec<(String, i64)>, Error> {
+        self.backend.tokens()
+    }
+
+    pub fn token_revoke(&mut self, name: &str) -> Result<bool, Error> {
+        self.backend.token_revoke(name)
+    }
+
+    pub fn token_owner(&self, hash: &str) -> Result<Option<String>, Error> {
+        self.backend.token_owner(hash)
     }
 
     pub fn background(&self) -> Option<Box<dyn FnMut() + Send>> {

@@ -43,6 +43,8 @@ const MIGRATIONS: &[&str] = &[
     END;
     -- The inspector's verdict filter: a verdict that few events have is found without reading the others.
     CREATE INDEX events_verdict ON events (verdict);",
+    // Per-person tokens for a shared inspector: only each token's SHA-256 is kept.
+    "CREATE TABLE tokens (name TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL);",
 ];
 
 /// The size the WAL is kept to: past it the listener's writer empties it (a checkpoint), and each time it starts
@@ -679,6 +681,34 @@ impl Backend for Sqlite {
     }
     fn prune(&mut self, before: i64) -> Result<usize, Error> {
         Sqlite::prune(self, before)
+    }
+    fn token_create(&mut self, name: &str, hash: &str, at: i64) -> Result<bool, Error> {
+        self.conn
+            .execute(
+                "INSERT INTO tokens (name, hash, created_at) VALUES (?1, ?2, ?3) ON CONFLICT (name) DO NOTHING",
+                params![name, hash, at],
+            )
+            .map(|changed| changed == 1)
+            .map_err(|e| self.error(&e))
+    }
+    fn tokens(&self) -> Result<Vec<(String, i64)>, Error> {
+        let read = || -> rusqlite::Result<Vec<(String, i64)>> {
+            let mut statement = self.conn.prepare("SELECT name, created_at FROM tokens ORDER BY name")?;
+            statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?.collect()
+        };
+        read().map_err(|e| self.error(&e))
+    }
+    fn token_revoke(&mut self, name: &str) -> Result<bool, Error> {
+        self.conn
+            .execute("DELETE FROM tokens WHERE name = ?1", [name])
+            .map(|changed| changed == 1)
+            .map_err(|e| self.error(&e))
+    }
+    fn token_owner(&self, hash: &str) -> Result<Option<String>, Error> {
+        self.conn
+            .query_row("SELECT name FROM tokens WHERE hash = ?1", [hash], |row| row.get(0))
+            .optional()
+            .map_err(|e| self.error(&e))
     }
     fn was_exposed(&self) -> Option<u32> {
         self.exposed

@@ -8,6 +8,8 @@
 
 mod api;
 mod guard;
+
+pub use guard::{random_token, token_hash};
 mod live;
 
 use std::future::Future;
