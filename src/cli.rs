@@ -436,6 +436,23 @@ pub struct ListenArgs {
     /// Delete stored events older than this (7d, 12h), at start and every minute
     #[arg(long, value_name = "DURATION")]
     pub retain: Option<humantime::Duration>,
+
+    /// Subscribe to a shared inbox instead of receiving: forward every event its inspector (this URL) has
+    /// stored since this machine's last one, then each new one, to --forward-to, exactly as received, in order
+    #[arg(long, value_name = "URL", requires = "forward_to")]
+    pub from: Option<String>,
+
+    /// With --from: forward the events stored after this id, instead of after the last one this machine forwarded
+    #[arg(long, value_name = "ID", requires = "from")]
+    pub since: Option<i64>,
+
+    /// With --from: forward only this provider's events (the others are passed over)
+    #[arg(long, value_name = "NAME", requires = "from")]
+    pub provider: Option<String>,
+
+    /// With --from: a token for the inbox's inspector (a person's, from `hookctl tokens create NAME` there)
+    #[arg(long, value_name = "TOKEN", env = "HOOKCTL_TOKEN", hide_env_values = true, requires = "from")]
+    pub token: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,9 @@ use crate::scheme::Keys;
 use crate::server::{self, Listener, Printer, Settings, Writer};
 
 pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
+    if let Some(from) = &args.from {
+        return super::subscribe::run(app, args, from);
+    }
     let catalog = app.catalog()?;
     let providers = catalog.all()?;
     for provider in &providers {

@@ -9,6 +9,7 @@ mod providers;
 mod replay;
 mod send;
 mod sign;
+mod subscribe;
 mod tokens;
 mod ui;
 mod verify;

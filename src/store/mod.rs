@@ -395,6 +395,10 @@ pub struct Filter {
     pub since: Option<i64>,
     /// `Some(true)`: only events whose signature verdict is valid or unsigned; `Some(false)`: only the others.
     pub valid: Option<bool>,
+    /// Only events stored after this id (a subscriber's catch-up).
+    pub after: Option<i64>,
+    /// At most this many events, the oldest that match (without `last`).
+    pub first: Option<usize>,
 }
 
 impl Filter {

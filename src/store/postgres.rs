@@ -541,6 +541,7 @@ impl Backend for Postgres {
         let mut newest = Vec::new();
         let mut unreadable = Vec::new();
         let mut cursor: Option<i64> = None;
+        let mut given = 0;
         'pages: loop {
             let mut params = Params::default();
             let mut clauses = Vec::new();
@@ -552,6 +553,9 @@ impl Backend for Postgres {
             }
             if let Some(since) = filter.since {
                 clauses.push(format!("received_at >= {}", params.add(since)));
+            }
+            if let Some(after) = filter.after {
+                clauses.push(format!("id > {}", params.add(after)));
             }
             if let Some(cursor) = cursor {
                 let op = if newest_first { "<" } else { ">" };
@@ -583,7 +587,13 @@ impl Backend for Postgres {
                             break 'pages;
                         }
                     }
-                    None => each(event)?,
+                    None => {
+                        each(event)?;
+                        given += 1;
+                        if filter.first.is_some_and(|first| given >= first) {
+                            break 'pages;
+                        }
+                    }
                 }
             }
             if i64::try_from(rows.len()).unwrap_or(i64::MAX) < CHUNK {

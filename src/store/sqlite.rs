@@ -323,6 +323,11 @@ impl Sqlite {
             clauses.push("received_at >= ?".into());
             values.push(rusqlite::types::Value::Integer(since));
         }
+        if let Some(after) = filter.after {
+            clauses.push("id > ?".into());
+            values.push(rusqlite::types::Value::Integer(after));
+        }
+        let mut given = 0;
         let condition = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
         // --last N: the newest N that match, still printed oldest first. Type and validity filters are applied
         // in Rust (globs), so --last counts after them: read newest first and stop at N.
@@ -365,7 +370,13 @@ impl Sqlite {
                         break;
                     }
                 }
-                None => each(event)?,
+                None => {
+                    each(event)?;
+                    given += 1;
+                    if filter.first.is_some_and(|first| given >= first) {
+                        break;
+                    }
+                }
             }
         }
         for event in newest.into_iter().rev() {

@@ -130,6 +130,41 @@ pub async fn list(State(inspector): State<Arc<Inspector>>, Query(params): Query<
     Ok(Json(json!({"events": events, "next": next})).into_response())
 }
 
+#[derive(Debug, serde::Deserialize)]
+pub struct FeedParams {
+    after: Option<i64>,
+    limit: Option<usize>,
+}
+
+/// `GET /api/feed?after=ID&limit=N`: the events stored after ID, oldest first, each with its exact request
+/// (headers and body as received, credentials redacted): what a subscriber (`listen --from`) forwards. `last` is
+/// the id to ask after next (the last one given), or null when there is nothing new.
+pub async fn feed(State(inspector): State<Arc<Inspector>>, Query(params): Query<FeedParams>) -> Answer {
+    let limit = params.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+    let filter = crate::store::Filter { after: params.after, first: Some(limit), ..Default::default() };
+    let events = with_store(&inspector, false, move |store| {
+        let mut events = Vec::new();
+        // A row that cannot be read is left out, as the list does.
+        let _unreadable = store.for_each(&filter, |event| {
+            events.push(event);
+            Ok(())
+        })?;
+        Ok(events)
+    })
+    .await?;
+    let last = events.last().map(|e| e.id);
+    let events: Vec<Value> = events
+        .into_iter()
+        .map(|mut event| {
+            inspector.actions.redact(&mut event);
+            let mut value = event.to_json();
+            value["request"] = serde_json::to_value(&event.request).unwrap_or(Value::Null);
+            value
+        })
+        .collect();
+    Ok(Json(json!({"events": events, "last": last})).into_response())
+}
+
 async fn load(inspector: &Arc<Inspector>, id: i64) -> Result<StoredEvent, (StatusCode, Json<Value>)> {
     let mut event = with_store(inspector, false, move |store| store.get(id))
         .await?

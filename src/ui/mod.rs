@@ -136,6 +136,7 @@ pub fn router(inspector: Arc<Inspector>) -> Router {
         .route("/api/events/{id}/download/{format}", get(api::download))
         .route("/api/events/{id}/replay", post(api::replay))
         .route("/api/live", get(live::stream))
+        .route("/api/feed", get(api::feed))
         .fallback(api::not_found)
         .layer(axum::middleware::from_fn_with_state(inspector.clone(), guard::check))
         .with_state(inspector)

@@ -26,6 +26,7 @@ mod send;
 mod sign;
 mod store;
 mod store_paths;
+mod subscribe;
 mod terminal;
 mod ui;
 mod verdicts;
