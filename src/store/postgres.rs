@@ -2,7 +2,7 @@
 //! listeners write to at once.
 //!
 //! The same semantics as SQLite: a listener's batch is one transaction, committed before any of its answers
-//! leaves; versioned migrations (a newer schema is refused); ids from one sequence. A provider's redelivery is
+//! leaves; versioned migrations (a newer schema is refused); ids from one sequence, in commit order. A provider's redelivery is
 //! flagged by a unique index over the first delivery of each provider event id, so two replicas that receive
 //! the same event at once cannot both take it for the first: the second insert waits for the first's commit
 //! and becomes the duplicate.
@@ -57,6 +57,12 @@ const MIGRATIONS: &[&str] = &[
 
 /// The advisory lock migrations hold, so replicas starting together migrate one after the other.
 const MIGRATION_LOCK: i64 = 0x686f_6f6b_6374_6c00;
+
+/// The advisory lock a batch holds from its first insert to its commit: batches of several replicas commit one
+/// after the other, so ids are given in commit order, and a reader that has seen event N will never see a
+/// smaller id appear later (a subscriber's cursor, the inspector's live list). One writer at a time is what
+/// SQLite has too; each batch is one pipelined round trip and a commit.
+const APPEND_LOCK: i64 = 0x686f_6f6b_6374_6c01;
 
 /// Rows read per round trip by `for_each`.
 const CHUNK: i64 = 500;
@@ -449,6 +455,7 @@ async fn insert_once(
 ) -> Result<Vec<(i64, bool)>, tokio_postgres::Error> {
     let tx = client.transaction().await?;
     let statement = tx.prepare_cached(INSERT).await?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&APPEND_LOCK]).await?;
     let values: Vec<_> = events
         .iter()
         .map(|event| {
