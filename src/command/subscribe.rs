@@ -55,8 +55,10 @@ pub fn run(app: &App, args: &ListenArgs, from: &str) -> Result<ExitCode, Error> 
         style.err(Role::Heading, base.as_str()),
         style.err(Role::Heading, target.url("/").as_str())
     );
+    let who = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "a subscriber".into());
     let forwarded = runtime.block_on(async {
         let mut forwarded = 0usize;
+        let mut reporter = Reporter { csrf: None, said: false };
         let mut said_unreachable = false;
         'feed: while !stop.load(Ordering::SeqCst) {
             let page = match fetch(&http, &base, args.token.as_deref(), cursor).await {
@@ -114,6 +116,8 @@ pub fn run(app: &App, args: &ListenArgs, from: &str) -> Result<ExitCode, Error> 
                     };
                     print(app, &event, status, ms);
                     forwarded += 1;
+                    let report = json!({"status": status, "ms": ms, "by": who});
+                    reporter.report(&http, &base, args.token.as_deref(), id, &report, style).await;
                 }
                 cursor = id;
                 write_state(&state, &base, cursor)?;
@@ -181,6 +185,67 @@ async fn fetch(
         return Err(Fetch::Refused(format!("the inbox answered {status}: {}", sanitize(message, false))));
     }
     Ok(body["events"].as_array().cloned().unwrap_or_default())
+}
+
+/// Tells the inbox what the app answered (`POST /api/events/ID/handled`), so the team sees who handled what. A
+/// report that fails is said once and does not hold up forwarding.
+struct Reporter {
+    /// The inspector session's CSRF token, which a request that changes something carries.
+    csrf: Option<String>,
+    said: bool,
+}
+
+impl Reporter {
+    async fn report(
+        &mut self,
+        http: &reqwest::Client,
+        base: &reqwest::Url,
+        token: Option<&str>,
+        id: i64,
+        report: &Value,
+        style: crate::output::Style,
+    ) {
+        let result = self.try_report(http, base, token, id, report).await;
+        if let Err(message) = result {
+            self.csrf = None;
+            if !self.said {
+                let warning = style.err(Role::Warn, "warning");
+                eprintln!("hookctl: {warning}: the app's answers are not reported to the inbox: {message}");
+                self.said = true;
+            }
+        }
+    }
+
+    async fn try_report(
+        &mut self,
+        http: &reqwest::Client,
+        base: &reqwest::Url,
+        token: Option<&str>,
+        id: i64,
+        report: &Value,
+    ) -> Result<(), String> {
+        let with_token = |request: reqwest::RequestBuilder| match token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        };
+        if self.csrf.is_none() {
+            let url = base.join("api/session").map_err(|e| e.to_string())?;
+            let answer = with_token(http.get(url)).send().await.map_err(|e| e.to_string())?;
+            let session: Value =
+                serde_json::from_slice(&answer.bytes().await.map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+            self.csrf = session["csrf"].as_str().map(str::to_owned);
+        }
+        let csrf = self.csrf.clone().ok_or("the inbox gave no session")?;
+        let url = base.join(&format!("api/events/{id}/handled")).map_err(|e| e.to_string())?;
+        let answer = with_token(http.post(url))
+            .header("x-hookctl-csrf", csrf)
+            .header("content-type", "application/json")
+            .body(report.to_string())
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        if answer.status().is_success() { Ok(()) } else { Err(format!("the inbox answered {}", answer.status())) }
+    }
 }
 
 fn request_of(event: &Value) -> Result<Request, Error> {

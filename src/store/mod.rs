@@ -48,6 +48,10 @@ pub trait Backend: Send {
     fn token_revoke(&mut self, name: &str) -> Result<bool, Error>;
     /// Whose token has this SHA-256, if anyone's.
     fn token_owner(&self, hash: &str) -> Result<Option<String>, Error>;
+    /// Records what a subscriber's app answered for an event (`listen --from`): who, the status, how long.
+    fn handled_add(&mut self, report: &Handled) -> Result<(), Error>;
+    /// The reports for an event, oldest first.
+    fn handled(&self, event: i64) -> Result<Vec<Handled>, Error>;
     /// The mode a store file had when others could read it, before opening made it owner-only.
     fn was_exposed(&self) -> Option<u32> {
         None
@@ -103,6 +107,18 @@ impl From<&Path> for Location {
     fn from(path: &Path) -> Self {
         Self::new(path)
     }
+}
+
+/// What a subscriber's app answered for an event, as the subscriber reported it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Handled {
+    pub event: i64,
+    /// The person whose token the report came with, else the name the subscriber gave.
+    pub by: String,
+    pub status: u16,
+    pub ms: f64,
+    /// Unix milliseconds.
+    pub at: i64,
 }
 
 /// An open store.
@@ -208,6 +224,14 @@ impl Store {
 
     pub fn token_owner(&self, hash: &str) -> Result<Option<String>, Error> {
         self.backend.token_owner(hash)
+    }
+
+    pub fn handled_add(&mut self, report: &Handled) -> Result<(), Error> {
+        self.backend.handled_add(report)
+    }
+
+    pub fn handled(&self, event: i64) -> Result<Vec<Handled>, Error> {
+        self.backend.handled(event)
     }
 
     pub fn background(&self) -> Option<Box<dyn FnMut() + Send>> {

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{Backend, Filter, PageQuery, StoredEvent, Unreadable, VerdictFilter, headers_json};
+use super::{Backend, Filter, Handled, PageQuery, StoredEvent, Unreadable, VerdictFilter, headers_json};
 use crate::error::Error;
 use crate::request::{Request, RequestJson};
 
@@ -45,6 +45,10 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX events_verdict ON events (verdict);",
     // Per-person tokens for a shared inspector: only each token's SHA-256 is kept.
     "CREATE TABLE tokens (name TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL);",
+    // What subscribers' apps answered (`listen --from` reports it): who handled what.
+    "CREATE TABLE handled (event INTEGER NOT NULL, by TEXT NOT NULL, status INTEGER NOT NULL, ms REAL NOT NULL,
+        at INTEGER NOT NULL);
+    CREATE INDEX handled_event ON handled (event);",
 ];
 
 /// The size the WAL is kept to: past it the listener's writer empties it (a checkpoint), and each time it starts
@@ -714,6 +718,27 @@ impl Backend for Sqlite {
             .execute("DELETE FROM tokens WHERE name = ?1", [name])
             .map(|changed| changed == 1)
             .map_err(|e| self.error(&e))
+    }
+    fn handled_add(&mut self, report: &Handled) -> Result<(), Error> {
+        self.conn
+            .execute(
+                "INSERT INTO handled (event, by, status, ms, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![report.event, report.by, report.status, report.ms, report.at],
+            )
+            .map(drop)
+            .map_err(|e| self.error(&e))
+    }
+    fn handled(&self, event: i64) -> Result<Vec<Handled>, Error> {
+        let read = || -> rusqlite::Result<Vec<Handled>> {
+            let mut statement =
+                self.conn.prepare("SELECT by, status, ms, at FROM handled WHERE event = ?1 ORDER BY rowid")?;
+            statement
+                .query_map([event], |row| {
+                    Ok(Handled { event, by: row.get(0)?, status: row.get(1)?, ms: row.get(2)?, at: row.get(3)? })
+                })?
+                .collect()
+        };
+        read().map_err(|e| self.error(&e))
     }
     fn token_owner(&self, hash: &str) -> Result<Option<String>, Error> {
         self.conn

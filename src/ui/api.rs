@@ -187,7 +187,50 @@ pub async fn show(State(inspector): State<Arc<Inspector>>, Path(id): Path<i64>) 
     value["request"] = serde_json::to_value(&event.request).unwrap_or(Value::Null);
     value["raw"] = json!(String::from_utf8_lossy(&inspector.actions.download(&event, Download::Raw)));
     value["check"] = check.unwrap_or(Value::Null);
+    value["handled"] = json!(with_store(&inspector, false, move |store| store.handled(id)).await?);
     Ok(Json(value).into_response())
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct HandledReport {
+    status: u16,
+    ms: f64,
+    /// Who, when the request came without a person's token.
+    by: Option<String>,
+}
+
+/// `POST /api/events/{id}/handled` with `{"status": 200, "ms": 12.5, "by": "alice"}`: a subscriber's app answered
+/// the event (`listen --from` reports it). Recorded under the person whose token came with it, if any.
+pub async fn handled(
+    State(inspector): State<Arc<Inspector>>,
+    Path(id): Path<i64>,
+    person: Option<axum::Extension<super::Person>>,
+    body: axum::body::Bytes,
+) -> Answer {
+    let report: HandledReport = serde_json::from_slice(&body)
+        .map_err(|e| fail(StatusCode::BAD_REQUEST, format!("the body is not {{\"status\": …, \"ms\": …}}: {e}")))?;
+    let by = match person {
+        Some(axum::Extension(super::Person(name))) => name,
+        None => report.by.filter(|b| !b.trim().is_empty()).unwrap_or_else(|| "someone".into()),
+    };
+    let by: String = by.chars().filter(|c| !c.is_control()).take(64).collect();
+    let record = crate::store::Handled {
+        event: id,
+        by,
+        status: report.status,
+        ms: report.ms,
+        at: chrono::Utc::now().timestamp_millis(),
+    };
+    let shown = record.clone();
+    with_store(&inspector, true, move |store| {
+        if store.get(id)?.is_none() {
+            return Ok(None);
+        }
+        store.handled_add(&record).map(Some)
+    })
+    .await?
+    .ok_or_else(|| fail(StatusCode::NOT_FOUND, format!("no event #{id}")))?;
+    Ok(Json(json!(shown)).into_response())
 }
 
 /// `DELETE /api/events/{id}`.

@@ -127,15 +127,19 @@ pub fn token_hash(token: &str) -> String {
 
 /// Whether a token is a person's (`hookctl tokens create`), asked of the store at every request, so a revoked
 /// token stops working at once.
-async fn is_person_token(inspector: &Arc<Inspector>, token: &str) -> bool {
+async fn person_of(inspector: &Arc<Inspector>, token: &str) -> Option<String> {
     let location = inspector.store.clone();
     let hash = token_hash(token);
     let owner = tokio::task::spawn_blocking(move || {
         crate::store::Store::open_read_only(&location).and_then(|store| store.token_owner(&hash))
     })
     .await;
-    matches!(owner, Ok(Ok(Some(_))))
+    owner.ok()?.ok()?
 }
+
+/// Whose token a request came with (a person's, `hookctl tokens create`), for what it records.
+#[derive(Debug, Clone)]
+pub struct Person(pub String);
 
 pub async fn check(State(inspector): State<Arc<Inspector>>, request: Request, next: Next) -> Response {
     let guard = &inspector.guard;
@@ -147,11 +151,17 @@ pub async fn check(State(inspector): State<Arc<Inspector>>, request: Request, ne
         );
     }
     let query = request.uri().query().map(str::to_owned);
+    let mut person = None;
     if guard.token.is_some() {
         let mut accepted = None;
         for given in tokens_given(headers, query.as_deref()) {
-            if guard.is_run_token(&given) || is_person_token(&inspector, &given).await {
+            if guard.is_run_token(&given) {
                 accepted = Some(given);
+                break;
+            }
+            if let Some(name) = person_of(&inspector, &given).await {
+                accepted = Some(given);
+                person = Some(Person(name));
                 break;
             }
         }
@@ -174,6 +184,10 @@ pub async fn check(State(inspector): State<Arc<Inspector>>, request: Request, ne
     }
     if let Err(reason) = guard.same_origin_write(request.method(), headers) {
         return refuse(StatusCode::FORBIDDEN, reason);
+    }
+    let mut request = request;
+    if let Some(person) = person {
+        request.extensions_mut().insert(person);
     }
     harden(next.run(request).await)
 }

@@ -9,7 +9,7 @@
 mod api;
 mod guard;
 
-pub use guard::{random_token, token_hash};
+pub use guard::{Person, random_token, token_hash};
 mod live;
 
 use std::future::Future;
@@ -135,6 +135,7 @@ pub fn router(inspector: Arc<Inspector>) -> Router {
         .route("/api/events/{id}", get(api::show).delete(api::delete))
         .route("/api/events/{id}/download/{format}", get(api::download))
         .route("/api/events/{id}/replay", post(api::replay))
+        .route("/api/events/{id}/handled", post(api::handled))
         .route("/api/live", get(live::stream))
         .route("/api/feed", get(api::feed))
         .fallback(api::not_found)

@@ -210,9 +210,9 @@ fn a_newer_schema_is_refused_and_an_empty_database_is_named() {
     let database = url.rsplit('/').next().expect("a database");
     pg::cluster().psql(database, "UPDATE hookctl_schema SET version = 99");
     let (_, said) = hookctl(&["events", "list", "--store", &url]).code(1);
-    assert!(said.contains("written by a newer hookctl (schema version 99; this one knows 2)"), "{said}");
+    assert!(said.contains("written by a newer hookctl (schema version 99; this one knows 3)"), "{said}");
     let (_, said) = hookctl(&["listen", "--port", "0", "--no-ui", "--store", &url]).code(1);
-    assert!(said.contains("written by a newer hookctl (schema version 99; this one knows 2)"), "{said}");
+    assert!(said.contains("written by a newer hookctl (schema version 99; this one knows 3)"), "{said}");
 }
 
 #[test]

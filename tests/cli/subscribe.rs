@@ -35,6 +35,21 @@ fn inbox_api(store: &str, home: &std::path::Path, address: &str) -> (Child, Stri
     (child, url)
 }
 
+/// GET with a bearer token; the JSON answer.
+fn get_json(address: &str, path: &str, token: &str) -> Value {
+    use std::io::{Read as _, Write as _};
+    let mut stream = std::net::TcpStream::connect(address).expect("connects");
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).expect("writes");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("reads");
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a head");
+    let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
+    assert!(!head.contains("transfer-encoding: chunked"), "{head}");
+    serde_json::from_slice(&raw[split + 4..]).expect("JSON")
+}
+
 fn subscriber(from: &str, app: u16, home: &std::path::Path, extra: &[&str]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_hookctl"))
         .args(["listen", "--from", from, "--forward-to", &format!("http://127.0.0.1:{app}"), "--json"])
@@ -178,9 +193,14 @@ fn a_subscriber_to_an_inbox_off_loopback_needs_a_token() {
     let mut subscribed = subscriber(&from, app.port, laptop.path(), &["--token", &token]);
     wait_for(&app, 3);
     signal(&mut subscribed, "-TERM");
+    assert_eq!(app.requests().len(), 3);
+    // The app's answers are reported back: the inbox shows who handled each event.
+    let address = from.trim_start_matches("http://").split(['/', '?']).next().expect("an address");
+    let shown = get_json(address, "/api/events/3", &token);
+    assert_eq!(shown["handled"][0]["by"], "alice", "{shown}");
+    assert_eq!(shown["handled"][0]["status"], 200, "{shown}");
     let _ = api.kill();
     let _ = api.wait();
-    assert_eq!(app.requests().len(), 3);
 
     let (_, said) = hookctl(&["listen", "--from", "http://[::1", "--forward-to", "3000"]).code(2);
     assert!(said.contains("is not a URL"), "{said}");
