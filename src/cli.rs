@@ -450,6 +450,11 @@ pub struct ListenArgs {
     #[arg(long, value_name = "NAME", requires = "from")]
     pub provider: Option<String>,
 
+    /// With --from: sign each event again with this machine's secret for its provider (the providers' env vars,
+    /// --secret, the profile) and a fresh timestamp, instead of forwarding the inbox's signature as it came
+    #[arg(long, requires = "from")]
+    pub resign: bool,
+
     /// With --from: a token for the inbox's inspector (a person's, from `hookctl tokens create NAME` there)
     #[arg(long, value_name = "TOKEN", env = "HOOKCTL_TOKEN", hide_env_values = true, requires = "from")]
     pub token: Option<String>,

@@ -193,7 +193,11 @@ fn write_errors_not_signals(runtime: &tokio::runtime::Runtime) {
 
 /// Each provider's keys: `--secret PROVIDER=…`, the profile, its env vars, `HOOKCTL_SECRET`. A provider
 /// without a secret is still received, its signature shown "not checked".
-fn keys(app: &App, args: &ListenArgs, providers: &[Provider]) -> Result<(HashMap<String, Keys>, Vec<Origin>), Error> {
+pub(super) fn keys(
+    app: &App,
+    args: &ListenArgs,
+    providers: &[Provider],
+) -> Result<(HashMap<String, Keys>, Vec<Origin>), Error> {
     // Several for one provider are a rotation: a delivery signed by any of them is valid.
     let mut given: HashMap<String, Vec<String>> = HashMap::new();
     for pair in &args.secrets {

@@ -34,6 +34,16 @@ pub fn run(app: &App, args: &ListenArgs, from: &str) -> Result<ExitCode, Error> 
     if let Some(name) = &args.provider {
         app.catalog()?.get(name)?;
     }
+    // --resign: this machine's keys for every provider, said once (source and fingerprint, never the value).
+    let signing = if args.resign {
+        let catalog = app.catalog()?;
+        let providers = catalog.all()?;
+        let (keys, origins) = super::listen::keys(app, args, &providers)?;
+        crate::keys::announce(&app.style, &origins);
+        Some((providers, keys))
+    } else {
+        None
+    };
     let state = state_path(&base);
     let mut cursor = match args.since {
         Some(id) => id,
@@ -89,7 +99,10 @@ pub fn run(app: &App, args: &ListenArgs, from: &str) -> Result<ExitCode, Error> 
                 let wanted = args.provider.as_deref().is_none_or(|p| event["provider"].as_str() == Some(p))
                     && events.as_ref().is_none_or(|glob| event["event"].as_str().is_some_and(|t| glob.is_match(t)));
                 if wanted {
-                    let request = request_of(&event)?;
+                    let mut request = request_of(&event)?;
+                    if let Some((providers, keys)) = &signing {
+                        request = resign(&event, request, providers, keys)?;
+                    }
                     // Tried until the app answers (any status): an app that is down gets the event when it is up.
                     let mut said_down = false;
                     let (status, ms) = loop {
@@ -185,6 +198,37 @@ async fn fetch(
         return Err(Fetch::Refused(format!("the inbox answered {status}: {}", sanitize(message, false))));
     }
     Ok(body["events"].as_array().cloned().unwrap_or_default())
+}
+
+/// The event signed again as its provider signs, with this machine's key and the time now: the body as
+/// received, the provider's headers, the captured path. An event of no known provider goes on as it came.
+fn resign(
+    event: &Value,
+    request: Request,
+    providers: &[crate::provider::Provider],
+    keys: &std::collections::HashMap<String, crate::scheme::Keys>,
+) -> Result<Request, Error> {
+    let Some(provider) = event["provider"].as_str().and_then(|name| providers.iter().find(|p| p.name == name)) else {
+        return Ok(request);
+    };
+    let kind = event["event"].as_str().and_then(|t| provider.events.iter().find(|e| e.name == t));
+    let no_keys = crate::scheme::Keys::default();
+    let outgoing = crate::outgoing::Outgoing {
+        provider,
+        event: kind,
+        body: request.body.clone(),
+        content_type: request.headers.get("content-type").and_then(|v| std::str::from_utf8(v).ok()),
+        keys: keys.get(&provider.name).unwrap_or(&no_keys),
+        at: crate::time::now(),
+        id: None,
+    };
+    let mut signed = crate::outgoing::build(outgoing, &mut fastrand::Rng::new())?.0;
+    // The event id the app dedupes on stays the event's.
+    if let (Some((name, _)), Some(id)) = (provider.event_id_header(), event["event_id"].as_str()) {
+        signed.headers.set(name, id);
+    }
+    signed.target = request.target;
+    Ok(signed)
 }
 
 /// Tells the inbox what the app answered (`POST /api/events/ID/handled`), so the team sees who handled what. A

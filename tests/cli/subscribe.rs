@@ -199,6 +199,25 @@ fn a_subscriber_to_an_inbox_off_loopback_needs_a_token() {
     let shown = get_json(address, "/api/events/3", &token);
     assert_eq!(shown["handled"][0]["by"], "alice", "{shown}");
     assert_eq!(shown["handled"][0]["status"], 200, "{shown}");
+    // --resign: signed again with this laptop's secret, the body as the provider sent it; --since 0 from the start.
+    let local = TestServer::start();
+    let mut resigning = Command::new(env!("CARGO_BIN_EXE_hookctl"))
+        .args(["listen", "--from", &from, "--forward-to", &local.to(), "--resign", "--since", "0", "--token", &token])
+        .env_clear()
+        .env("HOME", laptop.path())
+        .env("PAYVOST_WEBHOOK_SECRET", "laptop-secret")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the subscriber starts");
+    wait_for(&local, 3);
+    signal(&mut resigning, "-TERM");
+    for (resigned, verbatim) in local.requests().iter().zip(app.requests()) {
+        assert_eq!(resigned.body, verbatim.body);
+        assert_eq!(resigned.header("payvost-signature"), Some(hmac_sha256_hex(b"laptop-secret", &resigned.body)));
+        assert_ne!(resigned.header("payvost-signature"), verbatim.header("payvost-signature"));
+    }
     let _ = api.kill();
     let _ = api.wait();
 
