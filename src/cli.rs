@@ -91,8 +91,12 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct ProvidersArgs {
     /// The provider to show
-    #[arg(add = complete::providers())]
+    #[arg(add = complete::providers(), conflicts_with = "search")]
     pub name: Option<String>,
+    /// List only the providers whose name, title, description, category or event names contain TEXT
+    /// (case-insensitive; several words must all match)
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -150,6 +154,10 @@ pub struct SignArgs {
     /// The message id for schemes that sign one [default: a fresh id in the provider's format]
     #[arg(long, value_name = "ID")]
     pub id: Option<String>,
+
+    /// The URL the request is delivered to, for schemes that sign it (Square, Twilio, HubSpot)
+    #[arg(long, value_name = "URL", value_parser = absolute_url)]
+    pub url: Option<String>,
 
     /// The body's Content-Type [default: form-encoded for a form body of a provider that sends forms (Slack's
     /// slash commands), else the provider's]
@@ -344,6 +352,11 @@ pub struct VerifyArgs {
     /// Judge the timestamp as of this time (unix seconds or RFC 3339) [default: now]
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
+
+    /// The URL the provider delivered to, for schemes that sign it (Square, Twilio, HubSpot) [default: the
+    /// request's Host header and path]
+    #[arg(long, value_name = "URL", value_parser = absolute_url)]
+    pub url: Option<String>,
 
     #[command(flatten)]
     pub keys: KeyArgs,
@@ -673,6 +686,14 @@ pub struct EventsSelection {
 }
 
 /// One line of header text: a value reqwest will send.
+/// An absolute http(s) URL, as a provider signs it (kept as written: its bytes are what is signed).
+fn absolute_url(text: &str) -> Result<String, String> {
+    match reqwest::Url::parse(text) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => Ok(text.to_owned()),
+        _ => Err(format!("`{text}` is not an absolute http(s) URL such as https://example.com/webhooks")),
+    }
+}
+
 fn header_value(text: &str) -> Result<String, String> {
     reqwest::header::HeaderValue::from_str(text)
         .map(|_| text.to_owned())

@@ -264,7 +264,7 @@ async fn handle(
             forwarded = Some(result.map(|(status, _, _, latency)| (status, latency)));
             answer
         }
-        (_, Some(provider)) => own_answer(&listener, provider, inspection.as_ref()),
+        (_, Some(provider)) => own_answer(&listener, provider, inspection.as_ref(), &request),
         (_, None) => Answer::json(404, json!({"error": format!("no provider is served at {}", request.path())})),
     };
 
@@ -382,7 +382,7 @@ impl IntoResponse for Answer {
     }
 }
 
-fn own_answer(listener: &Listener, provider: &Provider, inspection: Option<&Inspection>) -> Answer {
+fn own_answer(listener: &Listener, provider: &Provider, inspection: Option<&Inspection>, request: &Request) -> Answer {
     let settings = &listener.settings;
     if settings.reject_invalid
         && let Some(inspection) = inspection
@@ -400,6 +400,15 @@ fn own_answer(listener: &Listener, provider: &Provider, inspection: Option<&Insp
         && listener.rng.lock().unwrap_or_else(std::sync::PoisonError::into_inner).f64() < settings.fail_rate
     {
         return Answer::text(500, "hookctl: simulated failure (--fail-rate)");
+    }
+    // A handshake is answered as a correct app answers it: the challenge echoed, or its MAC (Zoom).
+    if let Some(handshake) = &provider.handshake
+        && inspection.and_then(|i| i.payload.event()) == Some(handshake.event.as_str())
+    {
+        let secret = settings.keys.get(&provider.name).and_then(|k| k.secret.as_ref());
+        if let Some((content_type, body)) = handshake.answer(&request.body, secret) {
+            return Answer::new(200, Some(content_type), body);
+        }
     }
     let documented = &provider.delivery.answer;
     Answer::new(documented.status, documented.content_type.clone(), documented.body.clone().into_bytes())
@@ -459,6 +468,7 @@ fn human_line(
                 Outcome::Valid => ("✓ signed", Role::Ok),
                 Outcome::Unsigned => ("! unsigned", Role::Warn),
                 Outcome::NoSecret => ("– not checked (no secret)", Role::Dim),
+                Outcome::UrlUnknown => ("– not checked (URL unknown)", Role::Dim),
                 _ => ("✗", Role::Fail),
             };
             let reason = match (&inspection.decoded, matches!(role, Role::Fail)) {

@@ -20,14 +20,14 @@ fn every_provider_is_stored_and_shown_valid() {
         let first: Value = serde_json::from_str(fixtures.lines().next().expect("a fixture")).expect("JSON");
         send(&[provider, first["event"].as_str().expect("event"), "--to", &listening.to()]).ok();
     }
-    let lines = listening.wait_lines(10);
+    let lines = listening.wait_lines(PROVIDERS.len());
     for (provider, line) in PROVIDERS.iter().zip(&lines) {
         assert!(line.contains(provider), "{line}");
         let expected = if *provider == "agio" { "! unsigned" } else { "✓ signed" };
         assert!(line.contains(expected) && line.contains("✓ schema") && line.contains("→ 200"), "{line}");
     }
     let events = listening.events();
-    assert_eq!(events.len(), 10);
+    assert_eq!(events.len(), PROVIDERS.len());
     for event in &events {
         assert!(matches!(event["signature"]["verdict"].as_str(), Some("valid" | "unsigned")), "{event}");
         assert_eq!(event["payload"]["status"], "valid", "{event}");
@@ -536,4 +536,19 @@ fn forward_to_passes_no_hop_by_hop_headers_and_no_smuggled_request() {
     assert_eq!(first.header("x-kept").as_deref(), Some("yes"), "end-to-end headers are");
     assert_eq!(first.header("host"), Some(format!("127.0.0.1:{}", app.port)), "Host names the app");
     assert_eq!(first.header("content-length"), Some(body.len().to_string()), "the length is the body's");
+}
+
+/// Slack's url_verification handshake is answered as a Slack app answers it: with its challenge, as text.
+#[test]
+fn the_slack_handshake_is_answered_with_its_challenge() {
+    let listening = listen(&[]);
+    let args = ["slack", "url_verification", "--to", &listening.to(), "--json", "--set", "challenge=chal-4821"];
+    let stdout = send(&args).ok();
+    let delivery: Value = serde_json::from_str(stdout.lines().next().expect("a line")).expect("JSON");
+    assert_eq!(delivery["status"], 200, "{stdout}");
+    assert_eq!(delivery["response_body"], "chal-4821", "the challenge is the answer: {stdout}");
+    // Other events get the documented empty acknowledgement.
+    let stdout = send(&["slack", "app_mention", "--to", &listening.to(), "--json"]).ok();
+    let delivery: Value = serde_json::from_str(stdout.lines().next().expect("a line")).expect("JSON");
+    assert_eq!(delivery["response_body"], "", "{stdout}");
 }

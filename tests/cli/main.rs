@@ -29,5 +29,6 @@ mod store_paths;
 mod subscribe;
 mod terminal;
 mod ui;
+mod vectors;
 mod verdicts;
 mod verify;
