@@ -317,3 +317,36 @@ fn a_replica_killed_mid_load_loses_no_acknowledged_event() {
     // Each delivery was a fresh event: none is a duplicate.
     assert_eq!(pg::cluster().psql(database, "SELECT count(*) FROM events WHERE duplicate"), "0");
 }
+
+#[test]
+fn connections_cut_by_the_server_cost_no_acknowledged_event_and_the_listener_reconnects() {
+    let Some(url) = pg::database("connections_cut_by_the_server_cost_no_acknowledged_event") else { return };
+    let listening = listen_postgres(&url, &["--no-ui"]);
+    let database = url.rsplit('/').next().expect("a database");
+    let body = |n: usize| format!(r#"{{"id":"evt_cut_{n}","type":"payment.succeeded","data":{{}}}}"#);
+    let mut acknowledged = Vec::new();
+    for n in 0..40 {
+        if n % 10 == 5 {
+            // Every connection of the listener is closed by the server, as a restart or a failover does.
+            pg::cluster().psql(
+                database,
+                &format!(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '{database}' \
+                     AND pid <> pg_backend_pid()"
+                ),
+            );
+        }
+        let status = post_payvost(listening.port, body(n).as_bytes());
+        assert!(status == 200 || status == 503, "{status}");
+        if status == 200 {
+            acknowledged.push(format!("evt_cut_{n}"));
+        }
+    }
+    eprintln!("connections cut 4 times: {} of 40 deliveries acknowledged", acknowledged.len());
+    // The pool replaces the closed connections: deliveries after a cut are stored again.
+    assert!(acknowledged.len() >= 36, "only {} of 40 stored", acknowledged.len());
+    assert!(acknowledged.contains(&"evt_cut_39".to_owned()));
+    let stored: BTreeSet<String> =
+        pg::cluster().psql(database, "SELECT event_id FROM events").lines().map(str::to_owned).collect();
+    assert!(acknowledged.iter().all(|id| stored.contains(id)), "an acknowledged event is missing");
+}
