@@ -173,6 +173,9 @@ attack=$(python3 "$root/bench/attack.py" "$HOOKCTL" --duration "$DURATION")
 say "== 7. the inspector: listen with a page on the live stream, and queries over 100 000 stored events"
 inspector=$(python3 "$root/bench/inspector.py" "$HOOKCTL" --duration "$DURATION" --runs "$RUNS" --work "$work")
 
+say "== 8. listen on PostgreSQL against listen on SQLite, same load, alternating"
+postgres=$(HOOKCTL="$HOOKCTL" bash "$root/bench/postgres.sh")
+
 say "   Flask $(venv/bin/python -c 'import importlib.metadata as m; print(m.version("flask"))'), Express $(node -p 'require("./node_modules/express/package.json").version'), Node $(node --version), $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), $(openssl version)"
 
 read -r total_after steal_after < <(cpu_times)
@@ -197,4 +200,5 @@ echo "6. listen under attack: 256 MiB budget, 1024 connections (targets: peak RS
 echo "$attack"
 echo
 echo "$inspector"
+echo "$postgres"
 report "host CPU steal during the run (%)" "$steal" "above ~5 the figures drift between runs; compare ratios, rerun"

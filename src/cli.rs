@@ -44,7 +44,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "NAME", env = "HOOKCTL_PROFILE", add = complete::profiles())]
     pub profile: Option<String>,
 
-    /// The event store (SQLite) [default: the user data dir's hookctl/events.db]
+    /// The event store: a SQLite file, or a PostgreSQL database (postgres://USER@HOST/DB) a team shares
+    /// [default: the user data dir's hookctl/events.db]
     #[arg(long, global = true, value_name = "PATH", env = "HOOKCTL_STORE", value_parser = maybe_empty_path)]
     pub store: Option<PathBuf>,
 }
@@ -81,6 +82,9 @@ pub enum Command {
     Keys(KeysCommand),
     /// Serve the inspector on the stored events: browse, search, diff, replay (`listen` serves it too)
     Ui(UiArgs),
+    /// Per-person tokens for an inspector served off loopback (a team inbox): create, list, revoke
+    #[command(subcommand)]
+    Tokens(TokensCommand),
     /// Print the script that makes a shell complete hookctl (providers, events, profiles, stored ids)
     Completions(CompletionsArgs),
     /// Print the man page of hookctl or of one command (roff), or write them all to a folder
@@ -474,6 +478,32 @@ pub struct ListenArgs {
     /// Do not serve the inspector
     #[arg(long)]
     pub no_ui: bool,
+
+    /// Delete stored events older than this (7d, 12h), at start and every minute
+    #[arg(long, value_name = "DURATION")]
+    pub retain: Option<humantime::Duration>,
+
+    /// Subscribe to a shared inbox instead of receiving: forward every event its inspector (this URL) has
+    /// stored since this machine's last one, then each new one, to --forward-to, exactly as received, in order
+    #[arg(long, value_name = "URL", requires = "forward_to")]
+    pub from: Option<String>,
+
+    /// With --from: forward the events stored after this id, instead of after the last one this machine forwarded
+    #[arg(long, value_name = "ID", requires = "from")]
+    pub since: Option<i64>,
+
+    /// With --from: forward only this provider's events (the others are passed over)
+    #[arg(long, value_name = "NAME", requires = "from")]
+    pub provider: Option<String>,
+
+    /// With --from: sign each event again with this machine's secret for its provider (the providers' env vars,
+    /// --secret, the profile) and a fresh timestamp, instead of forwarding the inbox's signature as it came
+    #[arg(long, requires = "from")]
+    pub resign: bool,
+
+    /// With --from: a token for the inbox's inspector (a person's, from `hookctl tokens create NAME` there)
+    #[arg(long, value_name = "TOKEN", env = "HOOKCTL_TOKEN", hide_env_values = true, requires = "from")]
+    pub token: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -511,6 +541,22 @@ fn byte_size(text: &str) -> Result<usize, String> {
         other => return Err(format!("`{other}` is not a size unit (B, KiB, MiB, GiB, KB, MB, GB)")),
     };
     number.checked_mul(factor).filter(|n| *n > 0).ok_or_else(|| format!("`{text}` is not a usable size"))
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokensCommand {
+    /// Make a person's token for the inspector and its API: printed once, only its SHA-256 is stored
+    Create {
+        /// Whose token (letters, digits, `.`, `_`, `-`, `@`)
+        name: String,
+    },
+    /// List the tokens by name, with when each was made (never the tokens)
+    List,
+    /// Revoke a person's token: the inspector refuses it from the next request on
+    Revoke {
+        /// Whose token
+        name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

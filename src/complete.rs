@@ -106,9 +106,11 @@ pub fn stored_ids() -> ArgValueCompleter {
             .filter(|p| !p.is_empty())
             .map(std::path::PathBuf::from)
             .unwrap_or_else(crate::store::default_path);
+        // A file that exists; a TAB does not wait on a network store either.
         if !path.is_file() {
             return Vec::new();
         }
+        let path = crate::store::Location::File(path);
         // Read-only: a TAB must not migrate, chmod or write to the store.
         let Ok(store) = crate::store::Store::open_read_only(&path) else { return Vec::new() };
         let filter = crate::store::Filter { last: Some(200), ..Default::default() };

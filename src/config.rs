@@ -47,6 +47,10 @@ pub struct Profile {
     pub name: String,
     #[serde(default)]
     pub url: Option<String>,
+    /// The event store for this profile (a path or a `postgres://` URL), when `--store`/`HOOKCTL_STORE` name
+    /// none.
+    #[serde(default)]
+    pub store: Option<String>,
     #[serde(default)]
     pub secrets: BTreeMap<String, Sources>,
     #[serde(default)]

@@ -32,7 +32,7 @@ pub fn run(app: &App, command: &EventsCommand) -> Result<ExitCode, Error> {
 /// delete` does, so a script says what it means instead of a stray `--all` emptying the store.
 fn confirm_delete_all(store: &crate::store::Store) -> Result<bool, Error> {
     let count = store.count()?;
-    let what = format!("all {count} event{} in {}", if count == 1 { "" } else { "s" }, store.path().display());
+    let what = format!("all {count} event{} in {}", if count == 1 { "" } else { "s" }, store.location());
     if !crate::keys::interactive() {
         return Err(Error::usage(
             format!("events delete --all would delete {what}"),
@@ -101,7 +101,7 @@ fn list(app: &App, selection: &EventsSelection) -> Result<(), Error> {
         Ok(())
     })?;
     if count == 0 && !app.json && unreadable.is_empty() {
-        eprintln!("hookctl: no stored events match (store: {})", store.path().display());
+        eprintln!("hookctl: no stored events match (store: {})", store.location());
     }
     // Aligned columns need every row's widths, so text is printed once all are read (the JSON streams).
     let mut widths = [0; 7];
@@ -136,7 +136,7 @@ fn get(app: &App, id: &str) -> Result<StoredEvent, Error> {
     let id = resolve(&store, &[id.to_owned()], app.style)?[0];
     store.get(id)?.ok_or_else(|| {
         Error::usage(
-            format!("no event #{id} in {}", store.path().display()),
+            format!("no event #{id} in {}", store.location()),
             Some("`hookctl events list` shows the ids".into()),
         )
     })
@@ -177,7 +177,7 @@ pub fn resolve(store: &Store, ids: &[String], style: Style) -> Result<Vec<i64>, 
     }
     if !missing.is_empty() {
         return Err(Error::usage(
-            format!("no stored event {} in {}", missing.join(", "), store.path().display()),
+            format!("no stored event {} in {}", missing.join(", "), store.location()),
             Some("`hookctl events list` shows the ids and event ids".into()),
         ));
     }

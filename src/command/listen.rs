@@ -14,6 +14,9 @@ use crate::scheme::Keys;
 use crate::server::{self, Listener, Printer, Settings, Writer};
 
 pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
+    if let Some(from) = &args.from {
+        return super::subscribe::run(app, args, from);
+    }
     let catalog = app.catalog()?;
     let providers = catalog.all()?;
     for provider in &providers {
@@ -48,15 +51,18 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
     }
     if !host.is_loopback() {
         let warning = app.style.err(Role::Warn, "warning");
-        eprintln!("hookctl: {warning}: listening on {host} exposes the listener (and what it stores) to the network");
+        eprintln!(
+            "hookctl: {warning}: listening on {host} exposes the listener to the network over plain HTTP; put a \
+             proxy or load balancer that terminates TLS in front of it (the inspector stays on its own address)"
+        );
     }
     let runtime = super::runtime()?;
     write_errors_not_signals(&runtime);
     let store = app.store_or_create()?;
     // Acknowledging into a damaged store would answer 2xx for events that cannot be read back.
     store.check()?;
-    let store_path = store.path().to_owned();
-    let (writer, writer_thread) = Writer::start(store);
+    let location = store.location().clone();
+    let (writer, writer_thread) = Writer::start(store, args.retain.map(Into::into));
     let (printer, printer_thread) = Printer::start();
     // The inspector's providers and keys, taken before the listener owns them; it binds after the listener
     // (a receiving port in use is the one error to say).
@@ -98,7 +104,7 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
     let bound = socket.local_addr()?;
     let inspector = match (live, for_inspector) {
         (Some(live), Some((providers, keys))) => {
-            super::ui::start_for_listen(app, &runtime, args.ui.as_deref(), store_path.clone(), (providers, keys), live)?
+            super::ui::start_for_listen(app, &runtime, args.ui.as_deref(), location.clone(), (providers, keys), live)?
         }
         _ => None,
     };
@@ -106,9 +112,8 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
     // Ready: the address and routes go to stderr, so stdout carries only events (NDJSON with --json).
     let style = app.style;
     eprintln!(
-        "hookctl: listening on {}  (store: {})",
-        style.err(Role::Heading, &format!("http://{bound}")),
-        store_path.display()
+        "hookctl: listening on {}  (receiving, open to providers; store: {location})",
+        style.err(Role::Heading, &format!("http://{bound}"))
     );
     for (route, provider) in listener.routes() {
         eprintln!("  {}  {}", style.err(Role::Name, &format!("{route:32}")), sanitize(&provider, false));
@@ -188,7 +193,11 @@ fn write_errors_not_signals(runtime: &tokio::runtime::Runtime) {
 
 /// Each provider's keys: `--secret PROVIDER=…`, the profile, its env vars, `HOOKCTL_SECRET`. A provider
 /// without a secret is still received, its signature shown "not checked".
-fn keys(app: &App, args: &ListenArgs, providers: &[Provider]) -> Result<(HashMap<String, Keys>, Vec<Origin>), Error> {
+pub(super) fn keys(
+    app: &App,
+    args: &ListenArgs,
+    providers: &[Provider],
+) -> Result<(HashMap<String, Keys>, Vec<Origin>), Error> {
     // Several for one provider are a rotation: a delivery signed by any of them is valid.
     let mut given: HashMap<String, Vec<String>> = HashMap::new();
     for pair in &args.secrets {

@@ -11,6 +11,8 @@ mod providers;
 mod replay;
 mod send;
 mod sign;
+mod subscribe;
+mod tokens;
 mod ui;
 mod verify;
 
@@ -29,7 +31,7 @@ pub struct App {
     pub config: Config,
     provider_dirs: Vec<PathBuf>,
     profile: Option<String>,
-    store: Option<PathBuf>,
+    store: Option<crate::store::Location>,
 }
 
 impl App {
@@ -49,8 +51,12 @@ impl App {
         // The config's folders first, so a folder named on the command line wins.
         let mut provider_dirs = config.provider_dirs();
         provider_dirs.extend(global.providers);
-        // An empty `--store`/`HOOKCTL_STORE` is the same as none.
-        let store = global.store.filter(|path| !path.as_os_str().is_empty());
+        // An empty `--store`/`HOOKCTL_STORE` is the same as none; then the selected profile's `store`, if any.
+        let store = global.store.filter(|path| !path.as_os_str().is_empty()).or_else(|| {
+            let profile = global.profile.as_deref().and_then(|name| config.profiles.get(name))?;
+            profile.store.as_deref().filter(|s| !s.is_empty()).map(PathBuf::from)
+        });
+        let store = store.map(crate::store::Location::new);
         Ok(Self { style, json: global.json, config, provider_dirs, profile: global.profile, store })
     }
 
@@ -72,24 +78,30 @@ impl App {
             let note = self.style.err(crate::output::Role::Warn, "note");
             eprintln!(
                 "hookctl: {note}: store {} could be read by others (mode {mode:04o}); made it and its -wal and -shm owner-only (0600)",
-                store.path().display()
+                store.location()
             );
         }
         Ok(store)
     }
 
-    fn existing_store(&self) -> Result<PathBuf, Error> {
-        let path = self.store.clone().unwrap_or_else(crate::store::default_path);
-        if !path.is_file() {
-            return Err(Error::NoStore { path, chosen: self.store.is_some() });
+    /// Where the store is: `--store`, `HOOKCTL_STORE`, the profile's `store`, else the default path.
+    pub fn store_location(&self) -> crate::store::Location {
+        self.store.clone().unwrap_or_else(|| crate::store::Location::File(crate::store::default_path()))
+    }
+
+    fn existing_store(&self) -> Result<crate::store::Location, Error> {
+        let location = self.store_location();
+        if let crate::store::Location::File(path) = &location
+            && !path.is_file()
+        {
+            return Err(Error::NoStore { path: path.clone(), chosen: self.store.is_some() });
         }
-        Ok(path)
+        Ok(location)
     }
 
     /// The event store, created when missing: only for the commands that put events in it (listen, import).
     pub fn store_or_create(&self) -> Result<crate::store::Store, Error> {
-        let path = self.store.clone().unwrap_or_else(crate::store::default_path);
-        self.opened(crate::store::Store::open(&path)?)
+        self.opened(crate::store::Store::open(&self.store_location())?)
     }
 
     pub fn catalog(&self) -> Result<Catalog, Error> {
@@ -131,6 +143,7 @@ pub fn dispatch(cli: Cli, style: Style) -> Result<ExitCode, Error> {
         Command::Audit(args) => audit::run(&app, &args),
         Command::Keys(command) => keys::run(&app, &command),
         Command::Ui(args) => ui::run(&app, &args),
+        Command::Tokens(command) => tokens::run(&app, &command),
         Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
     }
 }

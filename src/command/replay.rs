@@ -255,7 +255,7 @@ impl Source {
                     filter.ids.iter().filter(|id| !seen.contains(id)).map(|id| format!("#{id}")).collect();
                 if !missing.is_empty() {
                     return Err(Error::usage(
-                        format!("no stored event {} in {}", missing.join(", "), store.path().display()),
+                        format!("no stored event {} in {}", missing.join(", "), store.location()),
                         Some("`hookctl events list` shows the ids".into()),
                     ));
                 }

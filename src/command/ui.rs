@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -29,7 +28,7 @@ const MAX_ANSWER: usize = 64 * 1024;
 pub fn run(app: &App, args: &UiArgs) -> Result<ExitCode, Error> {
     // The inspector deletes and replays: it opens the store to change it (and upgrades an older one).
     let store = app.store_to_change()?;
-    let path = store.path().to_owned();
+    let path = store.location().clone();
     drop(store);
     let catalog = app.catalog()?;
     let providers = catalog.all()?;
@@ -54,7 +53,7 @@ pub fn start_for_listen(
     app: &App,
     runtime: &tokio::runtime::Runtime,
     ui_address: Option<&str>,
-    store: PathBuf,
+    store: crate::store::Location,
     (providers, keys): (Vec<Provider>, HashMap<String, Keys>),
     live: ui::Live,
 ) -> Result<Option<ui::Bound>, Error> {
@@ -94,22 +93,23 @@ fn bind_error(address: SocketAddr, error: &std::io::Error) -> Error {
 }
 
 /// The inspector's URL (with the token when it needs one: printed this once), and a warning off loopback.
-pub fn announce(style: Style, bound: &ui::Bound, store: Option<&std::path::Path>) {
+pub fn announce(style: Style, bound: &ui::Bound, store: Option<&crate::store::Location>) {
     let url = match &bound.token {
         Some(token) => format!("{}?token={token}", bound.url),
         None => bound.url.clone(),
     };
     match store {
         Some(store) => {
-            eprintln!("hookctl: inspector on {}  (store: {})", style.err(Role::Heading, &url), store.display())
+            eprintln!("hookctl: inspector on {}  (store: {})", style.err(Role::Heading, &url), store)
         }
         None => eprintln!("  inspector: {}", style.err(Role::Heading, &url)),
     }
     if bound.token.is_some() {
         let warning = style.err(Role::Warn, "warning");
         eprintln!(
-            "hookctl: {warning}: the inspector is reachable from the network; every request needs the token above \
-             (printed only now); it can replay and delete events"
+            "hookctl: {warning}: the inspector is reachable from the network over plain HTTP; every request needs \
+             the token above (printed only now) or a person's (`hookctl tokens create NAME`); it can replay and \
+             delete events: put TLS in front of it"
         );
     }
 }
@@ -119,7 +119,7 @@ async fn stop() {
 }
 
 /// Tells the pages of events that another process stored since (checked twice a second).
-async fn follow(store: PathBuf, live: ui::Live) {
+async fn follow(store: crate::store::Location, live: ui::Live) {
     let mut last = None;
     loop {
         tokio::time::sleep(Duration::from_millis(500)).await;

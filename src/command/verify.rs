@@ -88,7 +88,7 @@ fn read_captures(app: &App, args: &VerifyArgs) -> Result<Vec<Captured>, Error> {
         let store = app.store()?;
         let event = store.get(id)?.ok_or_else(|| {
             Error::usage(
-                format!("no event #{id} in {}", store.path().display()),
+                format!("no event #{id} in {}", store.location()),
                 Some("`hookctl events list` shows the ids".into()),
             )
         })?;

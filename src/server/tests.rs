@@ -45,7 +45,7 @@ fn fixture(configure: impl FnOnce(&mut Settings)) -> Fixture {
         live: None,
     };
     configure(&mut settings);
-    let (writer, _) = Writer::start(Store::open(&store).expect("opens"));
+    let (writer, _) = Writer::start(Store::open(&store.as_path().into()).expect("opens"), None);
     let (printer, _) = Printer::start();
     Fixture { router: router(Listener::new(settings, writer, printer)), store, _dir: dir }
 }
@@ -77,7 +77,7 @@ async fn answers_as_the_provider_documents_and_stores_first() {
     assert_eq!(post(&fixture.router, "/webhooks/payqi", &headers, PAYQI).await, (200, "OK".into()));
     // At `/` the provider is found by its headers.
     assert_eq!(post(&fixture.router, "/", &headers, PAYQI).await, (200, "OK".into()));
-    let store = Store::open(&fixture.store).expect("opens");
+    let store = Store::open(&fixture.store.as_path().into()).expect("opens");
     let mut stored = Vec::new();
     store
         .for_each(&crate::store::Filter::default(), |e| {

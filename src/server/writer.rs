@@ -13,6 +13,8 @@ use crate::store::{Store, StoredEvent};
 
 /// The most events committed in one transaction.
 const MAX_BATCH: usize = 512;
+/// How often `--retain` deletes what has grown old.
+const PRUNE_EVERY: Duration = Duration::from_secs(60);
 /// How often committed pages are copied from the WAL into the database, off the writer's thread.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 
@@ -41,15 +43,28 @@ impl WriterThread {
 }
 
 impl Writer {
-    /// Moves `store` to a writer thread (and its checkpoints to another).
-    pub fn start(mut store: Store) -> (Self, WriterThread) {
+    /// Moves `store` to a writer thread (and its upkeep, SQLite's checkpoints, to another). With `retain`, events
+    /// older than that are deleted when it starts and every minute after.
+    pub fn start(mut store: Store, retain: Option<Duration>) -> (Self, WriterThread) {
         let (queue, receiver) = mpsc::channel::<(StoredEvent, Reply)>();
         let thread = std::thread::Builder::new()
             .name("store-writer".into())
             .spawn(move || {
                 // Without a second connection, SQLite checkpoints on this thread as usual.
-                let checkpoints = store.background_checkpoints().ok().map(Checkpoints::start);
-                while let Ok(first) = receiver.recv() {
+                let checkpoints = store.background().map(Checkpoints::start);
+                let mut pruned = None;
+                loop {
+                    if let Some(retain) = retain
+                        && pruned.is_none_or(|at: std::time::Instant| at.elapsed() >= PRUNE_EVERY)
+                    {
+                        prune(&mut store, retain);
+                        pruned = Some(std::time::Instant::now());
+                    }
+                    let first = match receiver.recv_timeout(PRUNE_EVERY) {
+                        Ok(first) => first,
+                        Err(mpsc::RecvTimeoutError::Timeout) => continue,
+                        Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                    };
                     let mut batch = vec![first];
                     while batch.len() < MAX_BATCH {
                         match receiver.try_recv() {
@@ -65,11 +80,7 @@ impl Writer {
                     for event in large {
                         commit(&mut store, vec![event]);
                     }
-                    // A writer that never pauses keeps the background checkpoints from ever catching up, and the
-                    // WAL from ever starting over: past its limit the writer empties it itself, between batches.
-                    if store.wal_oversized() {
-                        let _ = store.truncate_wal();
-                    }
+                    store.between_batches();
                 }
                 if let Some(checkpoints) = checkpoints {
                     checkpoints.finish();
@@ -89,6 +100,14 @@ impl Writer {
             return Ok((event, Err(STOPPED.to_owned())));
         }
         answer.await.map_err(|_| STOPPED)
+    }
+}
+
+/// Deletes the events older than `retain`; a failure is said, and tried again at the next round.
+fn prune(store: &mut Store, retain: Duration) {
+    let before = chrono::Utc::now().timestamp_millis() - i64::try_from(retain.as_millis()).unwrap_or(i64::MAX);
+    if let Err(error) = store.prune(before) {
+        eprintln!("hookctl: --retain: {error}");
     }
 }
 
@@ -115,13 +134,13 @@ struct Checkpoints {
 }
 
 impl Checkpoints {
-    fn start(checkpointer: crate::store::Checkpointer) -> Self {
+    fn start(mut upkeep: Box<dyn FnMut() + Send>) -> Self {
         let (stop, stopped) = mpsc::channel::<()>();
         let thread = std::thread::Builder::new()
             .name("store-checkpoints".into())
             .spawn(move || {
                 while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
-                    let _ = checkpointer.passive();
+                    upkeep();
                 }
             })
             .expect("the OS starts a thread");

@@ -130,6 +130,41 @@ pub async fn list(State(inspector): State<Arc<Inspector>>, Query(params): Query<
     Ok(Json(json!({"events": events, "next": next})).into_response())
 }
 
+#[derive(Debug, serde::Deserialize)]
+pub struct FeedParams {
+    after: Option<i64>,
+    limit: Option<usize>,
+}
+
+/// `GET /api/feed?after=ID&limit=N`: the events stored after ID, oldest first, each with its exact request
+/// (headers and body as received, credentials redacted): what a subscriber (`listen --from`) forwards. `last` is
+/// the id to ask after next (the last one given), or null when there is nothing new.
+pub async fn feed(State(inspector): State<Arc<Inspector>>, Query(params): Query<FeedParams>) -> Answer {
+    let limit = params.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+    let filter = crate::store::Filter { after: params.after, first: Some(limit), ..Default::default() };
+    let events = with_store(&inspector, false, move |store| {
+        let mut events = Vec::new();
+        // A row that cannot be read is left out, as the list does.
+        let _unreadable = store.for_each(&filter, |event| {
+            events.push(event);
+            Ok(())
+        })?;
+        Ok(events)
+    })
+    .await?;
+    let last = events.last().map(|e| e.id);
+    let events: Vec<Value> = events
+        .into_iter()
+        .map(|mut event| {
+            inspector.actions.redact(&mut event);
+            let mut value = event.to_json();
+            value["request"] = serde_json::to_value(&event.request).unwrap_or(Value::Null);
+            value
+        })
+        .collect();
+    Ok(Json(json!({"events": events, "last": last})).into_response())
+}
+
 async fn load(inspector: &Arc<Inspector>, id: i64) -> Result<StoredEvent, (StatusCode, Json<Value>)> {
     let mut event = with_store(inspector, false, move |store| store.get(id))
         .await?
@@ -152,7 +187,50 @@ pub async fn show(State(inspector): State<Arc<Inspector>>, Path(id): Path<i64>) 
     value["request"] = serde_json::to_value(&event.request).unwrap_or(Value::Null);
     value["raw"] = json!(String::from_utf8_lossy(&inspector.actions.download(&event, Download::Raw)));
     value["check"] = check.unwrap_or(Value::Null);
+    value["handled"] = json!(with_store(&inspector, false, move |store| store.handled(id)).await?);
     Ok(Json(value).into_response())
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct HandledReport {
+    status: u16,
+    ms: f64,
+    /// Who, when the request came without a person's token.
+    by: Option<String>,
+}
+
+/// `POST /api/events/{id}/handled` with `{"status": 200, "ms": 12.5, "by": "alice"}`: a subscriber's app answered
+/// the event (`listen --from` reports it). Recorded under the person whose token came with it, if any.
+pub async fn handled(
+    State(inspector): State<Arc<Inspector>>,
+    Path(id): Path<i64>,
+    person: Option<axum::Extension<super::Person>>,
+    body: axum::body::Bytes,
+) -> Answer {
+    let report: HandledReport = serde_json::from_slice(&body)
+        .map_err(|e| fail(StatusCode::BAD_REQUEST, format!("the body is not {{\"status\": …, \"ms\": …}}: {e}")))?;
+    let by = match person {
+        Some(axum::Extension(super::Person(name))) => name,
+        None => report.by.filter(|b| !b.trim().is_empty()).unwrap_or_else(|| "someone".into()),
+    };
+    let by: String = by.chars().filter(|c| !c.is_control()).take(64).collect();
+    let record = crate::store::Handled {
+        event: id,
+        by,
+        status: report.status,
+        ms: report.ms,
+        at: chrono::Utc::now().timestamp_millis(),
+    };
+    let shown = record.clone();
+    with_store(&inspector, true, move |store| {
+        if store.get(id)?.is_none() {
+            return Ok(None);
+        }
+        store.handled_add(&record).map(Some)
+    })
+    .await?
+    .ok_or_else(|| fail(StatusCode::NOT_FOUND, format!("no event #{id}")))?;
+    Ok(Json(json!(shown)).into_response())
 }
 
 /// `DELETE /api/events/{id}`.

@@ -70,20 +70,9 @@ impl Guard {
         self.hosts.iter().any(|allowed| allowed.eq_ignore_ascii_case(host))
     }
 
-    /// The token from `Authorization: Bearer`, the cookie, or `?token=` (how the printed URL carries it).
-    fn token_given(&self, headers: &HeaderMap, query: Option<&str>) -> Option<bool> {
-        let expected = self.token.as_deref()?;
-        let same = |given: &str| bool::from(given.as_bytes().ct_eq(expected.as_bytes()));
-        let bearer = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .is_some_and(same);
-        let cookie = headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).any(|cookies| {
-            cookies.split(';').filter_map(|c| c.trim().split_once('=')).any(|(n, v)| n == TOKEN_COOKIE && same(v))
-        });
-        let query = query_token(query).is_some_and(same);
-        Some(bearer || cookie || query)
+    /// Whether a token is the one printed at start.
+    fn is_run_token(&self, given: &str) -> bool {
+        self.token.as_deref().is_some_and(|expected| bool::from(given.as_bytes().ct_eq(expected.as_bytes())))
     }
 
     /// A request that changes something must come from the inspector's own page.
@@ -113,6 +102,45 @@ fn query_token(query: Option<&str>) -> Option<&str> {
     query?.split('&').find_map(|pair| pair.strip_prefix("token="))
 }
 
+/// The tokens a request carries: `Authorization: Bearer`, the cookie, `?token=` (how the printed URL has it).
+fn tokens_given(headers: &HeaderMap, query: Option<&str>) -> Vec<String> {
+    let mut given = Vec::new();
+    if let Some(bearer) =
+        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "))
+    {
+        given.push(bearer.trim().to_owned());
+    }
+    for cookies in headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()) {
+        let ours = cookies.split(';').filter_map(|c| c.trim().split_once('=')).filter(|(n, _)| *n == TOKEN_COOKIE);
+        given.extend(ours.map(|(_, v)| v.to_owned()));
+    }
+    given.extend(query_token(query).map(str::to_owned));
+    given.retain(|token| !token.is_empty() && token.len() <= 256);
+    given
+}
+
+/// The SHA-256 (hex) a person's token is stored and looked up by.
+pub fn token_hash(token: &str) -> String {
+    use sha2::Digest as _;
+    hex::encode(sha2::Sha256::digest(token.as_bytes()))
+}
+
+/// Whether a token is a person's (`hookctl tokens create`), asked of the store at every request, so a revoked
+/// token stops working at once.
+async fn person_of(inspector: &Arc<Inspector>, token: &str) -> Option<String> {
+    let location = inspector.store.clone();
+    let hash = token_hash(token);
+    let owner = tokio::task::spawn_blocking(move || {
+        crate::store::Store::open_read_only(&location).and_then(|store| store.token_owner(&hash))
+    })
+    .await;
+    owner.ok()?.ok()?
+}
+
+/// Whose token a request came with (a person's, `hookctl tokens create`), for what it records.
+#[derive(Debug, Clone)]
+pub struct Person(pub String);
+
 pub async fn check(State(inspector): State<Arc<Inspector>>, request: Request, next: Next) -> Response {
     let guard = &inspector.guard;
     let headers = request.headers();
@@ -123,16 +151,29 @@ pub async fn check(State(inspector): State<Arc<Inspector>>, request: Request, ne
         );
     }
     let query = request.uri().query().map(str::to_owned);
-    match guard.token_given(headers, query.as_deref()) {
-        Some(false) => {
+    let mut person = None;
+    if guard.token.is_some() {
+        let mut accepted = None;
+        for given in tokens_given(headers, query.as_deref()) {
+            if guard.is_run_token(&given) {
+                accepted = Some(given);
+                break;
+            }
+            if let Some(name) = person_of(&inspector, &given).await {
+                accepted = Some(given);
+                person = Some(Person(name));
+                break;
+            }
+        }
+        let Some(token) = accepted else {
             return refuse(
                 StatusCode::UNAUTHORIZED,
-                "the inspector's token is missing or wrong (printed when it started)",
+                "a token is needed here: the one printed when the inspector started, or a person's \
+                 (`hookctl tokens create NAME`), as `Authorization: Bearer TOKEN`",
             );
-        }
-        Some(true) if request.uri().path() == "/" && query_token(query.as_deref()).is_some() => {
+        };
+        if request.uri().path() == "/" && query_token(query.as_deref()).is_some() {
             // Kept in a cookie the page's scripts cannot read, and dropped from the address bar.
-            let token = guard.token.as_deref().unwrap_or_default();
             let cookie = format!("{TOKEN_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/");
             let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response();
             if let Ok(cookie) = HeaderValue::from_str(&cookie) {
@@ -140,10 +181,13 @@ pub async fn check(State(inspector): State<Arc<Inspector>>, request: Request, ne
             }
             return harden(response);
         }
-        _ => {}
     }
     if let Err(reason) = guard.same_origin_write(request.method(), headers) {
         return refuse(StatusCode::FORBIDDEN, reason);
+    }
+    let mut request = request;
+    if let Some(person) = person {
+        request.extensions_mut().insert(person);
     }
     harden(next.run(request).await)
 }

@@ -8,11 +8,12 @@
 
 mod api;
 mod guard;
+
+pub use guard::{Person, random_token, token_hash};
 mod live;
 
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::Arc;
 
@@ -87,7 +88,7 @@ pub trait Actions: Send + Sync + 'static {
 
 /// Everything the inspector's routes share.
 pub struct Inspector {
-    pub store: PathBuf,
+    pub store: crate::store::Location,
     pub live: Live,
     pub actions: Arc<dyn Actions>,
     /// Whether events arrive while the page is open (a listener), for the page to say so.
@@ -109,7 +110,7 @@ impl Inspector {
     /// session's CSRF token, and a token for every request when it is not a loopback address.
     pub async fn bind(
         address: SocketAddr,
-        store: PathBuf,
+        store: crate::store::Location,
         live: Live,
         actions: Arc<dyn Actions>,
         receiving: bool,
@@ -134,7 +135,9 @@ pub fn router(inspector: Arc<Inspector>) -> Router {
         .route("/api/events/{id}", get(api::show).delete(api::delete))
         .route("/api/events/{id}/download/{format}", get(api::download))
         .route("/api/events/{id}/replay", post(api::replay))
+        .route("/api/events/{id}/handled", post(api::handled))
         .route("/api/live", get(live::stream))
+        .route("/api/feed", get(api::feed))
         .fallback(api::not_found)
         .layer(axum::middleware::from_fn_with_state(inspector.clone(), guard::check))
         .with_state(inspector)

@@ -459,3 +459,12 @@ pub fn event_ids(store: &std::path::Path) -> std::collections::BTreeSet<String> 
     let mut query = connection.prepare("SELECT event_id FROM events WHERE event_id IS NOT NULL").expect("query");
     query.query_map([], |r| r.get(0)).expect("rows").map(|id| id.expect("text")).collect()
 }
+
+/// A listener on a PostgreSQL store (its URL), with a home folder of its own.
+pub fn listen_postgres(url: &str, args: &[&str]) -> Listening {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let home = dir.path().to_str().expect("UTF-8").to_owned();
+    let mut listening = listen_under(None, std::path::Path::new(url), args, &[("HOME", &home)]);
+    listening._dir = Some(dir);
+    listening
+}

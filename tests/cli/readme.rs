@@ -20,9 +20,13 @@ const SKIPPED: &[(&str, &str)] = &[
     ("SECONDS_PER_TARGET=60 bash fuzz/run.sh inspect", "fuzzing needs the nightly toolchain"),
 ];
 
+/// The team inbox's database in the README: the suite's PostgreSQL stands in for it.
+const README_INBOX: &str = "postgres://inbox@db.internal/hooks";
+
 /// Besides hookctl, the README's blocks may make files and folders for the commands after them.
 const SETUP: &[&str] = &["printf ", "mkdir -p "];
 
+#[derive(Clone)]
 struct Step {
     command: String,
     /// Lines the command must print, in this order (a console block's output, an sh block's `# …` lines).
@@ -201,12 +205,28 @@ fn every_command_in_the_readme_runs_and_prints_what_it_shows() {
         listening.wait_lines(51);
     }
 
+    // The team inbox's database is one on the suite's PostgreSQL, holding the same events.
+    let inbox = crate::pg::database("the README's team inbox commands");
+    if let Some(url) = &inbox {
+        let export = hookctl(&["events", "export", "--store", store.to_str().expect("UTF-8")]).ok();
+        hookctl(&["events", "import", "-", "--store", url]).stdin(export).ok();
+    }
+
     let mut skipped = Vec::new();
     for step in &steps {
         if let Some((_, why)) = SKIPPED.iter().find(|(command, _)| *command == step.command) {
             skipped.push(format!("{}: {why}", step.command));
             continue;
         }
+        let localised_step;
+        let step = match (&inbox, step.command.contains(README_INBOX)) {
+            (_, false) => step,
+            (Some(url), true) => {
+                localised_step = Step { command: step.command.replace(README_INBOX, url), ..step.clone() };
+                &localised_step
+            }
+            (None, true) => continue,
+        };
         let runs_hookctl = step.command.split(' ').any(|w| w == "hookctl") || step.command.contains("cargo run -q --");
         assert!(
             runs_hookctl || SETUP.iter().any(|s| step.command.starts_with(s)),

@@ -36,7 +36,7 @@ fn start(args: &[&str], store: &Path, dir: Option<tempfile::TempDir>) -> Inspect
         .arg("--store")
         .arg(store)
         .env_clear()
-        .env("HOME", store.parent().expect("dir"))
+        .env("HOME", dir.as_ref().map_or_else(|| store.parent().expect("dir"), |dir| dir.path()))
         .env("HOOKCTL_SECRET", SECRET)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -206,7 +206,18 @@ fn the_check_is_the_one_verify_gives() {
 
 #[test]
 fn pages_filters_and_full_text_search() {
-    let inspector = listen_with_ui();
+    pages_filters_and_search_on(listen_with_ui());
+}
+
+/// The same pages, filters and search over a PostgreSQL store.
+#[test]
+fn pages_filters_and_search_on_postgres() {
+    let Some(url) = crate::pg::database("pages_filters_and_search_on_postgres") else { return };
+    let dir = tempfile::tempdir().expect("temp dir");
+    pages_filters_and_search_on(start(&["listen", "--port", "0", "--ui", "0"], Path::new(&url), Some(dir)));
+}
+
+fn pages_filters_and_search_on(inspector: Inspector) {
     let port = inspector.port.expect("a port");
     for n in 0..5 {
         send(port, &["--set", &format!("data.amount={n}.00")]);
@@ -537,4 +548,67 @@ fn hookctl_ui_shows_live_what_a_listener_in_another_process_stores() {
     assert_eq!(text.matches("event: event").count(), 1, "only the new event: {text}");
     let since = get(&inspector.address, "/api/events?after=1").json();
     assert_eq!(since["events"].as_array().expect("events").len(), 1, "{since}");
+}
+
+/// Off loopback, a person's token (`hookctl tokens create`) opens the inspector and its API like the printed
+/// one, until it is revoked; the store keeps only its SHA-256.
+fn person_tokens_on(store: &Path, dir: Option<tempfile::TempDir>) -> (String, String) {
+    let at = store.to_str().expect("UTF-8");
+    let create = |name: &str| hookctl(&["tokens", "create", name, "--store", at]).ok().trim().to_owned();
+    let alice = create("alice");
+    let bob = create("bob@example.com");
+    assert!(alice.starts_with("hkt_") && alice.len() == 68 && alice != bob, "{alice}");
+    let (_, said) = hookctl(&["tokens", "create", "alice", "--store", at]).code(2);
+    assert!(said.contains("alice has a token already"), "{said}");
+    let (_, said) = hookctl(&["tokens", "create", "al ice\u{1b}[31m", "--store", at]).code(2);
+    assert!(said.contains("is not a token name") && !said.contains('\u{1b}'), "{said}");
+    let listed = hookctl(&["tokens", "list", "--json", "--store", at]).ok();
+    let names: Vec<Value> =
+        listed.lines().map(|l| serde_json::from_str::<Value>(l).expect("JSON")["name"].clone()).collect();
+    assert_eq!(names, [json!("alice"), json!("bob@example.com")]);
+    assert!(!listed.contains(&alice));
+
+    let inspector = start(&["ui", "--ui", "0.0.0.0:0"], store, dir);
+    let port = inspector.address.rsplit(':').next().expect("port");
+    let address = format!("127.0.0.1:{port}");
+    let with = |token: &str| {
+        http(&address, "GET", "/api/events", &[("Authorization", &format!("Bearer {token}"))], b"").status
+    };
+    assert_eq!(with(&alice), 200);
+    assert_eq!(with(&bob), 200);
+    assert_eq!(with("hkt_0000"), 401);
+    assert_eq!(get(&address, "/api/events").status, 401);
+    // In a browser: `?token=` once, then the HttpOnly cookie carries the person's token.
+    let opened = get(&address, &format!("/?token={bob}"));
+    assert_eq!(opened.status, 303);
+    let pair = opened.header("set-cookie").expect("a cookie").split(';').next().expect("name=value").to_owned();
+    assert_eq!(http(&address, "GET", "/api/events", &[("Cookie", &pair)], b"").status, 200);
+    // Revoked: refused from the next request on; the others' tokens still work.
+    hookctl(&["tokens", "revoke", "alice", "--store", at]).ok();
+    assert_eq!(with(&alice), 401);
+    assert_eq!(with(&bob), 200);
+    let (_, said) = hookctl(&["tokens", "revoke", "alice", "--store", at]).code(2);
+    assert!(said.contains("alice has no token"), "{said}");
+    (alice, bob)
+}
+
+#[test]
+fn person_tokens_open_the_inspector_off_loopback_until_revoked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = dir.path().join("events.db");
+    let (alice, bob) = person_tokens_on(&store, None);
+    let bytes = std::fs::read(&store).expect("the store");
+    let contains = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+    assert!(!contains(&alice) && !contains(&bob), "a token is in the store as it is");
+}
+
+#[test]
+fn person_tokens_on_postgres() {
+    let Some(url) = crate::pg::database("person_tokens_on_postgres") else { return };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (_, bob) = person_tokens_on(Path::new(&url), Some(dir));
+    let database = url.rsplit('/').next().expect("a database");
+    let stored = crate::pg::cluster().psql(database, "SELECT name || ' ' || hash FROM tokens");
+    let hash = hookctl::ui::token_hash(&bob);
+    assert_eq!(stored, format!("bob@example.com {hash}"));
 }

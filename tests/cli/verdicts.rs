@@ -100,7 +100,7 @@ fn a_gzip_compressed_payvost_delivery_verifies_in_verify_and_listen() {
     assert_eq!(line["payload"]["status"], "valid", "{line}");
     assert!(line["signature"]["detail"].as_str().unwrap_or_default().contains("decoded from gzip"), "{line}");
     let id = line["id"].as_i64().expect("stored");
-    let store = hookctl::store::Store::open(&listening.store).expect("opens");
+    let store = hookctl::store::Store::open(&listening.store.as_path().into()).expect("opens");
     let stored = store.get(id).expect("reads").expect("stored");
     assert_eq!(&stored.request.body[..], &compressed[..], "the bytes as received");
 

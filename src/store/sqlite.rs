@@ -1,12 +1,10 @@
-//! The event store: SQLite (bundled) in WAL mode, versioned migrations, batched writes.
-//!
-//! Raw bytes go in untouched (the body exactly as received; headers in the request JSON form, with credential
-//! headers redacted unless asked otherwise). A listener's write is committed before its answer leaves.
+//! The embedded store: SQLite (bundled) in WAL mode, versioned migrations, batched writes.
 
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::{Backend, Filter, Handled, PageQuery, StoredEvent, Unreadable, VerdictFilter, headers_json};
 use crate::error::Error;
 use crate::request::{Request, RequestJson};
 
@@ -45,6 +43,12 @@ const MIGRATIONS: &[&str] = &[
     END;
     -- The inspector's verdict filter: a verdict that few events have is found without reading the others.
     CREATE INDEX events_verdict ON events (verdict);",
+    // Per-person tokens for a shared inspector: only each token's SHA-256 is kept.
+    "CREATE TABLE tokens (name TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL);",
+    // What subscribers' apps answered (`listen --from` reports it): who handled what.
+    "CREATE TABLE handled (event INTEGER NOT NULL, by TEXT NOT NULL, status INTEGER NOT NULL, ms REAL NOT NULL,
+        at INTEGER NOT NULL);
+    CREATE INDEX handled_event ON handled (event);",
 ];
 
 /// The size the WAL is kept to: past it the listener's writer empties it (a checkpoint), and each time it starts
@@ -54,168 +58,7 @@ const WAL_LIMIT: i64 = 4 * 1024 * 1024;
 /// How long a statement waits for another connection's lock before failing.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// An event as stored.
-#[derive(Debug, Clone)]
-pub struct StoredEvent {
-    pub id: i64,
-    pub received_at: i64,
-    pub provider: Option<String>,
-    pub event_type: Option<String>,
-    pub event_id: Option<String>,
-    pub request: Request,
-    pub verdict: String,
-    pub verdict_detail: String,
-    pub payload_status: String,
-    pub payload_detail: String,
-    pub duplicate: bool,
-    pub answer_status: u16,
-    pub forward_status: Option<u16>,
-    pub forward_ms: Option<f64>,
-}
-
-impl StoredEvent {
-    /// The record of a request as received (or imported) and inspected; `id` and `duplicate` are the store's
-    /// to fill, the forward fields the listener's.
-    pub fn new(
-        request: Request,
-        provider: Option<&crate::provider::Provider>,
-        inspection: Option<&crate::inspect::Inspection>,
-        answer_status: u16,
-    ) -> Self {
-        Self {
-            id: 0,
-            received_at: chrono::Utc::now().timestamp_millis(),
-            provider: provider.map(|p| p.name.clone()),
-            event_type: inspection.and_then(|i| i.payload.event().map(str::to_owned)),
-            event_id: inspection.and_then(|i| i.event_id.clone()),
-            request,
-            verdict: inspection.map_or("no-provider", |i| crate::inspect::verdict_code(&i.verdict.outcome)).to_owned(),
-            verdict_detail: inspection.map_or_else(String::new, crate::inspect::Inspection::signature_detail),
-            payload_status: inspection.map_or("untyped", |i| i.payload.code()).to_owned(),
-            payload_detail: inspection.map_or_else(String::new, |i| i.payload.detail()),
-            duplicate: false,
-            answer_status,
-            forward_status: None,
-            forward_ms: None,
-        }
-    }
-
-    /// The event's record for JSON output (the request itself is not included).
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::to_value(self.record()).unwrap_or_default()
-    }
-
-    /// `to_json`, borrowed: for writers that add fields of their own (the listener's NDJSON line).
-    pub fn record(&self) -> EventRecord<'_> {
-        EventRecord {
-            id: Some(self.id),
-            received_at: self.received_at,
-            provider: self.provider.as_deref(),
-            event: self.event_type.as_deref(),
-            event_id: self.event_id.as_deref(),
-            method: &self.request.method,
-            target: &self.request.target,
-            signature: SignatureRecord { verdict: &self.verdict, detail: &self.verdict_detail },
-            payload: PayloadRecord { status: &self.payload_status, detail: &self.payload_detail },
-            duplicate: self.duplicate,
-            answer_status: self.answer_status,
-            forward_status: self.forward_status,
-            forward_ms: self.forward_ms,
-        }
-    }
-}
-
-/// An event's JSON record: `events list --json`, `events show --json`, and each line of `listen --json`.
-#[derive(Debug, serde::Serialize)]
-pub struct EventRecord<'a> {
-    /// `None` for an event the listener could not store.
-    pub id: Option<i64>,
-    pub received_at: i64,
-    pub provider: Option<&'a str>,
-    pub event: Option<&'a str>,
-    pub event_id: Option<&'a str>,
-    pub method: &'a str,
-    pub target: &'a str,
-    pub signature: SignatureRecord<'a>,
-    pub payload: PayloadRecord<'a>,
-    pub duplicate: bool,
-    pub answer_status: u16,
-    pub forward_status: Option<u16>,
-    pub forward_ms: Option<f64>,
-}
-
-#[derive(Debug, serde::Serialize)]
-pub struct SignatureRecord<'a> {
-    pub verdict: &'a str,
-    pub detail: &'a str,
-}
-
-#[derive(Debug, serde::Serialize)]
-pub struct PayloadRecord<'a> {
-    pub status: &'a str,
-    pub detail: &'a str,
-}
-
-/// Which events a command works on.
-#[derive(Debug, Default)]
-pub struct Filter {
-    pub ids: Vec<i64>,
-    pub last: Option<usize>,
-    pub provider: Option<String>,
-    pub event_type: Option<globset::GlobMatcher>,
-    pub since: Option<i64>,
-    /// `Some(true)`: only events whose signature verdict is valid or unsigned; `Some(false)`: only the others.
-    pub valid: Option<bool>,
-}
-
-impl Filter {
-    fn matches(&self, event: &StoredEvent) -> bool {
-        let valid = matches!(event.verdict.as_str(), "valid" | "unsigned");
-        self.event_type.as_ref().is_none_or(|glob| event.event_type.as_deref().is_some_and(|t| glob.is_match(t)))
-            && self.valid.is_none_or(|wanted| wanted == valid)
-    }
-}
-
-/// One page of events, newest first, for a browser: every condition is answered by an index (the id, the
-/// time, the provider, the full-text index), so a page costs the same with a hundred thousand events stored.
-#[derive(Debug, Default, Clone)]
-pub struct PageQuery {
-    pub provider: Option<String>,
-    /// A glob over the event type (`payment.*`), `*` and `?` as in `--type`.
-    pub event_type: Option<String>,
-    pub verdict: Option<VerdictFilter>,
-    /// Unix milliseconds, inclusive.
-    pub since: Option<i64>,
-    /// Unix milliseconds, exclusive.
-    pub until: Option<i64>,
-    /// Words or a quoted value to find in the headers or the body.
-    pub text: Option<String>,
-    /// Only events older than this id: the page after one that ended there.
-    pub before: Option<i64>,
-    /// Only events newer than this id: what arrived since a page was read.
-    pub after: Option<i64>,
-    pub limit: usize,
-}
-
-/// The signature verdicts a page can be narrowed to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum VerdictFilter {
-    /// Valid or unsigned (nothing failed).
-    Passed,
-    /// Anything a check failed on (not unchecked).
-    Failed,
-    /// One verdict code (`mismatch`, `stale`, …).
-    Code(String),
-}
-
-/// A stored row that cannot be read back (a value damaged on disk or by hand), skipped by `for_each`.
-#[derive(Debug)]
-pub struct Unreadable {
-    pub id: i64,
-    pub reason: String,
-}
-
-pub struct Store {
+pub struct Sqlite {
     conn: Connection,
     path: PathBuf,
     /// The mode an existing store had when others could read it, before `open` made it owner-only.
@@ -235,12 +78,7 @@ impl Checkpointer {
     }
 }
 
-/// Where events live: `--store`/`HOOKCTL_STORE`, else the user data dir.
-pub fn default_path() -> PathBuf {
-    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("hookctl").join("events.db")
-}
-
-impl Store {
+impl Sqlite {
     /// Opens (creating it, readable by its owner only) and migrates the store at `path`.
     pub fn open(path: &Path) -> Result<Self, Error> {
         let fail = |message: String| Error::Store { path: path.to_owned(), message };
@@ -319,16 +157,6 @@ impl Store {
             return Err(Error::Store { path: path.to_owned(), message });
         }
         Ok(Self { conn, path: path.to_owned(), exposed: None })
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// The mode the store had when others could read it, before this open made it owner-only: for the
-    /// command to say so.
-    pub fn was_exposed(&self) -> Option<u32> {
-        self.exposed
     }
 
     /// For a store written continuously (the listener): checkpoints move to a second connection, so the
@@ -482,7 +310,7 @@ impl Store {
     pub fn for_each(
         &self,
         filter: &Filter,
-        mut each: impl FnMut(StoredEvent) -> Result<(), Error>,
+        each: &mut dyn FnMut(StoredEvent) -> Result<(), Error>,
     ) -> Result<Vec<Unreadable>, Error> {
         let mut clauses = Vec::new();
         let mut values: Vec<rusqlite::types::Value> = Vec::new();
@@ -499,6 +327,11 @@ impl Store {
             clauses.push("received_at >= ?".into());
             values.push(rusqlite::types::Value::Integer(since));
         }
+        if let Some(after) = filter.after {
+            clauses.push("id > ?".into());
+            values.push(rusqlite::types::Value::Integer(after));
+        }
+        let mut given = 0;
         let condition = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
         // --last N: the newest N that match, still printed oldest first. Type and validity filters are applied
         // in Rust (globs), so --last counts after them: read newest first and stop at N.
@@ -541,7 +374,13 @@ impl Store {
                         break;
                     }
                 }
-                None => each(event)?,
+                None => {
+                    each(event)?;
+                    given += 1;
+                    if filter.first.is_some_and(|first| given >= first) {
+                        break;
+                    }
+                }
             }
         }
         for event in newest.into_iter().rev() {
@@ -625,25 +464,6 @@ impl Store {
         Ok(events)
     }
 
-    /// The rows a read skipped, as one error for the end of a command (`Ok` when there were none).
-    pub fn unreadable(&self, rows: &[Unreadable]) -> Result<(), Error> {
-        let Some(first) = rows.first() else { return Ok(()) };
-        let ids: Vec<String> = rows.iter().map(|row| format!("#{}", row.id)).collect();
-        let plain: Vec<String> = rows.iter().map(|row| row.id.to_string()).collect();
-        let (events, them) = if rows.len() == 1 { ("event", "it") } else { ("events", "them") };
-        Err(Error::Store {
-            path: self.path.clone(),
-            message: format!(
-                "skipped {} unreadable {events} ({}; #{}: {}); the others were read; `hookctl events delete {}` removes {them}",
-                rows.len(),
-                ids.join(", "),
-                first.id,
-                crate::output::sanitize(&first.reason, false),
-                plain.join(" ")
-            ),
-        })
-    }
-
     /// Whether an event is stored already (an import run twice): the same provider event id with the same
     /// body; when the time of the record is known (`at`), at the same time too, so a provider's redeliveries of
     /// one event stay records of their own. An event without an id is matched by target, body and known time.
@@ -674,6 +494,10 @@ impl Store {
 
     pub fn delete_all(&mut self) -> Result<usize, Error> {
         self.conn.execute("DELETE FROM events", []).map_err(|e| self.error(&e))
+    }
+
+    pub fn prune(&mut self, before: i64) -> Result<usize, Error> {
+        self.conn.execute("DELETE FROM events WHERE received_at < ?1", [before]).map_err(|e| self.error(&e))
     }
 
     pub fn count(&self) -> Result<i64, Error> {
@@ -726,23 +550,9 @@ fn row_to_event(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<StoredEvent,
 /// The user's search as FTS5 phrases, all of which must match: each whitespace-separated word (or a "quoted
 /// value") becomes one quoted phrase, so no character a user types is read as FTS5 syntax.
 fn fts_phrases(text: &str) -> String {
-    let mut phrases = Vec::new();
-    let mut rest = text.trim();
-    while !rest.is_empty() {
-        let (phrase, after) = match rest.strip_prefix('"') {
-            Some(quoted) => quoted.split_once('"').unwrap_or((quoted, "")),
-            None => rest.split_once(char::is_whitespace).unwrap_or((rest, "")),
-        };
-        if !phrase.trim().is_empty() {
-            phrases.push(format!("\"{}\"", phrase.replace('"', "\"\"")));
-        }
-        rest = after.trim_start();
-    }
+    let phrases: Vec<String> =
+        super::search_words(text).iter().map(|word| format!("\"{}\"", word.replace('"', "\"\""))).collect();
     phrases.join(" AND ")
-}
-
-fn headers_json(request: &Request) -> String {
-    serde_json::to_string(&request.headers).unwrap_or_else(|_| "[]".into())
 }
 
 /// How to get out of a damaged store.
@@ -847,4 +657,114 @@ fn create_private(path: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     options.open(path).map(drop)
+}
+
+impl Backend for Sqlite {
+    fn insert(&mut self, events: &[StoredEvent]) -> Result<Vec<(i64, bool)>, Error> {
+        Sqlite::insert(self, events)
+    }
+    fn get(&self, id: i64) -> Result<Option<StoredEvent>, Error> {
+        Sqlite::get(self, id)
+    }
+    fn ids_with_event_id(&self, event_id: &str) -> Result<Vec<i64>, Error> {
+        Sqlite::ids_with_event_id(self, event_id)
+    }
+    fn check(&self) -> Result<(), Error> {
+        Sqlite::check(self)
+    }
+    fn for_each(
+        &self,
+        filter: &Filter,
+        each: &mut dyn FnMut(StoredEvent) -> Result<(), Error>,
+    ) -> Result<Vec<Unreadable>, Error> {
+        Sqlite::for_each(self, filter, each)
+    }
+    fn page(&self, query: &PageQuery) -> Result<Vec<StoredEvent>, Error> {
+        Sqlite::page(self, query)
+    }
+    fn holds(&self, event: &StoredEvent, at: Option<i64>) -> Result<bool, Error> {
+        Sqlite::holds(self, event, at)
+    }
+    fn delete(&mut self, ids: &[i64]) -> Result<usize, Error> {
+        Sqlite::delete(self, ids)
+    }
+    fn delete_all(&mut self) -> Result<usize, Error> {
+        Sqlite::delete_all(self)
+    }
+    fn count(&self) -> Result<i64, Error> {
+        Sqlite::count(self)
+    }
+    fn prune(&mut self, before: i64) -> Result<usize, Error> {
+        Sqlite::prune(self, before)
+    }
+    fn token_create(&mut self, name: &str, hash: &str, at: i64) -> Result<bool, Error> {
+        self.conn
+            .execute(
+                "INSERT INTO tokens (name, hash, created_at) VALUES (?1, ?2, ?3) ON CONFLICT (name) DO NOTHING",
+                params![name, hash, at],
+            )
+            .map(|changed| changed == 1)
+            .map_err(|e| self.error(&e))
+    }
+    fn tokens(&self) -> Result<Vec<(String, i64)>, Error> {
+        let read = || -> rusqlite::Result<Vec<(String, i64)>> {
+            let mut statement = self.conn.prepare("SELECT name, created_at FROM tokens ORDER BY name")?;
+            statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?.collect()
+        };
+        read().map_err(|e| self.error(&e))
+    }
+    fn token_revoke(&mut self, name: &str) -> Result<bool, Error> {
+        self.conn
+            .execute("DELETE FROM tokens WHERE name = ?1", [name])
+            .map(|changed| changed == 1)
+            .map_err(|e| self.error(&e))
+    }
+    fn handled_add(&mut self, report: &Handled) -> Result<(), Error> {
+        self.conn
+            .execute(
+                "INSERT INTO handled (event, by, status, ms, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![report.event, report.by, report.status, report.ms, report.at],
+            )
+            .map(drop)
+            .map_err(|e| self.error(&e))
+    }
+    fn handled(&self, event: i64) -> Result<Vec<Handled>, Error> {
+        let read = || -> rusqlite::Result<Vec<Handled>> {
+            let mut statement =
+                self.conn.prepare("SELECT by, status, ms, at FROM handled WHERE event = ?1 ORDER BY rowid")?;
+            statement
+                .query_map([event], |row| {
+                    Ok(Handled { event, by: row.get(0)?, status: row.get(1)?, ms: row.get(2)?, at: row.get(3)? })
+                })?
+                .collect()
+        };
+        read().map_err(|e| self.error(&e))
+    }
+    fn token_owner(&self, hash: &str) -> Result<Option<String>, Error> {
+        self.conn
+            .query_row("SELECT name FROM tokens WHERE hash = ?1", [hash], |row| row.get(0))
+            .optional()
+            .map_err(|e| self.error(&e))
+    }
+    fn was_exposed(&self) -> Option<u32> {
+        self.exposed
+    }
+    /// Checkpoints on a second connection, so the writer never stalls on one (a checkpoint fsyncs, which takes
+    /// long on a busy disk).
+    fn background(&self) -> Option<Box<dyn FnMut() + Send>> {
+        let checkpointer = self.background_checkpoints().ok()?;
+        Some(Box::new(move || {
+            let _ = checkpointer.passive();
+        }))
+    }
+    /// A writer that never pauses keeps the background checkpoints from ever catching up, and the WAL from ever
+    /// starting over: past its limit the writer empties it itself, between batches.
+    fn between_batches(&mut self) {
+        if self.wal_oversized() {
+            let _ = self.truncate_wal();
+        }
+    }
+    fn close(self: Box<Self>) -> Result<(), Error> {
+        Sqlite::close(*self)
+    }
 }
