@@ -91,7 +91,7 @@ pub fn header_event_id(
 /// What to sign and how.
 pub struct Outgoing<'a> {
     pub provider: &'a Provider,
-    /// The event type, when known: it fills `{{event}}` in header templates and picks the route.
+    /// The event type, when known: its sent type fills `{{event}}` in header templates and picks the route.
     pub event: Option<&'a EventDef>,
     pub body: bytes::Bytes,
     /// Replaces the provider's Content-Type header: a form body's, or `--content-type`. `None`: the provider's.
@@ -107,7 +107,7 @@ pub struct Outgoing<'a> {
 /// are returned so the caller can say so.
 pub fn build(outgoing: Outgoing<'_>, rng: &mut fastrand::Rng) -> Result<(Request, Vec<String>), Error> {
     let provider = outgoing.provider;
-    let event_name = outgoing.event.map(|e| e.name.as_str());
+    let event_name = outgoing.event.map(EventDef::sent_type);
     let mut ctx = fixture::Context {
         now: outgoing.at,
         time_format: &provider.envelope.time_format,

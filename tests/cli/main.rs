@@ -12,6 +12,7 @@ mod forms;
 mod hardening;
 mod import;
 mod keys;
+mod kinds;
 mod listen;
 mod pickers;
 mod printing;
