@@ -181,7 +181,8 @@ pub struct SendArgs {
     #[arg(add = complete::providers())]
     pub provider: Option<String>,
 
-    /// EVENT, EVENT:VARIANT, or a glob over the catalog ('payment.*') [default: chosen interactively]
+    /// EVENT, EVENT:VARIANT, a glob over the catalog ('payment.*'), or a SCENARIO of the provider's (its steps in
+    /// order, sharing their named values) [default: chosen interactively]
     #[arg(add = complete::events())]
     pub event: Option<String>,
 

@@ -27,6 +27,7 @@ mod process;
 pub mod provider;
 pub mod report_file;
 pub mod request;
+pub mod scenario;
 pub mod schema;
 pub mod scheme;
 pub mod secret;

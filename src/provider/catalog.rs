@@ -59,6 +59,33 @@ impl Files {
         }
     }
 
+    /// The names of the files directly in a folder of the provider (`scenarios`), sorted; none when it has no
+    /// such folder.
+    pub fn list(&self, folder: &str) -> Vec<String> {
+        let mut names: Vec<String> = match self {
+            Self::Embedded(name) => {
+                let prefix = format!("{name}/{folder}/");
+                embedded::FILES
+                    .iter()
+                    .filter_map(|(path, _)| path.strip_prefix(&prefix))
+                    .filter(|rest| !rest.contains('/'))
+                    .map(str::to_owned)
+                    .collect()
+            }
+            Self::Dir(dir) => std::fs::read_dir(dir.join(folder))
+                .map(|entries| {
+                    entries
+                        .flatten()
+                        .filter(|e| e.path().is_file())
+                        .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        };
+        names.sort();
+        names
+    }
+
     /// A path to show in messages.
     pub fn display(&self, relative: &str) -> String {
         match self {

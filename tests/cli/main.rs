@@ -20,6 +20,7 @@ mod readme;
 mod replay;
 mod rotation;
 mod runs;
+mod scenarios;
 mod secrets;
 mod send;
 mod sign;
