@@ -83,10 +83,45 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct ProvidersArgs {
     /// The provider to show
     #[arg(add = complete::providers())]
     pub name: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<ProvidersCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProvidersCommand {
+    /// Write a provider folder from an OpenAPI document's webhooks (3.1 `webhooks`, 3.0 `callbacks`): an event,
+    /// a schema and a fixture per webhook; the signing scheme comes from a built-in provider or a folder
+    #[command(after_help = "Examples:\n  \
+        hookctl providers import api.github.com.json --scheme github --examples ./examples -o ./github\n  \
+        hookctl providers import openapi.yaml --name acme --from-provider ./payvost-like")]
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The OpenAPI document (JSON or YAML)
+    #[arg(value_name = "SPEC")]
+    pub spec: PathBuf,
+    /// The provider's name [default: the scheme provider's]
+    #[arg(long, value_name = "N")]
+    pub name: Option<String>,
+    /// The built-in provider whose scheme, headers, envelope and delivery the import takes
+    #[arg(long, value_name = "BUILTIN", conflicts_with = "from_provider", required_unless_present = "from_provider", add = complete::providers())]
+    pub scheme: Option<String>,
+    /// A provider folder whose scheme, headers, envelope and delivery the import takes
+    #[arg(long, value_name = "DIR")]
+    pub from_provider: Option<PathBuf>,
+    /// A folder of example payloads, EVENT.json each, preferred to the document's own examples
+    #[arg(long, value_name = "DIR")]
+    pub examples: Option<PathBuf>,
+    /// Where to write the provider folder [default: ./NAME]
+    #[arg(short = 'o', long = "out", value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,7 @@ pub mod dispatch;
 pub mod error;
 pub mod fixture;
 pub mod form;
+pub mod import;
 pub mod inspect;
 pub mod interrupt;
 mod keys;

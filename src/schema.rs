@@ -163,7 +163,7 @@ mod hint {
 
 /// `envelope` with `event` added to its `allOf`; the event's own `$defs` move to the root so `#/$defs/…`
 /// means the same thing in both files.
-fn combine(envelope: Value, mut event: Value) -> Result<Value, String> {
+pub(crate) fn combine(envelope: Value, mut event: Value) -> Result<Value, String> {
     let Value::Object(mut root) = envelope else { return Err("the envelope schema is not an object".into()) };
     let Value::Object(event_map) = &mut event else { return Err("the schema is not an object".into()) };
     event_map.remove("$schema");

@@ -16,6 +16,7 @@ mod kinds;
 mod listen;
 mod pickers;
 mod printing;
+mod providers_import;
 mod readme;
 mod replay;
 mod rotation;
