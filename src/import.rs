@@ -46,6 +46,9 @@ struct Webhook {
     example: Option<Value>,
 }
 
+/// The variant name of the imported fixture of an event that also has hand-written variants.
+const DEFAULT_VARIANT: &str = "example";
+
 fn usage(message: String) -> Error {
     Error::usage(message, None)
 }
@@ -137,10 +140,14 @@ pub fn run(options: &Options) -> Result<Imported, Error> {
     for (webhook, schema) in webhooks.iter().zip(schemas) {
         let validator = compile(&envelope_schema, &schema)
             .map_err(|why| usage(format!("{spec_display}: the `{}` webhook's schema: {why}", webhook.name)))?;
-        let example = match &options.examples {
-            Some(folder) => read_example(folder, &webhook.name)?.or_else(|| webhook.example.clone()),
-            None => webhook.example.clone(),
+        // The first example that satisfies the schema, else the first (to be warned about).
+        let mut examples = match &options.examples {
+            Some(folder) => read_examples(folder, &webhook.name)?,
+            None => Vec::new(),
         };
+        examples.extend(webhook.example.clone());
+        let example = examples.iter().position(|e| validator.is_valid(e)).or((!examples.is_empty()).then_some(0));
+        let example = example.map(|i| examples.swap_remove(i));
         let fixture = match example {
             Some(example) if validator.is_valid(&example) => {
                 imported.from_examples += 1;
@@ -158,7 +165,7 @@ pub fn run(options: &Options) -> Result<Imported, Error> {
                 let mut generated = generate(&schema, &envelope_schema["$defs"]);
                 // The event's type where the envelope reads it (Payvost's `/type`), when the schema allows it.
                 let sent = match &subtype {
-                    Some(_) => webhook.name.rsplit_once('.').map_or(webhook.name.as_str(), |(t, _)| t),
+                    Some(_) => webhook.name.split_once('.').map_or(webhook.name.as_str(), |(t, _)| t),
                     None => webhook.name.as_str(),
                 };
                 if let Some(pointer) = base.envelope.type_pointers.first()
@@ -188,6 +195,10 @@ pub fn run(options: &Options) -> Result<Imported, Error> {
         if stem != webhook.name {
             event.insert("file".into(), toml::Value::String(stem.clone()));
         }
+        let variants = match &options.examples {
+            Some(folder) => read_variants(folder, &webhook.name)?,
+            None => Vec::new(),
+        };
         events.insert(webhook.name.clone(), toml::Value::Table(event));
         let mut schema = schema;
         if let Value::Object(map) = &mut schema {
@@ -195,7 +206,20 @@ pub fn run(options: &Options) -> Result<Imported, Error> {
             map.insert("title".into(), json!(format!("{title} {}", webhook.name)));
         }
         files.push((format!("schemas/{stem}.json"), schema));
-        files.push((format!("events/{stem}.json"), fixture));
+        if variants.is_empty() {
+            files.push((format!("events/{stem}.json"), fixture));
+        } else {
+            // The imported fixture stays the default, the variants follow it.
+            let mut names = vec![toml::Value::String(DEFAULT_VARIANT.into())];
+            files.push((format!("events/{stem}@{DEFAULT_VARIANT}.json"), fixture));
+            for (variant, value) in variants {
+                names.push(toml::Value::String(variant.clone()));
+                files.push((format!("events/{stem}@{variant}.json"), value));
+            }
+            if let Some(toml::Value::Table(event)) = events.get_mut(&webhook.name) {
+                event.insert("variants".into(), toml::Value::Array(names));
+            }
+        }
         imported.events += 1;
     }
     files.push(("schemas/envelope.json".into(), envelope_schema));
@@ -499,20 +523,36 @@ fn references(value: &Value, out: &mut Vec<String>) {
     }
 }
 
-/// `DIR/<event>.json`: a payload, or an array of payloads whose first is taken.
-fn read_example(folder: &Path, event: &str) -> Result<Option<Value>, Error> {
+/// `DIR/<event>.json`: a payload, or an array of payloads (the first that satisfies the schema is taken).
+fn read_examples(folder: &Path, event: &str) -> Result<Vec<Value>, Error> {
     let path = folder.join(format!("{}.json", file_stem(event)));
     if !path.is_file() {
-        return Ok(None);
+        return Ok(Vec::new());
     }
-    let bytes = std::fs::read(&path).map_err(|source| Error::Read { path: path.clone(), source })?;
-    let value: Value =
-        serde_json::from_slice(&bytes).map_err(|e| usage(format!("{}: invalid JSON: {e}", path.display())))?;
-    Ok(match value {
-        Value::Array(mut items) if !items.is_empty() => Some(items.swap_remove(0)),
-        Value::Array(_) => None,
-        other => Some(other),
+    Ok(match read_json(&path)? {
+        Value::Array(items) => items,
+        other => vec![other],
     })
+}
+
+fn read_json(path: &Path) -> Result<Value, Error> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Read { path: path.to_owned(), source })?;
+    serde_json::from_slice(&bytes).map_err(|e| usage(format!("{}: invalid JSON: {e}", path.display())))
+}
+
+/// `DIR/<event>@<variant>.json`: fixtures of named variants (hand-written, placeholders and all), sorted.
+fn read_variants(folder: &Path, event: &str) -> Result<Vec<(String, Value)>, Error> {
+    let prefix = format!("{}@", file_stem(event));
+    let Ok(entries) = std::fs::read_dir(folder) else { return Ok(Vec::new()) };
+    let mut found = Vec::new();
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        if let Some(variant) = file.strip_prefix(&prefix).and_then(|rest| rest.strip_suffix(".json")) {
+            found.push((variant.to_owned(), read_json(&entry.path())?));
+        }
+    }
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(found)
 }
 
 /// A file stem for an event: its name when it is made of letters, digits, `.`, `-` and `_`.

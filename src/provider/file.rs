@@ -361,7 +361,7 @@ impl ProviderFile {
                     ));
                 }
             }
-            let sent_type = match event_name.rsplit_once('.') {
+            let sent_type = match event_name.split_once('.') {
                 Some((sent, _)) if !envelope.subtype_pointers.is_empty() => Some(sent.to_owned()),
                 _ => None,
             };
