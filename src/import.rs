@@ -33,6 +33,8 @@ pub struct Imported {
     pub events: usize,
     /// Fixtures taken from the document's or the folder's examples.
     pub from_examples: usize,
+    /// Fixtures from examples the schema rejected as they were, completed to satisfy it.
+    pub completed: usize,
     pub generated: usize,
     /// Examples that did not satisfy their schema (a generated fixture was written instead).
     pub warnings: Vec<String>,
@@ -133,29 +135,44 @@ pub fn run(options: &Options) -> Result<Imported, Error> {
         "$defs": defs,
     });
 
-    let mut imported =
-        Imported { name: name.clone(), dir: dir.clone(), events: 0, from_examples: 0, generated: 0, warnings: vec![] };
+    let mut imported = Imported {
+        name: name.clone(),
+        dir: dir.clone(),
+        events: 0,
+        from_examples: 0,
+        completed: 0,
+        generated: 0,
+        warnings: vec![],
+    };
     let mut files: Vec<(String, Value)> = Vec::new();
     let mut events = toml::Table::new();
+    let completer = Completer { defs: &envelope_schema["$defs"], time_format: &base.envelope.time_format };
     for (webhook, schema) in webhooks.iter().zip(schemas) {
-        let validator = compile(&envelope_schema, &schema)
+        let (validator, root) = compile_with_root(&envelope_schema["$defs"], &schema)
             .map_err(|why| usage(format!("{spec_display}: the `{}` webhook's schema: {why}", webhook.name)))?;
-        // The first example that satisfies the schema, else the first (to be warned about).
+        // The first example that satisfies the schema, else the first that can be completed to satisfy it.
         let mut examples = match &options.examples {
             Some(folder) => read_examples(folder, &webhook.name)?,
             None => Vec::new(),
         };
         examples.extend(webhook.example.clone());
-        let example = examples.iter().position(|e| validator.is_valid(e)).or((!examples.is_empty()).then_some(0));
-        let example = example.map(|i| examples.swap_remove(i));
-        let fixture = match example {
-            Some(example) if validator.is_valid(&example) => {
+        let valid = examples.iter().position(|e| completer.render(e).is_some_and(|e| validator.is_valid(&e)));
+        let completed = match valid {
+            Some(_) => None,
+            None => examples.iter().find_map(|e| completer.complete(e, &validator, &root, 0)),
+        };
+        let fixture = match (valid, completed) {
+            (Some(i), _) => {
                 imported.from_examples += 1;
-                example
+                examples.swap_remove(i)
             }
-            other => {
-                if let Some(example) = other {
-                    let first = validator.iter_errors(&example).next().map(|e| format!("{}: {e}", e.instance_path()));
+            (None, Some(completed)) => {
+                imported.completed += 1;
+                completed
+            }
+            (None, None) => {
+                if let Some(example) = examples.first() {
+                    let first = validator.iter_errors(example).next().map(|e| format!("{}: {e}", e.instance_path()));
                     imported.warnings.push(format!(
                         "{}: the example does not satisfy its schema ({}); a generated fixture is written instead",
                         webhook.name,
@@ -195,10 +212,23 @@ pub fn run(options: &Options) -> Result<Imported, Error> {
         if stem != webhook.name {
             event.insert("file".into(), toml::Value::String(stem.clone()));
         }
-        let variants = match &options.examples {
+        let mut variants = Vec::new();
+        for (variant, value) in match &options.examples {
             Some(folder) => read_variants(folder, &webhook.name)?,
             None => Vec::new(),
-        };
+        } {
+            // A hand-written variant is completed like an example; one that cannot be is left out, said.
+            if completer.render(&value).is_some_and(|v| validator.is_valid(&v)) {
+                variants.push((variant, value));
+            } else if let Some(done) = completer.complete(&value, &validator, &root, 0) {
+                variants.push((variant, done));
+            } else {
+                imported.warnings.push(format!(
+                    "{}@{variant}: the variant does not satisfy the event's schema and cannot be completed to; left out",
+                    webhook.name
+                ));
+            }
+        }
         events.insert(webhook.name.clone(), toml::Value::Table(event));
         let mut schema = schema;
         if let Value::Object(map) = &mut schema {
@@ -484,13 +514,13 @@ fn rewrite_refs(value: &mut Value, spec: &Value, pending: &mut Vec<String>, at: 
 
 /// The validator of one event: its schema with the definitions it reaches (the same checks as the whole shared
 /// `$defs`, compiled in a fraction of the time).
-fn compile(envelope: &Value, schema: &Value) -> Result<jsonschema::Validator, String> {
-    let all = &envelope["$defs"];
+/// Returns the document it was compiled from too (the schema with the `$defs` it reaches).
+fn compile_with_root(all: &Value, schema: &Value) -> Result<(jsonschema::Validator, Value), String> {
     let mut defs = Map::new();
     let mut pending = vec![schema];
     while let Some(node) = pending.pop() {
         let mut refs = Vec::new();
-        references(node, &mut refs);
+        crate::schema::references(node, &mut refs);
         for name in refs {
             if !defs.contains_key(&name)
                 && let Some(def) = all.get(&name)
@@ -502,25 +532,9 @@ fn compile(envelope: &Value, schema: &Value) -> Result<jsonschema::Validator, St
     }
     let envelope = json!({"$defs": defs});
     let combined = crate::schema::combine(envelope, schema.clone())?;
-    jsonschema::draft202012::options().should_validate_formats(true).build(&combined).map_err(|e| e.to_string())
-}
-
-/// The `$defs` names the `$ref`s under a schema point to.
-fn references(value: &Value, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get("$ref")
-                && let Some(name) = reference.strip_prefix("#/$defs/")
-            {
-                out.push(name.replace("~1", "/").replace("~0", "~"));
-            }
-            map.iter()
-                .filter(|(k, _)| !matches!(k.as_str(), "example" | "examples" | "enum" | "const"))
-                .for_each(|(_, v)| references(v, out));
-        }
-        Value::Array(items) => items.iter().for_each(|v| references(v, out)),
-        _ => {}
-    }
+    let validator =
+        jsonschema::draft202012::options().should_validate_formats(true).build(&combined).map_err(|e| e.to_string())?;
+    Ok((validator, combined))
 }
 
 /// `DIR/<event>.json`: a payload, or an array of payloads (the first that satisfies the schema is taken).
@@ -942,9 +956,133 @@ mod tests {
                 "maybe": {"oneOf": [{"$ref": "#/$defs/user"}, {"type": "null"}]}}});
         let value = generate(&schema, &defs);
         let envelope = json!({"$defs": defs});
-        let validator = compile(&envelope, &schema).expect("compiles");
+        let (validator, _) = compile_with_root(&envelope["$defs"], &schema).expect("compiles");
         assert!(validator.is_valid(&value), "{value}");
         assert_eq!(value["action"], "opened");
         assert_eq!(value["sender"]["id"], 5);
     }
+}
+
+/// Completes an example its schema rejects, keeping everything it has that the schema allows: a missing
+/// required field gets a generated value, a value of the wrong type, format, pattern or enum is replaced by a
+/// generated one, an `anyOf`/`oneOf` miss is completed against the first branch that can be made to fit, an
+/// unexpected property is dropped. Placeholders stay in the fixture (it is rendered only to be checked).
+/// `None` when it cannot be made to satisfy the schema.
+struct Completer<'a> {
+    /// Every definition of the document (`schemas/envelope.json`'s `$defs`).
+    defs: &'a Value,
+    time_format: &'a crate::time::TimeFormat,
+}
+
+/// How many rounds of fixes an example gets, and how deep `anyOf`/`oneOf` branches are followed.
+const COMPLETE_ROUNDS: usize = 64;
+const COMPLETE_DEPTH: usize = 4;
+
+impl Completer<'_> {
+    /// The fixture rendered as it would be sent, for checking (placeholders filled, named values kept once).
+    fn render(&self, template: &Value) -> Option<Value> {
+        let mut rng = fastrand::Rng::with_seed(0);
+        let now = chrono::DateTime::from_timestamp(1_767_225_600, 0).unwrap_or_default();
+        let mut ctx = crate::fixture::Context {
+            now,
+            time_format: self.time_format,
+            event: "",
+            rng: &mut rng,
+            refs: Default::default(),
+        };
+        crate::fixture::render(template, &mut ctx).ok()
+    }
+
+    fn complete(
+        &self,
+        template: &Value,
+        validator: &jsonschema::Validator,
+        root: &Value,
+        depth: usize,
+    ) -> Option<Value> {
+        let mut template = template.clone();
+        for _ in 0..COMPLETE_ROUNDS {
+            let rendered = self.render(&template)?;
+            let errors: Vec<_> = validator.iter_errors(&rendered).collect();
+            if errors.is_empty() {
+                return Some(template);
+            }
+            let before = template.clone();
+            // Outer fixes first; a fix inside a value already replaced this round waits for the next one.
+            let mut fixes: Vec<(String, String, &jsonschema::error::ValidationErrorKind)> = errors
+                .iter()
+                .map(|e| (e.instance_path().as_str().to_owned(), e.evaluation_path().as_str().to_owned(), e.kind()))
+                .collect();
+            fixes.sort_by_key(|(at, _, _)| at.len());
+            let mut replaced: Vec<String> = Vec::new();
+            for (at, keyword_at, kind) in fixes {
+                if replaced.iter().any(|r| at == *r || at.starts_with(&format!("{r}/")) || r.is_empty()) {
+                    continue;
+                }
+                let Some((schema_at, keyword)) = keyword_at.rsplit_once('/') else { continue };
+                let Some(node) = walk(root, schema_at) else { continue };
+                match kind {
+                    jsonschema::error::ValidationErrorKind::Required { property } => {
+                        let Some(property) = property.as_str() else { continue };
+                        let value = match node.get("properties").and_then(|p| p.get(property)) {
+                            Some(schema) => generate(schema, self.defs),
+                            None => Value::Null,
+                        };
+                        if let Some(Value::Object(map)) = template.pointer_mut(&at) {
+                            map.entry(property.to_owned()).or_insert(value);
+                        }
+                    }
+                    jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } => {
+                        if let Some(Value::Object(map)) = template.pointer_mut(&at) {
+                            for key in unexpected {
+                                map.remove(key);
+                            }
+                        }
+                        replaced.push(at);
+                    }
+                    _ => {
+                        let Some(slot) = template.pointer_mut(&at) else { continue };
+                        let branches = ["anyOf", "oneOf"].contains(&keyword).then(|| node.get(keyword)).flatten();
+                        let mut fixed = None;
+                        if let (Some(Value::Array(branches)), true) = (branches, depth < COMPLETE_DEPTH) {
+                            for branch in branches {
+                                let Ok((validator, root)) = compile_with_root(self.defs, branch) else {
+                                    continue;
+                                };
+                                if let Some(done) = self.complete(slot, &validator, &root, depth + 1) {
+                                    fixed = Some(done);
+                                    break;
+                                }
+                            }
+                        }
+                        *slot = fixed.unwrap_or_else(|| generate(node, self.defs));
+                        replaced.push(at);
+                    }
+                }
+            }
+            if template == before {
+                return None;
+            }
+        }
+        None
+    }
+}
+
+/// The schema a keyword location leads to, following `$ref`s into the document's `$defs`.
+fn walk<'a>(root: &'a Value, path: &str) -> Option<&'a Value> {
+    let mut node = root;
+    for segment in path.split('/').skip(1) {
+        let segment = segment.replace("~1", "/").replace("~0", "~");
+        if segment == "$ref" {
+            let target = node.get("$ref")?.as_str()?.strip_prefix('#')?;
+            node = root.pointer(target)?;
+            continue;
+        }
+        node = match node {
+            Value::Object(map) => map.get(&segment)?,
+            Value::Array(items) => items.get(segment.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(node)
 }

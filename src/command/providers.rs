@@ -276,16 +276,18 @@ fn run_import(app: &App, args: &ImportArgs) -> Result<ExitCode, Error> {
             "dir": dir,
             "events": imported.events,
             "from_examples": imported.from_examples,
+            "completed": imported.completed,
             "generated": imported.generated,
             "warnings": imported.warnings,
         }))?;
     } else {
         output::print(&format!(
-            "{}: {} events written to {} ({} fixtures from examples, {} generated from the schemas)\n",
+            "{}: {} events written to {} ({} fixtures from examples, {} from examples completed to fit their schema, {} generated from the schemas)\n",
             sanitize(&imported.name, false),
             imported.events,
             sanitize(&dir, false),
             imported.from_examples,
+            imported.completed,
             imported.generated
         ))?;
     }
