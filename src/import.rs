@@ -185,14 +185,20 @@ pub fn run(options: &Options) -> Result<Imported, Error> {
                     Some(_) => webhook.name.split_once('.').map_or(webhook.name.as_str(), |(t, _)| t),
                     None => webhook.name.as_str(),
                 };
-                if let Some(pointer) = base.envelope.type_pointers.first()
-                    && let Some(slot @ Value::String(_)) = generated.pointer_mut(pointer)
-                {
-                    let before = std::mem::replace(slot, Value::String(sent.to_owned()));
-                    if !validator.is_valid(&generated)
-                        && let Some(slot) = generated.pointer_mut(pointer)
-                    {
-                        *slot = before;
+                // And its kind where the subtype lives (GitHub's free-form `action` of repository_dispatch).
+                let kind = subtype.as_ref().and_then(|pointer| {
+                    let (_, kind) = webhook.name.split_once('.')?;
+                    Some((pointer.as_str(), kind))
+                });
+                let slots = base.envelope.type_pointers.first().map(|p| (p.as_str(), sent)).into_iter().chain(kind);
+                for (pointer, value) in slots {
+                    if let Some(slot @ Value::String(_)) = generated.pointer_mut(pointer) {
+                        let before = std::mem::replace(slot, Value::String(value.to_owned()));
+                        if !validator.is_valid(&generated)
+                            && let Some(slot) = generated.pointer_mut(pointer)
+                        {
+                            *slot = before;
+                        }
                     }
                 }
                 if let Some(error) = validator.iter_errors(&generated).next() {
@@ -409,8 +415,9 @@ fn event_name(spec: &Value, key: &str, operation: &Value, schema: &Value, subtyp
         .and_then(Value::as_str)
         .and_then(|url| url.rsplit_once('#'))
         .map(|(_, anchor)| anchor)
-        .filter(|a| !a.is_empty() && a.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
-    let kind = anchor.map_or(id_type, str::to_owned);
+        .filter(|a| !a.is_empty() && a.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-')));
+    // An anchor's hyphens are a heading's underscores: GitHub's `#sub-issues` documents the event `sub_issues`.
+    let kind = anchor.map_or(id_type, |a| a.replace('-', "_"));
     let sub = subtype
         .and_then(|pointer| single_value(spec, schema, pointer))
         .or_else(|| id_sub.map(|s| if anchor.is_some() { s.replace('-', "_") } else { s }));

@@ -34,6 +34,57 @@ fn runs_arrive_in_order_each_sharing_one_object_id_and_concurrent_runs_do_not_mi
 }
 
 #[test]
+fn the_github_and_stripe_flows_share_their_objects_and_arrive_in_order() {
+    let server = TestServer::start();
+    send(&["github", "pull-request", "--to", &server.to(), "--time-scale", "100000"]).ok();
+    let requests = server.requests();
+    let flow: Vec<(String, Value)> = requests
+        .iter()
+        .map(|r| {
+            (
+                format!(
+                    "{}.{}",
+                    r.header("X-GitHub-Event").expect("event"),
+                    r.json()["action"].as_str().expect("action")
+                ),
+                r.json(),
+            )
+        })
+        .collect();
+    let kinds: Vec<&str> = flow.iter().map(|(kind, _)| kind.as_str()).collect();
+    assert_eq!(kinds, ["pull_request.opened", "pull_request.synchronize", "pull_request.closed"]);
+    let (opened, synchronize, closed) = (&flow[0].1, &flow[1].1, &flow[2].1);
+    for event in [synchronize, closed] {
+        assert_eq!(event["pull_request"]["id"], opened["pull_request"]["id"], "one pull request");
+        assert_eq!(event["number"], opened["number"]);
+    }
+    assert_ne!(opened["pull_request"]["id"], 279_147_437, "a fresh pull request, not the example's");
+    // The new commit: synchronize moves the head from the opened one, and the closed pull request has it.
+    assert_eq!(synchronize["before"], opened["pull_request"]["head"]["sha"]);
+    assert_eq!(synchronize["after"], synchronize["pull_request"]["head"]["sha"]);
+    assert_eq!(closed["pull_request"]["head"]["sha"], synchronize["after"]);
+    assert_eq!(closed["pull_request"]["merged"], true);
+
+    let server = TestServer::start();
+    send(&["stripe", "payment-refund", "--to", &server.to(), "--time-scale", "100000"]).ok();
+    let events: Vec<Value> = server.requests().iter().map(|r| r.json()).collect();
+    let types: Vec<&str> = events.iter().map(|e| e["type"].as_str().expect("type")).collect();
+    assert_eq!(types, ["payment_intent.created", "payment_intent.succeeded", "charge.refunded"]);
+    let (created, succeeded, refunded) =
+        (&events[0]["data"]["object"], &events[1]["data"]["object"], &events[2]["data"]["object"]);
+    let intent = created["id"].as_str().expect("id");
+    assert!(
+        intent.starts_with("pi_") && succeeded["id"] == intent && refunded["payment_intent"] == intent,
+        "{events:?}"
+    );
+    assert_eq!(succeeded["latest_charge"], refunded["id"], "the refunded charge is the payment's");
+    for amount in [&succeeded["amount"], &succeeded["amount_received"], &refunded["amount_refunded"]] {
+        assert_eq!(amount, &created["amount"]);
+    }
+    assert_ne!(events[0]["id"], events[1]["id"], "each event has its own id");
+}
+
+#[test]
 fn every_shipped_scenario_is_listed_and_its_events_verify_and_match_their_schemas() {
     let shipped = [
         ("payvost", "payment-lifecycle", 2),
@@ -47,6 +98,8 @@ fn every_shipped_scenario_is_listed_and_its_events_verify_and_match_their_schema
         ("payqi", "payment-completed", 3),
         ("payqi", "payment-expired", 2),
         ("complycube", "check-expired", 2),
+        ("github", "pull-request", 3),
+        ("stripe", "payment-refund", 3),
     ];
     let listening = listen(&[]);
     let mut expected = 0;
