@@ -27,13 +27,19 @@ impl Files {
         match self {
             Self::Embedded(name) => {
                 let key = format!("{name}/{relative}");
-                embedded::FILES
-                    .binary_search_by(|(path, _)| path.cmp(&key.as_str()))
-                    .map(|i| Cow::Borrowed(embedded::FILES[i].1))
-                    .map_err(|_| Error::ProviderFile {
-                        path: format!("fixtures/{key}"),
-                        message: "missing from the built-in catalog".into(),
-                    })
+                let missing = |message: String| Error::ProviderFile { path: format!("fixtures/{key}"), message };
+                let i = embedded::FILES
+                    .binary_search_by(|(path, _, _)| path.cmp(&key.as_str()))
+                    .map_err(|_| missing("missing from the built-in catalog".into()))?;
+                match embedded::FILES[i] {
+                    (_, false, bytes) => Ok(Cow::Borrowed(bytes)),
+                    (_, true, packed) => {
+                        let mut bytes = Vec::with_capacity(packed.len() * 4);
+                        std::io::Read::read_to_end(&mut flate2::read::DeflateDecoder::new(packed), &mut bytes)
+                            .map_err(|e| missing(format!("cannot inflate the built-in file: {e}")))?;
+                        Ok(Cow::Owned(bytes))
+                    }
+                }
             }
             Self::Dir(dir) => {
                 let path = dir.join(relative);
@@ -53,7 +59,7 @@ impl Files {
         match self {
             Self::Embedded(name) => {
                 let key = format!("{name}/{relative}");
-                embedded::FILES.binary_search_by(|(path, _)| path.cmp(&key.as_str())).is_ok()
+                embedded::FILES.binary_search_by(|(path, _, _)| path.cmp(&key.as_str())).is_ok()
             }
             Self::Dir(dir) => dir.join(relative).is_file(),
         }
@@ -67,7 +73,7 @@ impl Files {
                 let prefix = format!("{name}/{folder}/");
                 embedded::FILES
                     .iter()
-                    .filter_map(|(path, _)| path.strip_prefix(&prefix))
+                    .filter_map(|(path, _, _)| path.strip_prefix(&prefix))
                     .filter(|rest| !rest.contains('/'))
                     .map(str::to_owned)
                     .collect()
@@ -105,7 +111,7 @@ impl Catalog {
     /// The built-in providers only.
     pub fn builtin() -> Self {
         let mut providers = BTreeMap::new();
-        for (path, _) in embedded::FILES {
+        for (path, _, _) in embedded::FILES {
             if let Some(name) = path.strip_suffix("/provider.toml") {
                 providers.insert(name.to_owned(), Files::Embedded(name.to_owned()));
             }
