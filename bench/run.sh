@@ -92,7 +92,7 @@ read -r total_before steal_before < <(cpu_times)
 
 say "== 1. receiving signed Payvost events (wrk -c32 -d${DURATION}s, median of $RUNS)"
 read -r axum_rps axum_p99 < <(receiver axum sh -c "exec $AXUM \$PORT")
-read -r listen_rps listen_p99 < <(receiver hookctl sh -c "exec $HOOKCTL listen --port \$PORT --store listen.db --json > listen.ndjson")
+read -r listen_rps listen_p99 < <(receiver hookctl sh -c "exec $HOOKCTL listen --port \$PORT --store listen.db --json --no-ui > listen.ndjson")
 read -r express_rps express_p99 < <(NODE_PATH="$work/node_modules" receiver express sh -c "exec node $root/bench/payvost-express.js")
 read -r flask_rps flask_p99 < <(receiver flask sh -c "exec venv/bin/python $root/bench/payvost-flask.py")
 
@@ -170,6 +170,9 @@ sign_ms=$(startup "$HOOKCTL" sign payvost --event payment.succeeded)
 say "== 6. listen under attack ($DURATION s each): peak RSS and a healthy delivery's latency"
 attack=$(python3 "$root/bench/attack.py" "$HOOKCTL" --duration "$DURATION")
 
+say "== 7. the inspector: listen with a page on the live stream, and queries over 100 000 stored events"
+inspector=$(python3 "$root/bench/inspector.py" "$HOOKCTL" --duration "$DURATION" --runs "$RUNS" --work "$work")
+
 say "   Flask $(venv/bin/python -c 'import importlib.metadata as m; print(m.version("flask"))'), Express $(node -p 'require("./node_modules/express/package.json").version'), Node $(node --version), $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), $(openssl version)"
 
 read -r total_after steal_after < <(cpu_times)
@@ -192,4 +195,6 @@ report "   hookctl sign payvost --event payment.succeeded (ms)" "$sign_ms" "targ
 echo
 echo "6. listen under attack: 256 MiB budget, 1024 connections (targets: peak RSS under 356 MiB, probe p99 under 50 ms)"
 echo "$attack"
+echo
+echo "$inspector"
 report "host CPU steal during the run (%)" "$steal" "above ~5 the figures drift between runs; compare ratios, rerun"

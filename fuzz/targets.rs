@@ -53,7 +53,18 @@ pub fn signature_header(data: &[u8]) {
     let layouts = [
         Layout::Bare,
         Layout::Prefixed("sha256=".into()),
-        Layout::KeyValue { timestamp_key: "t".into(), signature_key: "v1".into() },
+        Layout::KeyValue {
+            timestamp_key: "t".into(),
+            signature_key: "v1".into(),
+            separator: ",".into(),
+            group_separator: None,
+        },
+        Layout::KeyValue {
+            timestamp_key: "ts".into(),
+            signature_key: "h1".into(),
+            separator: ";".into(),
+            group_separator: Some(" ".into()),
+        },
         Layout::VersionedList { version: "v1".into() },
     ];
     for layout in &layouts {
@@ -123,7 +134,7 @@ static SCHEMAS: LazyLock<hookctl::schema::SchemaCache> = LazyLock::new(Default::
 pub fn inspect(data: &[u8]) {
     let Ok(captured) = hookctl::capture::parse(data) else { return };
     let secret = hookctl::secret::Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
-    let keys = Keys { secret: Some(secret), credentials: vec![], rotation: vec![] };
+    let keys = Keys { secret: Some(secret), credentials: vec![], rotation: vec![], url: None };
     for item in captured {
         let Some(provider) = hookctl::provider::detect(&PROVIDERS, &item.request) else { continue };
         let ctx = hookctl::inspect::Context {

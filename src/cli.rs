@@ -76,6 +76,8 @@ pub enum Command {
     Replay(ReplayArgs),
     /// Probe a webhook endpoint you own with signed and mis-signed deliveries and print a scorecard
     Audit(AuditArgs),
+    /// Serve the inspector on the stored events: browse, search, diff, replay (`listen` serves it too)
+    Ui(UiArgs),
     /// Print the script that makes a shell complete hookctl (providers, events, profiles, stored ids)
     Completions(CompletionsArgs),
     /// Print the man page of hookctl or of one command (roff), or write them all to a folder
@@ -86,8 +88,12 @@ pub enum Command {
 #[command(args_conflicts_with_subcommands = true)]
 pub struct ProvidersArgs {
     /// The provider to show
-    #[arg(add = complete::providers())]
+    #[arg(add = complete::providers(), conflicts_with = "search")]
     pub name: Option<String>,
+    /// List only the providers whose name, title, description, category or event names contain TEXT
+    /// (case-insensitive; several words must all match)
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
     #[command(subcommand)]
     pub command: Option<ProvidersCommand>,
 }
@@ -179,6 +185,10 @@ pub struct SignArgs {
     /// The message id for schemes that sign one [default: a fresh id in the provider's format]
     #[arg(long, value_name = "ID")]
     pub id: Option<String>,
+
+    /// The URL the request is delivered to, for schemes that sign it (Square, Twilio, HubSpot)
+    #[arg(long, value_name = "URL", value_parser = absolute_url)]
+    pub url: Option<String>,
 
     /// The body's Content-Type [default: form-encoded for a form body of a provider that sends forms (Slack's
     /// slash commands), else the provider's]
@@ -375,6 +385,11 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
 
+    /// The URL the provider delivered to, for schemes that sign it (Square, Twilio, HubSpot) [default: the
+    /// request's Host header and path]
+    #[arg(long, value_name = "URL", value_parser = absolute_url)]
+    pub url: Option<String>,
+
     #[command(flatten)]
     pub keys: KeyArgs,
 }
@@ -448,9 +463,31 @@ pub struct ListenArgs {
     pub max_memory: usize,
 
     /// The most connections open at once (fewer if the open-file limit is lower); at the limit, the
-    /// connection idle the longest is closed to make room for a new one
+    /// connection idle the longest is closed to make room for a new one, and a new one that sends nothing
+    /// within 10 ms is closed
     #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub max_connections: u32,
+
+    /// Serve the inspector (a web page of the events, live) at this address: PORT, HOST:PORT, or 0 for a free
+    /// port [default: 127.0.0.1:4747, skipped with a note when that port is taken]. A non-loopback address
+    /// requires the token printed at start
+    #[arg(long, value_name = "ADDR", conflicts_with = "no_ui")]
+    pub ui: Option<String>,
+
+    /// Do not serve the inspector
+    #[arg(long)]
+    pub no_ui: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    hookctl ui\n  \
+    hookctl ui --store events.db --ui 0")]
+pub struct UiArgs {
+    /// The address to serve the inspector at: PORT, HOST:PORT, or 0 for a free port [default: 127.0.0.1:4747].
+    /// A non-loopback address requires the token printed at start
+    #[arg(long, value_name = "ADDR")]
+    pub ui: Option<String>,
 }
 
 fn fraction(text: &str) -> Result<f64, String> {
@@ -639,6 +676,14 @@ pub struct EventsSelection {
 }
 
 /// One line of header text: a value reqwest will send.
+/// An absolute http(s) URL, as a provider signs it (kept as written: its bytes are what is signed).
+fn absolute_url(text: &str) -> Result<String, String> {
+    match reqwest::Url::parse(text) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => Ok(text.to_owned()),
+        _ => Err(format!("`{text}` is not an absolute http(s) URL such as https://example.com/webhooks")),
+    }
+}
+
 fn header_value(text: &str) -> Result<String, String> {
     reqwest::header::HeaderValue::from_str(text)
         .map(|_| text.to_owned())

@@ -169,6 +169,13 @@ impl Dispatch {
     /// profile, the env), since `(redacted)` is no credential; without one it stays as it is.
     fn restore_credentials(&self, job: &Job, request: &mut Request) {
         let Some(keys) = self.keys.get(&job.provider.name) else { return };
+        let scheme = &job.provider.scheme;
+        if scheme.algorithm == crate::scheme::Algorithm::Token
+            && request.headers.get(&scheme.header) == Some(crate::request::REDACTED)
+            && let Some(secret) = &keys.secret
+        {
+            request.headers.set(&scheme.header, secret.expose());
+        }
         for spec in &job.provider.scheme.credentials {
             if request.headers.get(&spec.header) == Some(crate::request::REDACTED)
                 && let Some(value) = keys.credential(&spec.name)
@@ -197,12 +204,21 @@ impl Dispatch {
             }
             None => {
                 let no_keys = Keys::default();
+                let keys = self.keys.get(&job.provider.name).unwrap_or(&no_keys);
+                // A scheme that signs the URL signs the one this attempt goes to.
+                let with_url;
+                let keys = if job.provider.scheme.needs_url() {
+                    with_url = Keys { url: Some(url.to_string()), ..keys.clone() };
+                    &with_url
+                } else {
+                    keys
+                };
                 let outgoing = Outgoing {
                     provider: &job.provider,
                     event: job.event(),
                     body: job.body.clone(),
                     content_type: job.content_type.as_deref(),
-                    keys: self.keys.get(&job.provider.name).unwrap_or(&no_keys),
+                    keys,
                     at: self.pinned_time.unwrap_or_else(crate::time::now),
                     id: Some(job.message_id.clone()),
                 };

@@ -109,6 +109,7 @@ pub fn verdict_code(outcome: &Outcome) -> &'static str {
         Outcome::TimestampOutside { age, .. } if *age < 0 => "future",
         Outcome::TimestampOutside { .. } => "stale",
         Outcome::NoSecret => "unchecked",
+        Outcome::UrlUnknown => "url-unknown",
         Outcome::Undecodable { .. } => "undecodable",
         Outcome::MissingSignature { .. } => "missing-signature",
         Outcome::Malformed { .. } => "malformed",

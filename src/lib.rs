@@ -39,6 +39,7 @@ mod suggest;
 pub mod summary;
 pub mod tcpdump;
 pub mod time;
+pub mod ui;
 
 use clap::Parser as _;
 

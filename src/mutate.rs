@@ -34,7 +34,12 @@ mod tests {
         let layouts = [
             Layout::Bare,
             Layout::Prefixed("sha256=".into()),
-            Layout::KeyValue { timestamp_key: "t".into(), signature_key: "v1".into() },
+            Layout::KeyValue {
+                timestamp_key: "t".into(),
+                signature_key: "v1".into(),
+                separator: ",".into(),
+                group_separator: None,
+            },
             Layout::VersionedList { version: "v1".into() },
         ];
         let seeds: [&[u8]; 3] =

@@ -149,6 +149,14 @@ pub fn build(outgoing: Outgoing<'_>, rng: &mut fastrand::Rng) -> Result<(Request
         Some(id) => id,
         None => message_id(provider, outgoing.at, ctx.rng)?,
     };
+    // Mailgun's signature is a field of the body: the body is signed first.
+    if let Some(body) = provider
+        .scheme
+        .sign_body(&request, outgoing.keys, outgoing.at.timestamp())
+        .map_err(|e| Error::usage(format!("cannot sign for {}: {e}", provider.name), None))?
+    {
+        request.body = body.into();
+    }
     let signed = provider
         .scheme
         .sign(&request, outgoing.keys, outgoing.at.timestamp(), &id)

@@ -11,7 +11,8 @@ use crate::error::Error;
 use crate::request::{Request, RequestJson};
 
 /// The schema, one migration per version; `PRAGMA user_version` records how many have run.
-const MIGRATIONS: &[&str] = &["CREATE TABLE events (
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE events (
         id INTEGER PRIMARY KEY,
         received_at INTEGER NOT NULL,     -- unix milliseconds
         provider TEXT,
@@ -31,7 +32,20 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE events (
         forward_ms REAL
     );
     CREATE INDEX events_provider_event_id ON events (provider, event_id);
-    CREATE INDEX events_received_at ON events (received_at);"];
+    CREATE INDEX events_received_at ON events (received_at);",
+    // Full-text search over headers and bodies (the inspector's search box): an FTS5 index that stores no copy
+    // of the text, kept in step with the events table by triggers, so every writer keeps it current.
+    "CREATE VIRTUAL TABLE events_text USING fts5(headers, body, content = '', contentless_delete = 1);
+    INSERT INTO events_text (rowid, headers, body) SELECT id, headers, CAST(body AS TEXT) FROM events;
+    CREATE TRIGGER events_text_insert AFTER INSERT ON events BEGIN
+        INSERT INTO events_text (rowid, headers, body) VALUES (new.id, new.headers, CAST(new.body AS TEXT));
+    END;
+    CREATE TRIGGER events_text_delete AFTER DELETE ON events BEGIN
+        DELETE FROM events_text WHERE rowid = old.id;
+    END;
+    -- The inspector's verdict filter: a verdict that few events have is found without reading the others.
+    CREATE INDEX events_verdict ON events (verdict);",
+];
 
 /// The size the WAL is kept to: past it the listener's writer empties it (a checkpoint), and each time it starts
 /// over SQLite truncates it back to this (`journal_size_limit`): a full disk is not a 64 MiB WAL of 3 MB of data.
@@ -160,6 +174,38 @@ impl Filter {
         self.event_type.as_ref().is_none_or(|glob| event.event_type.as_deref().is_some_and(|t| glob.is_match(t)))
             && self.valid.is_none_or(|wanted| wanted == valid)
     }
+}
+
+/// One page of events, newest first, for a browser: every condition is answered by an index (the id, the
+/// time, the provider, the full-text index), so a page costs the same with a hundred thousand events stored.
+#[derive(Debug, Default, Clone)]
+pub struct PageQuery {
+    pub provider: Option<String>,
+    /// A glob over the event type (`payment.*`), `*` and `?` as in `--type`.
+    pub event_type: Option<String>,
+    pub verdict: Option<VerdictFilter>,
+    /// Unix milliseconds, inclusive.
+    pub since: Option<i64>,
+    /// Unix milliseconds, exclusive.
+    pub until: Option<i64>,
+    /// Words or a quoted value to find in the headers or the body.
+    pub text: Option<String>,
+    /// Only events older than this id: the page after one that ended there.
+    pub before: Option<i64>,
+    /// Only events newer than this id: what arrived since a page was read.
+    pub after: Option<i64>,
+    pub limit: usize,
+}
+
+/// The signature verdicts a page can be narrowed to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VerdictFilter {
+    /// Valid or unsigned (nothing failed).
+    Passed,
+    /// Anything a check failed on (not unchecked).
+    Failed,
+    /// One verdict code (`mismatch`, `stale`, …).
+    Code(String),
 }
 
 /// A stored row that cannot be read back (a value damaged on disk or by hand), skipped by `for_each`.
@@ -504,6 +550,81 @@ impl Store {
         Ok(unreadable)
     }
 
+    /// A page of events, newest first (see `PageQuery`); rows that cannot be read are left out.
+    pub fn page(&self, query: &PageQuery) -> Result<Vec<StoredEvent>, Error> {
+        use rusqlite::types::Value;
+        let mut clauses = Vec::new();
+        let mut values: Vec<Value> = Vec::new();
+        if let Some(provider) = &query.provider {
+            clauses.push("provider = ?");
+            values.push(Value::Text(provider.clone()));
+        }
+        if let Some(glob) = &query.event_type {
+            clauses.push("event_type GLOB ?");
+            values.push(Value::Text(glob.clone()));
+        }
+        match &query.verdict {
+            Some(VerdictFilter::Passed) => clauses.push("verdict IN ('valid', 'unsigned')"),
+            Some(VerdictFilter::Failed) => {
+                clauses.push("verdict NOT IN ('valid', 'unsigned', 'unchecked', 'no-provider')");
+            }
+            Some(VerdictFilter::Code(code)) => {
+                clauses.push("verdict = ?");
+                values.push(Value::Text(code.clone()));
+            }
+            None => {}
+        }
+        if let Some(since) = query.since {
+            clauses.push("received_at >= ?");
+            values.push(Value::Integer(since));
+        }
+        if let Some(until) = query.until {
+            clauses.push("received_at < ?");
+            values.push(Value::Integer(until));
+        }
+        if let Some(before) = query.before {
+            clauses.push("id < ?");
+            values.push(Value::Integer(before));
+        }
+        if let Some(after) = query.after {
+            clauses.push("id > ?");
+            values.push(Value::Integer(after));
+        }
+        let text = query.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        // With a search, the full-text index leads, newest match first, and the walk stops at the page's end: a
+        // word in every body costs one page, not every match.
+        let (from, order) = match text {
+            Some(text) => {
+                clauses.push("events_text MATCH ?");
+                values.push(Value::Text(fts_phrases(text)));
+                (" FROM events_text JOIN events ON events.id = events_text.rowid", "events_text.rowid")
+            }
+            None => (" FROM events", "id"),
+        };
+        let condition = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
+        values.push(Value::Integer(i64::try_from(query.limit.max(1)).unwrap_or(i64::MAX)));
+        let columns = SELECT.trim_start_matches("SELECT ").trim_end_matches(" FROM events");
+        let qualified: Vec<String> = columns.split(',').map(|c| format!("events.{}", c.trim())).collect();
+        let select = format!("SELECT {}{from}", qualified.join(", "));
+        let condition = if text.is_some() {
+            condition.replace("id < ?", "events_text.rowid < ?").replace("id > ?", "events_text.rowid > ?")
+        } else {
+            condition
+        };
+        let mut statement = self
+            .conn
+            .prepare_cached(&format!("{select}{condition} ORDER BY {order} DESC LIMIT ?"))
+            .map_err(|e| self.error(&e))?;
+        let rows = statement.query_map(rusqlite::params_from_iter(values), row_to_event).map_err(|e| self.error(&e))?;
+        let mut events = Vec::new();
+        for row in rows {
+            if let Ok(event) = row.map_err(|e| self.error(&e))? {
+                events.push(event);
+            }
+        }
+        Ok(events)
+    }
+
     /// The rows a read skipped, as one error for the end of a command (`Ok` when there were none).
     pub fn unreadable(&self, rows: &[Unreadable]) -> Result<(), Error> {
         let Some(first) = rows.first() else { return Ok(()) };
@@ -600,6 +721,24 @@ fn row_to_event(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<StoredEvent,
         forward_status: row.get(15)?,
         forward_ms: row.get(16)?,
     }))
+}
+
+/// The user's search as FTS5 phrases, all of which must match: each whitespace-separated word (or a "quoted
+/// value") becomes one quoted phrase, so no character a user types is read as FTS5 syntax.
+fn fts_phrases(text: &str) -> String {
+    let mut phrases = Vec::new();
+    let mut rest = text.trim();
+    while !rest.is_empty() {
+        let (phrase, after) = match rest.strip_prefix('"') {
+            Some(quoted) => quoted.split_once('"').unwrap_or((quoted, "")),
+            None => rest.split_once(char::is_whitespace).unwrap_or((rest, "")),
+        };
+        if !phrase.trim().is_empty() {
+            phrases.push(format!("\"{}\"", phrase.replace('"', "\"\"")));
+        }
+        rest = after.trim_start();
+    }
+    phrases.join(" AND ")
 }
 
 fn headers_json(request: &Request) -> String {

@@ -227,6 +227,8 @@ impl<'a> Builder<'a> {
     /// `body` signed as the provider signs it, with `keys`, at the delivery's time and message id.
     pub fn sign(&mut self, delivery: &Delivery<'_>, body: Bytes, keys: &Keys) -> Result<Request, Error> {
         let provider = self.provider();
+        // A scheme that signs the URL signs the one the probe goes to.
+        let keys = &Keys { url: Some(self.url(delivery).to_string()), ..keys.clone() };
         let outgoing = Outgoing {
             provider,
             event: Some(delivery.event),

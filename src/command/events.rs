@@ -292,17 +292,7 @@ fn export(
         };
         with_credentials += usize::from(event.request.headers.iter().any(credential));
         let line = match format {
-            ExportFormat::Jsonl => {
-                let mut value = serde_json::to_value(&event.request).unwrap_or(Value::Null);
-                value["id"] = json!(event.id);
-                value["received_at"] = json!(event.received_at);
-                value["answer_status"] = json!(event.answer_status);
-                value["provider"] = json!(event.provider);
-                value["event"] = json!(event.event_type);
-                value["event_id"] = json!(event.event_id);
-                value["verdict"] = json!(event.verdict);
-                format!("{value}\n")
-            }
+            ExportFormat::Jsonl => jsonl_line(&event),
             ExportFormat::Har => format!("{}{}", if count > 0 { "," } else { "" }, har_entry(&event)),
         };
         count += 1;
@@ -323,6 +313,25 @@ fn export(
         );
     }
     store.unreadable(&unreadable)
+}
+
+/// One line of `export --format jsonl`: the request JSON with the event's record.
+pub fn jsonl_line(event: &StoredEvent) -> String {
+    let mut value = serde_json::to_value(&event.request).unwrap_or(Value::Null);
+    value["id"] = json!(event.id);
+    value["received_at"] = json!(event.received_at);
+    value["answer_status"] = json!(event.answer_status);
+    value["provider"] = json!(event.provider);
+    value["event"] = json!(event.event_type);
+    value["event_id"] = json!(event.event_id);
+    value["verdict"] = json!(event.verdict);
+    format!("{value}\n")
+}
+
+/// A HAR file of one event, as `export --format har` writes them.
+pub fn har_document(event: &StoredEvent) -> String {
+    let creator = json!({"name": "hookctl", "version": env!("CARGO_PKG_VERSION")});
+    format!("{{\"log\":{{\"version\":\"1.2\",\"creator\":{creator},\"entries\":[{}]}}}}\n", har_entry(event))
 }
 
 fn har_entry(event: &StoredEvent) -> Value {

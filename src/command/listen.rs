@@ -58,6 +58,10 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
     let store_path = store.path().to_owned();
     let (writer, writer_thread) = Writer::start(store);
     let (printer, printer_thread) = Printer::start();
+    // The inspector's providers and keys, taken before the listener owns them; it binds after the listener
+    // (a receiving port in use is the one error to say).
+    let live = (!args.no_ui).then(crate::ui::live_channel);
+    let for_inspector = (!args.no_ui).then(|| (providers.clone(), keys.clone()));
 
     let settings = Settings {
         providers,
@@ -74,6 +78,7 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
         max_body: args.max_body,
         read_timeout: args.read_timeout.into(),
         max_memory: args.max_memory,
+        live: live.clone(),
     };
     let listener = Listener::new(settings, writer, printer);
     let router = server::router(listener.clone());
@@ -91,6 +96,12 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
         _ => Error::usage(format!("cannot listen on {address}: {e}"), None),
     })?;
     let bound = socket.local_addr()?;
+    let inspector = match (live, for_inspector) {
+        (Some(live), Some((providers, keys))) => {
+            super::ui::start_for_listen(app, &runtime, args.ui.as_deref(), store_path.clone(), (providers, keys), live)?
+        }
+        _ => None,
+    };
 
     // Ready: the address and routes go to stderr, so stdout carries only events (NDJSON with --json).
     let style = app.style;
@@ -101,6 +112,11 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
     );
     for (route, provider) in listener.routes() {
         eprintln!("  {}  {}", style.err(Role::Name, &format!("{route:32}")), sanitize(&provider, false));
+    }
+    if let Some(bound) = inspector {
+        super::ui::announce(style, &bound, None);
+        // Stopped with the runtime, after the listener.
+        runtime.spawn(crate::ui::serve(bound, std::future::pending()));
     }
     crate::keys::announce(&style, &origins);
     match (&args.forward_to, &args.events) {

@@ -9,6 +9,7 @@ mod providers;
 mod replay;
 mod send;
 mod sign;
+mod ui;
 mod verify;
 
 use std::path::PathBuf;
@@ -126,6 +127,7 @@ pub fn dispatch(cli: Cli, style: Style) -> Result<ExitCode, Error> {
         Command::Events(command) => events::run(&app, &command),
         Command::Replay(args) => replay::run(&app, &args),
         Command::Audit(args) => audit::run(&app, &args),
+        Command::Ui(args) => ui::run(&app, &args),
         Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
     }
 }

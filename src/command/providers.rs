@@ -8,8 +8,8 @@ use super::App;
 use crate::cli::{ImportArgs, ProvidersArgs, ProvidersCommand};
 use crate::error::{Error, ExitCode};
 use crate::output::{self, Role, sanitize};
-use crate::provider::{Provider, RetryFrom, SourceKind};
-use crate::scheme::{Layout, Part, Scheme};
+use crate::provider::{CATEGORIES, Provider, RetryFrom, SourceKind};
+use crate::scheme::{Layout, Scheme};
 
 pub fn run(app: &App, args: &ProvidersArgs) -> Result<ExitCode, Error> {
     if let Some(ProvidersCommand::Import(import)) = &args.command {
@@ -18,17 +18,57 @@ pub fn run(app: &App, args: &ProvidersArgs) -> Result<ExitCode, Error> {
     let catalog = app.catalog()?;
     match &args.name {
         Some(name) => show(app, &catalog.get(name)?),
-        None => list(app, &catalog.all()?),
+        None => {
+            let providers = catalog.all()?;
+            match args.search.as_deref() {
+                None => list(app, &providers.iter().collect::<Vec<_>>()),
+                Some(text) if text.trim().is_empty() => {
+                    return Err(Error::usage(
+                        "--search needs a word to look for",
+                        Some("`hookctl providers --search kyc`".to_owned()),
+                    ));
+                }
+                Some(text) => {
+                    let found = search(&providers, text);
+                    if found.is_empty() {
+                        return Err(Error::usage(
+                            format!("no provider matches {:?}", sanitize(text, false)),
+                            Some("`hookctl providers` lists them all, grouped by category".to_owned()),
+                        ));
+                    }
+                    list(app, &found)
+                }
+            }
+        }
     }?;
     Ok(ExitCode::Success)
 }
 
-fn list(app: &App, providers: &[Provider]) -> Result<(), Error> {
+/// The providers every word of `text` is found in (name, title, description, category, event names), without
+/// regard to case.
+fn search<'a>(providers: &'a [Provider], text: &str) -> Vec<&'a Provider> {
+    let words: Vec<String> = text.split_whitespace().map(str::to_lowercase).collect();
+    providers
+        .iter()
+        .filter(|p| {
+            let fields = [&p.name, &p.title, &p.description, &p.category];
+            let haystack: Vec<String> = fields
+                .into_iter()
+                .map(|f| f.to_lowercase())
+                .chain(p.events.iter().map(|e| e.name.to_lowercase()))
+                .collect();
+            words.iter().all(|word| haystack.iter().any(|field| field.contains(word.as_str())))
+        })
+        .collect()
+}
+
+fn list(app: &App, providers: &[&Provider]) -> Result<(), Error> {
     if app.json {
         for provider in providers {
             output::print_json(&json!({
                 "name": provider.name,
                 "title": provider.title,
+                "category": provider.category,
                 "description": provider.description,
                 "scheme": provider.scheme.summary(),
                 "routes": provider.routes,
@@ -39,16 +79,27 @@ fn list(app: &App, providers: &[Provider]) -> Result<(), Error> {
     }
     let width = providers.iter().map(|p| p.name.len()).max().unwrap_or(0);
     let scheme_width = providers.iter().map(|p| p.scheme.summary().len()).max().unwrap_or(0);
+    // Grouped by category, the categories in the order of `CATEGORIES`, the providers by name within each.
     let mut out = String::new();
-    for p in providers {
-        let name = app.style.out(Role::Name, &format!("{:width$}", sanitize(&p.name, false)));
-        let events = format!("{:>2} events", p.events.len());
-        let _ = writeln!(
-            out,
-            "{name}  {:scheme_width$}  {events}  {}",
-            p.scheme.summary(),
-            sanitize(&p.description, false)
-        );
+    for category in CATEGORIES {
+        let group: Vec<&&Provider> = providers.iter().filter(|p| p.category == category).collect();
+        if group.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        let _ = writeln!(out, "{}", app.style.out(Role::Heading, &format!("{category} ({})", group.len())));
+        for p in group {
+            let name = app.style.out(Role::Name, &format!("{:width$}", sanitize(&p.name, false)));
+            let events = format!("{:>2} events", p.events.len());
+            let _ = writeln!(
+                out,
+                "  {name}  {:scheme_width$}  {events}  {}",
+                p.scheme.summary(),
+                sanitize(&p.description, false)
+            );
+        }
     }
     output::print(&out)
 }
@@ -73,15 +124,30 @@ fn show(app: &App, provider: &Provider) -> Result<(), Error> {
     if !provider.description.is_empty() {
         row("", provider.description.clone(), String::new());
     }
+    row("Category", provider.category.clone(), String::new());
     row("Signature", signature_line(scheme), assumed(&["signature", "signature.encoding", "signature.key"]));
     if scheme.is_signed() {
+        row("Checked", checked_line(provider), String::new());
+    }
+    if let Some(named) = &scheme.algorithm_header {
+        let values: Vec<String> = named.values.iter().map(|(n, a)| format!("{n} ({a})")).collect();
+        let value = format!("named per request by {}: {}", named.header, values.join(", "));
+        row("Algorithm", value, assumed(&["signature"]));
+    }
+    if let Some(field) = &scheme.signature_field {
+        row("Field", format!("{field} of the JSON body (no signature header)"), assumed(&["signature.header"]));
+    } else if scheme.is_signed() {
         row("Header", format!("{}: {}", scheme.header, example_header(scheme)), assumed(&["signature.header"]));
         if !scheme.aliases.is_empty() {
             row("Also read", scheme.aliases.join(", "), assumed(&["signature.aliases"]));
         }
     }
     if let Some(ts) = &scheme.timestamp {
-        let place = ts.header.clone().unwrap_or_else(|| format!("inside {}", scheme.header));
+        let place = match (&ts.header, &ts.field) {
+            (Some(header), _) => header.clone(),
+            (None, Some(field)) => format!("body field {field}"),
+            (None, None) => format!("inside {}", scheme.header),
+        };
         let signed = if scheme.timestamp_signed() { "signed" } else { "NOT covered by the signature" };
         row(
             "Timestamp",
@@ -178,6 +244,17 @@ fn signature_line(scheme: &Scheme) -> String {
     format!("{} of {}, {}, keyed by {key}", scheme.algorithm, scheme.content, scheme.encoding)
 }
 
+/// What the scheme was checked against: the provider's SDK, a published test vector, or nothing.
+fn checked_line(provider: &Provider) -> String {
+    match provider.source("signature.checked") {
+        Some(source) if source.kind != SourceKind::Assumed => source.detail.clone(),
+        _ => NOT_CHECKED.to_owned(),
+    }
+}
+
+/// What `providers NAME` says of a scheme no SDK or published vector confirmed.
+const NOT_CHECKED: &str = "scheme from the provider's docs; not checked against an SDK";
+
 fn example_header(scheme: &Scheme) -> String {
     scheme.layout.format(&["<signature>".into()], "<timestamp>")
 }
@@ -187,7 +264,16 @@ fn retry_line(provider: &Provider) -> String {
     if delivery.retry.is_empty() {
         return "none".into();
     }
-    let delays: Vec<String> = delivery.retry.iter().map(|d| humantime::format_duration(*d).to_string()).collect();
+    // A run of equal delays is written once with its count: Paystack's hourly retries are `1h ×72`.
+    let mut delays: Vec<String> = Vec::new();
+    for run in delivery.retry.chunk_by(|a, b| a == b) {
+        let delay = humantime::format_duration(run[0]).to_string();
+        delays.push(if run.len() > 2 {
+            format!("{delay} ×{}", run.len())
+        } else {
+            run.iter().map(|_| delay.clone()).collect::<Vec<_>>().join(", ")
+        });
+    }
     let from = match delivery.retry_from {
         RetryFrom::Previous => "each after the attempt before",
         RetryFrom::First => "each counted from the first attempt",
@@ -200,35 +286,47 @@ fn details(provider: &Provider) -> Value {
     let layout = match &scheme.layout {
         Layout::Bare => json!({"kind": "bare"}),
         Layout::Prefixed(prefix) => json!({"kind": "prefixed", "prefix": prefix}),
-        Layout::KeyValue { timestamp_key, signature_key } => {
-            json!({"kind": "key-value", "timestamp_key": timestamp_key, "signature_key": signature_key})
-        }
+        Layout::KeyValue { timestamp_key, signature_key, separator, group_separator } => json!({
+            "kind": "key-value",
+            "timestamp_key": timestamp_key,
+            "signature_key": signature_key,
+            "separator": separator,
+            "group_separator": group_separator,
+        }),
         Layout::VersionedList { version } => json!({"kind": "versioned-list", "version": version}),
     };
     let delivery = &provider.delivery;
     json!({
         "name": provider.name,
         "title": provider.title,
+        "category": provider.category,
         "description": provider.description,
+        "checked": scheme.is_signed().then(|| checked_line(provider)),
         "routes": provider.routes,
         "secret_env": provider.secret_env,
         "signature": {
             "algorithm": scheme.algorithm.to_string(),
-            "header": scheme.is_signed().then_some(&scheme.header),
+            "header": (scheme.is_signed() && scheme.in_header()).then_some(&scheme.header),
+            "field": scheme.signature_field,
+            "algorithm_header": scheme.algorithm_header.as_ref().map(|a| json!({
+                "header": a.header,
+                "values": a.values.iter().map(|(n, alg)| json!([n, alg.to_string()])).collect::<Vec<_>>(),
+            })),
             "aliases": scheme.aliases,
             "content": scheme.content.to_string(),
             "key": match scheme.key { crate::scheme::KeyEncoding::Raw => "raw", crate::scheme::KeyEncoding::Base64 => "base64" },
             "key_prefix": scheme.key_prefix,
             "encoding": scheme.encoding.to_string(),
             "layout": layout,
-            "example": scheme.is_signed().then(|| example_header(scheme)),
+            "example": (scheme.is_signed() && scheme.in_header()).then(|| example_header(scheme)),
         },
         "timestamp": scheme.timestamp.as_ref().map(|t| json!({
             "header": t.header,
+            "field": t.field,
             "aliases": t.aliases,
             "unit": if t.millis { "ms" } else { "s" },
             "tolerance_secs": t.tolerance.as_secs(),
-            "signed": scheme.content.uses(&Part::Timestamp),
+            "signed": scheme.timestamp_signed(),
         })),
         "message_id": scheme.message_id.as_ref().map(|m| json!({"header": m.header, "aliases": m.aliases})),
         "dedupe": {"header": provider.envelope.id_header, "pointers": provider.envelope.id_pointers},

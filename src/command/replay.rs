@@ -26,13 +26,13 @@ use crate::summary::{Order, Summary};
 const CONFIRM_ABOVE: usize = 20;
 
 /// A request to replay, wherever it came from.
-struct Item {
-    label: String,
-    stored_id: Option<i64>,
-    provider: Option<String>,
-    event_type: Option<String>,
-    event_id: Option<String>,
-    request: Request,
+pub(super) struct Item {
+    pub label: String,
+    pub stored_id: Option<i64>,
+    pub provider: Option<String>,
+    pub event_type: Option<String>,
+    pub event_id: Option<String>,
+    pub request: Request,
 }
 
 impl From<StoredEvent> for Item {
@@ -306,49 +306,7 @@ impl Source {
                 // Verbatim jobs still need a provider for output; any stands in, nothing is signed.
                 None => providers.first().ok_or_else(|| Error::usage("no providers", None))?,
             };
-            let event = item.event_type.as_deref().and_then(|t| provider.events.iter().find(|e| e.name == t));
-            // A fresh message id, unless the provider's event id *is* the message id (GitHub's X-GitHub-Delivery,
-            // Standard Webhooks' webhook-id): then the event keeps its identity, as on the provider's redelivery.
-            let id_is_message_id = match (&provider.envelope.id_header, &provider.scheme.message_id) {
-                (Some(id_header), Some(spec)) => id_header.eq_ignore_ascii_case(&spec.header),
-                _ => false,
-            };
-            let message_id = match (&item.event_id, id_is_message_id) {
-                (Some(id), true) => id.clone(),
-                _ => outgoing::message_id(provider, crate::time::now(), &mut fastrand::Rng::new())?,
-            };
-            // A provider signs the body before compressing it: re-signed, a stored compressed body goes out
-            // decoded (its Content-Encoding is not among the headers a re-signed delivery carries).
-            let body = if args.verbatim {
-                item.request.body.clone()
-            } else {
-                match crate::content_encoding::decode(
-                    &item.request.headers,
-                    &item.request.body,
-                    inspect::MAX_DECODED_BODY,
-                ) {
-                    Ok(Some(decoded)) => decoded.body,
-                    Ok(None) => item.request.body.clone(),
-                    Err(error) => {
-                        return Err(Error::usage(
-                            format!("{}: the stored body cannot be re-signed: {error}", item.label),
-                            Some("replay it with --verbatim to send the bytes as they were received".into()),
-                        ));
-                    }
-                }
-            };
-            let mut job = Job::new(provider.clone(), event, body, message_id);
-            job.event_id = item.event_id;
-            // Re-signed, a form body still goes as a form (the provider's own header names JSON).
-            if provider.takes_forms() {
-                let content_type = item.request.headers.get("content-type");
-                let parsed = provider.parse_body(&item.request.body, content_type).ok();
-                job.content_type = parsed.and_then(|p| p.format.content_type()).map(str::to_owned);
-            }
-            job.verbatim = args.verbatim.then_some(item.request);
-            job.label = Some(item.label);
-            job.stored_id = item.stored_id;
-            Ok(job)
+            job(provider, item, args.verbatim)
         };
         match self {
             Self::Store(filter) => {
@@ -406,6 +364,50 @@ impl Source {
             }
         }
     }
+}
+
+/// The job that replays one item: re-signed now with a fresh message id (the provider's event id kept), or,
+/// `verbatim`, the captured bytes and headers.
+pub(super) fn job(provider: &Arc<Provider>, item: Item, verbatim: bool) -> Result<Job, Error> {
+    let event = item.event_type.as_deref().and_then(|t| provider.events.iter().find(|e| e.name == t));
+    // A fresh message id, unless the provider's event id *is* the message id (GitHub's X-GitHub-Delivery,
+    // Standard Webhooks' webhook-id): then the event keeps its identity, as on the provider's redelivery.
+    let id_is_message_id = match (&provider.envelope.id_header, &provider.scheme.message_id) {
+        (Some(id_header), Some(spec)) => id_header.eq_ignore_ascii_case(&spec.header),
+        _ => false,
+    };
+    let message_id = match (&item.event_id, id_is_message_id) {
+        (Some(id), true) => id.clone(),
+        _ => outgoing::message_id(provider, crate::time::now(), &mut fastrand::Rng::new())?,
+    };
+    // A provider signs the body before compressing it: re-signed, a stored compressed body goes out
+    // decoded (its Content-Encoding is not among the headers a re-signed delivery carries).
+    let body = if verbatim {
+        item.request.body.clone()
+    } else {
+        match crate::content_encoding::decode(&item.request.headers, &item.request.body, inspect::MAX_DECODED_BODY) {
+            Ok(Some(decoded)) => decoded.body,
+            Ok(None) => item.request.body.clone(),
+            Err(error) => {
+                return Err(Error::usage(
+                    format!("{}: the stored body cannot be re-signed: {error}", item.label),
+                    Some("replay it with --verbatim to send the bytes as they were received".into()),
+                ));
+            }
+        }
+    };
+    let mut job = Job::new(provider.clone(), event, body, message_id);
+    job.event_id = item.event_id;
+    // Re-signed, a form body still goes as a form (the provider's own header names JSON).
+    if provider.takes_forms() {
+        let content_type = item.request.headers.get("content-type");
+        let parsed = provider.parse_body(&item.request.body, content_type).ok();
+        job.content_type = parsed.and_then(|p| p.format.content_type()).map(str::to_owned);
+    }
+    job.verbatim = verbatim.then_some(item.request);
+    job.label = Some(item.label);
+    job.stored_id = item.stored_id;
+    Ok(job)
 }
 
 /// The stored events a report's failed deliveries were made from, each once.

@@ -395,6 +395,13 @@ pub fn curl_command(provider: &Provider, url: &reqwest::Url, request: &Request) 
                 let (before, after) = spec.value.split_once("{credential}").unwrap_or((&spec.value, ""));
                 parts.push(format!("\"{name}: {}${{{env}}}{}\"", double_quoted(before), double_quoted(after)));
             }
+            // A shared token (GitLab's X-Gitlab-Token) is the secret: read from the env var too.
+            None if provider.scheme.algorithm == crate::scheme::Algorithm::Token
+                && provider.scheme.signature_headers().any(|h| h.eq_ignore_ascii_case(name)) =>
+            {
+                let env = provider.secret_env.first().map_or("HOOKCTL_SECRET", String::as_str);
+                parts.push(format!("\"{name}: ${{{env}}}\""));
+            }
             None => parts.push(quote(&format!("{name}: {}", String::from_utf8_lossy(value)))),
         }
     }

@@ -82,7 +82,7 @@ pub fn run(app: &App, args: &SignArgs) -> Result<ExitCode, Error> {
     let resolved = KeySources { args: &args.keys, profile, style: app.style, quiet: false }.resolve(&provider)?;
     crate::keys::announce(&app.style, &resolved.origins);
     crate::keys::note_single_signature(&app.style, &provider, &resolved.keys);
-    let keys = resolved.keys;
+    let keys = crate::scheme::Keys { url: args.url.clone(), ..resolved.keys };
     if args.id.is_some() && provider.scheme.message_id.is_none() {
         let note = app.style.err(Role::Warn, "note");
         eprintln!("hookctl: {note}: {} sends no message id; --id is ignored", provider.name);
@@ -92,7 +92,19 @@ pub fn run(app: &App, args: &SignArgs) -> Result<ExitCode, Error> {
         eprintln!("hookctl: {note}: {} does not sign its deliveries; these are the headers it sends", provider.name);
     }
     let outgoing = Outgoing { provider: &provider, event, body, content_type, keys: &keys, at, id: args.id.clone() };
-    let (request, omitted) = outgoing::build(outgoing, &mut rng)?;
+    let (mut request, omitted) = outgoing::build(outgoing, &mut rng)?;
+    // The request as it arrives at --url: its path and query, and its Host, so that a verifier of the capture
+    // knows the URL the signature covers.
+    if let Some(url) = args.url.as_deref().and_then(|u| reqwest::Url::parse(u).ok()) {
+        request.target = match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_owned(),
+        };
+        if let Some(host) = url.host_str() {
+            let host = url.port().map_or_else(|| host.to_owned(), |port| format!("{host}:{port}"));
+            request.headers.set("Host", host);
+        }
+    }
     for name in omitted {
         let note = app.style.err(Role::Warn, "note");
         eprintln!("hookctl: {note}: `{name}` left out: the event type is unknown; pass --event EVENT");

@@ -41,8 +41,9 @@ pub fn run(app: &App, args: &VerifyArgs) -> Result<ExitCode, Error> {
         };
         if !keys_by_provider.contains_key(&provider.name) {
             let quiet = !keys_by_provider.is_empty();
-            let resolved =
+            let mut resolved =
                 KeySources { args: &args.keys, profile, style: app.style, quiet }.resolve_for_verify(provider)?;
+            resolved.keys.url = args.url.clone();
             keys::announce(&app.style, &resolved.origins);
             if provider.scheme.is_signed() && resolved.keys.secret.is_none() {
                 let note = app.style.err(Role::Warn, "note");
@@ -205,8 +206,8 @@ fn detect<'a>(providers: &'a [Provider], request: &Request, label: Option<&str>)
 /// secret) fails nothing by itself: the exit code is that of what was checked.
 fn exit_code(inspection: &Inspection) -> ExitCode {
     let verdict = &inspection.verdict;
-    let unchecked_but_sound =
-        matches!(verdict.outcome, Outcome::NoSecret) && !verdict.checks.iter().any(|c| c.status == CheckStatus::Fail);
+    let unchecked_but_sound = matches!(verdict.outcome, Outcome::NoSecret | Outcome::UrlUnknown)
+        && !verdict.checks.iter().any(|c| c.status == CheckStatus::Fail);
     if !verdict.outcome.is_valid() && !unchecked_but_sound {
         ExitCode::SignatureInvalid
     } else if inspection.payload.is_invalid() {
@@ -216,7 +217,7 @@ fn exit_code(inspection: &Inspection) -> ExitCode {
     }
 }
 
-fn to_json(
+pub(super) fn to_json(
     provider: &Provider,
     captured: &Captured,
     inspection: &Inspection,
@@ -254,7 +255,7 @@ fn report(style: &Style, provider: &Provider, captured: &Captured, inspection: &
         (Outcome::Valid, true) => ("!", Role::Warn, "VALID SIGNATURE, INVALID PAYLOAD"),
         (Outcome::Unsigned, _) => ("!", Role::Warn, "UNSIGNED"),
         (Outcome::TimestampOutside { .. }, _) => ("✗", Role::Fail, "OUTSIDE TOLERANCE"),
-        (Outcome::NoSecret, _) if exit_code(inspection) == ExitCode::Success => {
+        (Outcome::NoSecret | Outcome::UrlUnknown, _) if exit_code(inspection) == ExitCode::Success => {
             ("–", Role::Warn, "SIGNATURE NOT CHECKED")
         }
         _ => ("✗", Role::Fail, "INVALID"),
@@ -274,7 +275,7 @@ fn report(style: &Style, provider: &Provider, captured: &Captured, inspection: &
         let _ = writeln!(out, "  {} {:14} {}", style.out(Role::Dim, "–"), "provider", sanitize(&file, false));
     }
     // An unchecked signature has its own line among the checks.
-    if !matches!(verdict.outcome, Outcome::Valid | Outcome::NoSecret) {
+    if !matches!(verdict.outcome, Outcome::Valid | Outcome::NoSecret | Outcome::UrlUnknown) {
         let _ = writeln!(out, "  {}", sanitize(&verdict.outcome.describe(), false));
     }
 
@@ -330,7 +331,8 @@ fn report(style: &Style, provider: &Provider, captured: &Captured, inspection: &
     } else if let Some(caveat) = captured.caveat.filter(|_| !verdict.outcome.is_valid()) {
         let _ = writeln!(out, "  {} {caveat}", style.out(Role::Warn, "note:"));
     }
-    if matches!(verdict.outcome, Outcome::NoSecret) {
+    let no_secret = verdict.checks.iter().any(|c| c.detail == "not checked: no secret given");
+    if matches!(verdict.outcome, Outcome::NoSecret) && no_secret {
         let env: Vec<&str> = provider.secret_env.iter().map(String::as_str).chain(["HOOKCTL_SECRET"]).collect();
         let _ = writeln!(
             out,

@@ -6,7 +6,8 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::{
-    Answer, Delivery, Envelope, EventDef, FACTS, Files, Provider, Recognize, RetryFrom, Source, SourceKind, TimeFormat,
+    Answer, CATEGORIES, Delivery, Envelope, EventDef, FACTS, Files, Provider, Recognize, RetryFrom, Source, SourceKind,
+    TimeFormat,
 };
 use crate::body::BodyFormat;
 use crate::scheme::{
@@ -21,6 +22,8 @@ pub(super) struct ProviderFile {
     title: Option<String>,
     #[serde(default)]
     description: String,
+    #[serde(default)]
+    category: Option<String>,
     #[serde(default)]
     routes: Vec<String>,
     #[serde(default)]
@@ -44,6 +47,8 @@ pub(super) struct ProviderFile {
     envelope: EnvelopeFile,
     #[serde(default)]
     delivery: DeliveryFile,
+    #[serde(default)]
+    handshake: Option<HandshakeFile>,
     #[serde(default)]
     events: toml::Table,
     /// Where each fact came from: `fact = "document: …" | "sdk: …" | "assumed: …"`.
@@ -85,6 +90,18 @@ struct SignatureFile {
     signature_key: Option<String>,
     #[serde(default)]
     version: Option<String>,
+    #[serde(default)]
+    separator: Option<String>,
+    #[serde(default)]
+    group_separator: Option<String>,
+    #[serde(default)]
+    field: Option<String>,
+    #[serde(default)]
+    body_digest: Option<String>,
+    #[serde(default)]
+    algorithm_header: Option<String>,
+    #[serde(default)]
+    algorithms: std::collections::BTreeMap<String, Algorithm>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize)]
@@ -102,6 +119,8 @@ enum LayoutName {
 struct TimestampFile {
     #[serde(default)]
     header: Option<String>,
+    #[serde(default)]
+    field: Option<String>,
     #[serde(default)]
     aliases: Vec<String>,
     #[serde(default)]
@@ -192,6 +211,19 @@ struct DeliveryFile {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct HandshakeFile {
+    event: String,
+    challenge: String,
+    /// `echo` | `hmac-sha256-hex`
+    answer: String,
+    #[serde(default)]
+    plain_key: Option<String>,
+    #[serde(default)]
+    mac_key: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct AnswerFile {
     #[serde(default = "ok")]
     status: u16,
@@ -278,6 +310,13 @@ impl ProviderFile {
     pub(super) fn into_provider(self, files: Files) -> Result<Provider, String> {
         let scheme = self.scheme_parts()?;
         let name = self.name;
+        let category = match self.category {
+            Some(category) if CATEGORIES.contains(&category.as_str()) => category,
+            Some(category) => {
+                return Err(format!("category {category:?} is not one of {}", CATEGORIES.join(", ")));
+            }
+            None => "other".to_owned(),
+        };
         let mut routes = self.routes;
         for route in &routes {
             if !route.starts_with('/') {
@@ -391,11 +430,32 @@ impl ProviderFile {
             }
         }
 
+        let handshake = match self.handshake {
+            None => None,
+            Some(h) => {
+                if !events.iter().any(|e| e.name == h.event) {
+                    return Err(format!("handshake.event `{}` is not in the catalog", h.event));
+                }
+                if !h.challenge.starts_with('/') {
+                    return Err("handshake.challenge must be a JSON pointer starting with `/`".into());
+                }
+                let answer = match h.answer.as_str() {
+                    "echo" => crate::provider::HandshakeAnswer::Echo,
+                    "hmac-sha256-hex" => crate::provider::HandshakeAnswer::HmacSha256Hex {
+                        plain_key: required("handshake.plain_key", h.plain_key, "for answer = \"hmac-sha256-hex\"")?,
+                        mac_key: required("handshake.mac_key", h.mac_key, "for answer = \"hmac-sha256-hex\"")?,
+                    },
+                    other => return Err(format!("handshake.answer {other:?} must be \"echo\" or \"hmac-sha256-hex\"")),
+                };
+                Some(crate::provider::Handshake { event: h.event, challenge: h.challenge, answer })
+            }
+        };
         let sources = sources(self.sources, &events)?;
         Ok(Provider {
             title: self.title.unwrap_or_else(|| name.clone()),
             name,
             description: self.description,
+            category,
             routes,
             secret_env: self.secret_env,
             body_style: self.body,
@@ -404,6 +464,7 @@ impl ProviderFile {
             headers,
             envelope,
             delivery,
+            handshake,
             events,
             files,
             sources,
@@ -413,8 +474,13 @@ impl ProviderFile {
     fn scheme_parts(&self) -> Result<Scheme, String> {
         let sig = &self.signature;
         let signed = sig.algorithm != Algorithm::None;
-        let header = if signed {
-            required("signature.header", sig.header.clone(), "for a signed scheme")?
+        if let Some(field) = &sig.field
+            && (!field.starts_with('/') || sig.header.is_some())
+        {
+            return Err("signature.field is a JSON pointer starting with `/`, in place of signature.header".into());
+        }
+        let header = if signed && sig.field.is_none() {
+            required("signature.header", sig.header.clone(), "for a signed scheme (or signature.field)")?
         } else {
             sig.header.clone().unwrap_or_default()
         };
@@ -434,12 +500,25 @@ impl ProviderFile {
                     sig.signature_key.clone(),
                     "for layout = \"key-value\"",
                 )?,
+                separator: sig.separator.clone().unwrap_or_else(|| ",".into()),
+                group_separator: sig.group_separator.clone(),
             },
             LayoutName::VersionedList => Layout::VersionedList {
                 version: required("signature.version", sig.version.clone(), "for layout = \"versioned-list\"")?,
             },
         };
+        if let Layout::KeyValue { separator, group_separator, .. } = &layout {
+            if separator.is_empty() || separator.contains('=') {
+                return Err("signature.separator must be non-empty text without `=`".into());
+            }
+            if group_separator.as_ref().is_some_and(|g| g.is_empty() || g == separator || g.contains('=')) {
+                return Err("signature.group_separator must be non-empty, without `=`, and not the separator".into());
+            }
+        }
         let content = Template::parse(sig.content.as_deref().unwrap_or("{body}"))?;
+        if sig.body_digest.is_some() && !content.uses(&crate::scheme::Part::Url) {
+            return Err("signature.body_digest is a parameter of the signed URL: signature.content needs {url}".into());
+        }
 
         let timestamp = match &self.timestamp {
             None => None,
@@ -449,10 +528,21 @@ impl ProviderFile {
                     Some("unix-ms") => true,
                     Some(other) => return Err(format!("timestamp.format {other:?} must be \"unix\" or \"unix-ms\"")),
                 };
-                if ts.header.is_none() && !matches!(layout, Layout::KeyValue { .. }) {
-                    return Err("timestamp.header is required unless the signature layout is \"key-value\"".into());
+                if let Some(field) = &ts.field
+                    && (!field.starts_with('/') || ts.header.is_some())
+                {
+                    return Err(
+                        "timestamp.field is a JSON pointer starting with `/`, in place of timestamp.header".into()
+                    );
+                }
+                if ts.header.is_none() && ts.field.is_none() && !matches!(layout, Layout::KeyValue { .. }) {
+                    return Err(
+                        "timestamp.header (or timestamp.field) is required unless the signature layout is \"key-value\""
+                            .into(),
+                    );
                 }
                 Some(TimestampSpec {
+                    field: ts.field.clone(),
                     header: ts.header.clone(),
                     aliases: ts.aliases.clone(),
                     millis,
@@ -487,7 +577,25 @@ impl ProviderFile {
             })
             .collect::<Result<_, String>>()?;
 
+        let algorithm_header = match (&sig.algorithm_header, sig.algorithms.is_empty()) {
+            (None, true) => None,
+            (None, false) => return Err("signature.algorithms needs signature.algorithm_header".into()),
+            (Some(_), true) => return Err("signature.algorithm_header needs signature.algorithms".into()),
+            (Some(header), false) => {
+                let values: Vec<(String, Algorithm)> = sig.algorithms.iter().map(|(n, a)| (n.clone(), *a)).collect();
+                if let Some((name, _)) = values.iter().find(|(_, a)| matches!(a, Algorithm::None | Algorithm::Token)) {
+                    return Err(format!("signature.algorithms: `{name}` must name an HMAC"));
+                }
+                if !values.iter().any(|(_, a)| *a == sig.algorithm) {
+                    return Err("signature.algorithms must name signature.algorithm, which signing uses".into());
+                }
+                Some(crate::scheme::AlgorithmHeader { header: header.clone(), values })
+            }
+        };
         Ok(Scheme {
+            signature_field: sig.field.clone(),
+            body_digest: sig.body_digest.clone().filter(|p| !p.is_empty()),
+            algorithm_header,
             algorithm: sig.algorithm,
             header,
             aliases: sig.aliases.clone(),

@@ -24,6 +24,8 @@ pub struct Provider {
     pub name: String,
     pub title: String,
     pub description: String,
+    /// What the provider does (`payments`, `kyc`, …; one of `CATEGORIES`): `hookctl providers` groups by it.
+    pub category: String,
     /// Where deliveries go; the first is the default, `/webhooks/<name>` is always among them.
     pub routes: Vec<String>,
     pub secret_env: Vec<String>,
@@ -35,6 +37,7 @@ pub struct Provider {
     pub headers: Vec<(String, String)>,
     pub envelope: Envelope,
     pub delivery: Delivery,
+    pub handshake: Option<Handshake>,
     pub events: Vec<EventDef>,
     /// Where the fixtures and schemas are read from.
     pub files: Files,
@@ -64,9 +67,10 @@ pub enum SourceKind {
 }
 
 /// The facts a `[sources]` table may name; `events.<name>` names one event besides these.
-pub const FACTS: [&str; 17] = [
+pub const FACTS: [&str; 18] = [
     "routes",
     "signature",
+    "signature.checked",
     "signature.header",
     "signature.aliases",
     "signature.encoding",
@@ -82,6 +86,29 @@ pub const FACTS: [&str; 17] = [
     "delivery.retry",
     "delivery.answer",
     "events",
+];
+
+/// The categories a provider may name; one without a `category` is `other`.
+pub const CATEGORIES: [&str; 19] = [
+    "payments",
+    "commerce",
+    "billing",
+    "crypto",
+    "kyc",
+    "identity",
+    "devtools",
+    "messaging",
+    "email",
+    "forms",
+    "scheduling",
+    "support",
+    "crm",
+    "video",
+    "productivity",
+    "logistics",
+    "infrastructure",
+    "standard",
+    "other",
 ];
 
 impl Provider {
@@ -121,6 +148,42 @@ pub enum RetryFrom {
     Previous,
     /// Each delay counts from the first attempt.
     First,
+}
+
+/// A handshake the provider sends to prove the endpoint is the user's (Slack's `url_verification`, Zoom's
+/// `endpoint.url_validation`, Twitch's `webhook_callback_verification`), and the answer a correct app gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Handshake {
+    /// The catalog event that is the handshake.
+    pub event: String,
+    /// The JSON pointer of the challenge in its body.
+    pub challenge: String,
+    pub answer: HandshakeAnswer,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HandshakeAnswer {
+    /// The challenge as it came, `text/plain` (Slack, Twitch).
+    Echo,
+    /// JSON `{plain_key: challenge, mac_key: hex HMAC-SHA256 of the challenge keyed by the secret}` (Zoom).
+    HmacSha256Hex { plain_key: String, mac_key: String },
+}
+
+impl Handshake {
+    /// The answer to a handshake body, or `None` when the body has no challenge. The HMAC answer needs the
+    /// secret; without one there is no right answer to give.
+    pub fn answer(&self, body: &[u8], secret: Option<&crate::secret::Secret>) -> Option<(String, Vec<u8>)> {
+        let json: Value = serde_json::from_slice(body).ok()?;
+        let challenge = json.pointer(&self.challenge)?.as_str()?.to_owned();
+        match &self.answer {
+            HandshakeAnswer::Echo => Some(("text/plain".into(), challenge.into_bytes())),
+            HandshakeAnswer::HmacSha256Hex { plain_key, mac_key } => {
+                let mac = crate::scheme::Algorithm::HmacSha256.mac(secret?.expose().as_bytes(), [challenge.as_bytes()]);
+                let answer = serde_json::json!({ plain_key.as_str(): challenge, mac_key.as_str(): hex::encode(mac) });
+                Some(("application/json".into(), answer.to_string().into_bytes()))
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -220,7 +283,13 @@ const CREDENTIAL_HEADERS: [&str; 5] = ["authorization", "proxy-authorization", "
 /// headers (VerifyNow's api-key).
 pub fn is_credential(name: &str, provider: Option<&Provider>) -> bool {
     let own = provider.map(|p| p.scheme.credentials.as_slice()).unwrap_or_default();
-    CREDENTIAL_HEADERS.iter().any(|c| c.eq_ignore_ascii_case(name))
+    // A shared token (GitLab's X-Gitlab-Token) is the secret itself.
+    let token = provider.is_some_and(|p| {
+        p.scheme.algorithm == crate::scheme::Algorithm::Token
+            && p.scheme.signature_headers().any(|h| h.eq_ignore_ascii_case(name))
+    });
+    token
+        || CREDENTIAL_HEADERS.iter().any(|c| c.eq_ignore_ascii_case(name))
         || own.iter().any(|c| c.header.eq_ignore_ascii_case(name))
 }
 
@@ -252,7 +321,11 @@ impl Provider {
 
     /// Resolves `EVENT[:VARIANT]`.
     pub fn event_variant<'a>(&'a self, spec: &str) -> Result<(&'a EventDef, Option<&'a str>), Error> {
-        // Event names never contain `:`, but Shopify-style topics contain `/`: split on the last `:`.
+        // Coinbase Commerce's event names contain `:` (`charge:created`): a whole event name is that event.
+        if let Some(event) = self.events.iter().find(|e| e.name == spec) {
+            return Ok((event, None));
+        }
+        // Otherwise the last `:` starts the variant (Shopify-style topics contain `/`, which is no separator).
         let (name, variant) = match spec.rsplit_once(':') {
             Some((name, variant)) => (name, Some(variant)),
             None => (spec, None),

@@ -167,6 +167,9 @@ mod tests {
             timestamp: None,
             message_id: None,
             credentials: Vec::new(),
+            algorithm_header: None,
+            signature_field: None,
+            body_digest: None,
         }
     }
 

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::causes;
 use super::verify::{Materials, any_matches, materials};
-use super::{Algorithm, Encoding, KeyEncoding, Keys, Scheme, verify};
+use super::{Algorithm, Encoding, KeyEncoding, Keys, Scheme, Signed, verify};
 use crate::request::Request;
 use crate::secret::Secret;
 
@@ -41,7 +41,20 @@ pub fn diagnose(
     others: &[Candidate<'_>],
 ) -> Diagnosis {
     let mut diagnosis = Diagnosis::default();
-    let found = materials(request, scheme).ok();
+    // A shared token is equal or not: no alteration of the request explains a wrong one.
+    if scheme.algorithm == Algorithm::Token {
+        return diagnosis;
+    }
+    // The algorithm a request names (Sumsub) is the one its alterations are tried under.
+    let named;
+    let scheme = match scheme.algorithm_header.as_ref().map(|spec| spec.read(request)) {
+        Some(Ok(algorithm)) => {
+            named = Scheme { algorithm, ..scheme.clone() };
+            &named
+        }
+        _ => scheme,
+    };
+    let found = materials(request, scheme, keys).ok();
     // Body and key alterations cannot make a signature of the wrong length or encoding match; its encoding or
     // algorithm can.
     let well_formed = found.as_ref().is_some_and(|found| {
@@ -110,7 +123,10 @@ impl Tried<'_> {
     fn matches(&self, body: &[u8], key: &[u8], algorithm: Algorithm, encoding: Encoding) -> bool {
         let candidates: Vec<Vec<u8>> = self.materials.signatures.iter().filter_map(|s| encoding.decode(s)).collect();
         let scheme = Scheme { algorithm, ..self.scheme.clone() };
-        let expected = scheme.mac(key, body, &self.materials.timestamp, &self.materials.id);
+        let url = self.materials.urls.first().map_or("", |u| u.url.as_str());
+        let signed =
+            Signed { request: self.request, body, timestamp: &self.materials.timestamp, id: &self.materials.id, url };
+        let expected = scheme.mac(key, &signed);
         !candidates.is_empty() && any_matches(&candidates, &expected)
     }
 

@@ -8,8 +8,10 @@ pub enum Layout {
     Bare,
     /// A fixed prefix, then the signature: `sha256=…`.
     Prefixed(String),
-    /// Comma-separated `key=value` pairs with the timestamp and one or more signatures: `t=…,v1=…,v1=…`.
-    KeyValue { timestamp_key: String, signature_key: String },
+    /// `key=value` pairs with the timestamp and one or more signatures: `t=…,v1=…,v1=…` (Stripe), `ts=…;h1=…`
+    /// (Paddle, `separator` `;`). With a `group_separator`, several such groups side by side, one per secret
+    /// during a rotation: `t=…,v1=… t=…,v1=…` (Persona); they must carry the same timestamp.
+    KeyValue { timestamp_key: String, signature_key: String, separator: String, group_separator: Option<String> },
     /// Space-separated `version,signature` items: `v1,… v1,…`.
     VersionedList { version: String },
 }
@@ -29,10 +31,17 @@ impl Layout {
         match self {
             Self::Bare => signatures.join(","),
             Self::Prefixed(prefix) => signatures.iter().map(|s| format!("{prefix}{s}")).collect::<Vec<_>>().join(","),
-            Self::KeyValue { timestamp_key, signature_key } => std::iter::once(format!("{timestamp_key}={timestamp}"))
-                .chain(signatures.iter().map(|s| format!("{signature_key}={s}")))
+            Self::KeyValue { timestamp_key, signature_key, separator, group_separator: Some(groups) } => signatures
+                .iter()
+                .map(|s| format!("{timestamp_key}={timestamp}{separator}{signature_key}={s}"))
                 .collect::<Vec<_>>()
-                .join(","),
+                .join(groups),
+            Self::KeyValue { timestamp_key, signature_key, separator, group_separator: None } => {
+                std::iter::once(format!("{timestamp_key}={timestamp}"))
+                    .chain(signatures.iter().map(|s| format!("{signature_key}={s}")))
+                    .collect::<Vec<_>>()
+                    .join(separator)
+            }
             Self::VersionedList { version } => {
                 signatures.iter().map(|s| format!("{version},{s}")).collect::<Vec<_>>().join(" ")
             }
@@ -49,8 +58,8 @@ impl Layout {
         match self {
             Self::Bare => signature.to_owned(),
             Self::Prefixed(prefix) => format!("`{prefix}` then {signature}"),
-            Self::KeyValue { timestamp_key, signature_key } => {
-                format!("`{timestamp_key}=<unix time>,{signature_key}=<signature>` with {signature}")
+            Self::KeyValue { timestamp_key, signature_key, separator, .. } => {
+                format!("`{timestamp_key}=<unix time>{separator}{signature_key}=<signature>` with {signature}")
             }
             Self::VersionedList { version } => format!("`{version},<signature>` with {signature}"),
         }
@@ -64,9 +73,9 @@ impl Layout {
         }
         let mut parsed = ParsedHeader::default();
         match self {
-            Self::Bare => parsed.signatures = split_list(value, ','),
+            Self::Bare => parsed.signatures = split_list(value, ","),
             Self::Prefixed(prefix) => {
-                for item in split_list(value, ',') {
+                for item in split_list(value, ",") {
                     match item.strip_prefix(prefix.as_str()) {
                         Some(signature) => parsed.signatures.push(signature.to_owned()),
                         None => parsed.ignored.push(item),
@@ -76,14 +85,22 @@ impl Layout {
                     return Err(format!("expected `{prefix}<signature>`"));
                 }
             }
-            Self::KeyValue { timestamp_key, signature_key } => {
-                for item in split_list(value, ',') {
+            Self::KeyValue { timestamp_key, signature_key, separator, group_separator } => {
+                let groups = match group_separator {
+                    Some(groups) => value.split(groups.as_str()).map(str::trim).filter(|g| !g.is_empty()).collect(),
+                    None => vec![value],
+                };
+                let items = groups.iter().flat_map(|group| split_list(group, separator));
+                for item in items {
                     let Some((key, val)) = item.split_once('=') else {
                         return Err(format!(
-                            "expected `{timestamp_key}=<time>,{signature_key}=<signature>`, found `{item}`"
+                            "expected `{timestamp_key}=<time>{separator}{signature_key}=<signature>`, found `{item}`"
                         ));
                     };
                     if key == timestamp_key {
+                        if parsed.timestamp.as_deref().is_some_and(|t| t != val) {
+                            return Err(format!("the groups carry different timestamps (`{timestamp_key}=`)"));
+                        }
                         parsed.timestamp = Some(val.to_owned());
                     } else if key == signature_key {
                         parsed.signatures.push(val.to_owned());
@@ -99,7 +116,7 @@ impl Layout {
                 }
             }
             Self::VersionedList { version } => {
-                for item in split_list(value, ' ') {
+                for item in split_list(value, " ") {
                     match item.split_once(',') {
                         Some((v, signature)) if v == version => parsed.signatures.push(signature.to_owned()),
                         Some(_) => parsed.ignored.push(item),
@@ -115,7 +132,7 @@ impl Layout {
     }
 }
 
-fn split_list(value: &str, separator: char) -> Vec<String> {
+fn split_list(value: &str, separator: &str) -> Vec<String> {
     value.split(separator).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
 }
 
@@ -125,13 +142,47 @@ mod tests {
 
     #[test]
     fn key_value_round_trip_with_several_signatures() {
-        let layout = Layout::KeyValue { timestamp_key: "t".into(), signature_key: "v1".into() };
+        let layout = Layout::KeyValue {
+            timestamp_key: "t".into(),
+            signature_key: "v1".into(),
+            separator: ",".into(),
+            group_separator: None,
+        };
         let value = layout.format(&["aa".into(), "bb".into()], "1700000000");
         assert_eq!(value, "t=1700000000,v1=aa,v1=bb");
         let parsed = layout.parse(&format!("{value},v0=cc")).expect("parses");
         assert_eq!(parsed.signatures, ["aa", "bb"]);
         assert_eq!(parsed.timestamp.as_deref(), Some("1700000000"));
         assert_eq!(parsed.ignored, ["v0=cc"]);
+    }
+
+    #[test]
+    fn key_value_pairs_with_another_separator_and_in_groups() {
+        let paddle = Layout::KeyValue {
+            timestamp_key: "ts".into(),
+            signature_key: "h1".into(),
+            separator: ";".into(),
+            group_separator: None,
+        };
+        let parsed = paddle.parse("ts=1698796800;h1=aa;h1=aa;h2=RANDOM_HASH").expect("parses");
+        assert_eq!(
+            (parsed.signatures, parsed.timestamp.as_deref()),
+            (vec!["aa".into(), "aa".into()], Some("1698796800"))
+        );
+        assert_eq!(parsed.ignored, ["h2=RANDOM_HASH"]);
+        assert_eq!(paddle.format(&["aa".into()], "5"), "ts=5;h1=aa");
+
+        let persona = Layout::KeyValue {
+            timestamp_key: "t".into(),
+            signature_key: "v1".into(),
+            separator: ",".into(),
+            group_separator: Some(" ".into()),
+        };
+        let value = persona.format(&["aa".into(), "bb".into()], "7");
+        assert_eq!(value, "t=7,v1=aa t=7,v1=bb");
+        assert_eq!(persona.parse(&value).expect("parses").signatures, ["aa", "bb"]);
+        let err = persona.parse("t=7,v1=aa t=8,v1=bb").expect_err("two timestamps");
+        assert!(err.contains("different timestamps"), "{err}");
     }
 
     #[test]

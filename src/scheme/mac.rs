@@ -14,6 +14,9 @@ pub enum Algorithm {
     HmacSha1,
     HmacSha256,
     HmacSha512,
+    /// No signature: the shared secret itself travels in the header and is compared for equality (GitLab's
+    /// `X-Gitlab-Token`, Flutterwave's `verif-hash`). It covers nothing of the request.
+    Token,
 }
 
 impl Algorithm {
@@ -27,7 +30,7 @@ impl Algorithm {
             mac.finalize().into_bytes().to_vec()
         }
         match self {
-            Self::None => Vec::new(),
+            Self::None | Self::Token => Vec::new(),
             Self::HmacSha1 => run::<Hmac<sha1::Sha1>>(key, parts),
             Self::HmacSha256 => run::<Hmac<sha2::Sha256>>(key, parts),
             Self::HmacSha512 => run::<Hmac<sha2::Sha512>>(key, parts),
@@ -37,7 +40,7 @@ impl Algorithm {
     /// MAC length in bytes.
     pub fn output_len(self) -> usize {
         match self {
-            Self::None => 0,
+            Self::None | Self::Token => 0,
             Self::HmacSha1 => 20,
             Self::HmacSha256 => 32,
             Self::HmacSha512 => 64,
@@ -52,6 +55,7 @@ impl fmt::Display for Algorithm {
             Self::HmacSha1 => "HMAC-SHA1",
             Self::HmacSha256 => "HMAC-SHA256",
             Self::HmacSha512 => "HMAC-SHA512",
+            Self::Token => "shared token",
         })
     }
 }

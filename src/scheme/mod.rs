@@ -26,7 +26,35 @@ pub enum Part {
     Body,
     Timestamp,
     Id,
+    /// The full URL the provider delivered to, as it saw it: `https://example.com/hook?a=1` (Square, Twilio,
+    /// HubSpot v3).
+    Url,
+    /// The request method: `POST`.
+    Method,
+    /// The request target: path and query, `/hook?a=1`.
+    Path,
+    /// The form fields sorted by name, each name then its value with no separator (Twilio's form POSTs); empty
+    /// for a body that is not a form.
+    Form,
+    /// A field of the JSON body, by JSON pointer: text as it is, a number as its JSON text (Mailgun signs
+    /// `{field:/signature/timestamp}{field:/signature/token}`).
+    Field(String),
     Literal(String),
+}
+
+impl Part {
+    fn name(&self) -> Option<&'static str> {
+        Some(match self {
+            Self::Body => "body",
+            Self::Timestamp => "timestamp",
+            Self::Id => "id",
+            Self::Url => "url",
+            Self::Method => "method",
+            Self::Path => "path",
+            Self::Form => "form",
+            Self::Field(_) | Self::Literal(_) => return None,
+        })
+    }
 }
 
 /// What is signed, as a template over the raw body, the timestamp and the message id: `{timestamp}.{body}`.
@@ -46,9 +74,15 @@ impl Template {
                 "body" => Part::Body,
                 "timestamp" => Part::Timestamp,
                 "id" => Part::Id,
+                "url" => Part::Url,
+                "method" => Part::Method,
+                "path" => Part::Path,
+                "form" => Part::Form,
+                other if other.starts_with("field:/") => Part::Field(other["field:".len()..].to_owned()),
                 other => {
                     return Err(format!(
-                        "unknown field `{{{other}}}` in signed content `{text}` (use {{body}}, {{timestamp}} or {{id}})"
+                        "unknown field `{{{other}}}` in signed content `{text}` (use {{body}}, {{timestamp}}, {{id}}, \
+                         {{url}}, {{method}}, {{path}}, {{form}} or {{field:/json/pointer}})"
                     ));
                 }
             };
@@ -62,8 +96,9 @@ impl Template {
         if !literal.is_empty() {
             parts.push(Part::Literal(literal));
         }
-        if !parts.contains(&Part::Body) {
-            return Err(format!("signed content `{text}` does not include {{body}}"));
+        let covers = |p: &Part| matches!(p, Part::Body | Part::Form | Part::Field(_));
+        if !parts.iter().any(covers) {
+            return Err(format!("signed content `{text}` includes none of {{body}}, {{form}} or a {{field:…}}"));
         }
         Ok(Self(parts))
     }
@@ -71,16 +106,21 @@ impl Template {
     pub fn uses(&self, part: &Part) -> bool {
         self.0.contains(part)
     }
+
+    /// Whether the template signs fields of the JSON body.
+    pub fn uses_fields(&self) -> bool {
+        self.0.iter().any(|p| matches!(p, Part::Field(_)))
+    }
 }
 
 impl fmt::Display for Template {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for part in &self.0 {
-            match part {
-                Part::Body => f.write_str("{body}")?,
-                Part::Timestamp => f.write_str("{timestamp}")?,
-                Part::Id => f.write_str("{id}")?,
-                Part::Literal(text) => f.write_str(text)?,
+            match (part, part.name()) {
+                (Part::Literal(text), _) => f.write_str(text)?,
+                (Part::Field(pointer), _) => write!(f, "{{field:{pointer}}}")?,
+                (_, Some(name)) => write!(f, "{{{name}}}")?,
+                (_, None) => {}
             }
         }
         Ok(())
@@ -90,9 +130,11 @@ impl fmt::Display for Template {
 /// How the timestamp travels and how old it may be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimestampSpec {
-    /// `None` when the timestamp is a field of the signature header (`t=…` in a key-value layout).
+    /// `None` when the timestamp is a field of the signature header (`t=…` in a key-value layout) or of the body.
     pub header: Option<String>,
     pub aliases: Vec<String>,
+    /// A JSON pointer when the timestamp is a field of the body (Mailgun's `/signature/timestamp`).
+    pub field: Option<String>,
     pub millis: bool,
     pub tolerance: Duration,
 }
@@ -136,6 +178,43 @@ pub struct Scheme {
     pub timestamp: Option<TimestampSpec>,
     pub message_id: Option<MessageIdSpec>,
     pub credentials: Vec<CredentialSpec>,
+    /// A header naming each request's algorithm (Sumsub's `X-Payload-Digest-Alg`); `algorithm` is the one
+    /// signing uses.
+    pub algorithm_header: Option<AlgorithmHeader>,
+    /// A JSON pointer: the signature is this field of the body, not a header (Mailgun's `/signature/signature`).
+    pub signature_field: Option<String>,
+    /// A query parameter of the signed URL carrying the hex SHA-256 of the body (Twilio's `bodySHA256`, for
+    /// bodies that are not forms): verify checks it when the URL has it.
+    pub body_digest: Option<String>,
+}
+
+/// A header whose value picks the algorithm of each request: `HMAC_SHA256_HEX` → HMAC-SHA256.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlgorithmHeader {
+    pub header: String,
+    /// Each value the header may carry and the algorithm it names.
+    pub values: Vec<(String, Algorithm)>,
+}
+
+impl AlgorithmHeader {
+    /// The header's value for `algorithm`, when one names it.
+    pub fn name_of(&self, algorithm: Algorithm) -> Option<&str> {
+        self.values.iter().find(|(_, a)| *a == algorithm).map(|(name, _)| name.as_str())
+    }
+
+    /// The algorithm a request names, or why it names none.
+    pub fn read(&self, request: &Request) -> Result<Algorithm, String> {
+        let Some(value) = request.headers.get(&self.header) else {
+            return Err(format!("no `{}` header, which names the algorithm", self.header));
+        };
+        let value = String::from_utf8_lossy(value);
+        let value = value.trim();
+        self.values.iter().find(|(name, _)| name.eq_ignore_ascii_case(value)).map(|(_, a)| *a).ok_or_else(|| {
+            let known: Vec<&str> = self.values.iter().map(|(n, _)| n.as_str()).collect();
+            let shown: String = value.chars().take(40).collect();
+            format!("`{}` names `{shown}`, not one of {}", self.header, known.join(", "))
+        })
+    }
 }
 
 /// The values a signature needs besides the request.
@@ -148,6 +227,9 @@ pub struct Keys {
     pub rotation: Vec<Secret>,
     /// Credential values by credential name (`api-key`).
     pub credentials: Vec<(String, Secret)>,
+    /// The URL the provider delivered to, for schemes that sign it (`{url}`): where `send` posts, or `--url`.
+    /// Verification without it reads the URL from the request (an absolute target, or its `Host` header).
+    pub url: Option<String>,
 }
 
 impl Keys {
@@ -169,6 +251,59 @@ pub enum SchemeError {
     MissingCredential(String),
     #[error("the secret is not valid base64 after removing {prefix}, as this scheme requires")]
     SecretNotBase64 { prefix: String },
+    #[error("the signature covers the URL the request is delivered to, and none was given (pass --url URL)")]
+    NeedsUrl,
+    #[error("the body is not a JSON object with a place for `{0}`, where this scheme's signature goes")]
+    NoSignatureField(String),
+}
+
+/// What one signature covers: the body and the values the template names besides it.
+#[derive(Debug, Clone, Copy)]
+pub struct Signed<'a> {
+    /// The request, for its method, target and Content-Type.
+    pub request: &'a Request,
+    /// The body signed: the request's, or an alteration of it being tried.
+    pub body: &'a [u8],
+    pub timestamp: &'a str,
+    pub id: &'a str,
+    /// The full URL, empty when the template does not sign it.
+    pub url: &'a str,
+}
+
+/// A field of a JSON body as it is signed: text as is, another value as its JSON text; `None` when absent.
+pub fn body_field(body: &serde_json::Value, pointer: &str) -> Option<String> {
+    match body.pointer(pointer)? {
+        serde_json::Value::String(text) => Some(text.clone()),
+        serde_json::Value::Null => None,
+        other => Some(other.to_string()),
+    }
+}
+
+/// Sets the field at `pointer` (its parent must be an object); `None` when there is no such parent.
+fn set_field(json: &mut serde_json::Value, pointer: &str, value: serde_json::Value) -> Option<()> {
+    let (parent, name) = pointer.rsplit_once('/')?;
+    let parent = if parent.is_empty() { Some(json) } else { json.pointer_mut(parent) }?;
+    parent.as_object_mut()?.insert(name.replace("~1", "/").replace("~0", "~"), value);
+    Some(())
+}
+
+impl Signed<'_> {
+    /// Twilio's form text: the fields sorted by name (then value), each name then value with no separator.
+    /// A body that is not a form (by its Content-Type, or by its look when it has none) has no fields.
+    fn form(&self) -> Vec<u8> {
+        let is_form = match self.request.headers.get("content-type") {
+            Some(value) => crate::form::is_form_content_type(value),
+            None => crate::form::looks_like(self.body),
+        };
+        if !is_form {
+            return Vec::new();
+        }
+        let mut fields: Vec<(String, String)> =
+            form_urlencoded::parse(self.body).map(|(n, v)| (n.into_owned(), v.into_owned())).collect();
+        fields.sort();
+        fields.dedup();
+        fields.into_iter().flat_map(|(name, value)| [name, value]).collect::<String>().into_bytes()
+    }
 }
 
 impl Scheme {
@@ -181,9 +316,27 @@ impl Scheme {
         std::iter::once(self.header.as_str()).chain(self.aliases.iter().map(String::as_str))
     }
 
+    /// Whether a signature covers the body's bytes: not a shared token, nor a scheme that signs the decoded form
+    /// fields.
+    pub fn covers_body(&self) -> bool {
+        self.is_signed() && self.algorithm != Algorithm::Token && self.content.uses(&Part::Body)
+    }
+
+    /// Whether the signature travels in a header (not a field of the body, as Mailgun's).
+    pub fn in_header(&self) -> bool {
+        self.signature_field.is_none()
+    }
+
+    /// Whether the signature covers the URL the request was delivered to (Square, Twilio, HubSpot v3).
+    pub fn needs_url(&self) -> bool {
+        self.content.uses(&Part::Url)
+    }
+
     /// Whether the timestamp is covered by the signature (PayQI's is not).
     pub fn timestamp_signed(&self) -> bool {
+        let field = self.timestamp.as_ref().and_then(|t| t.field.as_ref());
         self.content.uses(&Part::Timestamp)
+            || field.is_some_and(|pointer| self.content.uses(&Part::Field(pointer.clone())))
     }
 
     /// The key bytes for a secret: the prefix removed, then base64-decoded when the scheme says so.
@@ -201,12 +354,29 @@ impl Scheme {
         }
     }
 
-    /// The raw MAC of a body under this scheme.
-    pub fn mac(&self, key: &[u8], body: &[u8], timestamp: &str, id: &str) -> Vec<u8> {
-        let parts = self.content.0.iter().map(|part| match part {
-            Part::Body => body,
-            Part::Timestamp => timestamp.as_bytes(),
-            Part::Id => id.as_bytes(),
+    /// The raw MAC of what `signed` holds under this scheme.
+    pub fn mac(&self, key: &[u8], signed: &Signed<'_>) -> Vec<u8> {
+        let form = if self.content.uses(&Part::Form) { signed.form() } else { Vec::new() };
+        let json: Option<serde_json::Value> =
+            if self.content.uses_fields() { serde_json::from_slice(signed.body).ok() } else { None };
+        let fields: Vec<String> = self
+            .content
+            .0
+            .iter()
+            .map(|part| match (part, &json) {
+                (Part::Field(pointer), Some(json)) => body_field(json, pointer).unwrap_or_default(),
+                _ => String::new(),
+            })
+            .collect();
+        let parts = self.content.0.iter().zip(&fields).map(|(part, field)| match part {
+            Part::Body => signed.body,
+            Part::Timestamp => signed.timestamp.as_bytes(),
+            Part::Id => signed.id.as_bytes(),
+            Part::Url => signed.url.as_bytes(),
+            Part::Method => signed.request.method.as_bytes(),
+            Part::Path => signed.request.target.as_bytes(),
+            Part::Form => form.as_slice(),
+            Part::Field(_) => field.as_bytes(),
             Part::Literal(text) => text.as_bytes(),
         });
         self.algorithm.mac(key, parts)
@@ -223,7 +393,18 @@ impl Scheme {
         if let Some(TimestampSpec { header: Some(header), .. }) = &self.timestamp {
             headers.push(header.clone(), timestamp.as_str());
         }
-        if self.is_signed() {
+        if let Some(spec) = &self.algorithm_header
+            && let Some(name) = spec.name_of(self.algorithm)
+        {
+            headers.push(spec.header.clone(), name);
+        }
+        if self.is_signed() && self.signature_field.is_none() {
+            let url = match (&keys.url, self.needs_url()) {
+                (Some(url), true) => url.as_str(),
+                (None, true) => return Err(SchemeError::NeedsUrl),
+                (_, false) => "",
+            };
+            let signed = Signed { request, body: &request.body, timestamp: &timestamp, id, url };
             let secrets: Vec<&Secret> =
                 keys.secrets().take(if self.layout.carries_several() { usize::MAX } else { 1 }).collect();
             if secrets.is_empty() {
@@ -231,8 +412,12 @@ impl Scheme {
             }
             let mut signatures = Vec::with_capacity(secrets.len());
             for secret in secrets {
+                if self.algorithm == Algorithm::Token {
+                    signatures.push(secret.expose().to_owned());
+                    continue;
+                }
                 let key = self.key_bytes(secret)?;
-                signatures.push(self.encoding.encode(&self.mac(&key, &request.body, &timestamp, id)));
+                signatures.push(self.encoding.encode(&self.mac(&key, &signed)));
             }
             headers.push(self.header.clone(), self.layout.format(&signatures, &timestamp));
         }
@@ -245,6 +430,29 @@ impl Scheme {
         Ok(headers)
     }
 
+    /// For a scheme whose signature is a field of the body (Mailgun): the body with its timestamp field set to
+    /// `at` and its signature field to the signature of the result. `None` for a header scheme; an error for a
+    /// body that is not a JSON object with the signature's parent object in it.
+    pub fn sign_body(&self, request: &Request, keys: &Keys, at: i64) -> Result<Option<Vec<u8>>, SchemeError> {
+        let Some(pointer) = &self.signature_field else { return Ok(None) };
+        let secret = keys.secret.as_ref().ok_or(SchemeError::MissingSecret)?;
+        let mut json: serde_json::Value =
+            serde_json::from_slice(&request.body).map_err(|_| SchemeError::NoSignatureField(pointer.clone()))?;
+        if let Some(field) = self.timestamp.as_ref().and_then(|t| t.field.as_ref()) {
+            set_field(&mut json, field, serde_json::Value::String(self.format_timestamp(at)))
+                .ok_or_else(|| SchemeError::NoSignatureField(field.clone()))?;
+        }
+        let body = serde_json::to_vec(&json).expect("a serde_json::Value always serialises");
+        let key = self.key_bytes(secret)?;
+        let url = keys.url.as_deref().unwrap_or_default();
+        let timestamp = self.format_timestamp(at);
+        let signed = Signed { request, body: &body, timestamp: &timestamp, id: "", url };
+        let signature = self.encoding.encode(&self.mac(&key, &signed));
+        set_field(&mut json, pointer, serde_json::Value::String(signature))
+            .ok_or_else(|| SchemeError::NoSignatureField(pointer.clone()))?;
+        Ok(Some(serde_json::to_vec(&json).expect("a serde_json::Value always serialises")))
+    }
+
     /// The timestamp as it appears in headers and signed content.
     pub fn format_timestamp(&self, at: i64) -> String {
         match &self.timestamp {
@@ -255,6 +463,9 @@ impl Scheme {
 
     /// What one signature looks like: `64 hex characters (HMAC-SHA256)`.
     pub fn expected_signature(&self) -> String {
+        if self.algorithm == Algorithm::Token {
+            return "the shared token".into();
+        }
         let len = self.encoding.encoded_len(self.algorithm.output_len());
         format!("{len} {} characters ({})", self.encoding, self.algorithm)
     }
@@ -282,6 +493,12 @@ impl Scheme {
     pub fn summary(&self) -> String {
         if !self.is_signed() {
             return "unsigned".into();
+        }
+        if self.algorithm == Algorithm::Token {
+            return format!("a shared token in {}, compared for equality (not a signature)", self.header);
+        }
+        if let Some(field) = &self.signature_field {
+            return format!("{}, {}, in the body field {field}", self.algorithm, self.encoding);
         }
         format!("{}, {}, in {}", self.algorithm, self.encoding, self.header)
     }

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use subtle::ConstantTimeEq;
 
-use super::{Part, Scheme, TimestampSpec};
+use super::{Part, Scheme, Signed, TimestampSpec};
 use crate::request::Request;
 use crate::scheme::Keys;
 
@@ -22,6 +22,9 @@ pub enum Outcome {
     Unsigned,
     /// A signature could not be checked because no secret was given.
     NoSecret,
+    /// The signature covers the URL the provider delivered to, and neither the request nor `--url` says
+    /// what it was: nothing can be said of the secret.
+    UrlUnknown,
     /// The body claims a `Content-Encoding` it does not decode from (or decodes past the size limit): the
     /// signed bytes cannot be recovered, so nothing can be said of the secret.
     Undecodable {
@@ -73,6 +76,11 @@ impl Outcome {
             }
             Self::Unsigned => "unsigned: the provider does not sign its deliveries".into(),
             Self::NoSecret => "not checked: no secret given".into(),
+            Self::UrlUnknown => {
+                "not checked: the signature covers the URL the provider delivered to, and the request does not \
+                 say which (no absolute target or Host header; pass --url URL)"
+                    .into()
+            }
             Self::Undecodable { reason, .. } => format!("not checked: {reason}"),
             Self::MissingSignature { header } => format!("no `{header}` header"),
             Self::Malformed { header, reason } => format!("malformed `{header}`: {reason}"),
@@ -149,13 +157,35 @@ fn signature_outcome(
         checks.push(Check::new("signature", CheckStatus::Warn, "the provider does not sign its deliveries"));
         return Outcome::Unsigned;
     }
-    let Materials { header, signatures, timestamp: timestamp_text, id } = match materials(request, scheme) {
+    // Sumsub names each request's algorithm in a header: the check uses the one named.
+    let named;
+    let scheme = match &scheme.algorithm_header {
+        None => scheme,
+        Some(spec) => match spec.read(request) {
+            Ok(algorithm) => {
+                named = Scheme { algorithm, ..scheme.clone() };
+                &named
+            }
+            Err(reason) => {
+                checks.push(Check::new(
+                    "signature",
+                    CheckStatus::Fail,
+                    format!("malformed `{}`: {reason}", spec.header),
+                ));
+                return Outcome::Malformed { header: spec.header.clone(), reason };
+            }
+        },
+    };
+    let Materials { header, signatures, timestamp: timestamp_text, id, urls } = match materials(request, scheme, keys) {
         Ok(found) => found,
         Err((outcome, check)) => {
             checks.push(check);
             return outcome;
         }
     };
+    if scheme.algorithm == super::Algorithm::Token {
+        return token_outcome(&header, &signatures, keys, checks, matched);
+    }
     // A signature of another length is not this algorithm's: malformed, not a mismatch to blame on the secret.
     let candidates: Vec<Vec<u8>> = signatures
         .iter()
@@ -178,30 +208,45 @@ fn signature_outcome(
         }
         return Outcome::NoSecret;
     }
-    // Every secret is tried (a rotation holds several); the first that matches is named.
+    if urls.is_empty() {
+        let detail = Outcome::UrlUnknown.describe();
+        checks.push(Check::new("signature", CheckStatus::Skip, detail));
+        return Outcome::UrlUnknown;
+    }
+    // Every secret is tried (a rotation holds several), over every URL the request may have been sent to; the
+    // first that matches is named.
     let mut key_error = None;
     let mut found = None;
     let given = keys.secrets().count();
-    for (index, secret) in keys.secrets().enumerate() {
+    'secrets: for (index, secret) in keys.secrets().enumerate() {
         match scheme.key_bytes(secret) {
             Ok(key) => {
-                let expected = scheme.mac(&key, &request.body, &timestamp_text, &id);
-                if any_matches(&candidates, &expected) {
-                    found = Some(index + 1);
-                    break;
+                for url in &urls {
+                    let signed =
+                        Signed { request, body: &request.body, timestamp: &timestamp_text, id: &id, url: &url.url };
+                    if any_matches(&candidates, &scheme.mac(&key, &signed)) {
+                        found = Some((index + 1, url));
+                        break 'secrets;
+                    }
                 }
             }
             Err(error) => key_error = key_error.or(Some(error)),
         }
     }
-    let Some(index) = found else {
+    let Some((index, url)) = found else {
         let detail = match key_error {
             Some(error) if given == 1 => error.to_string(),
             _ => {
                 let by = if given == 1 { "the secret".to_owned() } else { format!("any of the {given} secrets") };
+                let over = match urls.as_slice() {
+                    _ if !scheme.needs_url() => String::new(),
+                    [] => String::new(),
+                    [url] => format!(" over {url}"),
+                    [first, ..] => format!(" over {first} or {} other URLs", urls.len() - 1),
+                };
                 match candidates.len() {
-                    1 => format!("{} in `{header}` does not match {by}", scheme.algorithm),
-                    count => format!("none of the {count} signatures in `{header}` matches {by}"),
+                    1 => format!("{} in `{header}` does not match {by}{over}", scheme.algorithm),
+                    count => format!("none of the {count} signatures in `{header}` matches {by}{over}"),
                 }
             }
         };
@@ -212,10 +257,89 @@ fn signature_outcome(
         *matched = Some((index, given));
     }
     let which = if given > 1 { format!(", the {} of {given} secrets", ordinal(index)) } else { String::new() };
-    checks.push(Check::new("signature", CheckStatus::Pass, format!("{} matches ({header}){which}", scheme.algorithm)));
+    let over = if scheme.needs_url() { format!(" over {url}") } else { String::new() };
+    checks.push(Check::new(
+        "signature",
+        CheckStatus::Pass,
+        format!("{} matches ({header}){which}{over}", scheme.algorithm),
+    ));
+    // Twilio signs a JSON body through its digest in the signed URL: the digest must be the body's.
+    if let Some(param) = &scheme.body_digest
+        && let Some(claimed) = query_param(&url.url, param)
+    {
+        use sha2::Digest as _;
+        let actual = hex::encode(sha2::Sha256::digest(&request.body));
+        if !claimed.eq_ignore_ascii_case(&actual) {
+            let detail = format!(
+                "the body's SHA-256 is not the `{param}` the signed URL carries: the body changed after signing"
+            );
+            checks.push(Check::new("body digest", CheckStatus::Fail, detail));
+            return Outcome::Mismatch;
+        }
+        checks.push(Check::new("body digest", CheckStatus::Pass, format!("the body's SHA-256 is the URL's `{param}`")));
+    }
 
+    // Mailgun signs two fields of its body, not the rest of it.
+    if scheme.content.uses_fields() && !scheme.content.uses(&Part::Body) {
+        let detail = format!(
+            "the signature covers only {} of the body: the rest of it can be changed without the signature failing",
+            scheme.content
+        );
+        checks.push(Check::new("coverage", CheckStatus::Warn, detail));
+    }
     let Some(spec) = &scheme.timestamp else { return Outcome::Valid };
     judge_timestamp(&timestamp_text, spec, scheme.timestamp_signed(), now, checks).unwrap_or(Outcome::Valid)
+}
+
+/// What a shared token in the header says: whether it equals one of the secrets (compared in constant time),
+/// with a warning that it is no signature. A token redacted when stored cannot be compared.
+fn token_outcome(
+    header: &str,
+    tokens: &[String],
+    keys: &Keys,
+    checks: &mut Vec<Check>,
+    matched: &mut Option<(usize, usize)>,
+) -> Outcome {
+    const WEAK: &str = "a shared token compared for equality, not a signature: it covers neither the body nor a \
+                        timestamp, so anyone who sees one delivery can send any other";
+    if tokens.iter().any(|t| t.as_bytes() == crate::request::REDACTED) {
+        checks.push(Check::new(
+            "signature",
+            CheckStatus::Skip,
+            format!("`{header}` not checkable (redacted when stored)"),
+        ));
+        return Outcome::NoSecret;
+    }
+    if keys.secret.is_none() {
+        checks.push(Check::new("signature", CheckStatus::Skip, "not checked: no secret given"));
+        checks.push(Check::new("scheme", CheckStatus::Warn, WEAK));
+        return Outcome::NoSecret;
+    }
+    let given = keys.secrets().count();
+    // Every secret against every token, OR-ed: the timing does not tell which (or how much of one) matched.
+    let mut found = None;
+    for (index, secret) in keys.secrets().enumerate() {
+        let candidates: Vec<Vec<u8>> = tokens.iter().map(|t| t.as_bytes().to_vec()).collect();
+        if any_matches(&candidates, secret.expose().as_bytes()) && found.is_none() {
+            found = Some(index + 1);
+        }
+    }
+    let outcome = match found {
+        Some(index) => {
+            if given > 1 {
+                *matched = Some((index, given));
+            }
+            checks.push(Check::new("signature", CheckStatus::Pass, format!("`{header}` equals the shared token")));
+            Outcome::Valid
+        }
+        None => {
+            let by = if given == 1 { "the secret".to_owned() } else { format!("any of the {given} secrets") };
+            checks.push(Check::new("signature", CheckStatus::Fail, format!("`{header}` does not equal {by}")));
+            Outcome::Mismatch
+        }
+    };
+    checks.push(Check::new("scheme", CheckStatus::Warn, WEAK));
+    outcome
 }
 
 /// `1st`, `2nd`, `3rd`, `4th`, … for "the 2nd of 2 secrets".
@@ -259,10 +383,58 @@ pub(super) struct Materials {
     pub signatures: Vec<String>,
     pub timestamp: String,
     pub id: String,
+    /// The URLs the provider may have delivered to, for a scheme that signs the URL (one empty one for a
+    /// scheme that does not); none when the URL is unknown.
+    pub urls: Vec<SignedUrl>,
+}
+
+/// The first value of a query parameter of `url`, decoded.
+fn query_param(url: &str, name: &str) -> Option<String> {
+    let (_, query) = url.split_once('?')?;
+    let query = query.split('#').next().unwrap_or_default();
+    form_urlencoded::parse(query.as_bytes()).find(|(n, _)| n == name).map(|(_, v)| v.into_owned())
+}
+
+/// A URL a signature may cover, and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct SignedUrl {
+    pub url: String,
+    pub from: &'static str,
+}
+
+impl std::fmt::Display for SignedUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", crate::output::sanitize(&self.url, false), self.from)
+    }
+}
+
+/// The URLs a request may have been delivered to: `--url`; else its target when absolute (a proxy's request
+/// line); else its `Host` header and target, over https and then http (the scheme is not in the request).
+pub(super) fn signed_urls(request: &Request, scheme: &Scheme, keys: &Keys) -> Vec<SignedUrl> {
+    if !scheme.needs_url() {
+        return vec![SignedUrl { url: String::new(), from: "" }];
+    }
+    if let Some(url) = &keys.url {
+        return vec![SignedUrl { url: url.clone(), from: "--url" }];
+    }
+    let target = &request.target;
+    if target.starts_with("https://") || target.starts_with("http://") {
+        return vec![SignedUrl { url: target.clone(), from: "the request line" }];
+    }
+    match request.headers.get_str("host").map(str::trim).filter(|h| !h.is_empty() && !h.contains(['/', ' '])) {
+        Some(host) => ["https", "http"]
+            .into_iter()
+            .map(|proto| SignedUrl { url: format!("{proto}://{host}{target}"), from: "the Host header" })
+            .collect(),
+        None => Vec::new(),
+    }
 }
 
 /// Reads the signature materials, or the outcome (and failed check) that stops the check before any MAC.
-pub(super) fn materials(request: &Request, scheme: &Scheme) -> Result<Materials, (Outcome, Check)> {
+pub(super) fn materials(request: &Request, scheme: &Scheme, keys: &Keys) -> Result<Materials, (Outcome, Check)> {
+    if let Some(pointer) = &scheme.signature_field {
+        return field_materials(request, scheme, keys, pointer);
+    }
     let Some((header, raw)) = request.headers.find(scheme.signature_headers()) else {
         let check = Check::new("signature", CheckStatus::Fail, format!("no `{}` header", scheme.header));
         return Err((Outcome::MissingSignature { header: scheme.header.clone() }, check));
@@ -297,7 +469,37 @@ pub(super) fn materials(request: &Request, scheme: &Scheme) -> Result<Materials,
         }
         _ => String::new(),
     };
-    Ok(Materials { header, signatures: parsed.signatures, timestamp, id })
+    Ok(Materials { header, signatures: parsed.signatures, timestamp, id, urls: signed_urls(request, scheme, keys) })
+}
+
+/// The materials of a scheme whose signature and timestamp are fields of the JSON body (Mailgun).
+fn field_materials(
+    request: &Request,
+    scheme: &Scheme,
+    keys: &Keys,
+    pointer: &str,
+) -> Result<Materials, (Outcome, Check)> {
+    let place = format!("body field {pointer}");
+    let missing = || {
+        let check = Check::new("signature", CheckStatus::Fail, format!("no signature in the {place}"));
+        (Outcome::MissingSignature { header: place.clone() }, check)
+    };
+    let json: serde_json::Value = serde_json::from_slice(&request.body).map_err(|_| missing())?;
+    let signature = super::body_field(&json, pointer).ok_or_else(missing)?;
+    let timestamp = match &scheme.timestamp {
+        None => String::new(),
+        Some(spec) => timestamp_text(request, spec, None).map_err(|reason| {
+            let check = Check::new("timestamp", CheckStatus::Fail, reason.clone());
+            (Outcome::Malformed { header: place.clone(), reason }, check)
+        })?,
+    };
+    Ok(Materials {
+        header: place,
+        signatures: vec![signature],
+        timestamp,
+        id: String::new(),
+        urls: signed_urls(request, scheme, keys),
+    })
 }
 
 /// Whether any candidate equals `expected`, in constant time for equal lengths: every candidate is compared
@@ -307,9 +509,13 @@ pub(super) fn any_matches(candidates: &[Vec<u8>], expected: &[u8]) -> bool {
 }
 
 fn timestamp_text(request: &Request, spec: &TimestampSpec, in_signature: Option<&str>) -> Result<String, String> {
-    let text = match &spec.header {
-        None => in_signature.ok_or("no timestamp in the signature header")?.to_owned(),
-        Some(header) => {
+    let text = match (&spec.header, &spec.field) {
+        (None, Some(pointer)) => serde_json::from_slice::<serde_json::Value>(&request.body)
+            .ok()
+            .and_then(|json| super::body_field(&json, pointer))
+            .ok_or_else(|| format!("no timestamp in the body field {pointer}"))?,
+        (None, None) => in_signature.ok_or("no timestamp in the signature header")?.to_owned(),
+        (Some(header), _) => {
             let names = std::iter::once(header.as_str()).chain(spec.aliases.iter().map(String::as_str));
             let (_, value) = request.headers.find(names).ok_or_else(|| format!("no `{header}` header"))?;
             std::str::from_utf8(value).map_err(|_| format!("`{header}` is not UTF-8"))?.trim().to_owned()
@@ -329,6 +535,7 @@ pub(crate) fn read_timestamp(request: &Request, scheme: &Scheme) -> Result<Optio
     let Some(spec) = &scheme.timestamp else { return Ok(None) };
     let in_signature = match spec.header {
         Some(_) => None,
+        None if spec.field.is_some() => None,
         None => request
             .headers
             .find(scheme.signature_headers())

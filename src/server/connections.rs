@@ -5,7 +5,8 @@
 //! descriptors until the read timeout; once the descriptors run out `accept` fails, and a provider's delivery
 //! waits in the kernel's queue for the whole timeout. A connection counts as idle when no request of its own
 //! is being handled: closing one loses nothing (hyper closes it between requests, or after the answer it is
-//! writing), and an idle connection is what a keep-alive client reopens when it needs one.
+//! writing), and an idle connection is what a keep-alive client reopens when it needs one. At the limit, the
+//! accept loop keeps reading the kernel's queue and closes newcomers that say nothing (see `serve`).
 
 use std::collections::HashMap;
 use std::future::Future;

@@ -56,6 +56,9 @@ pub struct Settings {
     pub read_timeout: Duration,
     /// The bytes all bodies in flight may hold together (`--max-memory`).
     pub max_memory: usize,
+    /// Where each stored event's record goes once committed, for pages open on the inspector's live stream
+    /// (a bounded broadcast: sending never waits, a page that lags behind is told to reload).
+    pub live: Option<tokio::sync::broadcast::Sender<Arc<str>>>,
 }
 
 pub struct Listener {
@@ -104,7 +107,8 @@ const DIAGNOSE_LIMIT: usize = 1024 * 1024;
 /// Bodies past this size are inspected on the blocking pool: hashing, parsing and validating them, and
 /// diagnosing a mismatch (a few dozen hashes), takes milliseconds that would stall every other request
 /// waiting on the same async worker. A webhook of a few KiB stays on the worker, where it costs less than
-/// the hand-over.
+/// the hand-over. The store writer commits such bodies in transactions of their own, after the small events
+/// queued beside them.
 const OFF_WORKERS: usize = 32 * 1024;
 
 impl Listener {
@@ -260,7 +264,7 @@ async fn handle(
             forwarded = Some(result.map(|(status, _, _, latency)| (status, latency)));
             answer
         }
-        (_, Some(provider)) => own_answer(&listener, provider, inspection.as_ref()),
+        (_, Some(provider)) => own_answer(&listener, provider, inspection.as_ref(), &request),
         (_, None) => Answer::json(404, json!({"error": format!("no provider is served at {}", request.path())})),
     };
 
@@ -291,6 +295,18 @@ async fn handle(
             (None, false)
         }
     };
+    if let (Some(live), Some(id)) = (&settings.live, id)
+        && live.receiver_count() > 0
+    {
+        let mut record = event.record();
+        record.id = Some(id);
+        record.duplicate = duplicate;
+        record.answer_status = answer.status;
+        if let Ok(text) = serde_json::to_string(&record) {
+            // No page open is no error.
+            let _ = live.send(text.into());
+        }
+    }
     if !wanted {
         if settings.verbose && !settings.json {
             listener.printer.print(filtered_line(&listener, &event, id, answer.status));
@@ -312,7 +328,11 @@ async fn handle(
         };
         listener.printer.print(line);
     }
-    answer.into_response()
+    let mut response = answer.into_response();
+    if stored.is_err() {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(read::RETRY_AFTER_SECONDS));
+    }
+    response
 }
 
 /// Answers a request that was not stored, and says so on the output.
@@ -362,7 +382,7 @@ impl IntoResponse for Answer {
     }
 }
 
-fn own_answer(listener: &Listener, provider: &Provider, inspection: Option<&Inspection>) -> Answer {
+fn own_answer(listener: &Listener, provider: &Provider, inspection: Option<&Inspection>, request: &Request) -> Answer {
     let settings = &listener.settings;
     if settings.reject_invalid
         && let Some(inspection) = inspection
@@ -380,6 +400,15 @@ fn own_answer(listener: &Listener, provider: &Provider, inspection: Option<&Insp
         && listener.rng.lock().unwrap_or_else(std::sync::PoisonError::into_inner).f64() < settings.fail_rate
     {
         return Answer::text(500, "hookctl: simulated failure (--fail-rate)");
+    }
+    // A handshake is answered as a correct app answers it: the challenge echoed, or its MAC (Zoom).
+    if let Some(handshake) = &provider.handshake
+        && inspection.and_then(|i| i.payload.event()) == Some(handshake.event.as_str())
+    {
+        let secret = settings.keys.get(&provider.name).and_then(|k| k.secret.as_ref());
+        if let Some((content_type, body)) = handshake.answer(&request.body, secret) {
+            return Answer::new(200, Some(content_type), body);
+        }
     }
     let documented = &provider.delivery.answer;
     Answer::new(documented.status, documented.content_type.clone(), documented.body.clone().into_bytes())
@@ -439,6 +468,7 @@ fn human_line(
                 Outcome::Valid => ("✓ signed", Role::Ok),
                 Outcome::Unsigned => ("! unsigned", Role::Warn),
                 Outcome::NoSecret => ("– not checked (no secret)", Role::Dim),
+                Outcome::UrlUnknown => ("– not checked (URL unknown)", Role::Dim),
                 _ => ("✗", Role::Fail),
             };
             let reason = match (&inspection.decoded, matches!(role, Role::Fail)) {

@@ -13,14 +13,19 @@ use axum::Router;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
 use hyper_util::service::TowerToHyperService;
-use tokio::net::TcpListener;
-use tokio::sync::watch;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 
 use super::connections::{Connections, Tracked};
 
 /// How long the accept loop waits after `accept` fails (out of file descriptors, mostly) before trying again:
 /// long enough not to spin, short enough that a closed connection's descriptor is soon used.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(10);
+/// Connections accepted at the limit that may wait for room at once (each holds a descriptor from the
+/// listener's own reserve, see `limits`).
+const WAITING: usize = 16;
+/// How long a connection accepted at the limit has to send its first bytes.
+const FIRST_BYTES: Duration = Duration::from_millis(10);
 /// How long a connection asked to close may take before another idle one is asked too (one in the middle of
 /// its headers closes only at the header deadline).
 const SHED_WAIT: Duration = Duration::from_millis(100);
@@ -37,49 +42,64 @@ pub async fn serve(
     // The deadline runs from the connection's start (or the previous answer) to the end of the headers.
     builder.http1().timer(TokioTimer::new()).header_read_timeout(header_timeout);
     let (stop, stopping) = watch::channel(false);
+    let server = Arc::new(Server { builder, router, connections, stopping });
+    let waiting = Arc::new(Semaphore::new(WAITING));
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
-        // A slot first: at the limit, the connection idle the longest is closed to make one.
-        let slot = match connections.try_slot() {
-            Some(slot) => slot,
-            None => {
-                connections.shed_idlest();
-                let waited = tokio::select! {
-                    slot = connections.slot_or_idle() => slot,
-                    () = tokio::time::sleep(SHED_WAIT) => None,
-                    () = &mut shutdown => break,
-                };
-                match waited {
-                    Some(slot) => slot,
-                    None => continue,
-                }
+        let connections = &server.connections;
+        if let Some(slot) = connections.try_slot() {
+            let accepted = tokio::select! {
+                accepted = listener.accept() => accepted,
+                () = &mut shutdown => break,
+            };
+            match accepted {
+                Ok((tcp, _)) => server.spawn(tcp, slot),
+                Err(error) => accept_failed(connections, &error).await,
             }
-        };
+            continue;
+        }
+        // Every slot is taken: the connection idle the longest is closed to make one. Meanwhile the kernel's
+        // queue is still read while a few may wait (see `at_the_limit`), so a delivery queued behind
+        // connections that say nothing is not left waiting for all of them.
+        connections.shed_idlest();
+        let waiting = waiting.clone().try_acquire_owned().ok();
         let accepted = tokio::select! {
-            accepted = listener.accept() => accepted,
+            _ = connections.slot_or_idle() => continue,
+            accepted = listener.accept(), if waiting.is_some() => accepted,
+            () = tokio::time::sleep(SHED_WAIT) => continue,
             () = &mut shutdown => break,
         };
-        let tcp = match accepted {
-            Ok((tcp, _)) => tcp,
-            Err(error) => {
-                // Out of file descriptors: an idle connection gives one back. Either way, wait a little
-                // instead of spinning on an error that is still there.
-                if out_of_descriptors(&error) {
-                    connections.shed_idlest();
-                }
-                tokio::time::sleep(ACCEPT_BACKOFF).await;
-                continue;
-            }
-        };
+        match accepted {
+            // Accepted only with a place to wait.
+            Ok((tcp, _)) => at_the_limit(&server, tcp, waiting),
+            Err(error) => accept_failed(connections, &error).await,
+        }
+    }
+    drop(listener);
+    let _ = stop.send(true);
+    server.connections.all_closed().await;
+}
+
+/// What every connection is served with.
+struct Server {
+    builder: Builder<TokioExecutor>,
+    router: Router,
+    connections: Arc<Connections>,
+    stopping: watch::Receiver<bool>,
+}
+
+impl Server {
+    /// Serves one connection in `slot`, until it ends, is shed, or the listener stops.
+    fn spawn(&self, tcp: TcpStream, slot: OwnedSemaphorePermit) {
         let _ = tcp.set_nodelay(true);
-        let registration = connections.register(slot);
+        let registration = self.connections.register(slot);
         let service = Tracked {
-            inner: TowerToHyperService::new(router.clone()),
-            connections: connections.clone(),
+            inner: TowerToHyperService::new(self.router.clone()),
+            connections: self.connections.clone(),
             connection: registration.connection.clone(),
         };
-        let connection = builder.serve_connection(TokioIo::new(tcp), service).into_owned();
-        let mut stopping = stopping.clone();
+        let connection = self.builder.serve_connection(TokioIo::new(tcp), service).into_owned();
+        let mut stopping = self.stopping.clone();
         tokio::spawn(async move {
             let mut connection = std::pin::pin!(connection);
             // A connection that breaks off (a reset, a header deadline) is the sender's business.
@@ -94,9 +114,51 @@ pub async fn serve(
             drop(registration);
         });
     }
-    drop(listener);
-    let _ = stop.send(true);
-    connections.all_closed().await;
+}
+
+/// A connection accepted while every slot is taken waits (in `waiting`, one of a few) for an idle connection
+/// to make room, if it has something to say: a sender writes its request as soon as it connects, so its first
+/// bytes arrive within `FIRST_BYTES`. One that says nothing by then is closed without a slot: connections that
+/// say nothing (an attack on the descriptors, idle keep-alive pools reconnecting) so keep the kernel's queue
+/// moving, and a delivery behind hundreds of them is reached in a fraction of a second.
+fn at_the_limit(server: &Arc<Server>, tcp: TcpStream, waiting: Option<OwnedSemaphorePermit>) {
+    let server = server.clone();
+    tokio::spawn(async move {
+        let spoken = tokio::time::timeout(FIRST_BYTES, async {
+            let mut byte = [0u8; 1];
+            // A close reads 0 bytes.
+            matches!(tcp.peek(&mut byte).await, Ok(n) if n > 0)
+        });
+        if !matches!(spoken.await, Ok(true)) {
+            return;
+        }
+        let slot = make_room(&server.connections).await;
+        server.spawn(tcp, slot);
+        drop(waiting);
+    });
+}
+
+/// Out of file descriptors, an idle connection gives one back. Either way, the loop waits a little instead of
+/// spinning on an error that is still there.
+async fn accept_failed(connections: &Connections, error: &std::io::Error) {
+    if out_of_descriptors(error) {
+        connections.shed_idlest();
+    }
+    tokio::time::sleep(ACCEPT_BACKOFF).await;
+}
+
+/// A slot for a connection already accepted: idle connections are closed until one frees up.
+async fn make_room(connections: &Connections) -> OwnedSemaphorePermit {
+    loop {
+        if let Some(slot) = connections.try_slot() {
+            return slot;
+        }
+        connections.shed_idlest();
+        tokio::select! {
+            slot = connections.slot_or_idle() => if let Some(slot) = slot { return slot },
+            () = tokio::time::sleep(SHED_WAIT) => {}
+        }
+    }
 }
 
 fn out_of_descriptors(error: &std::io::Error) -> bool {

@@ -42,6 +42,7 @@ fn fixture(configure: impl FnOnce(&mut Settings)) -> Fixture {
         max_body: 1024,
         read_timeout: Duration::from_secs(5),
         max_memory: 1024 * 1024,
+        live: None,
     };
     configure(&mut settings);
     let (writer, _) = Writer::start(Store::open(&store).expect("opens"));

@@ -57,13 +57,13 @@ impl Writer {
                             Err(_) => break,
                         }
                     }
-                    let (events, replies): (Vec<StoredEvent>, Vec<Reply>) = batch.into_iter().unzip();
-                    let results: Vec<Result<(i64, bool), String>> = match store.insert(&events) {
-                        Ok(ids) => ids.into_iter().map(Ok).collect(),
-                        Err(error) => vec![Err(error.to_string()); events.len()],
-                    };
-                    for ((event, reply), result) in events.into_iter().zip(replies).zip(results) {
-                        let _ = reply.send((event, result));
+                    // A large body takes a while to write and sync: the small events that queued beside it are
+                    // committed first, in their own transaction, so a healthy delivery never waits behind one.
+                    let (large, small): (Vec<_>, Vec<_>) =
+                        batch.into_iter().partition(|(event, _)| event.request.body.len() > super::OFF_WORKERS);
+                    commit(&mut store, small);
+                    for event in large {
+                        commit(&mut store, vec![event]);
                     }
                     // A writer that never pauses keeps the background checkpoints from ever catching up, and the
                     // WAL from ever starting over: past its limit the writer empties it itself, between batches.
@@ -89,6 +89,21 @@ impl Writer {
             return Ok((event, Err(STOPPED.to_owned())));
         }
         answer.await.map_err(|_| STOPPED)
+    }
+}
+
+/// Commits `batch` in one transaction and answers each waiting handler.
+fn commit(store: &mut Store, batch: Vec<(StoredEvent, Reply)>) {
+    if batch.is_empty() {
+        return;
+    }
+    let (events, replies): (Vec<StoredEvent>, Vec<Reply>) = batch.into_iter().unzip();
+    let results: Vec<Result<(i64, bool), String>> = match store.insert(&events) {
+        Ok(ids) => ids.into_iter().map(Ok).collect(),
+        Err(error) => vec![Err(error.to_string()); events.len()],
+    };
+    for ((event, reply), result) in events.into_iter().zip(replies).zip(results) {
+        let _ = reply.send((event, result));
     }
 }
 

@@ -4,11 +4,110 @@ use serde_json::Value;
 
 use crate::common::*;
 #[test]
-fn providers_lists_the_ten() {
+fn providers_lists_every_provider_under_its_category() {
     let stdout = hookctl(&["providers"]).ok();
-    let names: Vec<&str> = stdout.lines().map(|l| l.split_whitespace().next().expect("a name")).collect();
+    // `category (n)` headings, each followed by its providers, indented.
+    let mut names = Vec::new();
+    let mut heading: Option<(String, usize)> = None;
+    for line in stdout.lines().filter(|l| !l.is_empty()) {
+        if let Some(row) = line.strip_prefix("  ") {
+            let name = row.split_whitespace().next().expect("a name");
+            let (category, _) = heading.as_ref().expect("a provider under a heading");
+            let model: Value = serde_json::from_str(&hookctl(&["providers", name, "--json"]).ok()).expect("JSON");
+            assert_eq!(model["category"], category.as_str(), "{name} listed under {category}");
+            names.push(name.to_owned());
+            continue;
+        }
+        let (category, count) = line.split_once(" (").expect("a heading: category (n)");
+        let count: usize = count.trim_end_matches(')').parse().expect("a count");
+        heading = Some((category.to_owned(), count));
+        let listed =
+            stdout.split(&format!("{line}\n")).nth(1).expect("rows").lines().take_while(|l| l.starts_with("  "));
+        assert_eq!(listed.count(), count, "{line}");
+    }
+    names.sort();
     assert_eq!(names, PROVIDERS);
-    assert!(stdout.lines().any(|l| l.starts_with("agio") && l.contains("unsigned")), "{stdout}");
+    assert!(stdout.lines().any(|l| l.starts_with("  agio") && l.contains("unsigned")), "{stdout}");
+    for heading in ["payments (", "kyc (", "devtools (", "identity (", "video ("] {
+        assert!(stdout.lines().any(|l| l.starts_with(heading)), "{heading} in {stdout}");
+    }
+}
+
+#[test]
+fn providers_search_matches_name_title_description_category_and_events() {
+    let search = |text: &str| -> Vec<String> {
+        let stdout = hookctl(&["providers", "--search", text, "--json"]).ok();
+        stdout
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).expect("JSON")["name"].as_str().expect("name").to_owned())
+            .collect()
+    };
+    // The category (onfido, veriff, complycube, …) and the description (payvost's "user KYC").
+    let kyc = search("kyc");
+    for name in ["agio", "complycube", "onfido", "veriff", "verifynow", "payvost"] {
+        assert!(kyc.iter().any(|n| n == name), "{name} in {kyc:?}");
+    }
+    assert!(!kyc.iter().any(|n| n == "stripe" || n == "github"), "{kyc:?}");
+    // An event name, every word, any case: only Coinbase Commerce has charge:confirmed.
+    assert_eq!(search("CHARGE confirmed"), ["coinbase-commerce"]);
+    // A title ("Lemon Squeezy") and a name.
+    assert_eq!(search("lemon squeezy"), ["lemonsqueezy"]);
+    assert_eq!(search("bitbucket"), ["bitbucket"]);
+
+    let text = hookctl(&["providers", "--search", "kyc"]).ok();
+    assert!(text.starts_with("payments (1)\n  payvost"), "grouped as the full list is: {text}");
+    assert!(!text.contains("stripe"), "{text}");
+
+    let (_, stderr) = hookctl(&["providers", "--search", "no-such-thing"]).code(2);
+    assert!(stderr.contains("no provider matches \"no-such-thing\""), "{stderr}");
+    let (_, stderr) = hookctl(&["providers", "--search", "  "]).code(2);
+    assert!(stderr.contains("--search needs a word"), "{stderr}");
+    let (_, stderr) = hookctl(&["providers", "stripe", "--search", "kyc"]).code(2);
+    assert!(stderr.contains("cannot be used with"), "{stderr}");
+}
+
+#[test]
+fn providers_name_shows_the_category_and_what_the_scheme_was_checked_against() {
+    let clerk = hookctl(&["providers", "clerk"]).ok();
+    assert!(clerk.contains("Category    identity"), "{clerk}");
+    assert!(clerk.contains("Checked     npm svix 2.5.0 and PyPI svix 2.9.1"), "{clerk}");
+    // Runs of equal retry delays are counted, not repeated; two in a row stay as written.
+    let paystack = hookctl(&["providers", "paystack"]).ok();
+    assert!(paystack.contains("Retries     3m ×4, 1h ×72 (each after the attempt before)"), "{paystack}");
+    assert!(clerk.contains("Retries     5s, 5m, 30m, 2h, 5h, 10h, 10h ("), "{clerk}");
+    let vercel = hookctl(&["providers", "vercel"]).ok();
+    assert!(vercel.contains("Checked     scheme from the provider's docs; not checked against an SDK"), "{vercel}");
+    let model: Value = serde_json::from_str(&hookctl(&["providers", "vercel", "--json"]).ok()).expect("JSON");
+    assert_eq!(model["category"], "infrastructure");
+    assert_eq!(model["checked"], "scheme from the provider's docs; not checked against an SDK");
+    // Unsigned deliveries have nothing to check.
+    assert!(!hookctl(&["providers", "agio"]).ok().contains("Checked"));
+}
+
+#[test]
+fn an_event_name_with_a_colon_is_one_event_not_a_variant() {
+    let stdout = hookctl(&["fixtures", "bitbucket", "repo:push"]).ok();
+    let push: Value = serde_json::from_str(&stdout).expect("JSON");
+    assert!(push["push"]["changes"].is_array(), "{stdout}");
+    let server = TestServer::start();
+    hookctl(&["send", "coinbase-commerce", "charge:confirmed", "--to", &server.to()])
+        .env("HOOKCTL_SECRET", SECRET)
+        .ok();
+    let body: Value = serde_json::from_slice(&server.requests()[0].body).expect("JSON");
+    assert_eq!(body["event"]["type"], "charge:confirmed");
+    // A variant is still read after the last colon.
+    let (_, stderr) = hookctl(&["fixtures", "linear", "Issue:nope"]).code(2);
+    assert!(stderr.contains("create") && stderr.contains("update"), "{stderr}");
+}
+
+#[test]
+fn a_user_provider_names_a_known_category() {
+    let toml =
+        "name = \"acme\"\ncategory = \"payment\"\n[signature]\nalgorithm = \"hmac-sha256\"\nheader = \"X-Sig\"\n";
+    let (_, stderr) =
+        hookctl(&["providers", "acme", "--providers", "mine"]).file("mine/acme/provider.toml", toml).code(1);
+    assert!(stderr.contains("category \"payment\" is not one of payments,"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
 }
 
 #[test]
@@ -27,9 +126,10 @@ fn providers_payvost_shows_header_route_retries_and_events() {
 fn providers_json_is_valid_json() {
     let stdout = hookctl(&["providers", "--json"]).ok();
     let lines: Vec<Value> = stdout.lines().map(|l| serde_json::from_str(l).expect("a JSON object per line")).collect();
-    assert_eq!(lines.len(), 10);
-    assert_eq!(lines[4]["name"], "payvost");
-    assert_eq!(lines[4]["events"], 16);
+    assert_eq!(lines.len(), PROVIDERS.len());
+    let payvost = lines.iter().find(|l| l["name"] == "payvost").expect("payvost listed");
+    assert_eq!(payvost["events"], 16);
+    assert_eq!(payvost["category"], "payments");
 
     let stdout = hookctl(&["providers", "payvost", "--json"]).ok();
     let payvost: Value = serde_json::from_str(&stdout).expect("one JSON object");
@@ -111,7 +211,9 @@ fn user_providers_add_and_override() {
     let mut list = run();
     list.command_args(&["providers", "--providers", "mine"]);
     let listed = list.ok();
-    assert_eq!(listed.lines().count(), 11, "{listed}");
+    assert_eq!(listed.lines().filter(|l| l.starts_with("  ")).count(), PROVIDERS.len() + 1, "{listed}");
+    // A provider that names no category is listed under `other`, last.
+    assert!(listed.contains("other (1)\n  acme"), "{listed}");
     let (_, stderr) = hookctl(&["providers", "--providers", "mine"]).file("mine/acme/provider.toml", toml).code(1);
     assert!(stderr.contains("events/thing.happened.json is missing"), "a missing fixture is found on load: {stderr}");
 }

@@ -40,7 +40,7 @@ fn zsh_value(line: &str) -> String {
 }
 
 #[test]
-fn bash_completes_send_pay_to_the_two_providers() {
+fn bash_completes_send_pay_to_the_three_pay_providers() {
     // The registration script `hookctl completions bash` prints, sourced in a real bash, with the line as
     // bash hands it to a completion function.
     let bin_dir = Path::new(env!("CARGO_BIN_EXE_hookctl")).parent().expect("a folder").to_owned();
@@ -61,13 +61,13 @@ fn bash_completes_send_pay_to_the_two_providers() {
         .output()
         .expect("bash runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(stdout, "payqi\npayvost\n", "stderr: {}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(stdout, "payqi\npaystack\npayvost\n", "stderr: {}", String::from_utf8_lossy(&output.stderr));
 }
 
 #[test]
 fn zsh_and_fish_complete_providers_events_and_variants() {
     for shell in ["zsh", "fish", "bash"] {
-        assert_eq!(complete(shell, &["hookctl", "send", "pay"], |r| r), ["payqi", "payvost"], "{shell}");
+        assert_eq!(complete(shell, &["hookctl", "send", "pay"], |r| r), ["payqi", "paystack", "payvost"], "{shell}");
         assert_eq!(
             complete(shell, &["hookctl", "send", "payvost", "payment.su"], |r| r),
             ["payment.succeeded"],
@@ -84,7 +84,7 @@ fn zsh_and_fish_complete_providers_events_and_variants() {
         complete("fish", &["hookctl", "sign", "complycube", "--event", "check.completed:a"], |r| r),
         ["check.completed:approved", "check.completed:attention"]
     );
-    assert_eq!(complete("fish", &["hookctl", "replay", "--fixtures", "ver"], |r| r), ["verifynow/"]);
+    assert_eq!(complete("fish", &["hookctl", "replay", "--fixtures", "verif"], |r| r), ["veriff/", "verifynow/"]);
     assert_eq!(
         complete("fish", &["hookctl", "events", "list", "--provider", "st"], |r| r),
         ["standard-webhooks", "stripe"]

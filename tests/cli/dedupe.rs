@@ -29,9 +29,11 @@ fn event_with_key(provider: &str, (header, pointers): &(Option<String>, Vec<Stri
     let names: Vec<&str> =
         model["events"].as_array().expect("events").iter().filter_map(|e| e["name"].as_str()).collect();
     let carries = |event: &str| {
-        let fixture: Value =
-            serde_json::from_str(&hookctl(&["fixtures", provider, event]).ok()).expect("a JSON fixture");
-        header.is_some() || pointers.iter().any(|p| fixture.pointer(p).is_some())
+        header.is_some() || {
+            let fixture: Value =
+                serde_json::from_str(&hookctl(&["fixtures", provider, event]).ok()).expect("a JSON fixture");
+            pointers.iter().any(|p| fixture.pointer(p).is_some())
+        }
     };
     let event = names.iter().find(|e| carries(e)).unwrap_or(&names[0]);
     ((*event).to_owned(), retries)
@@ -39,7 +41,7 @@ fn event_with_key(provider: &str, (header, pointers): &(Option<String>, Vec<Stri
 
 #[test]
 fn the_dedupe_key_is_the_same_across_duplicates_and_retries_for_every_provider() {
-    let mut keyed = 0;
+    let mut unkeyed = Vec::new();
     for provider in PROVIDERS {
         let dedupe = dedupe_of(provider);
         let (event, retries) = event_with_key(provider, &dedupe);
@@ -53,14 +55,15 @@ fn the_dedupe_key_is_the_same_across_duplicates_and_retries_for_every_provider()
         let bodies: Vec<&Vec<u8>> = requests.iter().map(|r| &r.body).collect();
         assert!(bodies.windows(2).all(|w| w[0] == w[1]), "{provider}: the body changed");
         if dedupe.0.is_none() && dedupe.1.is_empty() {
+            unkeyed.push(provider);
             continue;
         }
         let keys: Vec<Option<String>> = requests.iter().map(|r| key_of(r, &dedupe)).collect();
         assert!(keys[0].as_deref().is_some_and(|k| !k.is_empty()), "{provider}: no dedupe key {dedupe:?}");
         assert!(keys.windows(2).all(|w| w[0] == w[1]), "{provider}: {dedupe:?} differs: {keys:?}");
-        keyed += 1;
     }
-    assert_eq!(keyed, PROVIDERS.len() - 1, "every provider but VerifyNow documents an event id");
+    // The providers that document no event id (nor a delivery id that retries keep).
+    assert_eq!(unkeyed, ["calcom", "calendly", "docusign", "frameio", "lemonsqueezy", "paystack", "verifynow", "zoom"]);
 }
 
 #[test]

@@ -20,14 +20,14 @@ fn every_provider_is_stored_and_shown_valid() {
         let first: Value = serde_json::from_str(fixtures.lines().next().expect("a fixture")).expect("JSON");
         send(&[provider, first["event"].as_str().expect("event"), "--to", &listening.to()]).ok();
     }
-    let lines = listening.wait_lines(10);
+    let lines = listening.wait_lines(PROVIDERS.len());
     for (provider, line) in PROVIDERS.iter().zip(&lines) {
         assert!(line.contains(provider), "{line}");
         let expected = if *provider == "agio" { "! unsigned" } else { "✓ signed" };
         assert!(line.contains(expected) && line.contains("✓ schema") && line.contains("→ 200"), "{line}");
     }
     let events = listening.events();
-    assert_eq!(events.len(), 10);
+    assert_eq!(events.len(), PROVIDERS.len());
     for event in &events {
         assert!(matches!(event["signature"]["verdict"].as_str(), Some("valid" | "unsigned")), "{event}");
         assert_eq!(event["payload"]["status"], "valid", "{event}");
@@ -386,6 +386,29 @@ fn a_full_disk_answers_503_with_a_clear_reason_and_loses_nothing() {
 }
 
 #[test]
+fn a_delivery_refused_for_a_full_disk_says_when_to_retry() {
+    let _heavy = heavy();
+    let listening = listen_after("ulimit -f 512", &[]);
+    // 128 KiB bodies: the store passes its 512 KiB limit within a few deliveries.
+    let body = format!("{{\"type\":\"payment.created\",\"pad\":\"{}\"}}", "x".repeat(128 * 1024));
+    let request = format!(
+        "POST /webhooks/payvost HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let refused = (0..20).find_map(|_| {
+        let mut stream = TcpStream::connect(("127.0.0.1", listening.port)).expect("connects");
+        stream.write_all(request.as_bytes()).expect("writes");
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).expect("an answer");
+        answer.starts_with("HTTP/1.1 503").then_some(answer)
+    });
+    let refused = refused.expect("a full store refuses a delivery");
+    let head = refused.split("\r\n\r\n").next().unwrap_or_default().to_ascii_lowercase();
+    assert!(head.contains("retry-after: 2"), "{head}");
+}
+
+#[test]
 fn slow_headers_are_cut_off_and_others_are_still_served() {
     let _heavy = heavy();
     let listening = listen(&["--read-timeout", "1s"]);
@@ -513,4 +536,19 @@ fn forward_to_passes_no_hop_by_hop_headers_and_no_smuggled_request() {
     assert_eq!(first.header("x-kept").as_deref(), Some("yes"), "end-to-end headers are");
     assert_eq!(first.header("host"), Some(format!("127.0.0.1:{}", app.port)), "Host names the app");
     assert_eq!(first.header("content-length"), Some(body.len().to_string()), "the length is the body's");
+}
+
+/// Slack's url_verification handshake is answered as a Slack app answers it: with its challenge, as text.
+#[test]
+fn the_slack_handshake_is_answered_with_its_challenge() {
+    let listening = listen(&[]);
+    let args = ["slack", "url_verification", "--to", &listening.to(), "--json", "--set", "challenge=chal-4821"];
+    let stdout = send(&args).ok();
+    let delivery: Value = serde_json::from_str(stdout.lines().next().expect("a line")).expect("JSON");
+    assert_eq!(delivery["status"], 200, "{stdout}");
+    assert_eq!(delivery["response_body"], "chal-4821", "the challenge is the answer: {stdout}");
+    // Other events get the documented empty acknowledgement.
+    let stdout = send(&["slack", "app_mention", "--to", &listening.to(), "--json"]).ok();
+    let delivery: Value = serde_json::from_str(stdout.lines().next().expect("a line")).expect("JSON");
+    assert_eq!(delivery["response_body"], "", "{stdout}");
 }

@@ -28,5 +28,7 @@ mod sign;
 mod store;
 mod store_paths;
 mod terminal;
+mod ui;
+mod vectors;
 mod verdicts;
 mod verify;

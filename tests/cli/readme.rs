@@ -215,6 +215,11 @@ fn every_command_in_the_readme_runs_and_prints_what_it_shows() {
         );
         let command = localised(&step.command, server.port);
         eprintln!("README: {command}");
+        if step.command.starts_with("hookctl ui") {
+            let command = command.replacen("hookctl ui", "exec hookctl ui --ui 0", 1);
+            starts_listening(bash(work, home_path, &store, &command), &step.command);
+            continue;
+        }
         if step.command.starts_with("hookctl listen") {
             let command = command
                 .replacen("hookctl listen", "exec hookctl listen --port 0", 1)

@@ -82,3 +82,40 @@ fn a_profile_lists_a_rotations_secrets() {
     assert_eq!(header(&stdout, "Payvost-Signature"), hmac_sha256_hex(b"a", b"{}"));
     assert!(stderr.contains("carries one signature: signed with the 1st of 2 secrets only"), "{stderr}");
 }
+
+/// Persona signs with both secrets during a rotation, as two space-separated `t=…,v1=…` groups: either secret
+/// alone verifies it, and the verdict names which.
+#[test]
+fn persona_sends_one_group_per_secret_during_a_rotation() {
+    let args = [
+        "sign",
+        "persona",
+        "--event",
+        "inquiry.approved",
+        "--json",
+        "--secret",
+        "wbhsec_old",
+        "--secret",
+        "wbhsec_new",
+    ];
+    let stdout = hookctl(&args).ok();
+    let capture: Value = serde_json::from_str(&stdout).expect("sign --json");
+    let header = capture["headers"]
+        .as_array()
+        .expect("pairs")
+        .iter()
+        .find(|p| p[0] == "Persona-Signature")
+        .and_then(|p| p[1].as_str())
+        .expect("signed")
+        .to_owned();
+    let groups: Vec<&str> = header.split(' ').collect();
+    assert_eq!(groups.len(), 2, "{header}");
+    assert!(groups.iter().all(|g| g.starts_with("t=") && g.contains(",v1=")), "{header}");
+    for secret in ["wbhsec_new", "wbhsec_old"] {
+        let (stdout, _) = hookctl(&["verify", "c.json", "--json"])
+            .file("c.json", capture.to_string())
+            .env("PERSONA_WEBHOOK_SECRET", secret)
+            .code(0);
+        assert!(stdout.contains("\"verdict\":\"valid\""), "{secret}: {stdout}");
+    }
+}

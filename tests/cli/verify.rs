@@ -7,7 +7,9 @@ use crate::common::*;
 
 /// `hookctl sign PROVIDER --event EVENT --json`: a capture in the request JSON form.
 fn signed_capture(provider: &str, event: &str) -> Value {
-    let stdout = hookctl(&["sign", provider, "--event", event, "--json"])
+    // Square, Twilio and HubSpot sign the URL they deliver to.
+    let url = format!("https://example.com/webhooks/{provider}");
+    let stdout = hookctl(&["sign", provider, "--event", event, "--json", "--url", &url])
         .env("HOOKCTL_SECRET", SECRET)
         .env("VERIFYNOW_API_KEY", "key-1")
         .ok();
@@ -328,4 +330,50 @@ fn a_huge_body_is_verified_without_being_validated() {
         (verdict["verdict"].as_str(), verdict["payload"]["status"].as_str()),
         (Some("valid"), Some("unchecked"))
     );
+}
+
+/// Square signs the notification URL: a capture without a Host header cannot be checked until --url says
+/// which URL it was, and is not reported as a wrong secret; the URL given decides.
+#[test]
+fn a_scheme_that_signs_the_url_needs_one_and_says_so() {
+    let mut capture = signed_capture("square", "payment.created");
+    let headers = capture["headers"].as_array_mut().expect("pairs");
+    headers.retain(|pair| !pair[0].as_str().is_some_and(|n| n.eq_ignore_ascii_case("host")));
+    let verdict = verify_json(&capture, &[], SECRET, 0);
+    assert_eq!(verdict["verdict"], "url-unknown", "{verdict}");
+    assert!(verdict["summary"].as_str().expect("summary").contains("--url"), "{verdict}");
+
+    let url = "https://example.com/webhooks/square";
+    let verdict = verify_json(&capture, &["--url", url], SECRET, 0);
+    assert_eq!(verdict["verdict"], "valid", "{verdict}");
+    let other = verify_json(&capture, &["--url", "https://example.com/other"], SECRET, 3);
+    assert_eq!(other["verdict"], "mismatch", "{other}");
+    let checks = other["checks"].to_string();
+    assert!(checks.contains("over https://example.com/other (--url)"), "{checks}");
+
+    let (_, stderr) = hookctl(&["verify", "c.json", "--url", "example.com/x"]).file("c.json", "{}").code(2);
+    assert!(stderr.contains("not an absolute http(s) URL"), "{stderr}");
+    let (_, stderr) = hookctl(&["sign", "square", "--event", "payment.created", "--secret", "s"]).code(2);
+    assert!(stderr.contains("pass --url URL"), "{stderr}");
+}
+
+/// GitLab sends its secret token as is: verify accepts the right one, says it is no signature, and a capture
+/// that `send --dry-run` prints or a listener stores shows it redacted.
+#[test]
+fn a_shared_token_verifies_with_a_warning_and_is_never_printed_by_send() {
+    let capture = signed_capture("gitlab", "push");
+    let (stdout, _) =
+        hookctl(&["verify", "c.json"]).file("c.json", capture.to_string()).env("GITLAB_WEBHOOK_TOKEN", SECRET).code(0);
+    assert!(stdout.contains("✓ VALID") && stdout.contains("equals the shared token"), "{stdout}");
+    assert!(stdout.contains("not a signature"), "{stdout}");
+    let (stdout, _) =
+        hookctl(&["verify", "c.json"]).file("c.json", capture.to_string()).env("GITLAB_WEBHOOK_TOKEN", "other").code(3);
+    assert!(stdout.contains("does not equal the secret"), "{stdout}");
+
+    let (stdout, _) = hookctl(&["send", "gitlab", "push", "--to", "3000", "--dry-run"])
+        .env("GITLAB_WEBHOOK_TOKEN", "tok-secret-1")
+        .code(0);
+    assert!(!stdout.contains("tok-secret-1"), "{stdout}");
+    assert!(stdout.contains("X-Gitlab-Token: (redacted)"), "{stdout}");
+    assert!(stdout.contains("\"X-Gitlab-Token: ${GITLAB_WEBHOOK_TOKEN}\""), "curl reads it from the env: {stdout}");
 }

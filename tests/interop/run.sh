@@ -28,5 +28,16 @@ echo "== interop: a GitHub Enterprise Server catalog imported from @octokit/open
 bash "$here/ghes-import.sh" "$work/npm"
 echo "== interop: hookctl audit of a receiver built on @octokit/webhooks-methods"
 node "$work/npm/audit-github.mjs"
+
+# The providers added as data: their own SDKs (svix for Clerk and Resend, resend, @linear/sdk, @onfido/api,
+# coinbase-commerce-node, @mux/mux-node; PyPI svix, razorpay, onfido-python), each printing its matrix.
+echo "== interop: providers' SDKs (npm)"
+cp "$here/providers.mjs" "$work/npm/"
+node "$work/npm/providers.mjs"
+echo "== interop: providers' SDKs (PyPI)"
+"$work/venv/bin/python" "$here/providers.py"
+# Schemes that sign the URL, form fields or a ts=…;h1=… header.
+echo "== interop: twilio, hubspot-api-client and paddle-python-sdk (Python)"
+"$work/venv/bin/python" "$here/model.py"
 echo "== catalogs: fixtures/github and fixtures/stripe are what the pinned packages generate"
 bash "$root/scripts/regenerate-catalogs.sh" --check
