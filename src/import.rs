@@ -938,38 +938,6 @@ fn regex_lite_match(pattern: &str, text: &str) -> bool {
     jsonschema::validator_for(&json!({"type": "string", "pattern": pattern})).is_ok_and(|v| v.is_valid(&json!(text)))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn simple_patterns_yield_matching_strings() {
-        assert_eq!(from_pattern("^[a-f0-9]{40}$").as_deref(), Some("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
-        assert_eq!(from_pattern("^v\\d+\\.\\d+$").as_deref(), Some("v1.1"));
-        assert_eq!(from_pattern("^(a|b)$"), None);
-    }
-
-    #[test]
-    fn generated_values_satisfy_their_schema() {
-        let defs = json!({"user": {"type": "object", "required": ["login", "id"], "properties": {
-            "login": {"type": "string", "minLength": 3}, "id": {"type": "integer", "minimum": 5}}}});
-        let schema = json!({"type": "object", "required": ["action", "sender", "at", "tags", "sha", "maybe"],
-            "properties": {
-                "action": {"type": "string", "enum": ["opened"]},
-                "sender": {"$ref": "#/$defs/user"},
-                "at": {"type": "string", "format": "date-time"},
-                "tags": {"type": "array", "minItems": 2, "items": {"type": "string", "format": "email"}},
-                "sha": {"type": "string", "pattern": "^[0-9a-f]{7}$"},
-                "maybe": {"oneOf": [{"$ref": "#/$defs/user"}, {"type": "null"}]}}});
-        let value = generate(&schema, &defs);
-        let envelope = json!({"$defs": defs});
-        let (validator, _) = compile_with_root(&envelope["$defs"], &schema).expect("compiles");
-        assert!(validator.is_valid(&value), "{value}");
-        assert_eq!(value["action"], "opened");
-        assert_eq!(value["sender"]["id"], 5);
-    }
-}
-
 /// Completes an example its schema rejects, keeping everything it has that the schema allows: a missing
 /// required field gets a generated value, a value of the wrong type, format, pattern or enum is replaced by a
 /// generated one, an `anyOf`/`oneOf` miss is completed against the first branch that can be made to fit, an
@@ -1092,4 +1060,36 @@ fn walk<'a>(root: &'a Value, path: &str) -> Option<&'a Value> {
         };
     }
     Some(node)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn simple_patterns_yield_matching_strings() {
+        assert_eq!(from_pattern("^[a-f0-9]{40}$").as_deref(), Some("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+        assert_eq!(from_pattern("^v\\d+\\.\\d+$").as_deref(), Some("v1.1"));
+        assert_eq!(from_pattern("^(a|b)$"), None);
+    }
+
+    #[test]
+    fn generated_values_satisfy_their_schema() {
+        let defs = json!({"user": {"type": "object", "required": ["login", "id"], "properties": {
+            "login": {"type": "string", "minLength": 3}, "id": {"type": "integer", "minimum": 5}}}});
+        let schema = json!({"type": "object", "required": ["action", "sender", "at", "tags", "sha", "maybe"],
+            "properties": {
+                "action": {"type": "string", "enum": ["opened"]},
+                "sender": {"$ref": "#/$defs/user"},
+                "at": {"type": "string", "format": "date-time"},
+                "tags": {"type": "array", "minItems": 2, "items": {"type": "string", "format": "email"}},
+                "sha": {"type": "string", "pattern": "^[0-9a-f]{7}$"},
+                "maybe": {"oneOf": [{"$ref": "#/$defs/user"}, {"type": "null"}]}}});
+        let value = generate(&schema, &defs);
+        let envelope = json!({"$defs": defs});
+        let (validator, _) = compile_with_root(&envelope["$defs"], &schema).expect("compiles");
+        assert!(validator.is_valid(&value), "{value}");
+        assert_eq!(value["action"], "opened");
+        assert_eq!(value["sender"]["id"], 5);
+    }
 }
