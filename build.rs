@@ -1,9 +1,11 @@
 //! Embeds every file under `fixtures/` into the binary as a sorted table of `(path, bytes)`.
 //!
 //! The provider catalog is data; embedding the raw bytes (not parsed values) keeps start-up free of any
-//! parsing: a provider file is read only when a command asks for that provider.
+//! parsing: a provider file is read only when a command asks for that provider. A file of 4 KiB or more is
+//! embedded deflated (GitHub's and Stripe's imported catalogs are most of the bytes) and inflated when read.
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::{env, fs};
 
@@ -22,7 +24,10 @@ fn main() {
     // before `standard-webhooks/…`, which a sort by path components would reverse).
     files.sort_by_cached_key(|path| relative(path));
 
-    let mut out = String::from("pub static FILES: &[(&str, &[u8])] = &[\n");
+    let out_dir = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let deflated = out_dir.join("deflated");
+    fs::create_dir_all(&deflated).expect("create OUT_DIR/deflated");
+    let mut out = String::from("/// (path, deflated, bytes)\npub static FILES: &[(&str, bool, &[u8])] = &[\n");
     for path in &files {
         let rel = relative(path);
         // Only provider folders are embedded; fixtures/README.md documents the format.
@@ -30,10 +35,19 @@ fn main() {
             continue;
         }
         println!("cargo:rerun-if-changed={}", path.display());
-        writeln!(out, "    ({rel:?}, include_bytes!({:?})),", path.display().to_string()).expect("write to String");
+        let bytes = fs::read(path).expect("read a fixture file");
+        if bytes.len() >= 4096 {
+            let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+            encoder.write_all(&bytes).expect("deflate");
+            let packed = deflated.join(rel.replace('/', "__"));
+            fs::write(&packed, encoder.finish().expect("deflate")).expect("write a deflated file");
+            writeln!(out, "    ({rel:?}, true, include_bytes!({:?})),", packed.display().to_string()).expect("write");
+        } else {
+            writeln!(out, "    ({rel:?}, false, include_bytes!({:?})),", path.display().to_string()).expect("write");
+        }
     }
     out.push_str("];\n");
-    let dest = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("embedded_fixtures.rs");
+    let dest = out_dir.join("embedded_fixtures.rs");
     fs::write(dest, out).expect("write embedded_fixtures.rs");
 }
 

@@ -90,6 +90,7 @@ pub fn template(data: &[u8]) {
             time_format: &format,
             event: "payment.succeeded",
             rng: &mut rng,
+            refs: Default::default(),
         };
         let _ = hookctl::fixture::render(&serde_json::Value::String(text.to_owned()), &mut ctx);
     }

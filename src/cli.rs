@@ -119,6 +119,7 @@ pub struct KeysGenerateArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct ProvidersArgs {
     /// The provider to show
     #[arg(add = complete::providers(), conflicts_with = "search")]
@@ -127,6 +128,40 @@ pub struct ProvidersArgs {
     /// (case-insensitive; several words must all match)
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<ProvidersCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProvidersCommand {
+    /// Write a provider folder from an OpenAPI document's webhooks (3.1 `webhooks`, 3.0 `callbacks`): an event,
+    /// a schema and a fixture per webhook; the signing scheme comes from a built-in provider or a folder
+    #[command(after_help = "Examples:\n  \
+        hookctl providers import api.github.com.json --scheme github --examples ./examples -o ./github\n  \
+        hookctl providers import openapi.yaml --name acme --from-provider ./payvost-like")]
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The OpenAPI document (JSON or YAML)
+    #[arg(value_name = "SPEC")]
+    pub spec: PathBuf,
+    /// The provider's name [default: the scheme provider's]
+    #[arg(long, value_name = "N")]
+    pub name: Option<String>,
+    /// The built-in provider whose scheme, headers, envelope and delivery the import takes
+    #[arg(long, value_name = "BUILTIN", conflicts_with = "from_provider", required_unless_present = "from_provider", add = complete::providers())]
+    pub scheme: Option<String>,
+    /// A provider folder whose scheme, headers, envelope and delivery the import takes
+    #[arg(long, value_name = "DIR")]
+    pub from_provider: Option<PathBuf>,
+    /// A folder of example payloads, EVENT.json each, preferred to the document's own examples
+    #[arg(long, value_name = "DIR")]
+    pub examples: Option<PathBuf>,
+    /// Where to write the provider folder [default: ./NAME]
+    #[arg(short = 'o', long = "out", value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -226,9 +261,10 @@ pub struct SendArgs {
     #[arg(add = complete::providers())]
     pub provider: Option<String>,
 
-    /// EVENT, EVENT:VARIANT, or a glob over the catalog ('payment.*') [default: chosen interactively]; `handshake`
-    /// sends the provider's handshake (Slack's url_verification, Zoom's endpoint.url_validation, Discord's PING)
-    /// and checks your app's answer
+    /// EVENT, EVENT:VARIANT, a glob over the catalog ('payment.*'), or a SCENARIO of the provider's (its steps in
+    /// order, sharing their named values) [default: chosen interactively]; `handshake` sends the provider's
+    /// handshake (Slack's url_verification, Zoom's endpoint.url_validation, Discord's PING) and checks your app's
+    /// answer
     #[arg(add = complete::events())]
     pub event: Option<String>,
 

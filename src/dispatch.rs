@@ -42,6 +42,10 @@ pub struct Job {
     pub label: Option<String>,
     /// The store's id of a stored event, for the report (which `replay --failed-from` reads back).
     pub stored_id: Option<i64>,
+    /// Jobs with the same sequence are delivered one after another, in order (a scenario run's steps).
+    pub sequence: Option<String>,
+    /// How long to wait, once the job before it in its sequence is delivered (divided by `--time-scale`).
+    pub delay: Duration,
 }
 
 impl Job {
@@ -60,6 +64,8 @@ impl Job {
             variant: None,
             label: None,
             stored_id: None,
+            sequence: None,
+            delay: Duration::ZERO,
         }
     }
 
@@ -276,14 +282,17 @@ impl Dispatch {
                 if urls.insert(url.clone()) {
                     self.note(&format!("delivering to {}", sanitize(&shown(&url), false)));
                 }
-                let ordering = match (self.keep_order, &job.event_id) {
-                    (true, Some(id)) => {
-                        let (done, waiter) = tokio::sync::watch::channel(false);
-                        let previous = chains.insert((job.provider().name.clone(), id.clone()), waiter);
-                        Some((previous, done))
-                    }
+                // A scenario run's steps wait for each other, as do the events of one id with keep_order.
+                let chain = match (&job.sequence, self.keep_order, &job.event_id) {
+                    (Some(sequence), _, _) => Some((String::new(), sequence.clone())),
+                    (None, true, Some(id)) => Some((job.provider().name.clone(), id.clone())),
                     _ => None,
                 };
+                let ordering = chain.map(|key| {
+                    let (done, waiter) = tokio::sync::watch::channel(false);
+                    (chains.insert(key, waiter), done)
+                });
+                let delay = job.delay.div_f64(self.time_scale);
                 under_way.set(under_way.get() + 1);
                 let (this, client, lines, interrupt) = (this.clone(), client.clone(), lines.clone(), interrupt.clone());
                 futures_util::future::Either::Right(Delivery(tokio::spawn(async move {
@@ -291,6 +300,12 @@ impl Dispatch {
                         Some((previous, done)) => {
                             if let Some(mut previous) = previous {
                                 let _ = previous.wait_for(|finished| *finished).await;
+                            }
+                            if !delay.is_zero() {
+                                tokio::select! {
+                                    () = tokio::time::sleep(delay) => {}
+                                    () = interrupt.reached(Level::Stopping) => {}
+                                }
                             }
                             Some(done)
                         }

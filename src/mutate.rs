@@ -60,8 +60,13 @@ mod tests {
         mutations(&seeds, 20_000, |bytes| {
             let input = text(bytes);
             let _ = Template::parse(&input);
-            let mut ctx =
-                fixture::Context { now: chrono::DateTime::UNIX_EPOCH, time_format: &format, event: "e", rng: &mut rng };
+            let mut ctx = fixture::Context {
+                now: chrono::DateTime::UNIX_EPOCH,
+                time_format: &format,
+                event: "e",
+                rng: &mut rng,
+                refs: Default::default(),
+            };
             let _ = fixture::render(&serde_json::Value::String(input.clone()), &mut ctx);
             if let Ok(assignment) = input.parse::<Assignment>() {
                 let _ = assignment.apply(&mut serde_json::json!({"data": {"items": [{"a": 1}]}, "a": {"b": null}}));

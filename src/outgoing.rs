@@ -52,8 +52,20 @@ impl<'p> Template<'p> {
         now: DateTime<Utc>,
         rng: &mut fastrand::Rng,
     ) -> Result<Rendered<'p>, Error> {
+        self.render_with(sets, now, rng, fixture::Refs::default())
+    }
+
+    /// `render` with named values already known (a scenario run's), for `{{ref:NAME}}`.
+    pub fn render_with(
+        &self,
+        sets: &[Assignment],
+        now: DateTime<Utc>,
+        rng: &mut fastrand::Rng,
+        refs: fixture::Refs,
+    ) -> Result<Rendered<'p>, Error> {
         let Self { provider, event, variant, fixture } = self;
-        let mut ctx = fixture::Context { now, time_format: &provider.envelope.time_format, event: &event.name, rng };
+        let mut ctx =
+            fixture::Context { now, time_format: &provider.envelope.time_format, event: &event.name, rng, refs };
         let mut payload = fixture::render(fixture, &mut ctx)
             .map_err(|e| Error::Fixture(format!("{}: {e}", provider.files.display(&event.fixture_path(*variant)))))?;
         for set in sets {
@@ -66,7 +78,8 @@ impl<'p> Template<'p> {
 /// A fresh message id in the provider's format (empty when the scheme has none).
 pub fn message_id(provider: &Provider, now: DateTime<Utc>, rng: &mut fastrand::Rng) -> Result<String, Error> {
     let Some(spec) = &provider.scheme.message_id else { return Ok(String::new()) };
-    let mut ctx = fixture::Context { now, time_format: &provider.envelope.time_format, event: "", rng };
+    let mut ctx =
+        fixture::Context { now, time_format: &provider.envelope.time_format, event: "", rng, refs: Default::default() };
     fixture::render_text(&spec.format, &mut ctx).map_err(|e| Error::ProviderFile {
         path: provider.files.display("provider.toml"),
         message: format!("message_id.format: {e}"),
@@ -80,7 +93,8 @@ pub fn header_event_id(
     rng: &mut fastrand::Rng,
 ) -> Result<Option<String>, Error> {
     let Some((name, template)) = provider.event_id_header() else { return Ok(None) };
-    let mut ctx = fixture::Context { now, time_format: &provider.envelope.time_format, event: "", rng };
+    let mut ctx =
+        fixture::Context { now, time_format: &provider.envelope.time_format, event: "", rng, refs: Default::default() };
     let id = fixture::render_text(template, &mut ctx).map_err(|e| Error::ProviderFile {
         path: provider.files.display("provider.toml"),
         message: format!("header `{name}`: {e}"),
@@ -91,7 +105,7 @@ pub fn header_event_id(
 /// What to sign and how.
 pub struct Outgoing<'a> {
     pub provider: &'a Provider,
-    /// The event type, when known: it fills `{{event}}` in header templates and picks the route.
+    /// The event type, when known: its sent type fills `{{event}}` in header templates and picks the route.
     pub event: Option<&'a EventDef>,
     pub body: bytes::Bytes,
     /// Replaces the provider's Content-Type header: a form body's, or `--content-type`. `None`: the provider's.
@@ -107,12 +121,13 @@ pub struct Outgoing<'a> {
 /// are returned so the caller can say so.
 pub fn build(outgoing: Outgoing<'_>, rng: &mut fastrand::Rng) -> Result<(Request, Vec<String>), Error> {
     let provider = outgoing.provider;
-    let event_name = outgoing.event.map(|e| e.name.as_str());
+    let event_name = outgoing.event.map(EventDef::sent_type);
     let mut ctx = fixture::Context {
         now: outgoing.at,
         time_format: &provider.envelope.time_format,
         event: event_name.unwrap_or_default(),
         rng,
+        refs: Default::default(),
     };
     let mut request = Request::post(provider.route_for(outgoing.event), outgoing.body);
     let mut omitted = Vec::new();

@@ -59,13 +59,24 @@ impl EventSchema {
                 message: format!("invalid JSON: {e}"),
             })
         };
+        let schema_path = event.schema_path();
+        let event_schema = read_json(&schema_path)?;
         let envelope = if files.exists("schemas/envelope.json") {
-            read_json("schemas/envelope.json")?
+            let key = files.display("schemas/envelope.json");
+            let cached = envelopes().lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&key).cloned();
+            let parsed = match cached {
+                Some(parsed) => parsed,
+                None => {
+                    let parsed = Arc::new(read_json("schemas/envelope.json")?);
+                    envelopes().lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(key, parsed.clone());
+                    parsed
+                }
+            };
+            reachable(&parsed, &event_schema)
         } else {
             Value::Object(Map::new())
         };
-        let schema_path = event.schema_path();
-        let combined = combine(envelope, read_json(&schema_path)?)
+        let combined = combine(envelope, event_schema)
             .map_err(|message| Error::ProviderFile { path: files.display(&schema_path), message })?;
         let validator = jsonschema::draft202012::options()
             .should_validate_formats(true)
@@ -101,6 +112,59 @@ impl EventSchema {
             }
         }
         checked
+    }
+}
+
+/// Parsed envelope schemas by file, for a process that loads many events' schemas of one provider.
+fn envelopes() -> &'static Mutex<HashMap<String, Arc<Value>>> {
+    static ENVELOPES: std::sync::OnceLock<Mutex<HashMap<String, Arc<Value>>>> = std::sync::OnceLock::new();
+    ENVELOPES.get_or_init(Default::default)
+}
+
+/// The envelope with only the `$defs` that it and the event's schema reach: an imported provider shares
+/// thousands of definitions between its events (GitHub's), and compiling them all for one event would be
+/// most of the cost of validating it.
+fn reachable(envelope: &Value, event: &Value) -> Value {
+    let Value::Object(root) = envelope else { return envelope.clone() };
+    let mut out: Map<String, Value> =
+        root.iter().filter(|(k, _)| *k != "$defs").map(|(k, v)| (k.clone(), v.clone())).collect();
+    let Some(Value::Object(all)) = root.get("$defs") else { return Value::Object(out) };
+    let mut pending = Vec::new();
+    references(&Value::Object(out.clone()), &mut pending);
+    references(event, &mut pending);
+    let mut kept = Map::new();
+    while let Some(name) = pending.pop() {
+        if kept.contains_key(&name) {
+            continue;
+        }
+        if let Some(def) = all.get(&name) {
+            references(def, &mut pending);
+            kept.insert(name, def.clone());
+        }
+    }
+    // In the envelope's order, so the compiled document does not depend on the walk.
+    let kept: Map<String, Value> =
+        all.iter().filter(|(k, _)| kept.contains_key(*k)).map(|(k, v)| (k.clone(), v.clone())).collect();
+    out.insert("$defs".into(), Value::Object(kept));
+    Value::Object(out)
+}
+
+/// The names of the `$defs` the `$ref`s under a schema point to (`#/$defs/NAME…`).
+pub(crate) fn references(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get("$ref")
+                && let Some(path) = reference.strip_prefix("#/$defs/")
+            {
+                let name = path.split('/').next().unwrap_or(path);
+                out.push(name.replace("~1", "/").replace("~0", "~"));
+            }
+            // Every member, a property named `enum` or `examples` too: a def kept needlessly costs little, one
+            // left out would be a dangling `$ref`.
+            map.values().for_each(|v| references(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| references(v, out)),
+        _ => {}
     }
 }
 
@@ -163,7 +227,7 @@ mod hint {
 
 /// `envelope` with `event` added to its `allOf`; the event's own `$defs` move to the root so `#/$defs/…`
 /// means the same thing in both files.
-fn combine(envelope: Value, mut event: Value) -> Result<Value, String> {
+pub(crate) fn combine(envelope: Value, mut event: Value) -> Result<Value, String> {
     let Value::Object(mut root) = envelope else { return Err("the envelope schema is not an object".into()) };
     let Value::Object(event_map) = &mut event else { return Err("the schema is not an object".into()) };
     event_map.remove("$schema");

@@ -51,6 +51,22 @@ fn list(app: &App, providers: &[Provider]) -> Result<(), Error> {
                 let _ = writeln!(out, "{name}  {:<40} {}", sanitize(&spec, false), sanitize(&event.description, false));
             }
         }
+        for name in crate::scenario::names(provider) {
+            let scenario = crate::scenario::load(provider, &name)?;
+            let steps: Vec<&str> = scenario.steps.iter().map(|s| s.spec.as_str()).collect();
+            if app.json {
+                output::print_json(&json!({
+                    "provider": provider.name,
+                    "scenario": scenario.name,
+                    "steps": steps,
+                    "description": scenario.description,
+                }))?;
+                continue;
+            }
+            let label = app.style.out(Role::Name, &format!("{:<width$}", sanitize(&provider.name, false)));
+            let about = format!("scenario: {} ({})", scenario.description, steps.join(" → "));
+            let _ = writeln!(out, "{label}  {:<40} {}", sanitize(&name, false), sanitize(&about, false));
+        }
     }
     output::print(&out)
 }

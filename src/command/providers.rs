@@ -5,13 +5,16 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 
 use super::App;
-use crate::cli::ProvidersArgs;
+use crate::cli::{ImportArgs, ProvidersArgs, ProvidersCommand};
 use crate::error::{Error, ExitCode};
 use crate::output::{self, Role, sanitize};
 use crate::provider::{CATEGORIES, Provider, RetryFrom, SourceKind};
 use crate::scheme::{Layout, Scheme};
 
 pub fn run(app: &App, args: &ProvidersArgs) -> Result<ExitCode, Error> {
+    if let Some(ProvidersCommand::Import(import)) = &args.command {
+        return run_import(app, import);
+    }
     let catalog = app.catalog()?;
     match &args.name {
         Some(name) => show(app, &catalog.get(name)?),
@@ -367,4 +370,47 @@ fn details(provider: &Provider) -> Value {
             "body_format": e.body_format,
         })).collect::<Vec<_>>(),
     })
+}
+
+/// `hookctl providers import SPEC`: writes the folder, then says what it holds.
+fn run_import(app: &App, args: &ImportArgs) -> Result<ExitCode, Error> {
+    let base = match (&args.scheme, &args.from_provider) {
+        (Some(name), _) => crate::import::Base::Builtin(name.clone()),
+        (None, Some(dir)) => crate::import::Base::Dir(dir.clone()),
+        (None, None) => return Err(Error::usage("give --scheme BUILTIN or --from-provider DIR", None)),
+    };
+    let options = crate::import::Options {
+        spec: args.spec.clone(),
+        name: args.name.clone(),
+        base,
+        examples: args.examples.clone(),
+        out: args.out.clone(),
+    };
+    let imported = crate::import::run(&options)?;
+    for warning in &imported.warnings {
+        eprintln!("hookctl: {}: {}", app.style.err(Role::Warn, "warning"), sanitize(warning, false));
+    }
+    let dir = imported.dir.display().to_string();
+    if app.json {
+        output::print_json(&json!({
+            "provider": imported.name,
+            "dir": dir,
+            "events": imported.events,
+            "from_examples": imported.from_examples,
+            "completed": imported.completed,
+            "generated": imported.generated,
+            "warnings": imported.warnings,
+        }))?;
+    } else {
+        output::print(&format!(
+            "{}: {} events written to {} ({} fixtures from examples, {} from examples completed to fit their schema, {} generated from the schemas)\n",
+            sanitize(&imported.name, false),
+            imported.events,
+            sanitize(&dir, false),
+            imported.from_examples,
+            imported.completed,
+            imported.generated
+        ))?;
+    }
+    Ok(ExitCode::Success)
 }

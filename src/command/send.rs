@@ -17,6 +17,7 @@ use crate::outgoing;
 use crate::output::{self, Role, Style, sanitize};
 use crate::provider::{Catalog, EventDef, Provider};
 use crate::request::{Headers, Request};
+use crate::scenario::{self, Scenario};
 use crate::summary::Order;
 
 pub fn run(app: &App, args: &SendArgs) -> Result<ExitCode, Error> {
@@ -65,6 +66,7 @@ pub fn run(app: &App, args: &SendArgs) -> Result<ExitCode, Error> {
         progress: None,
         report_file: None,
     };
+    let scenario = planner.scenario.is_some();
     let jobs = planner.jobs();
     if args.dry_run {
         for job in jobs {
@@ -76,6 +78,8 @@ pub fn run(app: &App, args: &SendArgs) -> Result<ExitCode, Error> {
     let mut summary = runtime.block_on(dispatch.run(futures_util::stream::iter(jobs)))?;
     summary.keys = resolved.origins;
     summary.order = match (args.shuffle, args.concurrency) {
+        // A scenario's steps are delivered in order within each run, whatever the concurrency across runs.
+        _ if scenario => Order::Kept,
         (true, _) => Order::Shuffled,
         (false, 1) => Order::Kept,
         (false, _) => Order::NotKept,
@@ -160,6 +164,10 @@ struct Planner<'p, 'a> {
     sources: Vec<Source<'p>>,
     pinned_time: Option<chrono::DateTime<chrono::Utc>>,
     rng: fastrand::Rng,
+    /// A scenario's steps are the sources, in order; each run renders its named values afresh.
+    scenario: Option<Scenario>,
+    /// The run under way (from 1) and its named values.
+    run: (usize, crate::fixture::Refs),
 }
 
 impl<'p, 'a> Planner<'p, 'a> {
@@ -171,7 +179,15 @@ impl<'p, 'a> Planner<'p, 'a> {
         pinned_time: Option<chrono::DateTime<chrono::Utc>>,
         style: Style,
     ) -> Result<Self, Error> {
-        let mut planner = Self { provider, args, sources: Vec::new(), pinned_time, rng: fastrand::Rng::new() };
+        let mut planner = Self {
+            provider,
+            args,
+            sources: Vec::new(),
+            pinned_time,
+            rng: fastrand::Rng::new(),
+            scenario: None,
+            run: (0, crate::fixture::Refs::default()),
+        };
         if let Some(file) = &args.body {
             if !args.render.set.is_empty() {
                 return Err(Error::usage("--set changes a fixture, not a --body", None));
@@ -206,6 +222,24 @@ impl<'p, 'a> Planner<'p, 'a> {
             planner.sources.push(Source::Body { event, body, event_id, content_type });
         } else {
             let spec = choose_event(provider, args)?;
+            if scenario::is_scenario(provider, &spec) {
+                if args.shuffle {
+                    return Err(Error::usage("--shuffle would break a scenario's order", None));
+                }
+                let scenario = scenario::load(provider, &spec)?;
+                let now = planner.now();
+                let refs = scenario.new_run(provider, now, &mut planner.rng)?;
+                for (i, step) in scenario.steps.iter().enumerate() {
+                    let template = outgoing::Template::load(provider, &step.spec)?;
+                    let mut sets = scenario.sets(provider, i, &refs, now, &mut planner.rng)?;
+                    sets.extend(args.render.set.iter().cloned());
+                    let rendered = template.render_with(&sets, now, &mut planner.rng, refs.clone())?;
+                    check_schema(provider, rendered.event, &rendered.payload, style)?;
+                    planner.sources.push(Source::Fixture(template));
+                }
+                planner.scenario = Some(scenario);
+                return Ok(planner);
+            }
             for spec in crate::specs::matching(provider, &spec)? {
                 let now = planner.now();
                 let template = outgoing::Template::load(provider, &spec)?;
@@ -232,6 +266,21 @@ impl<'p, 'a> Planner<'p, 'a> {
                 let mut job = Job::new(self.provider.clone(), *event, body.clone(), message_id);
                 job.event_id = event_id.clone();
                 job.content_type = content_type.clone();
+                job
+            }
+            Source::Fixture(template) if self.scenario.is_some() => {
+                let scenario = self.scenario.as_ref().expect("checked");
+                if index == 0 {
+                    self.run = (self.run.0 + 1, scenario.new_run(self.provider, now, &mut self.rng)?);
+                }
+                let (run, refs) = &self.run;
+                let mut sets = scenario.sets(self.provider, index, refs, now, &mut self.rng)?;
+                sets.extend(self.args.render.set.iter().cloned());
+                let rendered = template.render_with(&sets, now, &mut self.rng, refs.clone())?;
+                let mut job = Job::rendered(self.provider.clone(), &rendered, message_id);
+                job.sequence = Some(run.to_string());
+                job.delay = scenario.steps[index].delay;
+                job.label = Some(format!("{} #{run} {}/{}", scenario.name, index + 1, scenario.steps.len()));
                 job
             }
             Source::Fixture(template) => {

@@ -27,13 +27,19 @@ impl Files {
         match self {
             Self::Embedded(name) => {
                 let key = format!("{name}/{relative}");
-                embedded::FILES
-                    .binary_search_by(|(path, _)| path.cmp(&key.as_str()))
-                    .map(|i| Cow::Borrowed(embedded::FILES[i].1))
-                    .map_err(|_| Error::ProviderFile {
-                        path: format!("fixtures/{key}"),
-                        message: "missing from the built-in catalog".into(),
-                    })
+                let missing = |message: String| Error::ProviderFile { path: format!("fixtures/{key}"), message };
+                let i = embedded::FILES
+                    .binary_search_by(|(path, _, _)| path.cmp(&key.as_str()))
+                    .map_err(|_| missing("missing from the built-in catalog".into()))?;
+                match embedded::FILES[i] {
+                    (_, false, bytes) => Ok(Cow::Borrowed(bytes)),
+                    (_, true, packed) => {
+                        let mut bytes = Vec::with_capacity(packed.len() * 4);
+                        std::io::Read::read_to_end(&mut flate2::read::DeflateDecoder::new(packed), &mut bytes)
+                            .map_err(|e| missing(format!("cannot inflate the built-in file: {e}")))?;
+                        Ok(Cow::Owned(bytes))
+                    }
+                }
             }
             Self::Dir(dir) => {
                 let path = dir.join(relative);
@@ -53,10 +59,37 @@ impl Files {
         match self {
             Self::Embedded(name) => {
                 let key = format!("{name}/{relative}");
-                embedded::FILES.binary_search_by(|(path, _)| path.cmp(&key.as_str())).is_ok()
+                embedded::FILES.binary_search_by(|(path, _, _)| path.cmp(&key.as_str())).is_ok()
             }
             Self::Dir(dir) => dir.join(relative).is_file(),
         }
+    }
+
+    /// The names of the files directly in a folder of the provider (`scenarios`), sorted; none when it has no
+    /// such folder.
+    pub fn list(&self, folder: &str) -> Vec<String> {
+        let mut names: Vec<String> = match self {
+            Self::Embedded(name) => {
+                let prefix = format!("{name}/{folder}/");
+                embedded::FILES
+                    .iter()
+                    .filter_map(|(path, _, _)| path.strip_prefix(&prefix))
+                    .filter(|rest| !rest.contains('/'))
+                    .map(str::to_owned)
+                    .collect()
+            }
+            Self::Dir(dir) => std::fs::read_dir(dir.join(folder))
+                .map(|entries| {
+                    entries
+                        .flatten()
+                        .filter(|e| e.path().is_file())
+                        .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        };
+        names.sort();
+        names
     }
 
     /// A path to show in messages.
@@ -78,7 +111,7 @@ impl Catalog {
     /// The built-in providers only.
     pub fn builtin() -> Self {
         let mut providers = BTreeMap::new();
-        for (path, _) in embedded::FILES {
+        for (path, _, _) in embedded::FILES {
             if let Some(name) = path.strip_suffix("/provider.toml") {
                 providers.insert(name.to_owned(), Files::Embedded(name.to_owned()));
             }

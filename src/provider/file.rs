@@ -185,6 +185,8 @@ struct EnvelopeFile {
     #[serde(default)]
     type_header: Option<String>,
     #[serde(default)]
+    subtype: Pointers,
+    #[serde(default)]
     id: Pointers,
     #[serde(default)]
     id_header: Option<String>,
@@ -364,6 +366,7 @@ impl ProviderFile {
         let envelope = Envelope {
             type_pointers: envelope.type_.into_vec(),
             type_header: envelope.type_header,
+            subtype_pointers: envelope.subtype.into_vec(),
             id_pointers: envelope.id.into_vec(),
             id_header: envelope.id_header,
             time_pointers: envelope.time.into_vec(),
@@ -371,7 +374,9 @@ impl ProviderFile {
             recognize: envelope.recognize.into_iter().map(|r| Recognize { event: r.event, fields: r.fields }).collect(),
             type_names: envelope.type_names.into_iter().collect(),
         };
-        for pointer in envelope.type_pointers.iter().chain(&envelope.id_pointers).chain(&envelope.time_pointers) {
+        let pointers =
+            [&envelope.type_pointers, &envelope.subtype_pointers, &envelope.id_pointers, &envelope.time_pointers];
+        for pointer in pointers.into_iter().flatten() {
             if !pointer.starts_with('/') {
                 return Err(format!("envelope pointer {pointer:?} must be a JSON pointer starting with `/`"));
             }
@@ -411,7 +416,12 @@ impl ProviderFile {
                     ));
                 }
             }
+            let sent_type = match event_name.split_once('.') {
+                Some((sent, _)) if !envelope.subtype_pointers.is_empty() => Some(sent.to_owned()),
+                _ => None,
+            };
             let event = EventDef {
+                sent_type,
                 name: event_name,
                 description: event.description,
                 variants: event.variants,

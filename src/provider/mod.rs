@@ -123,6 +123,9 @@ impl Provider {
 pub struct Envelope {
     pub type_pointers: Vec<String>,
     pub type_header: Option<String>,
+    /// A payload field that, with the type, names the event: `pull_request` + `/action` `opened` is the event
+    /// `pull_request.opened`. An event `T.S` of such a provider is sent with the type `T`.
+    pub subtype_pointers: Vec<String>,
     pub id_pointers: Vec<String>,
     pub id_header: Option<String>,
     pub time_pointers: Vec<String>,
@@ -225,9 +228,17 @@ pub struct EventDef {
     pub file: Option<String>,
     /// How the provider sends this event's body: its own `body_format`, else the provider's.
     pub body_format: BodyFormat,
+    /// The type as sent (`{{event}}` in headers, the envelope's type), when the name adds a subtype to it:
+    /// `pull_request` for `pull_request.opened`.
+    pub sent_type: Option<String>,
 }
 
 impl EventDef {
+    /// The type as the provider sends it: `pull_request` for GitHub's `pull_request.opened`.
+    pub fn sent_type(&self) -> &str {
+        self.sent_type.as_deref().unwrap_or(&self.name)
+    }
+
     fn stem(&self) -> &str {
         self.file.as_deref().unwrap_or(&self.name)
     }
@@ -328,6 +339,20 @@ impl Provider {
             Some((name, variant)) => (name, Some(variant)),
             None => (spec, None),
         };
+        if !self.envelope.subtype_pointers.is_empty() && !self.events.iter().any(|e| e.name == name) {
+            // The spelling of a provider whose subtypes were variants: `pull_request:opened` is now the event
+            // `pull_request.opened`, and `pull_request` its first subtype.
+            let found = match variant {
+                Some(variant) => {
+                    let joined = format!("{name}.{variant}");
+                    self.events.iter().find(|e| e.name == joined)
+                }
+                None => self.events.iter().find(|e| e.sent_type() == name),
+            };
+            if let Some(event) = found {
+                return Ok((event, None));
+            }
+        }
         let event = self.event(name)?;
         let Some(variant) = variant else { return Ok((event, None)) };
         match event.variants.iter().find(|v| *v == variant) {
@@ -346,8 +371,23 @@ impl Provider {
         event.and_then(|e| e.route.as_deref()).unwrap_or(&self.routes[0])
     }
 
-    /// The event type of a payload (and its headers), by the envelope's rules.
+    /// The event type of a payload (and its headers), by the envelope's rules: the type, joined with the
+    /// subtype field when the envelope names one (`pull_request.opened`) unless only the bare type is an event.
     pub fn event_type(&self, payload: Option<&Value>, headers: &crate::request::Headers) -> Option<String> {
+        let base = self.base_type(payload, headers)?;
+        let subtype = self.envelope.subtype_pointers.iter().find_map(|p| payload?.pointer(p)?.as_str());
+        match subtype {
+            Some(subtype) => {
+                let joined = format!("{base}.{subtype}");
+                let known = |name: &str| self.events.iter().any(|e| e.name == name);
+                Some(if !known(&joined) && known(&base) { base } else { joined })
+            }
+            None => Some(base),
+        }
+    }
+
+    /// The type alone, as the header or the type field carries it, or the shape a `recognize` rule knows.
+    fn base_type(&self, payload: Option<&Value>, headers: &crate::request::Headers) -> Option<String> {
         if let Some(name) = &self.envelope.type_header
             && let Some(value) = headers.get_str(name)
         {

@@ -158,7 +158,10 @@ fn fixtures_lists_every_event_and_variant() {
     assert!(rows.contains(&vec!["verifynow", "verification.failed:underage"]), "{stdout}");
     let stdout = hookctl(&["fixtures", "agio", "--json"]).ok();
     let rows: Vec<Value> = stdout.lines().map(|l| serde_json::from_str(l).expect("JSON")).collect();
-    assert_eq!(rows.len(), 14, "9 applicantReviewed variants (one per reviewStatus), 5 kyt.wallet_status");
+    let events = rows.iter().filter(|r| r.get("event").is_some()).count();
+    assert_eq!(events, 14, "9 applicantReviewed variants (one per reviewStatus), 5 kyt.wallet_status");
+    let scenarios: Vec<&Value> = rows.iter().filter_map(|r| r.get("scenario")).collect();
+    assert_eq!(scenarios, ["kyt-approved", "review-retry-approved"]);
     assert!(rows.iter().any(|r| r["event"] == "kyt.wallet_status" && r["route"] == "/webhooks/agio/kyt"));
 }
 

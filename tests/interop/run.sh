@@ -10,7 +10,7 @@ mkdir -p "$work/npm"
 echo "== interop: installing the SDKs"
 [ -x "$work/venv/bin/python" ] || python3 -m venv "$work/venv"
 "$work/venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt"
-cp "$here/package.json" "$here/github.mjs" "$here/audit-github.mjs" "$here/asymmetric.mjs" "$work/npm/"
+cp "$here/package.json" "$here/github.mjs" "$here/github-webhooks.mjs" "$here/audit-github.mjs" "$here/asymmetric.mjs" "$work/npm/"
 (cd "$work/npm" && npm install --silent --no-audit --no-fund)
 
 cargo build --quiet --locked
@@ -22,6 +22,10 @@ echo "== interop: hookctl audit of receivers built on those SDKs"
 "$work/venv/bin/python" "$here/audit.py"
 echo "== interop: github (@octokit/webhooks-methods)"
 node "$work/npm/github.mjs"
+echo "== interop: the imported GitHub catalog through @octokit/webhooks (a random sample)"
+node "$work/npm/github-webhooks.mjs"
+echo "== interop: a GitHub Enterprise Server catalog imported from @octokit/openapi-webhooks"
+bash "$here/ghes-import.sh" "$work/npm"
 echo "== interop: hookctl audit of a receiver built on @octokit/webhooks-methods"
 node "$work/npm/audit-github.mjs"
 
@@ -41,3 +45,5 @@ echo "== interop: discord-interactions and @sendgrid/eventwebhook (Ed25519, ECDS
 node "$work/npm/asymmetric.mjs"
 echo "== interop: discord-interactions and sendgrid (PyPI)"
 "$work/venv/bin/python" "$here/asymmetric.py"
+echo "== catalogs: fixtures/github and fixtures/stripe are what the pinned packages generate"
+bash "$root/scripts/regenerate-catalogs.sh" --check
