@@ -122,7 +122,8 @@ impl Sqlite {
     }
 
     /// Opens an existing store for reading only: `events list/show/export`, `verify --event` and `replay` work on
-    /// a read-only file, folder or mount, and change nothing in it.
+    /// a read-only file, folder or mount, and change nothing in it (but a store an earlier hookctl wrote is
+    /// upgraded to this schema first, where it can be written).
     pub fn open_read_only(path: &Path) -> Result<Self, Error> {
         let fail = |e: &rusqlite::Error| Error::Store { path: path.to_owned(), message: describe(e) };
         let open = |target: &Path, uri: bool| -> rusqlite::Result<(Connection, i64)> {
@@ -145,16 +146,29 @@ impl Sqlite {
             Err(error) => return Err(fail(&error)),
         };
         let known = i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX);
-        if version != known {
-            let message = if version > known {
-                format!("it was written by a newer hookctl (schema version {version}; this one knows {known})")
-            } else {
-                format!(
-                    "it has schema version {version}, older than this hookctl's {known}; `hookctl listen` or `hookctl \
-                     events import` upgrades it (reading commands open it read-only)"
-                )
-            };
+        if version > known {
+            let message =
+                format!("it was written by a newer hookctl (schema version {version}; this one knows {known})");
             return Err(Error::Store { path: path.to_owned(), message });
+        }
+        if version < known {
+            // A store an earlier hookctl wrote: its migrations only add tables and indexes, so it is upgraded
+            // once (as any writing command would) and then read as usual. Where it cannot be written, say so.
+            drop(conn);
+            return match Self::open(path) {
+                Ok(upgraded) => {
+                    drop(upgraded);
+                    Self::open_read_only(path)
+                }
+                Err(Error::Store { message, .. }) => Err(Error::Store {
+                    path: path.to_owned(),
+                    message: format!(
+                        "it has schema version {version}, older than this hookctl's {known}, and cannot be upgraded \
+                         here ({message}); open it once where it can be written (`hookctl events list` there)"
+                    ),
+                }),
+                Err(error) => Err(error),
+            };
         }
         Ok(Self { conn, path: path.to_owned(), exposed: None })
     }

@@ -315,3 +315,32 @@ fn an_existing_store_others_can_read_is_made_owner_only_and_a_link_to_it_refused
         assert_eq!(mode(&file), 0o600, "{}", file.display());
     }
 }
+
+/// A store an earlier hookctl wrote (schema version 1: the events table alone) is upgraded by the first command
+/// that reads it, and read; its events keep their ids.
+#[test]
+fn a_store_of_an_earlier_schema_is_upgraded_by_a_reading_command() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = imported_store(dir.path(), 3);
+    {
+        let connection = rusqlite::Connection::open(&store).expect("opens");
+        connection
+            .execute_batch(
+                "DROP TABLE handled; DROP TABLE tokens; DROP TABLE events_text; DROP INDEX events_verdict;
+                 DROP TRIGGER events_text_insert; DROP TRIGGER events_text_delete;
+                 PRAGMA user_version = 1;",
+            )
+            .expect("back to schema 1");
+    }
+    let at = store.to_str().expect("UTF-8");
+    let listed = hookctl(&["events", "list", "--json", "--store", at]).ok();
+    assert_eq!(listed.lines().count(), 3, "{listed}");
+    let connection = rusqlite::Connection::open(&store).expect("opens");
+    let version: i64 = connection.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("a version");
+    assert!(version > 1, "upgraded: {version}");
+    // The full-text index covers the events stored before it existed.
+    let found: i64 = connection
+        .query_row("SELECT count(*) FROM events_text WHERE events_text MATCH 'evt_2'", [], |r| r.get(0))
+        .expect("searches");
+    assert_eq!(found, 1);
+}
