@@ -540,6 +540,26 @@ pub struct ListenArgs {
     /// With --from: a token for the inbox's inspector (a person's, from `hookctl tokens create NAME` there)
     #[arg(long, value_name = "TOKEN", env = "HOOKCTL_TOKEN", hide_env_values = true, requires = "from")]
     pub token: Option<String>,
+
+    /// With --from: trust this PEM certificate (an inbox's own or its CA's) besides the system's roots, for an
+    /// https inbox whose certificate no public CA issued
+    #[arg(long, value_name = "FILE", requires = "from")]
+    pub cacert: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub tls: TlsArgs,
+}
+
+/// Serving over HTTPS without a proxy in front.
+#[derive(Debug, Args)]
+pub struct TlsArgs {
+    /// Serve HTTPS (the receiving port and the inspector) with this PEM certificate chain, leaf first
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The private key (PEM) of --tls-cert
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -551,6 +571,9 @@ pub struct UiArgs {
     /// A non-loopback address requires the token printed at start
     #[arg(long, value_name = "ADDR")]
     pub ui: Option<String>,
+
+    #[command(flatten)]
+    pub tls: TlsArgs,
 }
 
 fn fraction(text: &str) -> Result<f64, String> {

@@ -147,7 +147,16 @@ impl Failure {
                 Some("the provider gives up after this long too; raise --timeout to wait longer".into())
             }
             Self::Dns => Some(format!("check the host `{host}` in --to")),
-            Self::Tls(_) => Some("is the target serving plain http? use an http:// URL".into()),
+            // rustls reads a plain-HTTP answer as a record of an invalid content type.
+            Self::Tls(e) if e.contains("InvalidContentType") => {
+                Some("the target answers plain http: use an http:// URL".into())
+            }
+            Self::Tls(e) if e.contains("certificate") => Some(
+                "the target's certificate is not one this machine trusts; for a private CA or a self-signed \
+                 certificate, name it with SSL_CERT_FILE=ca.pem"
+                    .into(),
+            ),
+            Self::Tls(_) => None,
             Self::InvalidHeader(_) => Some("check the -H values".into()),
             Self::Other(_) => None,
         }

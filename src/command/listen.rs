@@ -49,11 +49,13 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
             Some(format!("raise --max-memory to at least {} MiB or lower --max-body", needed.div_ceil(1024 * 1024))),
         ));
     }
-    if !host.is_loopback() {
+    let tls = super::tls(&args.tls)?;
+    if !host.is_loopback() && tls.is_none() {
         let warning = app.style.err(Role::Warn, "warning");
         eprintln!(
             "hookctl: {warning}: listening on {host} exposes the listener to the network over plain HTTP; put a \
-             proxy or load balancer that terminates TLS in front of it (the inspector stays on its own address)"
+             proxy or load balancer that terminates TLS in front of it, or serve HTTPS with --tls-cert and \
+             --tls-key (the inspector stays on its own address)"
         );
     }
     let runtime = super::runtime()?;
@@ -104,7 +106,8 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
     let bound = socket.local_addr()?;
     let inspector = match (live, for_inspector) {
         (Some(live), Some((providers, keys))) => {
-            super::ui::start_for_listen(app, &runtime, args.ui.as_deref(), location.clone(), (providers, keys), live)?
+            let ui = args.ui.as_deref();
+            super::ui::start_for_listen(app, &runtime, ui, location.clone(), (providers, keys), live, tls.clone())?
         }
         _ => None,
     };
@@ -113,7 +116,7 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
     let style = app.style;
     eprintln!(
         "hookctl: listening on {}  (receiving, open to providers; store: {location})",
-        style.err(Role::Heading, &format!("http://{bound}"))
+        style.err(Role::Heading, &format!("{}://{bound}", if tls.is_some() { "https" } else { "http" }))
     );
     for (route, provider) in listener.routes() {
         eprintln!("  {}  {}", style.err(Role::Name, &format!("{route:32}")), sanitize(&provider, false));
@@ -147,7 +150,8 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
 
     // The body has its own deadline (--read-timeout, in the handler); the headers get the same one here.
     let connections = server::Connections::new(limit);
-    runtime.block_on(server::serve(socket, router, args.read_timeout.into(), connections, shutdown_signal()));
+    let header_timeout = args.read_timeout.into();
+    runtime.block_on(server::serve(socket, router, header_timeout, connections, tls, shutdown_signal()));
     eprintln!("hookctl: stopped after {} deliveries", listener.received());
     // Every handle on the writer goes with the listener and the runtime's tasks; then its last batch is
     // committed and the store closed, its WAL emptied into the database file.

@@ -183,3 +183,11 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, Error> {
         .build()
         .map_err(|e| Error::usage(format!("cannot start the async runtime: {e}"), None))
 }
+
+/// `--tls-cert`/`--tls-key`: HTTPS for a server, or plain HTTP when neither is given.
+pub fn tls(args: &crate::cli::TlsArgs) -> Result<Option<crate::server::Tls>, Error> {
+    match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => crate::server::Tls::load(cert, key).map(Some),
+        _ => Ok(None),
+    }
+}

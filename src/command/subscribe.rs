@@ -49,9 +49,11 @@ pub fn run(app: &App, args: &ListenArgs, from: &str) -> Result<ExitCode, Error> 
         Some(id) => id,
         None => read_state(&state)?,
     };
-    let http = reqwest::Client::builder()
-        .build()
-        .map_err(|e| Error::usage(format!("cannot start the HTTP client: {e}"), None))?;
+    let mut builder = reqwest::Client::builder();
+    if let Some(path) = &args.cacert {
+        builder = builder.tls_certs_merge(cacert(path)?);
+    }
+    let http = builder.build().map_err(|e| Error::usage(format!("cannot start the HTTP client: {e}"), None))?;
     let runtime = super::runtime()?;
     let stop = Arc::new(AtomicBool::new(false));
     let stopping = stop.clone();
@@ -138,11 +140,24 @@ pub fn run(app: &App, args: &ListenArgs, from: &str) -> Result<ExitCode, Error> 
         }
         Ok::<usize, Error>(forwarded)
     })?;
-    eprintln!("hookctl: forwarded {forwarded} events; the next run goes on after event #{cursor}");
+    let events = if forwarded == 1 { "event" } else { "events" };
+    eprintln!("hookctl: forwarded {forwarded} {events}; the next run goes on after event #{cursor}");
     Ok(ExitCode::Success)
 }
 
 /// The inspector's address, ending with `/` so the API's paths join under it.
+/// `--cacert FILE`: the certificates (PEM) an https inbox's chain may end at, besides the system's.
+fn cacert(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, Error> {
+    let hint = || Some("--cacert takes a PEM file of one or more certificates (the inbox's own or its CA's)".into());
+    let bytes = std::fs::read(path)
+        .map_err(|e| Error::usage(format!("cannot read --cacert {}: {e}", path.display()), hint()))?;
+    match reqwest::Certificate::from_pem_bundle(&bytes) {
+        Ok(certs) if !certs.is_empty() => Ok(certs),
+        Ok(_) => Err(Error::usage(format!("--cacert {} holds no CERTIFICATE block", path.display()), hint())),
+        Err(e) => Err(Error::usage(format!("--cacert {} is not a PEM certificate: {e}", path.display()), hint())),
+    }
+}
+
 fn inbox_url(from: &str) -> Result<reqwest::Url, Error> {
     let text = if from.contains("://") { from.to_owned() } else { format!("http://{from}") };
     let mut url = reqwest::Url::parse(&text).map_err(|e| {

@@ -34,11 +34,12 @@ pub fn run(app: &App, args: &UiArgs) -> Result<ExitCode, Error> {
     let providers = catalog.all()?;
     let keys = keys(app, &providers)?;
     let address = address(args.ui.as_deref())?;
+    let tls = super::tls(&args.tls)?;
     let runtime = super::runtime()?;
     let live = ui::live_channel();
     let actions = Arc::new(CommandActions::new(providers, keys, app.style));
     let bound = runtime
-        .block_on(ui::Inspector::bind(address, path.clone(), live.clone(), actions, false))
+        .block_on(ui::Inspector::bind(address, path.clone(), live.clone(), actions, false, tls))
         .map_err(|e| bind_error(address, &e))?;
     announce(app.style, &bound, Some(&path));
     // Events another process (a listener on the same store) adds show up live here too.
@@ -56,10 +57,11 @@ pub fn start_for_listen(
     store: crate::store::Location,
     (providers, keys): (Vec<Provider>, HashMap<String, Keys>),
     live: ui::Live,
+    tls: Option<crate::server::Tls>,
 ) -> Result<Option<ui::Bound>, Error> {
     let address = address(ui_address)?;
     let actions = Arc::new(CommandActions::new(providers, keys, app.style));
-    match runtime.block_on(ui::Inspector::bind(address, store, live, actions, true)) {
+    match runtime.block_on(ui::Inspector::bind(address, store, live, actions, true, tls)) {
         Ok(bound) => Ok(Some(bound)),
         Err(e) if ui_address.is_none() && e.kind() == std::io::ErrorKind::AddrInUse => {
             let note = app.style.err(Role::Warn, "note");
@@ -104,12 +106,17 @@ pub fn announce(style: Style, bound: &ui::Bound, store: Option<&crate::store::Lo
         }
         None => eprintln!("  inspector: {}", style.err(Role::Heading, &url)),
     }
-    if bound.token.is_some() {
+    if bound.token.is_some() && bound.tls.is_none() {
         let warning = style.err(Role::Warn, "warning");
         eprintln!(
             "hookctl: {warning}: the inspector is reachable from the network over plain HTTP; every request needs \
              the token above (printed only now) or a person's (`hookctl tokens create NAME`); it can replay and \
-             delete events: put TLS in front of it"
+             delete events: put TLS in front of it, or serve HTTPS with --tls-cert and --tls-key"
+        );
+    } else if bound.token.is_some() {
+        eprintln!(
+            "  every request to the inspector needs the token above (printed only now) or a person's \
+             (`hookctl tokens create NAME`)"
         );
     }
 }

@@ -8,6 +8,7 @@ mod limits;
 mod printer;
 mod read;
 mod serve;
+mod tls;
 mod writer;
 
 use std::collections::HashMap;
@@ -26,6 +27,7 @@ pub use connections::Connections;
 pub use limits::{connections as connection_limit, open_files};
 pub use printer::Printer;
 pub use serve::{bind, serve};
+pub use tls::Tls;
 pub use writer::{Writer, WriterThread};
 
 use crate::deliver::{Client, Target};

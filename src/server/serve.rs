@@ -15,10 +15,12 @@ use axum::Router;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
 use hyper_util::service::TowerToHyperService;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot, watch};
 
-use super::connections::{Connections, Tracked};
+use super::connections::{Connections, Registration, Tracked};
+use super::tls::Tls;
 
 /// How long the accept loop waits after `accept` fails (out of file descriptors, mostly) before trying again:
 /// long enough not to spin, short enough that a closed connection's descriptor is soon used.
@@ -55,13 +57,14 @@ pub async fn serve(
     router: Router,
     header_timeout: Duration,
     connections: Arc<Connections>,
+    tls: Option<Tls>,
     shutdown: impl Future<Output = ()>,
 ) {
     let mut builder = Builder::new(TokioExecutor::new()).http1_only();
     // The deadline runs from the connection's start (or the previous answer) to the end of the headers.
     builder.http1().timer(TokioTimer::new()).header_read_timeout(header_timeout);
     let (stop, stopping) = watch::channel(false);
-    let server = Arc::new(Server { builder, router, connections, stopping });
+    let server = Arc::new(Server { builder, router, connections, stopping, tls, header_timeout });
     let waiting = Arc::new(Semaphore::new(WAITING));
     let mut in_grace = InGrace::default();
     let mut shutdown = std::pin::pin!(shutdown);
@@ -109,33 +112,52 @@ struct Server {
     router: Router,
     connections: Arc<Connections>,
     stopping: watch::Receiver<bool>,
+    /// With `--tls-cert`: each connection's handshake first, within the header deadline.
+    tls: Option<Tls>,
+    header_timeout: Duration,
 }
 
 impl Server {
     /// Serves one connection in `slot`, until it ends, is shed, or the listener stops.
-    fn spawn(&self, tcp: TcpStream, slot: OwnedSemaphorePermit) {
+    fn spawn(self: &Arc<Self>, tcp: TcpStream, slot: OwnedSemaphorePermit) {
         let _ = tcp.set_nodelay(true);
         let registration = self.connections.register(slot);
+        let server = self.clone();
+        tokio::spawn(async move {
+            match &server.tls {
+                None => server.run(tcp, registration).await,
+                // A handshake that fails or runs out of time is the sender's business.
+                Some(tls) => {
+                    if let Some(stream) = tls.accept(tcp, server.header_timeout).await {
+                        server.run(stream, registration).await;
+                    }
+                }
+            }
+        });
+    }
+
+    async fn run<Io>(&self, io: Io, registration: Registration)
+    where
+        Io: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
         let service = Tracked {
             inner: TowerToHyperService::new(self.router.clone()),
             connections: self.connections.clone(),
             connection: registration.connection.clone(),
         };
-        let connection = self.builder.serve_connection(TokioIo::new(tcp), service).into_owned();
+        let connection = self.builder.serve_connection(TokioIo::new(io), service);
         let mut stopping = self.stopping.clone();
-        tokio::spawn(async move {
-            let mut connection = std::pin::pin!(connection);
-            // A connection that breaks off (a reset, a header deadline) is the sender's business.
-            tokio::select! {
-                _ = connection.as_mut() => return,
-                () = registration.connection.shed.notified() => {}
-                _ = stopping.wait_for(|stop| *stop) => {}
-            }
-            // Closed now if idle, else once the answer in progress is written.
-            connection.as_mut().graceful_shutdown();
-            let _ = connection.await;
-            drop(registration);
-        });
+        let mut connection = std::pin::pin!(connection);
+        // A connection that breaks off (a reset, a header deadline) is the sender's business.
+        tokio::select! {
+            _ = connection.as_mut() => return,
+            () = registration.connection.shed.notified() => {}
+            _ = stopping.wait_for(|stop| *stop) => {}
+        }
+        // Closed now if idle, else once the answer in progress is written.
+        connection.as_mut().graceful_shutdown();
+        let _ = connection.await;
+        drop(registration);
     }
 }
 

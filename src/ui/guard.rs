@@ -28,6 +28,7 @@ pub struct Guard {
     origin: String,
     token: Option<String>,
     csrf: String,
+    scheme: &'static str,
 }
 
 /// 32 random bytes from the OS, as hex.
@@ -39,9 +40,10 @@ pub fn random_token() -> String {
 }
 
 impl Guard {
-    pub fn new(bound: SocketAddr, token: Option<String>) -> Self {
+    /// For the inspector on `bound`, served over `scheme` (http, or https with --tls-cert).
+    pub fn new(bound: SocketAddr, scheme: &'static str, token: Option<String>) -> Self {
         let port = bound.port();
-        let origin = format!("http://{bound}");
+        let origin = format!("{scheme}://{bound}");
         let mut hosts = vec![bound.to_string()];
         if bound.ip().is_loopback() {
             hosts.push(format!("localhost:{port}"));
@@ -51,7 +53,7 @@ impl Guard {
         if bound.ip().is_unspecified() {
             hosts.clear();
         }
-        Self { origin, hosts, token, csrf: random_token() }
+        Self { origin, hosts, token, csrf: random_token(), scheme }
     }
 
     pub fn origin(&self) -> &str {
@@ -81,7 +83,7 @@ impl Guard {
             return Ok(());
         }
         let own = match headers.get(header::HOST).and_then(|h| h.to_str().ok()) {
-            Some(host) if self.hosts.is_empty() => format!("http://{host}"),
+            Some(host) if self.hosts.is_empty() => format!("{}://{host}", self.scheme),
             _ => self.origin.clone(),
         };
         if headers.get(header::ORIGIN).is_some_and(|origin| origin.as_bytes() != own.as_bytes()) {

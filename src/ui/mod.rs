@@ -103,6 +103,8 @@ pub struct Bound {
     /// Required on every request when the address is not loopback; printed once.
     pub token: Option<String>,
     pub inspector: Arc<Inspector>,
+    /// Served over HTTPS when set.
+    pub tls: Option<crate::server::Tls>,
 }
 
 impl Inspector {
@@ -114,14 +116,16 @@ impl Inspector {
         live: Live,
         actions: Arc<dyn Actions>,
         receiving: bool,
+        tls: Option<crate::server::Tls>,
     ) -> std::io::Result<Bound> {
         let socket = tokio::net::TcpListener::bind(address).await?;
         let bound = socket.local_addr()?;
         let token = (!bound.ip().is_loopback()).then(guard::random_token);
-        let guard = guard::Guard::new(bound, token.clone());
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let guard = guard::Guard::new(bound, scheme, token.clone());
         let url = guard.origin().to_owned() + "/";
         let inspector = Arc::new(Self { store, live, actions, receiving, guard });
-        Ok(Bound { socket, url, token, inspector })
+        Ok(Bound { socket, url, token, inspector, tls })
     }
 }
 
@@ -146,9 +150,15 @@ pub fn router(inspector: Arc<Inspector>) -> Router {
 /// Serves until `stop` resolves. Not a graceful stop: a page's live stream never ends by itself, and a page
 /// reconnects on its own.
 pub async fn serve(bound: Bound, stop: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-    let Bound { socket, inspector, .. } = bound;
-    tokio::select! {
-        served = axum::serve(socket, router(inspector)) => served,
-        () = stop => Ok(()),
+    let Bound { socket, inspector, tls, .. } = bound;
+    match tls {
+        None => tokio::select! {
+            served = axum::serve(socket, router(inspector)) => served,
+            () = stop => Ok(()),
+        },
+        Some(tls) => tokio::select! {
+            served = axum::serve(tls.listener(socket)?, router(inspector)) => served,
+            () = stop => Ok(()),
+        },
     }
 }

@@ -391,7 +391,7 @@ fn listen_under(setup: Option<&str>, store: &std::path::Path, args: &[&str], env
     while port.is_none() {
         line.clear();
         assert!(stderr.read_line(&mut line).expect("stderr") > 0, "listen exited before it was ready");
-        port = line.split("http://127.0.0.1:").nth(1).and_then(|rest| rest.split_whitespace().next()?.parse().ok());
+        port = line.split("://127.0.0.1:").nth(1).and_then(|rest| rest.split_whitespace().next()?.parse().ok());
     }
     std::thread::spawn(move || for _ in stderr.lines() {});
     let lines = Arc::new(Mutex::new(Vec::new()));

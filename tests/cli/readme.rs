@@ -24,7 +24,7 @@ const SKIPPED: &[(&str, &str)] = &[
 const README_INBOX: &str = "postgres://inbox@db.internal/hooks";
 
 /// Besides hookctl, the README's blocks may make files and folders for the commands after them.
-const SETUP: &[&str] = &["printf ", "mkdir -p "];
+const SETUP: &[&str] = &["printf ", "mkdir -p ", "openssl req "];
 
 #[derive(Clone)]
 struct Step {
@@ -146,6 +146,11 @@ fn bash(work: &Path, home: &Path, store: &Path, command: &str) -> Command {
     bash
 }
 
+/// A line that says where a listener, an inspector or a subscriber serves (HTTP or HTTPS, any interface).
+fn serving(line: &str) -> bool {
+    line.contains("://127.0.0.1:") || line.contains("://0.0.0.0:")
+}
+
 /// A listener runs until stopped: it passes once it says where it listens.
 fn starts_listening(mut command: Command, shown: &str) {
     let mut child = command.stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("bash runs");
@@ -155,13 +160,13 @@ fn starts_listening(mut command: Command, shown: &str) {
     for line in stderr.lines().map_while(Result::ok) {
         said.push_str(&line);
         said.push('\n');
-        if line.contains("http://127.0.0.1:") || started.elapsed() > Duration::from_secs(10) {
+        if serving(&line) || started.elapsed() > Duration::from_secs(10) {
             break;
         }
     }
     let _ = child.kill();
     let _ = child.wait();
-    assert!(said.contains("http://127.0.0.1:"), "`{shown}` did not start listening:\n{said}");
+    assert!(said.lines().any(serving), "`{shown}` did not start listening:\n{said}");
 }
 
 #[test]
@@ -236,7 +241,14 @@ fn every_command_in_the_readme_runs_and_prints_what_it_shows() {
         let command = localised(&step.command, server.port);
         eprintln!("README: {command}");
         if step.command.starts_with("hookctl ui") {
-            let command = command.replacen("hookctl ui", "exec hookctl ui --ui 0", 1);
+            // Any free port here, whichever address the README serves the inspector at.
+            let command = match command.split_once(" --ui ") {
+                Some((before, after)) => {
+                    let rest = after.split_once(' ').map_or("", |(_, rest)| rest);
+                    format!("exec {before} --ui 0 {rest}")
+                }
+                None => command.replacen("hookctl ui", "exec hookctl ui --ui 0", 1),
+            };
             starts_listening(bash(work, home_path, &store, &command), &step.command);
             continue;
         }

@@ -12,9 +12,10 @@ use serde_json::Value;
 use crate::common::*;
 
 /// `hookctl ui` on the inbox's store: the API a subscriber reads. Returns it and its address.
-fn inbox_api(store: &str, home: &std::path::Path, address: &str) -> (Child, String) {
+fn inbox_api(store: &str, home: &std::path::Path, address: &str, extra: &[&str]) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_hookctl"))
         .args(["ui", "--ui", address, "--store", store])
+        .args(extra)
         .env_clear()
         .env("HOME", home)
         .stdin(Stdio::null())
@@ -99,7 +100,7 @@ fn a_subscriber_stopped_and_killed_mid_stream_forwards_every_event_in_order() {
     let quarter = total / 4;
     let inbox = listen_postgres(&url, &["--no-ui"]);
     let home = tempfile::tempdir().expect("temp home");
-    let (mut api, from) = inbox_api(&url, home.path(), "0");
+    let (mut api, from) = inbox_api(&url, home.path(), "0", &[]);
     let app = TestServer::start();
     let laptop = tempfile::tempdir().expect("the laptop's home");
     let started = Instant::now();
@@ -183,7 +184,7 @@ fn a_subscriber_to_an_inbox_off_loopback_needs_a_token() {
     let inbox = listen_on(&store, &["--no-ui"]);
     send(inbox.port, 3);
     let token = hookctl(&["tokens", "create", "alice", "--store", at]).ok().trim().to_owned();
-    let (mut api, from) = inbox_api(at, dir.path(), "0.0.0.0:0");
+    let (mut api, from) = inbox_api(at, dir.path(), "0.0.0.0:0", &[]);
     let from = from.replace("0.0.0.0", "127.0.0.1");
     let app = TestServer::start();
     let (_, said) = hookctl(&["listen", "--from", &from, "--forward-to", &app.to()]).code(2);
@@ -225,4 +226,75 @@ fn a_subscriber_to_an_inbox_off_loopback_needs_a_token() {
     assert!(said.contains("is not a URL"), "{said}");
     let (_, said) = hookctl(&["listen", "--since", "3"]).code(2);
     assert!(said.contains("--from"), "{said}");
+}
+
+/// A file of the test certificates: a CA, and a certificate it issued for localhost and 127.0.0.1 with its key.
+fn tls(name: &str) -> String {
+    format!("{}/tests/data/tls/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn an_inbox_served_over_https_receives_and_a_subscriber_forwards_from_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = dir.path().join("events.db");
+    let at = store.to_str().expect("UTF-8");
+    let (cert, key, ca) = (tls("localhost.pem"), tls("localhost.key"), tls("ca.pem"));
+    let serve_tls = ["--tls-cert", cert.as_str(), "--tls-key", key.as_str()];
+    let inbox = listen_on(&store, &[&["--no-ui"][..], &serve_tls].concat());
+    let https = format!("https://127.0.0.1:{}", inbox.port);
+    let send = ["send", "payvost", "payment.succeeded", "--to", &https];
+    // A sender that trusts the CA delivers; one that does not is told it is the certificate, not plain HTTP.
+    hookctl(&[&send[..], &["--repeat", "3"]].concat()).env("HOOKCTL_SECRET", SECRET).env("SSL_CERT_FILE", &ca).ok();
+    let (stdout, stderr) = hookctl(&send).env("HOOKCTL_SECRET", SECRET).code(4);
+    let said = stdout + &stderr;
+    assert!(said.contains("TLS failed") && said.contains("certificate is not one this machine trusts"), "{said}");
+    assert!(!said.contains("plain http"), "{said}");
+    // Plain HTTP on the HTTPS port gets no HTTP answer and stores nothing.
+    let plain = hookctl(&["send", "payvost", "payment.succeeded", "--to", &inbox.to()]).env("HOOKCTL_SECRET", SECRET);
+    let (stdout, stderr) = plain.code(4);
+    assert!(!(stdout + &stderr).contains("→ 2"), "plain HTTP was answered");
+    assert_eq!(inbox.events().len(), 3);
+
+    // The inspector over HTTPS too; a subscriber reaches it with --cacert and forwards the exact bytes.
+    let (mut api, from) = inbox_api(at, dir.path(), "0", &serve_tls);
+    assert!(from.starts_with("https://127.0.0.1:"), "{from}");
+    let app = TestServer::start();
+    let laptop = tempfile::tempdir().expect("the laptop's home");
+    let mut subscribed = subscriber(&from, app.port, laptop.path(), &["--cacert", &ca]);
+    wait_for(&app, 3);
+    signal(&mut subscribed, "-TERM");
+    let _ = api.kill();
+    let _ = api.wait();
+    for request in app.requests() {
+        assert_eq!(request.header("payvost-signature"), Some(hmac_sha256_hex(SECRET.as_bytes(), &request.body)));
+    }
+}
+
+#[test]
+fn tls_files_that_do_not_fit_are_one_line_errors() {
+    let (cert, key) = (tls("localhost.pem"), tls("localhost.key"));
+    let cases: [(&[&str], &str); 4] = [
+        (&["--tls-cert", &cert, "--tls-key", &tls("other.key")], "does not go with the certificate"),
+        (&["--tls-cert", &key, "--tls-key", &key], "no CERTIFICATE block in it"),
+        (&["--tls-cert", &cert, "--tls-key", &cert], "no PRIVATE KEY block in it"),
+        (&["--tls-cert", "/nonexistent/cert.pem", "--tls-key", &key], "cannot read the TLS certificate"),
+    ];
+    for (args, expected) in cases {
+        let (_, stderr) = hookctl(&[&["listen", "--port", "0", "--no-ui"][..], args].concat()).code(2);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    }
+    let (_, stderr) = hookctl(&["ui", "--ui", "0", "--tls-cert", &cert]).code(2);
+    assert!(stderr.contains("--tls-key"), "{stderr}");
+    let (_, stderr) = hookctl(&[
+        "listen",
+        "--from",
+        "https://127.0.0.1:1",
+        "--forward-to",
+        "3000",
+        "--cacert",
+        &cert.replace(".pem", ".key"),
+    ])
+    .code(2);
+    assert!(stderr.contains("holds no CERTIFICATE block"), "{stderr}");
 }

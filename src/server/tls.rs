@@ -1,0 +1,127 @@
+//! TLS for the receiving port and the inspector (`--tls-cert`/`--tls-key`): rustls with ring, a certificate
+//! chain and its private key read from PEM files, HTTP/1.1 offered by ALPN. A handshake has the header
+//! deadline: a client that connects and never finishes one is closed like one that trickles its headers.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc;
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::server::TlsStream;
+
+use crate::error::Error;
+
+/// How long the inspector gives a client to finish its handshake.
+const INSPECTOR_HANDSHAKE: Duration = Duration::from_secs(10);
+
+/// A server's TLS settings, cheap to clone.
+#[derive(Clone)]
+pub struct Tls {
+    acceptor: TlsAcceptor,
+}
+
+impl std::fmt::Debug for Tls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Tls")
+    }
+}
+
+impl Tls {
+    /// The certificate chain in `cert` (leaf first, as a web server's fullchain.pem) and the private key in `key`
+    /// (PKCS#8, PKCS#1 or SEC1 PEM). Each problem is said with the file it is in.
+    pub fn load(cert: &Path, key: &Path) -> Result<Self, Error> {
+        let unreadable = |path: &Path, e: &dyn std::fmt::Display| {
+            Error::usage(
+                format!(
+                    "cannot read the TLS {} {}: {e}",
+                    if path == cert { "certificate" } else { "key" },
+                    path.display()
+                ),
+                Some("--tls-cert takes a PEM certificate chain and --tls-key its private key in PEM".into()),
+            )
+        };
+        let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
+            .map_err(|e| unreadable(cert, &e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| unreadable(cert, &e))?;
+        if chain.is_empty() {
+            return Err(unreadable(cert, &"no CERTIFICATE block in it"));
+        }
+        let private = PrivateKeyDer::from_pem_file(key).map_err(|e| match e {
+            rustls::pki_types::pem::Error::NoItemsFound => unreadable(key, &"no PRIVATE KEY block in it"),
+            e => unreadable(key, &e),
+        })?;
+        // Several clients and servers may be built in one process (tests); only the first install counts.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut config =
+            rustls::ServerConfig::builder().with_no_client_auth().with_single_cert(chain, private).map_err(|e| {
+                Error::usage(
+                    format!("the TLS key {} does not go with the certificate {}: {e}", key.display(), cert.display()),
+                    Some("pass the private key the certificate was issued for".into()),
+                )
+            })?;
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Ok(Self { acceptor: TlsAcceptor::from(Arc::new(config)) })
+    }
+
+    /// The handshake on an accepted connection, within `deadline`; `None` when it fails or runs out of time
+    /// (the client's business: nothing to report).
+    pub async fn accept(&self, tcp: TcpStream, deadline: Duration) -> Option<TlsStream<TcpStream>> {
+        tokio::time::timeout(deadline, self.acceptor.accept(tcp)).await.ok()?.ok()
+    }
+
+    /// A listener for `axum::serve` that hands over connections once their handshake is done; handshakes run
+    /// on their own tasks, so a slow one holds up no other.
+    pub fn listener(&self, socket: TcpListener) -> std::io::Result<TlsListener> {
+        let address = socket.local_addr()?;
+        let (done, handshaken) = mpsc::channel(64);
+        let tls = self.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((tcp, peer)) = socket.accept().await else {
+                    // Out of descriptors, mostly: give closing connections a moment.
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                };
+                if done.is_closed() {
+                    return;
+                }
+                let (tls, done) = (tls.clone(), done.clone());
+                tokio::spawn(async move {
+                    if let Some(stream) = tls.accept(tcp, INSPECTOR_HANDSHAKE).await {
+                        let _ = done.send((stream, peer)).await;
+                    }
+                });
+            }
+        });
+        Ok(TlsListener { handshaken, address })
+    }
+}
+
+/// Connections past their handshake (see `Tls::listener`).
+pub struct TlsListener {
+    handshaken: mpsc::Receiver<(TlsStream<TcpStream>, SocketAddr)>,
+    address: SocketAddr,
+}
+
+impl axum::serve::Listener for TlsListener {
+    type Io = TlsStream<TcpStream>;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        match self.handshaken.recv().await {
+            Some(accepted) => accepted,
+            // The accepting task only ends once this listener is gone.
+            None => std::future::pending().await,
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        Ok(self.address)
+    }
+}
