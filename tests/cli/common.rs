@@ -325,6 +325,8 @@ impl TestServer {
 /// A running `hookctl listen --port 0` with its own store; killed when dropped.
 pub struct Listening {
     child: Child,
+    /// Started under a setup in a process group of its own: signals go to the whole group.
+    group: bool,
     pub port: u16,
     pub lines: Arc<Mutex<Vec<String>>>,
     pub store: std::path::PathBuf,
@@ -366,6 +368,9 @@ fn listen_under(setup: Option<&str>, store: &std::path::Path, args: &[&str], env
         Some(setup) => {
             let mut command = Command::new("bash");
             command.args(["-c", &format!("{setup}; exec \"$0\" \"$@\""), env!("CARGO_BIN_EXE_hookctl")]);
+            // A group of its own: what the setup runs the listener under (strace) is stopped with it, and the
+            // listener does not outlive a tracer that is killed.
+            std::os::unix::process::CommandExt::process_group(&mut command, 0);
             command
         }
         None => Command::new(env!("CARGO_BIN_EXE_hookctl")),
@@ -402,7 +407,8 @@ fn listen_under(setup: Option<&str>, store: &std::path::Path, args: &[&str], env
             sink.lock().expect("not poisoned").push(line);
         }
     });
-    Listening { child, port: port.expect("a port"), lines, store: store.to_owned(), _dir: None }
+    let group = setup.is_some();
+    Listening { child, group, port: port.expect("a port"), lines, store: store.to_owned(), _dir: None }
 }
 
 impl Listening {
@@ -434,14 +440,21 @@ impl Listening {
 
     /// Asks the listener to stop (SIGTERM) and waits for its exit status.
     pub fn terminate(&mut self) -> std::process::ExitStatus {
-        let pid = self.child.id().to_string();
-        Command::new("kill").args(["-TERM", &pid]).status().expect("kill runs");
+        Command::new("kill").args(["-TERM", "--", &self.target()]).status().expect("kill runs");
         self.child.wait().expect("exits")
     }
 
     pub fn kill(&mut self) {
+        if self.group {
+            let _ = Command::new("kill").args(["-KILL", "--", &self.target()]).status();
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+
+    /// What `kill` signals: the listener, or its whole group.
+    fn target(&self) -> String {
+        if self.group { format!("-{}", self.child.id()) } else { self.child.id().to_string() }
     }
 }
 
