@@ -1,10 +1,11 @@
 //! The memory budget for request bodies (`--max-memory`). A body takes its bytes from the budget before they
 //! are held and gives them back when its request is answered, so however many senders there are, the bodies
-//! in flight never hold more than the budget. A body that does not fit is refused at once (503 with
-//! Retry-After, the provider retries later) rather than queued: a waiting sender would keep its connection
-//! and what it had sent.
+//! in flight never hold more than the budget. A body that does not fit is refused (503 with Retry-After, the
+//! provider retries later; the answer after a short pause that holds none of the budget) rather than queued: a
+//! waiting sender would keep its connection and what it had sent.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -16,12 +17,19 @@ const UNIT: usize = 1024;
 /// when large bodies hold the rest of the budget.
 pub const SMALL: usize = 256 * 1024;
 
+/// How long a refused body's 503 waits before it goes out (see `Budget::pause_refused`).
+const REFUSED_PAUSE: Duration = Duration::from_secs(1);
+/// How many refused senders may be paused at once; past that they are answered at once, since each paused one
+/// holds a connection slot.
+const PAUSED: usize = 512;
+
 pub struct Budget {
     /// Every body draws on this part.
     shared: Arc<Semaphore>,
     /// An eighth of the budget that only small bodies may use.
     reserve: Arc<Semaphore>,
     bytes: usize,
+    paused: Arc<Semaphore>,
 }
 
 /// Bytes taken from the budget, given back when dropped.
@@ -37,7 +45,12 @@ impl Budget {
     pub fn new(bytes: usize) -> Self {
         let units = bytes.div_ceil(UNIT);
         let reserve = units / 8;
-        Self { shared: Arc::new(Semaphore::new(units - reserve)), reserve: Arc::new(Semaphore::new(reserve)), bytes }
+        Self {
+            shared: Arc::new(Semaphore::new(units - reserve)),
+            reserve: Arc::new(Semaphore::new(reserve)),
+            bytes,
+            paused: Arc::new(Semaphore::new(PAUSED)),
+        }
     }
 
     pub fn bytes(&self) -> usize {
@@ -48,6 +61,16 @@ impl Budget {
     pub fn largest(bytes: usize) -> usize {
         let units = bytes.div_ceil(UNIT);
         (units - units / 8) * UNIT
+    }
+
+    /// Waits a moment before a body refused for want of room is answered, holding none of the budget. A
+    /// provider retries after Retry-After anyway; a sender that ignores it and sends its large body again at
+    /// once would otherwise keep the listener reading headers and the kernel copying megabytes in a loop, and
+    /// take the CPU a healthy delivery needs. Meanwhile its unread body waits in the kernel's buffers.
+    pub async fn pause_refused(&self) {
+        if let Ok(_paused) = self.paused.try_acquire() {
+            tokio::time::sleep(REFUSED_PAUSE).await;
+        }
     }
 
     /// Grows `held` to cover `total` bytes of one body; false (and `held` unchanged) when the budget has no

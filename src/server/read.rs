@@ -47,6 +47,7 @@ pub async fn read(
         Some(length) => {
             let length = usize::try_from(length).ok().filter(|&l| l <= max_body).ok_or_else(too_large)?;
             if !budget.grow(&mut held, length) {
+                budget.pause_refused().await;
                 return Err(over_budget());
             }
             BytesMut::with_capacity(length)
@@ -79,6 +80,12 @@ pub async fn read(
     };
     match tokio::time::timeout(timeout, reading).await {
         Ok(Ok(())) => Ok((buffer.freeze(), held)),
+        Ok(Err(refused)) if refused.status == StatusCode::SERVICE_UNAVAILABLE => {
+            // What was read so far goes back to the budget before the pause.
+            drop((buffer, held));
+            budget.pause_refused().await;
+            Err(refused)
+        }
         Ok(Err(refused)) => Err(refused),
         Err(_) => Err(Refused {
             status: StatusCode::REQUEST_TIMEOUT,
