@@ -3,6 +3,7 @@
 //! Handlers send an event and wait for its commit; the thread takes everything that queued up meanwhile and
 //! commits it in one transaction, so throughput holds under load while every acknowledged event is on disk.
 
+use std::collections::VecDeque;
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -21,6 +22,8 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 /// The event handed back with its id and duplicate flag, or why it was not stored.
 type Stored = (StoredEvent, Result<(i64, bool), String>);
 type Reply = oneshot::Sender<Stored>;
+/// An event waiting for its commit, and where its answer goes.
+type Queued = (StoredEvent, Reply);
 
 #[derive(Clone)]
 pub struct Writer {
@@ -66,19 +69,17 @@ impl Writer {
                         Err(mpsc::RecvTimeoutError::Disconnected) => break,
                     };
                     let mut batch = vec![first];
-                    while batch.len() < MAX_BATCH {
-                        match receiver.try_recv() {
-                            Ok(next) => batch.push(next),
-                            Err(_) => break,
-                        }
-                    }
+                    batch.extend(queued(&receiver, MAX_BATCH - 1));
                     // A large body takes a while to write and sync: the small events that queued beside it are
-                    // committed first, in their own transaction, so a healthy delivery never waits behind one.
-                    let (large, small): (Vec<_>, Vec<_>) =
-                        batch.into_iter().partition(|(event, _)| event.request.body.len() > super::OFF_WORKERS);
+                    // committed first, in their own transaction, and so are those that arrive while each large
+                    // one is committed, so a healthy delivery waits behind one large body at most.
+                    let (mut large, small) = by_size(batch);
                     commit(&mut store, small);
-                    for event in large {
+                    while let Some(event) = large.pop_front() {
                         commit(&mut store, vec![event]);
+                        let (more_large, small) = by_size(queued(&receiver, MAX_BATCH));
+                        commit(&mut store, small);
+                        large.extend(more_large);
                     }
                     store.between_batches();
                 }
@@ -101,6 +102,18 @@ impl Writer {
         }
         answer.await.map_err(|_| STOPPED)
     }
+}
+
+/// Up to `limit` events already waiting, without waiting for more.
+fn queued(receiver: &mpsc::Receiver<Queued>, limit: usize) -> Vec<Queued> {
+    std::iter::from_fn(|| receiver.try_recv().ok()).take(limit).collect()
+}
+
+/// The large events (in order) and the small ones, as `Writer::start` commits them.
+fn by_size(batch: Vec<Queued>) -> (VecDeque<Queued>, Vec<Queued>) {
+    let (large, small): (Vec<_>, Vec<_>) =
+        batch.into_iter().partition(|(event, _)| event.request.body.len() > super::OFF_WORKERS);
+    (large.into(), small)
 }
 
 /// Deletes the events older than `retain`; a failure is said, and tried again at the next round.
