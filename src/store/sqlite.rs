@@ -32,11 +32,15 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX events_provider_event_id ON events (provider, event_id);
     CREATE INDEX events_received_at ON events (received_at);",
     // Full-text search over headers and bodies (the inspector's search box): an FTS5 index that stores no copy
-    // of the text, kept in step with the events table by triggers, so every writer keeps it current.
+    // of the text, kept in step with the events table by triggers, so every writer keeps it current. A body is
+    // indexed in its first 256 KiB: tokenizing a 10 MiB body takes the writer ~0.4 s, which every delivery
+    // acknowledged after it would wait for.
     "CREATE VIRTUAL TABLE events_text USING fts5(headers, body, content = '', contentless_delete = 1);
-    INSERT INTO events_text (rowid, headers, body) SELECT id, headers, CAST(body AS TEXT) FROM events;
+    INSERT INTO events_text (rowid, headers, body)
+        SELECT id, headers, CAST(substr(body, 1, 262144) AS TEXT) FROM events;
     CREATE TRIGGER events_text_insert AFTER INSERT ON events BEGIN
-        INSERT INTO events_text (rowid, headers, body) VALUES (new.id, new.headers, CAST(new.body AS TEXT));
+        INSERT INTO events_text (rowid, headers, body)
+            VALUES (new.id, new.headers, CAST(substr(new.body, 1, 262144) AS TEXT));
     END;
     CREATE TRIGGER events_text_delete AFTER DELETE ON events BEGIN
         DELETE FROM events_text WHERE rowid = old.id;
