@@ -215,6 +215,11 @@ fn show(app: &App, provider: &Provider) -> Result<(), Error> {
         if let Some(content_type) = event.body_format.content_type() {
             let _ = write!(line, " {}", style.out(Role::Dim, &format!("[sent as {content_type}]")));
         }
+        if !event.headers.is_empty() {
+            let sends: Vec<String> = event.headers.iter().map(|(n, v)| format!("{n}: {v}")).collect();
+            let sends = format!("[sends {}]", sanitize(&sends.join(", "), false));
+            let _ = write!(line, " {}", style.out(Role::Dim, &sends));
+        }
         if provider.source(&format!("events.{}", event.name)).is_some_and(|s| s.kind == SourceKind::Assumed) {
             let _ = write!(line, " {}", style.out(Role::Warn, "[assumed]"));
         }
@@ -368,6 +373,7 @@ fn details(provider: &Provider) -> Value {
             "variants": e.variants,
             "route": provider.route_for(Some(e)),
             "body_format": e.body_format,
+            "headers": e.headers.iter().map(|(n, v)| json!([n, v])).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     })
 }

@@ -182,8 +182,9 @@ impl Pointers {
 struct EnvelopeFile {
     #[serde(default, rename = "type")]
     type_: Pointers,
+    /// A header, or several: the first whose value is a catalog event names it, else the last present.
     #[serde(default)]
-    type_header: Option<String>,
+    type_header: Pointers,
     #[serde(default)]
     subtype: Pointers,
     #[serde(default)]
@@ -265,6 +266,26 @@ struct EventFile {
     file: Option<String>,
     #[serde(default)]
     body_format: Option<BodyFormat>,
+    /// Headers this event is sent with in place of the provider's of the same name (or besides them).
+    #[serde(default)]
+    headers: toml::Table,
+}
+
+/// A `[headers]` table (the provider's, or an event's): names and values a request can carry.
+fn header_table(table: toml::Table, what: &str) -> Result<Vec<(String, String)>, String> {
+    table
+        .into_iter()
+        .map(|(k, v)| match v {
+            toml::Value::String(_) if reqwest::header::HeaderName::from_bytes(k.as_bytes()).is_err() => {
+                Err(format!("{what}: `{k}` is not a valid header name"))
+            }
+            toml::Value::String(s) if reqwest::header::HeaderValue::from_str(&s).is_err() => {
+                Err(format!("{what}: the value of `{k}` has a line break or another control character"))
+            }
+            toml::Value::String(s) => Ok((k, s)),
+            other => Err(format!("{what}: header `{k}` must be a string, not {}", other.type_str())),
+        })
+        .collect()
 }
 
 /// `[sources]`: each fact known (see `FACTS`, or `events.<name>` of an event in the catalog) and each value
@@ -343,20 +364,7 @@ impl ProviderFile {
             routes.push(generic);
         }
 
-        let headers = self
-            .headers
-            .into_iter()
-            .map(|(k, v)| match v {
-                toml::Value::String(_) if reqwest::header::HeaderName::from_bytes(k.as_bytes()).is_err() => {
-                    Err(format!("[headers]: `{k}` is not a valid header name"))
-                }
-                toml::Value::String(s) if reqwest::header::HeaderValue::from_str(&s).is_err() => {
-                    Err(format!("[headers]: the value of `{k}` has a line break or another control character"))
-                }
-                toml::Value::String(s) => Ok((k, s)),
-                other => Err(format!("header `{k}` must be a string, not {}", other.type_str())),
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let headers = header_table(self.headers, "[headers]")?;
 
         let envelope = self.envelope;
         let time_format = match envelope.time_format {
@@ -365,7 +373,7 @@ impl ProviderFile {
         };
         let envelope = Envelope {
             type_pointers: envelope.type_.into_vec(),
-            type_header: envelope.type_header,
+            type_headers: envelope.type_header.into_vec(),
             subtype_pointers: envelope.subtype.into_vec(),
             id_pointers: envelope.id.into_vec(),
             id_header: envelope.id_header,
@@ -420,7 +428,9 @@ impl ProviderFile {
                 Some((sent, _)) if !envelope.subtype_pointers.is_empty() => Some(sent.to_owned()),
                 _ => None,
             };
+            let event_headers = header_table(event.headers, &format!("event `{event_name}`: headers"))?;
             let event = EventDef {
+                headers: event_headers,
                 sent_type,
                 name: event_name,
                 description: event.description,

@@ -122,7 +122,10 @@ impl Provider {
 #[derive(Debug, Clone)]
 pub struct Envelope {
     pub type_pointers: Vec<String>,
-    pub type_header: Option<String>,
+    /// Headers naming the event, tried in order: the first whose value is a catalog event names it, else the
+    /// last present is taken as it is (Twitch: `Twitch-Eventsub-Message-Type` is `revocation` or
+    /// `webhook_callback_verification`, else `notification` and `Twitch-Eventsub-Subscription-Type` names it).
+    pub type_headers: Vec<String>,
     /// A payload field that, with the type, names the event: `pull_request` + `/action` `opened` is the event
     /// `pull_request.opened`. An event `T.S` of such a provider is sent with the type `T`.
     pub subtype_pointers: Vec<String>,
@@ -231,6 +234,9 @@ pub struct EventDef {
     /// The type as sent (`{{event}}` in headers, the envelope's type), when the name adds a subtype to it:
     /// `pull_request` for `pull_request.opened`.
     pub sent_type: Option<String>,
+    /// Headers this event is sent with in place of (or besides) the provider's `[headers]`: Twitch's handshake
+    /// is sent with `Twitch-Eventsub-Message-Type: webhook_callback_verification` and the subscription's type.
+    pub headers: Vec<(String, String)>,
 }
 
 impl EventDef {
@@ -366,6 +372,26 @@ impl Provider {
         }
     }
 
+    /// The header templates an event is sent with: the provider's `[headers]`, each one the event names in its
+    /// own `headers` replaced (names compared without case), then the event's other headers.
+    pub fn header_templates<'a>(&'a self, event: Option<&'a EventDef>) -> Vec<(&'a str, &'a str)> {
+        let own = event.map(|e| e.headers.as_slice()).unwrap_or_default();
+        let mut templates: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, template)| match own.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+                Some((_, replaced)) => (name.as_str(), replaced.as_str()),
+                None => (name.as_str(), template.as_str()),
+            })
+            .collect();
+        for (name, template) in own {
+            if !self.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
+                templates.push((name.as_str(), template.as_str()));
+            }
+        }
+        templates
+    }
+
     /// The route an event is delivered to.
     pub fn route_for<'a>(&'a self, event: Option<&'a EventDef>) -> &'a str {
         event.and_then(|e| e.route.as_deref()).unwrap_or(&self.routes[0])
@@ -388,9 +414,15 @@ impl Provider {
 
     /// The type alone, as the header or the type field carries it, or the shape a `recognize` rule knows.
     fn base_type(&self, payload: Option<&Value>, headers: &crate::request::Headers) -> Option<String> {
-        if let Some(name) = &self.envelope.type_header
-            && let Some(value) = headers.get_str(name)
-        {
+        let mut present = None;
+        for name in &self.envelope.type_headers {
+            let Some(value) = headers.get_str(name) else { continue };
+            if self.events.iter().any(|e| e.name == value || e.sent_type() == value) {
+                return Some(value.to_owned());
+            }
+            present = Some(value);
+        }
+        if let Some(value) = present {
             return Some(value.to_owned());
         }
         let payload = payload?;
@@ -486,8 +518,8 @@ impl Provider {
         {
             score += 1;
         }
-        let named = [self.envelope.type_header.as_ref(), self.envelope.id_header.as_ref()];
-        score += named.into_iter().flatten().filter(|h| headers.get(h).is_some()).count() as u32;
+        let named = self.envelope.type_headers.iter().chain(self.envelope.id_header.as_ref());
+        score += named.filter(|h| headers.get(h).is_some()).count() as u32;
         score
     }
 
