@@ -9,7 +9,7 @@ use crate::outgoing;
 use crate::request::Headers;
 use crate::schema::EventSchema;
 
-const PROVIDERS: [&str; 47] = [
+const PROVIDERS: [&str; 48] = [
     "agio",
     "bitbucket",
     "calcom",
@@ -50,6 +50,7 @@ const PROVIDERS: [&str; 47] = [
     "stripe",
     "sumsub",
     "twilio",
+    "twitch",
     "typeform",
     "vercel",
     "veriff",

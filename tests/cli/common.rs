@@ -36,7 +36,7 @@ pub const KEY_PAIRS: [(&str, &str); 3] = [
 ];
 
 /// The built-in providers, in the order `hookctl providers` lists them.
-pub const PROVIDERS: [&str; 47] = [
+pub const PROVIDERS: [&str; 48] = [
     "agio",
     "bitbucket",
     "calcom",
@@ -77,6 +77,7 @@ pub const PROVIDERS: [&str; 47] = [
     "stripe",
     "sumsub",
     "twilio",
+    "twitch",
     "typeform",
     "vercel",
     "veriff",
