@@ -326,6 +326,14 @@ fn provider_file_mistakes_are_explained() {
         ("name = \"x\"\nroutes = [\"hooks\"]\n[signature]\nalgorithm = \"none\"\n", "must start with `/`"),
         ("name = \"x\"\n[signature]\nalgorithm = \"none\"\n[delivery]\nretry = [\"soon\"]\n", "is not a duration"),
         ("name = \"x\"\n[signature]\nalgorithm = \"none\"\nsurprise = 1\n", "unknown field"),
+        (
+            "name = \"x\"\n[signature]\nalgorithm = \"none\"\n[events.e]\nheaders = { \"Bad Name\" = \"v\" }\n",
+            "event `e`: headers: `Bad Name` is not a valid header name",
+        ),
+        (
+            "name = \"x\"\n[signature]\nalgorithm = \"none\"\n[events.e]\nheaders = { \"X-Kind\" = 1 }\n",
+            "header `X-Kind` must be a string",
+        ),
     ];
     for (text, expected) in cases {
         let error = file::ProviderFile::parse(text)
@@ -333,6 +341,37 @@ fn provider_file_mistakes_are_explained() {
             .expect_err(text);
         assert!(error.contains(expected), "{text}\n=> {error}");
     }
+}
+
+/// Twitch: the first of its type headers whose value is a catalog event names the request, else the last as it is;
+/// an event's own headers replace the provider's of the same name.
+#[test]
+fn an_event_is_named_by_the_first_header_naming_a_catalog_event() {
+    let twitch = Catalog::builtin().get("twitch").expect("built in");
+    let named = |message_type: &str, subscription: &str| {
+        let mut headers = Headers::new();
+        headers.push("twitch-eventsub-message-type", message_type);
+        headers.push("Twitch-Eventsub-Subscription-Type", subscription);
+        twitch.event_type(None, &headers)
+    };
+    assert_eq!(named("revocation", "channel.follow").as_deref(), Some("revocation"));
+    assert_eq!(
+        named("webhook_callback_verification", "stream.online").as_deref(),
+        Some("webhook_callback_verification")
+    );
+    assert_eq!(named("notification", "stream.online").as_deref(), Some("stream.online"));
+    assert_eq!(named("notification", "channel.ban").as_deref(), Some("channel.ban"), "not in the catalog: as it is");
+    let mut only = Headers::new();
+    only.push("Twitch-Eventsub-Message-Type", "revocation");
+    assert_eq!(twitch.event_type(None, &only).as_deref(), Some("revocation"));
+
+    let handshake = twitch.event("webhook_callback_verification").expect("in catalog");
+    let sent = twitch.header_templates(Some(handshake));
+    assert!(sent.contains(&("Twitch-Eventsub-Message-Type", "webhook_callback_verification")), "{sent:?}");
+    assert!(sent.contains(&("Twitch-Eventsub-Subscription-Type", "channel.follow")), "{sent:?}");
+    assert_eq!(sent.len(), twitch.headers.len(), "replaced in place, none added: {sent:?}");
+    let follow = twitch.event("channel.follow").expect("in catalog");
+    assert!(twitch.header_templates(Some(follow)).contains(&("Twitch-Eventsub-Subscription-Type", "{{event}}")));
 }
 
 #[test]
