@@ -203,6 +203,9 @@ fn show(app: &App, provider: &Provider) -> Result<(), Error> {
     let body = if answer.body.is_empty() { "(empty body)".into() } else { answer.body.clone() };
     let content_type = answer.content_type.as_deref().map(|c| format!(" {c}")).unwrap_or_default();
     row("Answer", format!("{}{content_type} {body}", answer.status), assumed(&["delivery.answer"]));
+    if let Some(handshake) = &provider.handshake {
+        row("Handshake", handshake.describe(), assumed(&["delivery.answer"]));
+    }
 
     let _ = writeln!(out, "\n{}", style.out(Role::Heading, &format!("Events ({})", provider.events.len())));
     let width = provider.events.iter().map(|e| e.name.len()).max().unwrap_or(0);
@@ -367,6 +370,7 @@ fn details(provider: &Provider) -> Value {
             "retry_from": match delivery.retry_from { RetryFrom::Previous => "previous", RetryFrom::First => "first" },
             "answer": {"status": delivery.answer.status, "content_type": delivery.answer.content_type, "body": delivery.answer.body},
         },
+        "handshake": provider.handshake.as_ref().map(|h| json!({"event": h.event, "describe": h.describe()})),
         "events": provider.events.iter().map(|e| json!({
             "name": e.name,
             "description": e.description,

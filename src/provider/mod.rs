@@ -157,42 +157,139 @@ pub enum RetryFrom {
 }
 
 /// A handshake the provider sends to prove the endpoint is the user's (Slack's `url_verification`, Zoom's
-/// `endpoint.url_validation`, Twitch's `webhook_callback_verification`), and the answer a correct app gives.
+/// `endpoint.url_validation`, Twitch's `webhook_callback_verification`, Dropbox's GET `?challenge=`, Asana's
+/// `X-Hook-Secret`), and the answer a correct app gives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Handshake {
-    /// The catalog event that is the handshake.
+    /// The catalog event that is the handshake; for a challenge in the query or a header, the name the request is
+    /// shown by (it has no body, so no fixture).
     pub event: String,
-    /// The JSON pointer of the challenge in its body.
-    pub challenge: String,
+    /// Where the challenge is.
+    pub challenge: Challenge,
     pub answer: HandshakeAnswer,
+    /// Headers the answer carries besides its Content-Type (Dropbox's `X-Content-Type-Options: nosniff`).
+    pub headers: Vec<(String, String)>,
+}
+
+/// Where a handshake's challenge is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Challenge {
+    /// A JSON pointer into the body of a POST (Slack, Twitch, Zoom); empty for a handshake without one (Discord).
+    Body(String),
+    /// A query parameter of a GET with no body (Dropbox's `?challenge=`; Meta's `hub.challenge`).
+    Query(String),
+    /// A header of a POST with no body (Asana's `X-Hook-Secret`).
+    Header(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HandshakeAnswer {
-    /// The challenge as it came, `text/plain` (Slack, Twitch).
+    /// The challenge as it came, `text/plain` (Slack, Twitch, Dropbox).
     Echo,
+    /// The challenge in the header it came in, the body empty (Asana's `X-Hook-Secret`).
+    Header,
     /// JSON `{plain_key: challenge, mac_key: hex HMAC-SHA256 of the challenge keyed by the secret}` (Zoom).
     HmacSha256Hex { plain_key: String, mac_key: String },
     /// A fixed JSON body (Discord answers its PING with `{"type":1}`, the PONG).
     Json(String),
 }
 
+/// What a correct app answers to a handshake.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandshakeReply {
+    pub content_type: Option<String>,
+    /// Headers besides the Content-Type: the echoed challenge header, the provider's `[handshake].headers`.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
 impl Handshake {
-    /// The answer to a handshake body, or `None` when the body has no challenge. The HMAC answer needs the
-    /// secret; without one there is no right answer to give.
-    pub fn answer(&self, body: &[u8], secret: Option<&crate::secret::Secret>) -> Option<(String, Vec<u8>)> {
-        if let HandshakeAnswer::Json(answer) = &self.answer {
-            return Some(("application/json".into(), answer.clone().into_bytes()));
+    /// Whether the handshake is a request without a body (a challenge in the query or a header): it is known by
+    /// its challenge, not by an event of the catalog.
+    pub fn bodiless(&self) -> bool {
+        !matches!(self.challenge, Challenge::Body(_))
+    }
+
+    /// The challenge a request carries, when it is this handshake's kind of request: a GET with the query
+    /// parameter, a request with the header, or a body with the field.
+    pub fn challenge_of(&self, request: &crate::request::Request) -> Option<String> {
+        match &self.challenge {
+            Challenge::Query(name) => {
+                if !request.method.eq_ignore_ascii_case("GET") {
+                    return None;
+                }
+                let query = request.target.split_once('?')?.1;
+                form_urlencoded::parse(query.as_bytes()).find(|(n, _)| n == name.as_str()).map(|(_, v)| v.into())
+            }
+            Challenge::Header(name) => request.headers.get_str(name).map(str::to_owned),
+            Challenge::Body(pointer) => {
+                let json: Value = serde_json::from_slice(&request.body).ok()?;
+                Some(json.pointer(pointer)?.as_str()?.to_owned())
+            }
         }
-        let json: Value = serde_json::from_slice(body).ok()?;
-        let challenge = json.pointer(&self.challenge)?.as_str()?.to_owned();
+    }
+
+    /// One line: what the handshake is and how it is answered, for `hookctl providers NAME`.
+    pub fn describe(&self) -> String {
+        let request = match &self.challenge {
+            Challenge::Body(pointer) if pointer.is_empty() => format!("{} (no challenge)", self.event),
+            Challenge::Body(pointer) => format!("{}, its challenge at {pointer}", self.event),
+            Challenge::Query(name) => format!("{}: GET ?{name}=<challenge>, no body", self.event),
+            Challenge::Header(name) => format!("{}: a POST with {name}: <challenge>, no body", self.event),
+        };
+        let answer = match &self.answer {
+            HandshakeAnswer::Echo => "answered 200 with the challenge as text/plain".to_owned(),
+            HandshakeAnswer::Header => match &self.challenge {
+                Challenge::Header(name) => format!("answered 200 with the same {name} header"),
+                _ => "answered with the challenge in a header".to_owned(),
+            },
+            HandshakeAnswer::HmacSha256Hex { plain_key, mac_key } => {
+                format!("answered JSON {{{plain_key}: challenge, {mac_key}: hex HMAC-SHA256 of it}}")
+            }
+            HandshakeAnswer::Json(body) => format!("answered {body}"),
+        };
+        let headers: Vec<String> = self.headers.iter().map(|(n, v)| format!("{n}: {v}")).collect();
+        if headers.is_empty() {
+            format!("{request}; {answer}")
+        } else {
+            format!("{request}; {answer}, with {}", headers.join(", "))
+        }
+    }
+
+    /// Whether `request`, named `event` by the envelope, is this handshake.
+    pub fn recognises(&self, request: &crate::request::Request, event: Option<&str>) -> bool {
+        if self.bodiless() { self.challenge_of(request).is_some() } else { event == Some(self.event.as_str()) }
+    }
+
+    /// The answer to a handshake request, or `None` when it has no challenge. The HMAC answer needs the secret;
+    /// without one there is no right answer to give.
+    pub fn answer(
+        &self,
+        request: &crate::request::Request,
+        secret: Option<&crate::secret::Secret>,
+    ) -> Option<HandshakeReply> {
+        let reply = |content_type: &str, headers: Vec<(String, String)>, body: Vec<u8>| {
+            let mut headers = headers;
+            headers.extend(self.headers.iter().cloned());
+            Some(HandshakeReply { content_type: Some(content_type.to_owned()), headers, body })
+        };
+        if let HandshakeAnswer::Json(answer) = &self.answer {
+            return reply("application/json", Vec::new(), answer.clone().into_bytes());
+        }
+        let challenge = self.challenge_of(request)?;
         match &self.answer {
             HandshakeAnswer::Json(_) => None,
-            HandshakeAnswer::Echo => Some(("text/plain".into(), challenge.into_bytes())),
+            HandshakeAnswer::Echo => reply("text/plain", Vec::new(), challenge.into_bytes()),
+            HandshakeAnswer::Header => {
+                let Challenge::Header(name) = &self.challenge else { return None };
+                let mut headers = vec![(name.clone(), challenge)];
+                headers.extend(self.headers.iter().cloned());
+                Some(HandshakeReply { content_type: None, headers, body: Vec::new() })
+            }
             HandshakeAnswer::HmacSha256Hex { plain_key, mac_key } => {
                 let mac = crate::scheme::Algorithm::HmacSha256.mac(secret?.expose().as_bytes(), [challenge.as_bytes()]);
                 let answer = serde_json::json!({ plain_key.as_str(): challenge, mac_key.as_str(): hex::encode(mac) });
-                Some(("application/json".into(), answer.to_string().into_bytes()))
+                reply("application/json", Vec::new(), answer.to_string().into_bytes())
             }
         }
     }

@@ -334,6 +334,30 @@ fn provider_file_mistakes_are_explained() {
             "name = \"x\"\n[signature]\nalgorithm = \"none\"\n[events.e]\nheaders = { \"X-Kind\" = 1 }\n",
             "header `X-Kind` must be a string",
         ),
+        (
+            "name = \"x\"\n[signature]\nalgorithm = \"none\"\n[handshake]\nevent = \"v\"\nchallenge_query = \"c\"\nanswer = \"echo\"\n",
+            "add method = \"GET\"",
+        ),
+        (
+            "name = \"x\"\n[signature]\nalgorithm = \"none\"\n[handshake]\nevent = \"v\"\nmethod = \"GET\"\nanswer = \"echo\"\n",
+            "its challenge is handshake.challenge_query",
+        ),
+        (
+            "name = \"x\"\n[signature]\nalgorithm = \"none\"\n[handshake]\nevent = \"v\"\nmethod = \"PUT\"\nanswer = \"echo\"\n",
+            "must be \"POST\" or \"GET\"",
+        ),
+        (
+            "name = \"x\"\n[signature]\nalgorithm = \"none\"\n[handshake]\nevent = \"v\"\nchallenge = \"/c\"\nchallenge_header = \"X-C\"\nanswer = \"echo\"\n",
+            "give one of challenge, challenge_query and challenge_header",
+        ),
+        (
+            "name = \"x\"\n[signature]\nalgorithm = \"none\"\n[handshake]\nevent = \"v\"\nmethod = \"GET\"\nchallenge_query = \"c\"\nanswer = \"header\"\n",
+            "set handshake.challenge_header",
+        ),
+        (
+            "name = \"x\"\n[signature]\nalgorithm = \"none\"\n[handshake]\nevent = \"v\"\nchallenge_header = \"X-C\"\nanswer = \"json\"\nbody = \"{}\"\n",
+            "answers a handshake with a body",
+        ),
     ];
     for (text, expected) in cases {
         let error = file::ProviderFile::parse(text)
@@ -372,6 +396,41 @@ fn an_event_is_named_by_the_first_header_naming_a_catalog_event() {
     assert_eq!(sent.len(), twitch.headers.len(), "replaced in place, none added: {sent:?}");
     let follow = twitch.event("channel.follow").expect("in catalog");
     assert!(twitch.header_templates(Some(follow)).contains(&("Twitch-Eventsub-Subscription-Type", "{{event}}")));
+}
+
+/// A GET's query parameter and a bodiless POST's header are challenges as a body field is: each is found only on
+/// its kind of request, and answered with the headers the provider asks for.
+#[test]
+fn query_and_header_challenges_are_found_and_answered() {
+    use crate::request::Request;
+    let parse = |handshake: &str| {
+        let text = format!("name = \"x\"\n[signature]\nalgorithm = \"none\"\n[handshake]\n{handshake}");
+        file::ProviderFile::parse(&text)
+            .and_then(|f| f.into_provider(Files::Dir("/nowhere".into())))
+            .expect(handshake)
+            .handshake
+            .expect("a handshake")
+    };
+    let dropbox = parse(
+        "event = \"verification\"\nmethod = \"GET\"\nchallenge_query = \"challenge\"\nanswer = \"echo\"\n\
+         headers = { \"X-Content-Type-Options\" = \"nosniff\" }\n",
+    );
+    let get = Request { method: "GET".into(), target: "/hook?a=1&challenge=x%2By+z".into(), ..Request::post("/", "") };
+    assert_eq!(dropbox.challenge_of(&get).as_deref(), Some("x+y z"));
+    assert!(dropbox.recognises(&get, None));
+    let reply = dropbox.answer(&get, None).expect("answered");
+    assert_eq!((reply.content_type.as_deref(), reply.body.as_slice()), (Some("text/plain"), b"x+y z".as_slice()));
+    assert_eq!(reply.headers, vec![("X-Content-Type-Options".to_owned(), "nosniff".to_owned())]);
+    let post = Request { target: "/hook?challenge=x".into(), ..Request::post("/", "") };
+    assert!(!dropbox.recognises(&post, None), "only a GET");
+
+    let asana = parse("event = \"handshake\"\nchallenge_header = \"X-Hook-Secret\"\nanswer = \"header\"\n");
+    let mut post = Request::post("/hook", "");
+    assert!(!asana.recognises(&post, None));
+    post.headers.push("x-hook-secret", "b537207f");
+    let reply = asana.answer(&post, None).expect("answered");
+    assert_eq!(reply.headers, vec![("X-Hook-Secret".to_owned(), "b537207f".to_owned())]);
+    assert!(reply.body.is_empty() && reply.content_type.is_none());
 }
 
 #[test]
@@ -482,23 +541,29 @@ mod properties {
 /// Zoom's endpoint.url_validation answer: the plain token and its hex HMAC-SHA256 under the secret token.
 #[test]
 fn a_handshake_answer_echoes_or_signs_the_challenge() {
+    use crate::request::Request;
     let zoom = Handshake {
         event: "endpoint.url_validation".into(),
-        challenge: "/payload/plainToken".into(),
+        challenge: Challenge::Body("/payload/plainToken".into()),
         answer: HandshakeAnswer::HmacSha256Hex { plain_key: "plainToken".into(), mac_key: "encryptedToken".into() },
+        headers: Vec::new(),
     };
-    let body = br#"{"payload":{"plainToken":"qgg8vlvZRS6UYooatFL8Aw"},"event":"endpoint.url_validation"}"#;
+    let body = Request::post(
+        "/",
+        &br#"{"payload":{"plainToken":"qgg8vlvZRS6UYooatFL8Aw"},"event":"endpoint.url_validation"}"#[..],
+    );
     let secret = crate::secret::Secret::new("secret-token");
-    let (content_type, answer) = zoom.answer(body, Some(&secret)).expect("answers");
-    assert_eq!(content_type, "application/json");
-    let answer: Value = serde_json::from_slice(&answer).expect("JSON");
+    let reply = zoom.answer(&body, Some(&secret)).expect("answers");
+    assert_eq!(reply.content_type.as_deref(), Some("application/json"));
+    let answer: Value = serde_json::from_slice(&reply.body).expect("JSON");
     // Computed with Python's hmac module.
     let expected = "5b72bd117f184f54093c1c3c11499c1d13e6d56dc0d96e6b78fbfecedc953b75";
     assert_eq!(answer, serde_json::json!({"plainToken": "qgg8vlvZRS6UYooatFL8Aw", "encryptedToken": expected}));
-    assert_eq!(zoom.answer(body, None), None, "no secret, no right answer");
+    assert_eq!(zoom.answer(&body, None), None, "no secret, no right answer");
 
     let slack = Catalog::builtin().get("slack").expect("built in").handshake.expect("slack has one");
-    let (content_type, answer) = slack.answer(br#"{"type":"url_verification","challenge":"c-1"}"#, None).expect("echo");
-    assert_eq!((content_type.as_str(), answer.as_slice()), ("text/plain", &b"c-1"[..]));
-    assert_eq!(slack.answer(b"{}", None), None);
+    let request = Request::post("/", &br#"{"type":"url_verification","challenge":"c-1"}"#[..]);
+    let reply = slack.answer(&request, None).expect("echo");
+    assert_eq!((reply.content_type.as_deref(), reply.body.as_slice()), (Some("text/plain"), &b"c-1"[..]));
+    assert_eq!(slack.answer(&Request::post("/", &b"{}"[..]), None), None);
 }
