@@ -9,7 +9,7 @@ use crate::outgoing;
 use crate::request::Headers;
 use crate::schema::EventSchema;
 
-const PROVIDERS: [&str; 48] = [
+const PROVIDERS: [&str; 49] = [
     "agio",
     "bitbucket",
     "calcom",
@@ -19,6 +19,7 @@ const PROVIDERS: [&str; 48] = [
     "complycube",
     "discord",
     "docusign",
+    "dropbox",
     "flutterwave",
     "frameio",
     "github",

@@ -36,7 +36,7 @@ pub const KEY_PAIRS: [(&str, &str); 3] = [
 ];
 
 /// The built-in providers, in the order `hookctl providers` lists them.
-pub const PROVIDERS: [&str; 48] = [
+pub const PROVIDERS: [&str; 49] = [
     "agio",
     "bitbucket",
     "calcom",
@@ -46,6 +46,7 @@ pub const PROVIDERS: [&str; 48] = [
     "complycube",
     "discord",
     "docusign",
+    "dropbox",
     "flutterwave",
     "frameio",
     "github",

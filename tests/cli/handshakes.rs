@@ -129,3 +129,72 @@ fn twitch_verify_holds_the_replay_window_and_the_body() {
     capture["body"] = Value::from(body);
     assert_eq!(verify(&capture, &["--at", "1700000000"], 3)["verdict"], "mismatch");
 }
+
+/// A one-request app: reads a request and answers it with `answer(request head)`.
+fn one_shot_app(answer: fn(&str) -> String) -> (u16, std::thread::JoinHandle<String>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
+    let port = listener.local_addr().expect("address").port();
+    let handle = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().expect("a request");
+        stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+            head.push(byte[0]);
+        }
+        let head = String::from_utf8_lossy(&head).into_owned();
+        let _ = stream.write_all(answer(&head).as_bytes());
+        head
+    });
+    (port, handle)
+}
+
+/// Dropbox verifies a URI with `GET ?challenge=`: listen echoes it as text/plain with nosniff, `send dropbox
+/// handshake` sends one and checks the echo, and the notifications that follow are signed POSTs.
+#[test]
+fn dropbox_get_challenge_is_echoed_and_checked() {
+    let listening = listen(&["--json"]);
+    let answer = exchange(
+        listening.port,
+        b"GET /webhooks/dropbox?challenge=abc%20123 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    );
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let lower = answer.to_ascii_lowercase();
+    assert!(
+        lower.contains("content-type: text/plain") && lower.contains("x-content-type-options: nosniff"),
+        "{answer}"
+    );
+    assert!(answer.ends_with("\r\n\r\nabc 123"), "the challenge, decoded: {answer}");
+
+    let (stdout, _) = send(&["dropbox", "handshake", "--to", &listening.to()]).code(0);
+    assert!(stdout.starts_with("✓ handshake: dropbox's verification answered as Dropbox requires"), "{stdout}");
+    send(&["dropbox", "list_folder", "--to", &listening.to()]).ok();
+    let lines = listening.wait_lines(3);
+    let events: Vec<Value> = lines.iter().map(|l| serde_json::from_str(l).expect("NDJSON")).collect();
+    for handshake in &events[..2] {
+        assert_eq!(handshake["event"], "verification", "{handshake}");
+        assert_eq!(handshake["request"]["method"], "GET", "{handshake}");
+        assert_eq!(handshake["signature"]["verdict"], "unsigned", "{handshake}");
+        assert_eq!(handshake["payload"]["status"], "handshake", "{handshake}");
+    }
+    assert_eq!(events[2]["event"], "list_folder");
+    assert_eq!(events[2]["signature"]["verdict"], "valid");
+
+    // The notification's signature is the hex HMAC-SHA256 of the body, keyed by the app secret.
+    let (body, headers) = signed("dropbox", "list_folder");
+    assert_eq!(get(&headers, "x-dropbox-signature"), hmac_sha256_hex(SECRET.as_bytes(), body.as_bytes()));
+
+    // An app that acknowledges without echoing fails; one that echoes without nosniff passes, told what it lacks.
+    let app = TestServer::start();
+    let (stdout, _) = send(&["dropbox", "handshake", "--to", &app.to()]).code(4);
+    assert!(stdout.contains("not answered as required: Dropbox expects `"), "{stdout}");
+    let (port, request) = one_shot_app(|head| {
+        let challenge = head.split("challenge=").nth(1).and_then(|rest| rest.split(' ').next()).unwrap_or_default();
+        format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{challenge}", challenge.len())
+    });
+    let (stdout, _) = send(&["dropbox", "handshake", "--to", &port.to_string()]).code(0);
+    assert!(stdout.contains("✓ handshake") && stdout.contains("X-Content-Type-Options: nosniff"), "{stdout}");
+    let head = request.join().expect("the app ran");
+    assert!(head.starts_with("GET /webhooks/dropbox?challenge="), "{head}");
+    assert!(!head.to_ascii_lowercase().contains("x-dropbox-signature"), "the GET is not signed: {head}");
+}
