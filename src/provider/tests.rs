@@ -9,8 +9,9 @@ use crate::outgoing;
 use crate::request::Headers;
 use crate::schema::EventSchema;
 
-const PROVIDERS: [&str; 49] = [
+const PROVIDERS: [&str; 50] = [
     "agio",
+    "asana",
     "bitbucket",
     "calcom",
     "calendly",

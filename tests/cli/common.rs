@@ -36,8 +36,9 @@ pub const KEY_PAIRS: [(&str, &str); 3] = [
 ];
 
 /// The built-in providers, in the order `hookctl providers` lists them.
-pub const PROVIDERS: [&str; 49] = [
+pub const PROVIDERS: [&str; 50] = [
     "agio",
+    "asana",
     "bitbucket",
     "calcom",
     "calendly",

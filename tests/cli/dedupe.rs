@@ -65,7 +65,18 @@ fn the_dedupe_key_is_the_same_across_duplicates_and_retries_for_every_provider()
     // The providers that document no event id (nor a delivery id that retries keep).
     assert_eq!(
         unkeyed,
-        ["calcom", "calendly", "docusign", "dropbox", "frameio", "lemonsqueezy", "paystack", "verifynow", "zoom"]
+        [
+            "asana",
+            "calcom",
+            "calendly",
+            "docusign",
+            "dropbox",
+            "frameio",
+            "lemonsqueezy",
+            "paystack",
+            "verifynow",
+            "zoom"
+        ]
     );
 }
 

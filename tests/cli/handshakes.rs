@@ -1,5 +1,6 @@
 //! Handshakes and schemes beyond a signed POST: Twitch EventSub's webhook_callback_verification (an event named by
-//! one of two headers, sent with headers of its own), answered as a Twitch app answers it.
+//! one of two headers, sent with headers of its own), Dropbox's GET `?challenge=` and Asana's X-Hook-Secret, each
+//! answered by listen as a correct app answers it and checked by `send PROVIDER handshake`.
 
 use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
@@ -197,4 +198,57 @@ fn dropbox_get_challenge_is_echoed_and_checked() {
     let head = request.join().expect("the app ran");
     assert!(head.starts_with("GET /webhooks/dropbox?challenge="), "{head}");
     assert!(!head.to_ascii_lowercase().contains("x-dropbox-signature"), "the GET is not signed: {head}");
+}
+
+/// Asana's handshake is a bodiless POST with X-Hook-Secret, answered with the same header; its events are batches
+/// named by their first event (an empty batch is a heartbeat), signed with that secret.
+#[test]
+fn asana_hook_secret_is_echoed_and_batches_are_named_by_their_first_event() {
+    let listening = listen(&["--json"]);
+    let secret = "b537207f20cbfa02357cf448134da559e8bd39d61597dcd5631b8012eae53e81";
+    let request = format!(
+        "POST /webhooks/asana HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nX-Hook-Secret: {secret}\r\n\
+         Content-Length: 0\r\n\r\n"
+    );
+    let answer = exchange(listening.port, request.as_bytes());
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.to_ascii_lowercase().contains(&format!("x-hook-secret: {secret}")), "{answer}");
+
+    let (stdout, _) = send(&["asana", "handshake", "--to", &listening.to()]).code(0);
+    assert!(stdout.starts_with("✓ handshake: asana's handshake answered as Asana requires"), "{stdout}");
+    for event in ["task.changed", "story.added", "heartbeat"] {
+        send(&["asana", event, "--to", &listening.to()]).ok();
+    }
+    let lines = listening.wait_lines(5);
+    let named: Vec<(String, String)> = lines
+        .iter()
+        .map(|l| serde_json::from_str::<Value>(l).expect("NDJSON"))
+        .map(|e| {
+            (e["event"].as_str().unwrap_or("").to_owned(), e["signature"]["verdict"].as_str().unwrap_or("").to_owned())
+        })
+        .collect();
+    let expected = [
+        ("handshake", "unsigned"),
+        ("handshake", "unsigned"),
+        ("task.changed", "valid"),
+        ("story.added", "valid"),
+        ("heartbeat", "valid"),
+    ];
+    assert_eq!(named, expected.map(|(e, v)| (e.to_owned(), v.to_owned())), "{lines:#?}");
+
+    let (body, headers) = signed("asana", "task.added");
+    assert_eq!(get(&headers, "x-hook-signature"), hmac_sha256_hex(SECRET.as_bytes(), body.as_bytes()));
+    assert_eq!(serde_json::from_str::<Value>(&body).expect("JSON")["events"][0]["resource"]["resource_type"], "task");
+
+    // An app that acknowledges without the header fails the handshake, saying so.
+    let app = TestServer::start();
+    let (stdout, _) = send(&["asana", "handshake", "--to", &app.to()]).code(4);
+    assert!(
+        stdout.contains("Asana expects the header X-Hook-Secret: ") && stdout.contains("sent no X-Hook-Secret"),
+        "{stdout}"
+    );
+    let received = &app.requests()[0];
+    assert_eq!(received.target, "/webhooks/asana");
+    assert!(received.body.is_empty(), "the handshake has no body");
+    assert_eq!(received.header("x-hook-secret").map(|s| s.len()), Some(64), "a fresh 64-hex-digit secret");
 }
