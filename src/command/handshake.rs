@@ -1,6 +1,7 @@
 //! `hookctl send PROVIDER handshake --to URL`: the provider's handshake (Slack's url_verification, Zoom's
-//! endpoint.url_validation, Discord's PING), signed, sent once to the user's app, and its answer checked against
-//! the one the provider requires before it delivers anything.
+//! endpoint.url_validation, Discord's PING, Twitch's webhook_callback_verification: signed events; Dropbox's GET
+//! `?challenge=`, Asana's X-Hook-Secret POST: bodiless, unsigned), sent once to the user's app, and its answer checked
+//! against the one the provider requires before it delivers anything.
 
 use std::time::Duration;
 
