@@ -263,8 +263,8 @@ pub struct SendArgs {
 
     /// EVENT, EVENT:VARIANT, a glob over the catalog ('payment.*'), or a SCENARIO of the provider's (its steps in
     /// order, sharing their named values) [default: chosen interactively]; `handshake` sends the provider's
-    /// handshake (Slack's url_verification, Zoom's endpoint.url_validation, Discord's PING) and checks your app's
-    /// answer
+    /// handshake (Slack's url_verification, Zoom's endpoint.url_validation, Discord's PING, Twitch's
+    /// webhook_callback_verification, Dropbox's GET ?challenge=, Asana's X-Hook-Secret) and checks your app's answer
     #[arg(add = complete::events())]
     pub event: Option<String>,
 

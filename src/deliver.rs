@@ -109,6 +109,8 @@ pub struct Answer {
     pub content_type: Option<String>,
     pub body: Vec<u8>,
     pub truncated: bool,
+    /// Every header of the answer (a handshake's answer may be a header: Asana's X-Hook-Secret).
+    pub headers: crate::request::Headers,
 }
 
 /// Why an attempt got no answer.
@@ -229,6 +231,8 @@ impl Client {
             let status = response.status().as_u16();
             let content_type =
                 response.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+            let headers: crate::request::Headers =
+                response.headers().iter().map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec())).collect();
             let mut body = Vec::new();
             let mut truncated = false;
             while let Some(chunk) = response.chunk().await.map_err(classify)? {
@@ -239,7 +243,7 @@ impl Client {
                     break;
                 }
             }
-            Ok(Answer { status, content_type, body, truncated })
+            Ok(Answer { status, content_type, body, truncated, headers })
         };
         tokio::time::timeout(timeout, read).await.map_err(|_| Failure::Timeout(timeout))?
     }

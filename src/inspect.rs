@@ -48,6 +48,10 @@ pub enum PayloadCheck {
     Unchecked {
         reason: String,
     },
+    /// A handshake without a body (Dropbox's GET `?challenge=`, Asana's `X-Hook-Secret`): nothing to validate.
+    Handshake {
+        event: String,
+    },
 }
 
 impl PayloadCheck {
@@ -65,13 +69,17 @@ impl PayloadCheck {
             Self::NotJson { .. } => "not-json",
             Self::BadForm { .. } => "bad-form",
             Self::Unchecked { .. } => "unchecked",
+            Self::Handshake { .. } => "handshake",
         }
     }
 
     /// The event type, when the payload names one.
     pub fn event(&self) -> Option<&str> {
         match self {
-            Self::Valid { event, .. } | Self::Invalid { event, .. } | Self::UnknownEvent { event } => Some(event),
+            Self::Valid { event, .. }
+            | Self::Invalid { event, .. }
+            | Self::UnknownEvent { event }
+            | Self::Handshake { event } => Some(event),
             Self::Untyped | Self::NotJson { .. } | Self::BadForm { .. } | Self::Unchecked { .. } => None,
         }
     }
@@ -89,6 +97,7 @@ impl PayloadCheck {
             Self::NotJson { reason } => format!("not JSON: {reason}"),
             Self::BadForm { reason } => format!("bad form body: {reason}"),
             Self::Unchecked { reason } => format!("not validated: {reason}"),
+            Self::Handshake { event } => format!("the {event} handshake (no body)"),
         }
     }
 }
@@ -163,6 +172,9 @@ impl Inspection {
 /// Checks `request` as `provider`'s; on a failure, tries the other schemes and the usual alterations. A body
 /// with a `Content-Encoding` is checked decoded (providers sign before they compress).
 pub fn inspect(request: &Request, provider: &Provider, ctx: &Context<'_>) -> Inspection {
+    if let Some(inspection) = bodiless_handshake(request, provider) {
+        return inspection;
+    }
     let (keys, now) = (ctx.keys, ctx.now);
     // Only a request that names a coding pays for this.
     let (decoded, undecodable) = match content_encoding::decode(&request.headers, &request.body, ctx.max_decoded) {
@@ -248,6 +260,30 @@ pub fn inspect(request: &Request, provider: &Provider, ctx: &Context<'_>) -> Ins
         ));
     }
     Inspection { verdict, payload, event_id, diagnosis, notes, decoded }
+}
+
+/// Dropbox's GET `?challenge=` and Asana's `X-Hook-Secret` POST come before any secret is in use and carry no
+/// signature: the request is the handshake, unsigned by design, and has no payload to check.
+fn bodiless_handshake(request: &Request, provider: &Provider) -> Option<Inspection> {
+    let handshake = provider.handshake.as_ref().filter(|h| h.bodiless())?;
+    handshake.challenge_of(request)?;
+    let detail = format!(
+        "{}'s {} handshake is not signed; a correct app answers its challenge",
+        provider.title, handshake.event
+    );
+    Some(Inspection {
+        verdict: Verdict {
+            outcome: Outcome::Unsigned,
+            checks: vec![Check::new("signature", CheckStatus::Skip, detail)],
+            timestamp: None,
+            secret_matched: None,
+        },
+        payload: PayloadCheck::Handshake { event: handshake.event.clone() },
+        event_id: None,
+        diagnosis: Diagnosis::default(),
+        notes: Vec::new(),
+        decoded: None,
+    })
 }
 
 /// A body that claims a coding it does not decode from: its own verdict, never a word about the secret.

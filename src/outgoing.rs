@@ -131,16 +131,16 @@ pub fn build(outgoing: Outgoing<'_>, rng: &mut fastrand::Rng) -> Result<(Request
     };
     let mut request = Request::post(provider.route_for(outgoing.event), outgoing.body);
     let mut omitted = Vec::new();
-    for (name, template) in &provider.headers {
+    for (name, template) in provider.header_templates(outgoing.event) {
         if event_name.is_none() && template.contains("{{event}}") {
-            omitted.push(name.clone());
+            omitted.push(name.to_owned());
             continue;
         }
         let value = fixture::render_text(template, &mut ctx).map_err(|e| Error::ProviderFile {
             path: provider.files.display("provider.toml"),
             message: format!("header `{name}`: {e}"),
         })?;
-        request.headers.push(name.clone(), value);
+        request.headers.push(name.to_owned(), value);
     }
     if let Some(content_type) = outgoing.content_type {
         request.headers.set("Content-Type", content_type);

@@ -193,7 +193,13 @@ mod tests {
     fn attempt(status: Option<u16>, ms: u64) -> Attempt {
         Attempt {
             result: status
-                .map(|status| Answer { status, content_type: None, body: Vec::new(), truncated: false })
+                .map(|status| Answer {
+                    status,
+                    content_type: None,
+                    body: Vec::new(),
+                    truncated: false,
+                    headers: Default::default(),
+                })
                 .ok_or(Failure::Refused),
             latency: Duration::from_millis(ms),
         }

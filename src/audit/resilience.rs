@@ -24,7 +24,7 @@ pub fn unknown_event(builder: &mut Builder<'_>) -> Result<Probe, Error> {
         Some(())
     });
     let mut request = builder.valid(&delivery)?;
-    match (in_payload, &provider.envelope.type_header) {
+    match (in_payload, provider.envelope.type_headers.last()) {
         (Some(()), _) => {}
         (None, Some(header)) => request.headers.set(header, UNKNOWN),
         (None, None) => {

@@ -203,6 +203,9 @@ fn show(app: &App, provider: &Provider) -> Result<(), Error> {
     let body = if answer.body.is_empty() { "(empty body)".into() } else { answer.body.clone() };
     let content_type = answer.content_type.as_deref().map(|c| format!(" {c}")).unwrap_or_default();
     row("Answer", format!("{}{content_type} {body}", answer.status), assumed(&["delivery.answer"]));
+    if let Some(handshake) = &provider.handshake {
+        row("Handshake", handshake.describe(), assumed(&["delivery.answer"]));
+    }
 
     let _ = writeln!(out, "\n{}", style.out(Role::Heading, &format!("Events ({})", provider.events.len())));
     let width = provider.events.iter().map(|e| e.name.len()).max().unwrap_or(0);
@@ -214,6 +217,11 @@ fn show(app: &App, provider: &Provider) -> Result<(), Error> {
         }
         if let Some(content_type) = event.body_format.content_type() {
             let _ = write!(line, " {}", style.out(Role::Dim, &format!("[sent as {content_type}]")));
+        }
+        if !event.headers.is_empty() {
+            let sends: Vec<String> = event.headers.iter().map(|(n, v)| format!("{n}: {v}")).collect();
+            let sends = format!("[sends {}]", sanitize(&sends.join(", "), false));
+            let _ = write!(line, " {}", style.out(Role::Dim, &sends));
         }
         if provider.source(&format!("events.{}", event.name)).is_some_and(|s| s.kind == SourceKind::Assumed) {
             let _ = write!(line, " {}", style.out(Role::Warn, "[assumed]"));
@@ -362,12 +370,14 @@ fn details(provider: &Provider) -> Value {
             "retry_from": match delivery.retry_from { RetryFrom::Previous => "previous", RetryFrom::First => "first" },
             "answer": {"status": delivery.answer.status, "content_type": delivery.answer.content_type, "body": delivery.answer.body},
         },
+        "handshake": provider.handshake.as_ref().map(|h| json!({"event": h.event, "describe": h.describe()})),
         "events": provider.events.iter().map(|e| json!({
             "name": e.name,
             "description": e.description,
             "variants": e.variants,
             "route": provider.route_for(Some(e)),
             "body_format": e.body_format,
+            "headers": e.headers.iter().map(|(n, v)| json!([n, v])).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     })
 }

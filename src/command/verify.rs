@@ -313,6 +313,7 @@ fn report(style: &Style, provider: &Provider, captured: &Captured, inspection: &
         PayloadCheck::NotJson { reason } => ("✗", Role::Fail, format!("the body is not JSON: {reason}")),
         PayloadCheck::BadForm { reason } => ("✗", Role::Fail, format!("the form body cannot be read: {reason}")),
         PayloadCheck::Unchecked { reason } => ("–", Role::Dim, format!("not validated: {reason}")),
+        PayloadCheck::Handshake { event } => ("✓", Role::Ok, format!("the {event} handshake: no body to validate")),
     };
     let _ = writeln!(out, "  {} {:14} {}", style.out(role, mark), "payload", sanitize(&detail, false));
 

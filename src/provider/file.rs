@@ -182,8 +182,9 @@ impl Pointers {
 struct EnvelopeFile {
     #[serde(default, rename = "type")]
     type_: Pointers,
+    /// A header, or several: the first whose value is a catalog event names it, else the last present.
     #[serde(default)]
-    type_header: Option<String>,
+    type_header: Pointers,
     #[serde(default)]
     subtype: Pointers,
     #[serde(default)]
@@ -224,10 +225,22 @@ struct DeliveryFile {
 #[serde(deny_unknown_fields)]
 struct HandshakeFile {
     event: String,
+    /// `POST` (default) | `GET`: a GET handshake has no body; its challenge is `challenge_query`.
+    #[serde(default)]
+    method: Option<String>,
     #[serde(default)]
     challenge: String,
-    /// `echo` | `hmac-sha256-hex` | `json`
+    /// A query parameter holding the challenge (with `method = "GET"`).
+    #[serde(default)]
+    challenge_query: Option<String>,
+    /// A header holding the challenge (Asana's `X-Hook-Secret`), the request having no body.
+    #[serde(default)]
+    challenge_header: Option<String>,
+    /// `echo` | `header` | `hmac-sha256-hex` | `json`
     answer: String,
+    /// Headers of the answer besides its Content-Type.
+    #[serde(default)]
+    headers: toml::Table,
     /// `answer = "json"`: the JSON body answered (Discord's `{"type":1}`)
     #[serde(default)]
     body: Option<String>,
@@ -265,6 +278,98 @@ struct EventFile {
     file: Option<String>,
     #[serde(default)]
     body_format: Option<BodyFormat>,
+    /// Headers this event is sent with in place of the provider's of the same name (or besides them).
+    #[serde(default)]
+    headers: toml::Table,
+}
+
+/// A `[headers]` table (the provider's, or an event's): names and values a request can carry.
+fn header_table(table: toml::Table, what: &str) -> Result<Vec<(String, String)>, String> {
+    table
+        .into_iter()
+        .map(|(k, v)| match v {
+            toml::Value::String(_) if reqwest::header::HeaderName::from_bytes(k.as_bytes()).is_err() => {
+                Err(format!("{what}: `{k}` is not a valid header name"))
+            }
+            toml::Value::String(s) if reqwest::header::HeaderValue::from_str(&s).is_err() => {
+                Err(format!("{what}: the value of `{k}` has a line break or another control character"))
+            }
+            toml::Value::String(s) => Ok((k, s)),
+            other => Err(format!("{what}: header `{k}` must be a string, not {}", other.type_str())),
+        })
+        .collect()
+}
+
+/// `[handshake]`, checked: one place for the challenge, an answer that can be given from it.
+fn handshake(h: HandshakeFile, events: &[EventDef]) -> Result<crate::provider::Handshake, String> {
+    use crate::provider::{Challenge, HandshakeAnswer};
+    let get = match h.method.as_deref() {
+        None => false,
+        Some(method) if method.eq_ignore_ascii_case("POST") => false,
+        Some(method) if method.eq_ignore_ascii_case("GET") => true,
+        Some(other) => return Err(format!("handshake.method {other:?} must be \"POST\" or \"GET\"")),
+    };
+    let places = [!h.challenge.is_empty(), h.challenge_query.is_some(), h.challenge_header.is_some()];
+    if places.iter().filter(|given| **given).count() > 1 {
+        return Err("handshake: give one of challenge, challenge_query and challenge_header".into());
+    }
+    let challenge = match (h.challenge_query, h.challenge_header) {
+        (Some(query), _) if !get => {
+            return Err(format!("handshake.challenge_query {query:?} is read from a GET: add method = \"GET\""));
+        }
+        (Some(query), _) if query.is_empty() => return Err("handshake.challenge_query must name a parameter".into()),
+        (Some(query), _) => Challenge::Query(query),
+        (None, _) if get => {
+            return Err("a GET handshake has no body: its challenge is handshake.challenge_query".into());
+        }
+        (None, Some(header)) if reqwest::header::HeaderName::from_bytes(header.as_bytes()).is_err() => {
+            return Err(format!("handshake.challenge_header {header:?} is not a valid header name"));
+        }
+        (None, Some(header)) => Challenge::Header(header),
+        (None, None) => {
+            if h.answer != "json" && !h.challenge.starts_with('/') {
+                return Err("handshake.challenge must be a JSON pointer starting with `/`".into());
+            }
+            Challenge::Body(h.challenge)
+        }
+    };
+    let bodiless = !matches!(challenge, Challenge::Body(_));
+    // A handshake with a body is an event of the catalog (its fixture is what `send … handshake` sends); one
+    // without is known by its challenge, and `event` is only its name.
+    if !bodiless && !events.iter().any(|e| e.name == h.event) {
+        return Err(format!("handshake.event `{}` is not in the catalog", h.event));
+    }
+    if h.event.is_empty() {
+        return Err("handshake.event must name the handshake".into());
+    }
+    let answer = match h.answer.as_str() {
+        "json" if bodiless => return Err("handshake.answer \"json\" answers a handshake with a body".into()),
+        "json" => {
+            let body = required("handshake.body", h.body, "for answer = \"json\"")?;
+            if serde_json::from_str::<serde_json::Value>(&body).is_err() {
+                return Err("handshake.body must be JSON text".into());
+            }
+            HandshakeAnswer::Json(body)
+        }
+        "echo" => HandshakeAnswer::Echo,
+        "header" if !matches!(challenge, Challenge::Header(_)) => {
+            return Err(
+                "handshake.answer \"header\" echoes the challenge header: set handshake.challenge_header".into()
+            );
+        }
+        "header" => HandshakeAnswer::Header,
+        "hmac-sha256-hex" => HandshakeAnswer::HmacSha256Hex {
+            plain_key: required("handshake.plain_key", h.plain_key, "for answer = \"hmac-sha256-hex\"")?,
+            mac_key: required("handshake.mac_key", h.mac_key, "for answer = \"hmac-sha256-hex\"")?,
+        },
+        other => {
+            return Err(format!(
+                "handshake.answer {other:?} must be \"echo\", \"header\", \"hmac-sha256-hex\" or \"json\""
+            ));
+        }
+    };
+    let headers = header_table(h.headers, "handshake.headers")?;
+    Ok(crate::provider::Handshake { event: h.event, challenge, answer, headers })
 }
 
 /// `[sources]`: each fact known (see `FACTS`, or `events.<name>` of an event in the catalog) and each value
@@ -343,20 +448,7 @@ impl ProviderFile {
             routes.push(generic);
         }
 
-        let headers = self
-            .headers
-            .into_iter()
-            .map(|(k, v)| match v {
-                toml::Value::String(_) if reqwest::header::HeaderName::from_bytes(k.as_bytes()).is_err() => {
-                    Err(format!("[headers]: `{k}` is not a valid header name"))
-                }
-                toml::Value::String(s) if reqwest::header::HeaderValue::from_str(&s).is_err() => {
-                    Err(format!("[headers]: the value of `{k}` has a line break or another control character"))
-                }
-                toml::Value::String(s) => Ok((k, s)),
-                other => Err(format!("header `{k}` must be a string, not {}", other.type_str())),
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let headers = header_table(self.headers, "[headers]")?;
 
         let envelope = self.envelope;
         let time_format = match envelope.time_format {
@@ -365,7 +457,7 @@ impl ProviderFile {
         };
         let envelope = Envelope {
             type_pointers: envelope.type_.into_vec(),
-            type_header: envelope.type_header,
+            type_headers: envelope.type_header.into_vec(),
             subtype_pointers: envelope.subtype.into_vec(),
             id_pointers: envelope.id.into_vec(),
             id_header: envelope.id_header,
@@ -420,7 +512,9 @@ impl ProviderFile {
                 Some((sent, _)) if !envelope.subtype_pointers.is_empty() => Some(sent.to_owned()),
                 _ => None,
             };
+            let event_headers = header_table(event.headers, &format!("event `{event_name}`: headers"))?;
             let event = EventDef {
+                headers: event_headers,
                 sent_type,
                 name: event_name,
                 description: event.description,
@@ -453,34 +547,7 @@ impl ProviderFile {
 
         let handshake = match self.handshake {
             None => None,
-            Some(h) => {
-                if !events.iter().any(|e| e.name == h.event) {
-                    return Err(format!("handshake.event `{}` is not in the catalog", h.event));
-                }
-                if h.answer != "json" && !h.challenge.starts_with('/') {
-                    return Err("handshake.challenge must be a JSON pointer starting with `/`".into());
-                }
-                let answer = match h.answer.as_str() {
-                    "json" => {
-                        let body = required("handshake.body", h.body, "for answer = \"json\"")?;
-                        if serde_json::from_str::<serde_json::Value>(&body).is_err() {
-                            return Err("handshake.body must be JSON text".into());
-                        }
-                        crate::provider::HandshakeAnswer::Json(body)
-                    }
-                    "echo" => crate::provider::HandshakeAnswer::Echo,
-                    "hmac-sha256-hex" => crate::provider::HandshakeAnswer::HmacSha256Hex {
-                        plain_key: required("handshake.plain_key", h.plain_key, "for answer = \"hmac-sha256-hex\"")?,
-                        mac_key: required("handshake.mac_key", h.mac_key, "for answer = \"hmac-sha256-hex\"")?,
-                    },
-                    other => {
-                        return Err(format!(
-                            "handshake.answer {other:?} must be \"echo\", \"hmac-sha256-hex\" or \"json\""
-                        ));
-                    }
-                };
-                Some(crate::provider::Handshake { event: h.event, challenge: h.challenge, answer })
-            }
+            Some(h) => Some(handshake(h, &events)?),
         };
         let sources = sources(self.sources, &events)?;
         Ok(Provider {

@@ -122,7 +122,10 @@ impl Provider {
 #[derive(Debug, Clone)]
 pub struct Envelope {
     pub type_pointers: Vec<String>,
-    pub type_header: Option<String>,
+    /// Headers naming the event, tried in order: the first whose value is a catalog event names it, else the
+    /// last present is taken as it is (Twitch: `Twitch-Eventsub-Message-Type` is `revocation` or
+    /// `webhook_callback_verification`, else `notification` and `Twitch-Eventsub-Subscription-Type` names it).
+    pub type_headers: Vec<String>,
     /// A payload field that, with the type, names the event: `pull_request` + `/action` `opened` is the event
     /// `pull_request.opened`. An event `T.S` of such a provider is sent with the type `T`.
     pub subtype_pointers: Vec<String>,
@@ -154,42 +157,139 @@ pub enum RetryFrom {
 }
 
 /// A handshake the provider sends to prove the endpoint is the user's (Slack's `url_verification`, Zoom's
-/// `endpoint.url_validation`, Twitch's `webhook_callback_verification`), and the answer a correct app gives.
+/// `endpoint.url_validation`, Twitch's `webhook_callback_verification`, Dropbox's GET `?challenge=`, Asana's
+/// `X-Hook-Secret`), and the answer a correct app gives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Handshake {
-    /// The catalog event that is the handshake.
+    /// The catalog event that is the handshake; for a challenge in the query or a header, the name the request is
+    /// shown by (it has no body, so no fixture).
     pub event: String,
-    /// The JSON pointer of the challenge in its body.
-    pub challenge: String,
+    /// Where the challenge is.
+    pub challenge: Challenge,
     pub answer: HandshakeAnswer,
+    /// Headers the answer carries besides its Content-Type (Dropbox's `X-Content-Type-Options: nosniff`).
+    pub headers: Vec<(String, String)>,
+}
+
+/// Where a handshake's challenge is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Challenge {
+    /// A JSON pointer into the body of a POST (Slack, Twitch, Zoom); empty for a handshake without one (Discord).
+    Body(String),
+    /// A query parameter of a GET with no body (Dropbox's `?challenge=`; Meta's `hub.challenge`).
+    Query(String),
+    /// A header of a POST with no body (Asana's `X-Hook-Secret`).
+    Header(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HandshakeAnswer {
-    /// The challenge as it came, `text/plain` (Slack, Twitch).
+    /// The challenge as it came, `text/plain` (Slack, Twitch, Dropbox).
     Echo,
+    /// The challenge in the header it came in, the body empty (Asana's `X-Hook-Secret`).
+    Header,
     /// JSON `{plain_key: challenge, mac_key: hex HMAC-SHA256 of the challenge keyed by the secret}` (Zoom).
     HmacSha256Hex { plain_key: String, mac_key: String },
     /// A fixed JSON body (Discord answers its PING with `{"type":1}`, the PONG).
     Json(String),
 }
 
+/// What a correct app answers to a handshake.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandshakeReply {
+    pub content_type: Option<String>,
+    /// Headers besides the Content-Type: the echoed challenge header, the provider's `[handshake].headers`.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
 impl Handshake {
-    /// The answer to a handshake body, or `None` when the body has no challenge. The HMAC answer needs the
-    /// secret; without one there is no right answer to give.
-    pub fn answer(&self, body: &[u8], secret: Option<&crate::secret::Secret>) -> Option<(String, Vec<u8>)> {
-        if let HandshakeAnswer::Json(answer) = &self.answer {
-            return Some(("application/json".into(), answer.clone().into_bytes()));
+    /// Whether the handshake is a request without a body (a challenge in the query or a header): it is known by
+    /// its challenge, not by an event of the catalog.
+    pub fn bodiless(&self) -> bool {
+        !matches!(self.challenge, Challenge::Body(_))
+    }
+
+    /// The challenge a request carries, when it is this handshake's kind of request: a GET with the query
+    /// parameter, a request with the header, or a body with the field.
+    pub fn challenge_of(&self, request: &crate::request::Request) -> Option<String> {
+        match &self.challenge {
+            Challenge::Query(name) => {
+                if !request.method.eq_ignore_ascii_case("GET") {
+                    return None;
+                }
+                let query = request.target.split_once('?')?.1;
+                form_urlencoded::parse(query.as_bytes()).find(|(n, _)| n == name.as_str()).map(|(_, v)| v.into())
+            }
+            Challenge::Header(name) => request.headers.get_str(name).map(str::to_owned),
+            Challenge::Body(pointer) => {
+                let json: Value = serde_json::from_slice(&request.body).ok()?;
+                Some(json.pointer(pointer)?.as_str()?.to_owned())
+            }
         }
-        let json: Value = serde_json::from_slice(body).ok()?;
-        let challenge = json.pointer(&self.challenge)?.as_str()?.to_owned();
+    }
+
+    /// One line: what the handshake is and how it is answered, for `hookctl providers NAME`.
+    pub fn describe(&self) -> String {
+        let request = match &self.challenge {
+            Challenge::Body(pointer) if pointer.is_empty() => format!("{} (no challenge)", self.event),
+            Challenge::Body(pointer) => format!("{}, its challenge at {pointer}", self.event),
+            Challenge::Query(name) => format!("{}: GET ?{name}=<challenge>, no body", self.event),
+            Challenge::Header(name) => format!("{}: a POST with {name}: <challenge>, no body", self.event),
+        };
+        let answer = match &self.answer {
+            HandshakeAnswer::Echo => "answered 200 with the challenge as text/plain".to_owned(),
+            HandshakeAnswer::Header => match &self.challenge {
+                Challenge::Header(name) => format!("answered 200 with the same {name} header"),
+                _ => "answered with the challenge in a header".to_owned(),
+            },
+            HandshakeAnswer::HmacSha256Hex { plain_key, mac_key } => {
+                format!("answered JSON {{{plain_key}: challenge, {mac_key}: hex HMAC-SHA256 of it}}")
+            }
+            HandshakeAnswer::Json(body) => format!("answered {body}"),
+        };
+        let headers: Vec<String> = self.headers.iter().map(|(n, v)| format!("{n}: {v}")).collect();
+        if headers.is_empty() {
+            format!("{request}; {answer}")
+        } else {
+            format!("{request}; {answer}, with {}", headers.join(", "))
+        }
+    }
+
+    /// Whether `request`, named `event` by the envelope, is this handshake.
+    pub fn recognises(&self, request: &crate::request::Request, event: Option<&str>) -> bool {
+        if self.bodiless() { self.challenge_of(request).is_some() } else { event == Some(self.event.as_str()) }
+    }
+
+    /// The answer to a handshake request, or `None` when it has no challenge. The HMAC answer needs the secret;
+    /// without one there is no right answer to give.
+    pub fn answer(
+        &self,
+        request: &crate::request::Request,
+        secret: Option<&crate::secret::Secret>,
+    ) -> Option<HandshakeReply> {
+        let reply = |content_type: &str, headers: Vec<(String, String)>, body: Vec<u8>| {
+            let mut headers = headers;
+            headers.extend(self.headers.iter().cloned());
+            Some(HandshakeReply { content_type: Some(content_type.to_owned()), headers, body })
+        };
+        if let HandshakeAnswer::Json(answer) = &self.answer {
+            return reply("application/json", Vec::new(), answer.clone().into_bytes());
+        }
+        let challenge = self.challenge_of(request)?;
         match &self.answer {
             HandshakeAnswer::Json(_) => None,
-            HandshakeAnswer::Echo => Some(("text/plain".into(), challenge.into_bytes())),
+            HandshakeAnswer::Echo => reply("text/plain", Vec::new(), challenge.into_bytes()),
+            HandshakeAnswer::Header => {
+                let Challenge::Header(name) = &self.challenge else { return None };
+                let mut headers = vec![(name.clone(), challenge)];
+                headers.extend(self.headers.iter().cloned());
+                Some(HandshakeReply { content_type: None, headers, body: Vec::new() })
+            }
             HandshakeAnswer::HmacSha256Hex { plain_key, mac_key } => {
                 let mac = crate::scheme::Algorithm::HmacSha256.mac(secret?.expose().as_bytes(), [challenge.as_bytes()]);
                 let answer = serde_json::json!({ plain_key.as_str(): challenge, mac_key.as_str(): hex::encode(mac) });
-                Some(("application/json".into(), answer.to_string().into_bytes()))
+                reply("application/json", Vec::new(), answer.to_string().into_bytes())
             }
         }
     }
@@ -231,6 +331,9 @@ pub struct EventDef {
     /// The type as sent (`{{event}}` in headers, the envelope's type), when the name adds a subtype to it:
     /// `pull_request` for `pull_request.opened`.
     pub sent_type: Option<String>,
+    /// Headers this event is sent with in place of (or besides) the provider's `[headers]`: Twitch's handshake
+    /// is sent with `Twitch-Eventsub-Message-Type: webhook_callback_verification` and the subscription's type.
+    pub headers: Vec<(String, String)>,
 }
 
 impl EventDef {
@@ -366,6 +469,26 @@ impl Provider {
         }
     }
 
+    /// The header templates an event is sent with: the provider's `[headers]`, each one the event names in its
+    /// own `headers` replaced (names compared without case), then the event's other headers.
+    pub fn header_templates<'a>(&'a self, event: Option<&'a EventDef>) -> Vec<(&'a str, &'a str)> {
+        let own = event.map(|e| e.headers.as_slice()).unwrap_or_default();
+        let mut templates: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, template)| match own.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+                Some((_, replaced)) => (name.as_str(), replaced.as_str()),
+                None => (name.as_str(), template.as_str()),
+            })
+            .collect();
+        for (name, template) in own {
+            if !self.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
+                templates.push((name.as_str(), template.as_str()));
+            }
+        }
+        templates
+    }
+
     /// The route an event is delivered to.
     pub fn route_for<'a>(&'a self, event: Option<&'a EventDef>) -> &'a str {
         event.and_then(|e| e.route.as_deref()).unwrap_or(&self.routes[0])
@@ -388,9 +511,15 @@ impl Provider {
 
     /// The type alone, as the header or the type field carries it, or the shape a `recognize` rule knows.
     fn base_type(&self, payload: Option<&Value>, headers: &crate::request::Headers) -> Option<String> {
-        if let Some(name) = &self.envelope.type_header
-            && let Some(value) = headers.get_str(name)
-        {
+        let mut present = None;
+        for name in &self.envelope.type_headers {
+            let Some(value) = headers.get_str(name) else { continue };
+            if self.events.iter().any(|e| e.name == value || e.sent_type() == value) {
+                return Some(value.to_owned());
+            }
+            present = Some(value);
+        }
+        if let Some(value) = present {
             return Some(value.to_owned());
         }
         let payload = payload?;
@@ -486,8 +615,8 @@ impl Provider {
         {
             score += 1;
         }
-        let named = [self.envelope.type_header.as_ref(), self.envelope.id_header.as_ref()];
-        score += named.into_iter().flatten().filter(|h| headers.get(h).is_some()).count() as u32;
+        let named = self.envelope.type_headers.iter().chain(self.envelope.id_header.as_ref());
+        score += named.filter(|h| headers.get(h).is_some()).count() as u32;
         score
     }
 

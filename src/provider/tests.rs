@@ -9,8 +9,9 @@ use crate::outgoing;
 use crate::request::Headers;
 use crate::schema::EventSchema;
 
-const PROVIDERS: [&str; 47] = [
+const PROVIDERS: [&str; 50] = [
     "agio",
+    "asana",
     "bitbucket",
     "calcom",
     "calendly",
@@ -19,6 +20,7 @@ const PROVIDERS: [&str; 47] = [
     "complycube",
     "discord",
     "docusign",
+    "dropbox",
     "flutterwave",
     "frameio",
     "github",
@@ -50,6 +52,7 @@ const PROVIDERS: [&str; 47] = [
     "stripe",
     "sumsub",
     "twilio",
+    "twitch",
     "typeform",
     "vercel",
     "veriff",
@@ -127,10 +130,14 @@ fn every_rendered_fixture_validates_against_its_schema_and_is_recognised() {
             // The envelope finds the type again (from the payload, or the header the provider sends: the type
             // alone, `pull_request` of `pull_request.opened`, whose kind the payload names).
             let mut headers = Headers::new();
-            let sent = provider.event(&event).expect(&label).sent_type().to_owned();
-            for (name, template) in &provider.headers {
+            let def = provider.event(&event).expect(&label);
+            let sent = def.sent_type().to_owned();
+            for (name, template) in provider.header_templates(Some(def)) {
                 if template.contains("{{event}}") {
-                    headers.push(name.clone(), sent.as_str());
+                    headers.push(name, template.replace("{{event}}", &sent));
+                } else if !template.contains("{{") {
+                    // A fixed value (Twitch's `Twitch-Eventsub-Message-Type: notification`, or an event's own).
+                    headers.push(name, template);
                 }
             }
             assert_eq!(
@@ -321,6 +328,38 @@ fn provider_file_mistakes_are_explained() {
         ("name = \"x\"\nroutes = [\"hooks\"]\n[signature]\nalgorithm = \"none\"\n", "must start with `/`"),
         ("name = \"x\"\n[signature]\nalgorithm = \"none\"\n[delivery]\nretry = [\"soon\"]\n", "is not a duration"),
         ("name = \"x\"\n[signature]\nalgorithm = \"none\"\nsurprise = 1\n", "unknown field"),
+        (
+            "name = \"x\"\n[signature]\nalgorithm = \"none\"\n[events.e]\nheaders = { \"Bad Name\" = \"v\" }\n",
+            "event `e`: headers: `Bad Name` is not a valid header name",
+        ),
+        (
+            "name = \"x\"\n[signature]\nalgorithm = \"none\"\n[events.e]\nheaders = { \"X-Kind\" = 1 }\n",
+            "header `X-Kind` must be a string",
+        ),
+        (
+            "name = \"x\"\n[signature]\nalgorithm = \"none\"\n[handshake]\nevent = \"v\"\nchallenge_query = \"c\"\nanswer = \"echo\"\n",
+            "add method = \"GET\"",
+        ),
+        (
+            "name = \"x\"\n[signature]\nalgorithm = \"none\"\n[handshake]\nevent = \"v\"\nmethod = \"GET\"\nanswer = \"echo\"\n",
+            "its challenge is handshake.challenge_query",
+        ),
+        (
+            "name = \"x\"\n[signature]\nalgorithm = \"none\"\n[handshake]\nevent = \"v\"\nmethod = \"PUT\"\nanswer = \"echo\"\n",
+            "must be \"POST\" or \"GET\"",
+        ),
+        (
+            "name = \"x\"\n[signature]\nalgorithm = \"none\"\n[handshake]\nevent = \"v\"\nchallenge = \"/c\"\nchallenge_header = \"X-C\"\nanswer = \"echo\"\n",
+            "give one of challenge, challenge_query and challenge_header",
+        ),
+        (
+            "name = \"x\"\n[signature]\nalgorithm = \"none\"\n[handshake]\nevent = \"v\"\nmethod = \"GET\"\nchallenge_query = \"c\"\nanswer = \"header\"\n",
+            "set handshake.challenge_header",
+        ),
+        (
+            "name = \"x\"\n[signature]\nalgorithm = \"none\"\n[handshake]\nevent = \"v\"\nchallenge_header = \"X-C\"\nanswer = \"json\"\nbody = \"{}\"\n",
+            "answers a handshake with a body",
+        ),
     ];
     for (text, expected) in cases {
         let error = file::ProviderFile::parse(text)
@@ -328,6 +367,72 @@ fn provider_file_mistakes_are_explained() {
             .expect_err(text);
         assert!(error.contains(expected), "{text}\n=> {error}");
     }
+}
+
+/// Twitch: the first of its type headers whose value is a catalog event names the request, else the last as it is;
+/// an event's own headers replace the provider's of the same name.
+#[test]
+fn an_event_is_named_by_the_first_header_naming_a_catalog_event() {
+    let twitch = Catalog::builtin().get("twitch").expect("built in");
+    let named = |message_type: &str, subscription: &str| {
+        let mut headers = Headers::new();
+        headers.push("twitch-eventsub-message-type", message_type);
+        headers.push("Twitch-Eventsub-Subscription-Type", subscription);
+        twitch.event_type(None, &headers)
+    };
+    assert_eq!(named("revocation", "channel.follow").as_deref(), Some("revocation"));
+    assert_eq!(
+        named("webhook_callback_verification", "stream.online").as_deref(),
+        Some("webhook_callback_verification")
+    );
+    assert_eq!(named("notification", "stream.online").as_deref(), Some("stream.online"));
+    assert_eq!(named("notification", "channel.ban").as_deref(), Some("channel.ban"), "not in the catalog: as it is");
+    let mut only = Headers::new();
+    only.push("Twitch-Eventsub-Message-Type", "revocation");
+    assert_eq!(twitch.event_type(None, &only).as_deref(), Some("revocation"));
+
+    let handshake = twitch.event("webhook_callback_verification").expect("in catalog");
+    let sent = twitch.header_templates(Some(handshake));
+    assert!(sent.contains(&("Twitch-Eventsub-Message-Type", "webhook_callback_verification")), "{sent:?}");
+    assert!(sent.contains(&("Twitch-Eventsub-Subscription-Type", "channel.follow")), "{sent:?}");
+    assert_eq!(sent.len(), twitch.headers.len(), "replaced in place, none added: {sent:?}");
+    let follow = twitch.event("channel.follow").expect("in catalog");
+    assert!(twitch.header_templates(Some(follow)).contains(&("Twitch-Eventsub-Subscription-Type", "{{event}}")));
+}
+
+/// A GET's query parameter and a bodiless POST's header are challenges as a body field is: each is found only on
+/// its kind of request, and answered with the headers the provider asks for.
+#[test]
+fn query_and_header_challenges_are_found_and_answered() {
+    use crate::request::Request;
+    let parse = |handshake: &str| {
+        let text = format!("name = \"x\"\n[signature]\nalgorithm = \"none\"\n[handshake]\n{handshake}");
+        file::ProviderFile::parse(&text)
+            .and_then(|f| f.into_provider(Files::Dir("/nowhere".into())))
+            .expect(handshake)
+            .handshake
+            .expect("a handshake")
+    };
+    let dropbox = parse(
+        "event = \"verification\"\nmethod = \"GET\"\nchallenge_query = \"challenge\"\nanswer = \"echo\"\n\
+         headers = { \"X-Content-Type-Options\" = \"nosniff\" }\n",
+    );
+    let get = Request { method: "GET".into(), target: "/hook?a=1&challenge=x%2By+z".into(), ..Request::post("/", "") };
+    assert_eq!(dropbox.challenge_of(&get).as_deref(), Some("x+y z"));
+    assert!(dropbox.recognises(&get, None));
+    let reply = dropbox.answer(&get, None).expect("answered");
+    assert_eq!((reply.content_type.as_deref(), reply.body.as_slice()), (Some("text/plain"), b"x+y z".as_slice()));
+    assert_eq!(reply.headers, vec![("X-Content-Type-Options".to_owned(), "nosniff".to_owned())]);
+    let post = Request { target: "/hook?challenge=x".into(), ..Request::post("/", "") };
+    assert!(!dropbox.recognises(&post, None), "only a GET");
+
+    let asana = parse("event = \"handshake\"\nchallenge_header = \"X-Hook-Secret\"\nanswer = \"header\"\n");
+    let mut post = Request::post("/hook", "");
+    assert!(!asana.recognises(&post, None));
+    post.headers.push("x-hook-secret", "b537207f");
+    let reply = asana.answer(&post, None).expect("answered");
+    assert_eq!(reply.headers, vec![("X-Hook-Secret".to_owned(), "b537207f".to_owned())]);
+    assert!(reply.body.is_empty() && reply.content_type.is_none());
 }
 
 #[test]
@@ -438,23 +543,29 @@ mod properties {
 /// Zoom's endpoint.url_validation answer: the plain token and its hex HMAC-SHA256 under the secret token.
 #[test]
 fn a_handshake_answer_echoes_or_signs_the_challenge() {
+    use crate::request::Request;
     let zoom = Handshake {
         event: "endpoint.url_validation".into(),
-        challenge: "/payload/plainToken".into(),
+        challenge: Challenge::Body("/payload/plainToken".into()),
         answer: HandshakeAnswer::HmacSha256Hex { plain_key: "plainToken".into(), mac_key: "encryptedToken".into() },
+        headers: Vec::new(),
     };
-    let body = br#"{"payload":{"plainToken":"qgg8vlvZRS6UYooatFL8Aw"},"event":"endpoint.url_validation"}"#;
+    let body = Request::post(
+        "/",
+        &br#"{"payload":{"plainToken":"qgg8vlvZRS6UYooatFL8Aw"},"event":"endpoint.url_validation"}"#[..],
+    );
     let secret = crate::secret::Secret::new("secret-token");
-    let (content_type, answer) = zoom.answer(body, Some(&secret)).expect("answers");
-    assert_eq!(content_type, "application/json");
-    let answer: Value = serde_json::from_slice(&answer).expect("JSON");
+    let reply = zoom.answer(&body, Some(&secret)).expect("answers");
+    assert_eq!(reply.content_type.as_deref(), Some("application/json"));
+    let answer: Value = serde_json::from_slice(&reply.body).expect("JSON");
     // Computed with Python's hmac module.
     let expected = "5b72bd117f184f54093c1c3c11499c1d13e6d56dc0d96e6b78fbfecedc953b75";
     assert_eq!(answer, serde_json::json!({"plainToken": "qgg8vlvZRS6UYooatFL8Aw", "encryptedToken": expected}));
-    assert_eq!(zoom.answer(body, None), None, "no secret, no right answer");
+    assert_eq!(zoom.answer(&body, None), None, "no secret, no right answer");
 
     let slack = Catalog::builtin().get("slack").expect("built in").handshake.expect("slack has one");
-    let (content_type, answer) = slack.answer(br#"{"type":"url_verification","challenge":"c-1"}"#, None).expect("echo");
-    assert_eq!((content_type.as_str(), answer.as_slice()), ("text/plain", &b"c-1"[..]));
-    assert_eq!(slack.answer(b"{}", None), None);
+    let request = Request::post("/", &br#"{"type":"url_verification","challenge":"c-1"}"#[..]);
+    let reply = slack.answer(&request, None).expect("echo");
+    assert_eq!((reply.content_type.as_deref(), reply.body.as_slice()), (Some("text/plain"), &b"c-1"[..]));
+    assert_eq!(slack.answer(&Request::post("/", &b"{}"[..]), None), None);
 }

@@ -357,11 +357,13 @@ struct Answer {
     status: u16,
     content_type: Option<String>,
     body: Vec<u8>,
+    /// Headers besides the Content-Type (a handshake's: Asana's echoed X-Hook-Secret, Dropbox's nosniff).
+    headers: Vec<(String, String)>,
 }
 
 impl Answer {
     fn new(status: u16, content_type: Option<String>, body: Vec<u8>) -> Self {
-        Self { status, content_type, body }
+        Self { status, content_type, body, headers: Vec::new() }
     }
 
     fn text(status: u16, text: &str) -> Self {
@@ -379,6 +381,14 @@ impl IntoResponse for Answer {
         let mut response = (status, self.body).into_response();
         if let Some(content_type) = self.content_type.and_then(|c| HeaderValue::from_str(&c).ok()) {
             response.headers_mut().insert(header::CONTENT_TYPE, content_type);
+        }
+        for (name, value) in self.headers {
+            // A challenge header echoed as it came is a valid value; one that is not is left out.
+            if let (Ok(name), Ok(value)) =
+                (header::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value))
+            {
+                response.headers_mut().insert(name, value);
+            }
         }
         response
     }
@@ -403,13 +413,16 @@ fn own_answer(listener: &Listener, provider: &Provider, inspection: Option<&Insp
     {
         return Answer::text(500, "hookctl: simulated failure (--fail-rate)");
     }
-    // A handshake is answered as a correct app answers it: the challenge echoed, or its MAC (Zoom).
+    // A handshake is answered as a correct app answers it: the challenge echoed (in the body, or in its header
+    // for Asana), or its MAC (Zoom).
     if let Some(handshake) = &provider.handshake
-        && inspection.and_then(|i| i.payload.event()) == Some(handshake.event.as_str())
+        && handshake.recognises(request, inspection.and_then(|i| i.payload.event()))
     {
         let secret = settings.keys.get(&provider.name).and_then(|k| k.secret.as_ref());
-        if let Some((content_type, body)) = handshake.answer(&request.body, secret) {
-            return Answer::new(200, Some(content_type), body);
+        if let Some(reply) = handshake.answer(request, secret) {
+            let mut answer = Answer::new(200, reply.content_type, reply.body);
+            answer.headers = reply.headers;
+            return answer;
         }
     }
     let documented = &provider.delivery.answer;
@@ -482,6 +495,7 @@ fn human_line(
             line.push_str(&format!("  {}", out(role, &signature)));
             let (mark, role) = match &inspection.payload {
                 PayloadCheck::Valid { .. } => ("✓ schema".to_owned(), Role::Ok),
+                PayloadCheck::Handshake { .. } => ("✓ handshake".to_owned(), Role::Ok),
                 PayloadCheck::Invalid { .. } | PayloadCheck::NotJson { .. } | PayloadCheck::BadForm { .. } => {
                     (format!("✗ {}", event.payload_detail), Role::Fail)
                 }

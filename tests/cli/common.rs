@@ -36,8 +36,9 @@ pub const KEY_PAIRS: [(&str, &str); 3] = [
 ];
 
 /// The built-in providers, in the order `hookctl providers` lists them.
-pub const PROVIDERS: [&str; 47] = [
+pub const PROVIDERS: [&str; 50] = [
     "agio",
+    "asana",
     "bitbucket",
     "calcom",
     "calendly",
@@ -46,6 +47,7 @@ pub const PROVIDERS: [&str; 47] = [
     "complycube",
     "discord",
     "docusign",
+    "dropbox",
     "flutterwave",
     "frameio",
     "github",
@@ -77,6 +79,7 @@ pub const PROVIDERS: [&str; 47] = [
     "stripe",
     "sumsub",
     "twilio",
+    "twitch",
     "typeform",
     "vercel",
     "veriff",

@@ -63,7 +63,21 @@ fn the_dedupe_key_is_the_same_across_duplicates_and_retries_for_every_provider()
         assert!(keys.windows(2).all(|w| w[0] == w[1]), "{provider}: {dedupe:?} differs: {keys:?}");
     }
     // The providers that document no event id (nor a delivery id that retries keep).
-    assert_eq!(unkeyed, ["calcom", "calendly", "docusign", "frameio", "lemonsqueezy", "paystack", "verifynow", "zoom"]);
+    assert_eq!(
+        unkeyed,
+        [
+            "asana",
+            "calcom",
+            "calendly",
+            "docusign",
+            "dropbox",
+            "frameio",
+            "lemonsqueezy",
+            "paystack",
+            "verifynow",
+            "zoom"
+        ]
+    );
 }
 
 #[test]

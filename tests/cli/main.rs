@@ -10,6 +10,7 @@ mod completion;
 mod dedupe;
 mod doc_examples;
 mod forms;
+mod handshakes;
 mod hardening;
 mod import;
 mod keys;

@@ -1,4 +1,4 @@
-"""The providers' own PyPI SDKs against hookctl: svix (Clerk, Resend), razorpay, onfido-python.
+"""The providers' own PyPI SDKs against hookctl: svix (Clerk, Resend), razorpay, onfido-python, twitchAPI.
 
 1. hookctl signs (`sign --json`, and `send` to a local receiver that checks with the SDK); the SDK accepts it
    and rejects a tampered body.
@@ -22,6 +22,14 @@ from importlib.metadata import version
 
 import razorpay
 import svix.webhooks
+import asyncio
+import hashlib
+import hmac
+import types
+import uuid
+
+from multidict import CIMultiDict
+from twitchAPI.eventsub.webhook import EventSubWebhook
 from onfido.webhook_event_verifier import OnfidoInvalidSignatureError, WebhookEventVerifier
 
 HOOKCTL = os.environ["HOOKCTL"]
@@ -168,8 +176,60 @@ def onfido_both_ways():
     matrix.append(("onfido", f"onfido-python {version('onfido-python')} (PyPI)", accepts, verifies))
 
 
+class TwitchRequest:
+    """What twitchAPI's EventSubWebhook._verify_signature reads of an aiohttp request: headers and text()."""
+
+    def __init__(self, body, headers):
+        self.headers = CIMultiDict(headers)
+        self._body = body
+
+    async def text(self):
+        return self._body
+
+
+def twitch_accepts(secret, body, headers):
+    """twitchAPI's own check (EventSubWebhook._verify_signature), on a webhook holding `secret`."""
+    webhook = types.SimpleNamespace(secret=secret)
+    return asyncio.run(EventSubWebhook._verify_signature(webhook, TwitchRequest(body, headers)))
+
+
+def twitch_both_ways():
+    # Twitch's secrets are 10 to 100 ASCII characters.
+    secret = "".join(RANDOM.choice(string.ascii_letters + string.digits) for _ in range(40))
+    accepts = True
+    for event in ["webhook_callback_verification", "revocation", "channel.follow", "stream.online",
+                  "stream.offline", "channel.subscribe", "channel.cheer"]:
+        body, headers = signed("twitch", event, secret)
+        accepts &= check(twitch_accepts(secret, body, headers) is True, f"twitch: twitchAPI accepts {event}")
+        accepts &= check(twitch_accepts(secret, body + " ", headers) is False, f"twitch: twitchAPI rejects a tampered {event}")
+    accepts &= send_to("twitch", "channel.follow", secret, lambda body, headers: twitch_accepts(secret, body, headers))
+    # twitchAPI does not sign: messages signed as Twitch documents, with Twitch's nanosecond timestamps, that the
+    # SDK's check accepts, verify in hookctl.
+    verifies = True
+    for i in range(10):
+        now = datetime.datetime.now(tz=datetime.timezone.utc)
+        timestamp = now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond:06d}{RANDOM.randrange(1000):03d}Z"
+        message_id = str(uuid.UUID(int=RANDOM.getrandbits(128), version=4))
+        body = json.dumps({"subscription": {"id": message_id, "type": "stream.online", "version": "1", "status": "enabled",
+                                            "cost": 0, "condition": {"broadcaster_user_id": str(1000 + i)},
+                                            "transport": {"method": "webhook", "callback": "https://example.com/webhooks/twitch"},
+                                            "created_at": timestamp},
+                           "event": {"id": str(9000 + i), "broadcaster_user_id": str(1000 + i), "broadcaster_user_login": "cool_user",
+                                     "broadcaster_user_name": "Cool_User ✓", "type": "live", "started_at": timestamp}},
+                          ensure_ascii=False)
+        mac = hmac.new(secret.encode(), (message_id + timestamp + body).encode(), hashlib.sha256).hexdigest()
+        headers = {"Twitch-Eventsub-Message-Id": message_id, "Twitch-Eventsub-Message-Timestamp": timestamp,
+                   "Twitch-Eventsub-Message-Signature": f"sha256={mac}", "Twitch-Eventsub-Message-Type": "notification",
+                   "Twitch-Eventsub-Subscription-Type": "stream.online", "Twitch-Eventsub-Subscription-Version": "1",
+                   "Twitch-Eventsub-Message-Retry": "0", "Content-Type": "application/json"}
+        verifies &= check(twitch_accepts(secret, body, headers) is True, "twitch: twitchAPI accepts the Python-signed message")
+        verifies &= hookctl_verifies("twitch", body, headers, secret)
+    matrix.append(("twitch", f"twitchAPI {version('twitchAPI')} (PyPI)", accepts, verifies))
+
+
 svix_both_ways()
 razorpay_accepts()
+twitch_both_ways()
 onfido_both_ways()
 mark = lambda v: "n/a (the SDK does not sign)" if v is None else ("✓" if v else "✗")
 print("provider | SDK | SDK accepts hookctl | hookctl accepts SDK")

@@ -30,7 +30,7 @@ echo "== interop: hookctl audit of a receiver built on @octokit/webhooks-methods
 node "$work/npm/audit-github.mjs"
 
 # The providers added as data: their own SDKs (svix for Clerk and Resend, resend, @linear/sdk, @onfido/api,
-# coinbase-commerce-node, @mux/mux-node; PyPI svix, razorpay, onfido-python), each printing its matrix.
+# coinbase-commerce-node, @mux/mux-node; PyPI svix, razorpay, onfido-python, twitchAPI), each printing its matrix.
 echo "== interop: providers' SDKs (npm)"
 cp "$here/providers.mjs" "$work/npm/"
 node "$work/npm/providers.mjs"
