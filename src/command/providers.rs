@@ -92,7 +92,7 @@ fn list(app: &App, providers: &[&Provider]) -> Result<(), Error> {
         let _ = writeln!(out, "{}", app.style.out(Role::Heading, &format!("{category} ({})", group.len())));
         for p in group {
             let name = app.style.out(Role::Name, &format!("{:width$}", sanitize(&p.name, false)));
-            let events = format!("{:>2} events", p.events.len());
+            let events = format!("{:>2} {}", p.events.len(), if p.events.len() == 1 { "event " } else { "events" });
             let _ = writeln!(
                 out,
                 "  {name}  {:scheme_width$}  {events}  {}",

@@ -483,7 +483,10 @@ fn report(app: &App, dispatch: &Dispatch, count: usize, summary: &mut Summary) -
             style.out(Role::Warn, &interruption),
             json.sent
         ),
-        None => format!("replayed {} events to {target} in {seconds:.2}s{rate}\n", json.sent),
+        None => {
+            let events = if json.sent == 1 { "event" } else { "events" };
+            format!("replayed {} {events} to {target} in {seconds:.2}s{rate}\n", json.sent)
+        }
     };
     let statuses: Vec<String> = json.non_2xx_by_status.iter().map(|(status, n)| format!("{status} ×{n}")).collect();
     let statuses = if statuses.is_empty() { String::new() } else { format!(" ({})", statuses.join(", ")) };

@@ -221,7 +221,7 @@ fn one_rule_for_events_variants_and_globs() {
     let stdout = replay(&store, &["--fixtures", "verifynow/verification.failed", "--to", &server.to()])
         .env("VERIFYNOW_API_KEY", "key-1")
         .ok();
-    assert!(stdout.contains("replayed 1 events"), "{stdout}");
+    assert!(stdout.contains("replayed 1 event to"), "{stdout}");
     let stdout =
         replay(&store, &["--fixtures", "verifynow", "--to", &server.to()]).env("VERIFYNOW_API_KEY", "key-1").ok();
     assert!(stdout.contains("replayed 13 events"), "{stdout}");
