@@ -77,13 +77,7 @@ fn twitch_handshake_is_answered_with_the_challenge_as_text() {
         send(&["twitch", event, "--to", &listening.to()]).ok();
     }
     let lines = listening.wait_lines(3);
-    let named: Vec<(String, String)> = lines
-        .iter()
-        .map(|l| serde_json::from_str::<Value>(l).expect("NDJSON"))
-        .map(|e| {
-            (e["event"].as_str().unwrap_or("").to_owned(), e["signature"]["verdict"].as_str().unwrap_or("").to_owned())
-        })
-        .collect();
+    let named = events_and_verdicts(&lines);
     let expected =
         [("webhook_callback_verification", "valid"), ("channel.subscribe", "valid"), ("revocation", "valid")];
     assert_eq!(named, expected.map(|(e, v)| (e.to_owned(), v.to_owned())), "{lines:#?}");
@@ -220,13 +214,7 @@ fn asana_hook_secret_is_echoed_and_batches_are_named_by_their_first_event() {
         send(&["asana", event, "--to", &listening.to()]).ok();
     }
     let lines = listening.wait_lines(5);
-    let named: Vec<(String, String)> = lines
-        .iter()
-        .map(|l| serde_json::from_str::<Value>(l).expect("NDJSON"))
-        .map(|e| {
-            (e["event"].as_str().unwrap_or("").to_owned(), e["signature"]["verdict"].as_str().unwrap_or("").to_owned())
-        })
-        .collect();
+    let named = events_and_verdicts(&lines);
     let expected = [
         ("handshake", "unsigned"),
         ("handshake", "unsigned"),
@@ -251,4 +239,15 @@ fn asana_hook_secret_is_echoed_and_batches_are_named_by_their_first_event() {
     assert_eq!(received.target, "/webhooks/asana");
     assert!(received.body.is_empty(), "the handshake has no body");
     assert_eq!(received.header("x-hook-secret").map(|s| s.len()), Some(64), "a fresh 64-hex-digit secret");
+}
+
+/// Each NDJSON line's event and signature verdict.
+fn events_and_verdicts(lines: &[String]) -> Vec<(String, String)> {
+    lines
+        .iter()
+        .map(|l| serde_json::from_str::<Value>(l).expect("NDJSON"))
+        .map(|e| {
+            (e["event"].as_str().unwrap_or("").to_owned(), e["signature"]["verdict"].as_str().unwrap_or("").to_owned())
+        })
+        .collect()
 }
