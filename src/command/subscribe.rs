@@ -145,7 +145,6 @@ pub fn run(app: &App, args: &ListenArgs, from: &str) -> Result<ExitCode, Error> 
     Ok(ExitCode::Success)
 }
 
-/// The inspector's address, ending with `/` so the API's paths join under it.
 /// `--cacert FILE`: the certificates (PEM) an https inbox's chain may end at, besides the system's.
 fn cacert(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, Error> {
     let hint = || Some("--cacert takes a PEM file of one or more certificates (the inbox's own or its CA's)".into());
@@ -158,6 +157,7 @@ fn cacert(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, Error> {
     }
 }
 
+/// The inspector's address, ending with `/` so the API's paths join under it.
 fn inbox_url(from: &str) -> Result<reqwest::Url, Error> {
     let text = if from.contains("://") { from.to_owned() } else { format!("http://{from}") };
     let mut url = reqwest::Url::parse(&text).map_err(|e| {
