@@ -126,8 +126,8 @@ impl Sqlite {
     }
 
     /// Opens an existing store for reading only: `events list/show/export`, `verify --event` and `replay` work on
-    /// a read-only file, folder or mount, and change nothing in it (but a store an earlier hookctl wrote is
-    /// upgraded to this schema first, where it can be written).
+    /// a read-only file, folder or mount, and change nothing in it (a store an earlier hookctl wrote
+    /// included: it is read as it is).
     pub fn open_read_only(path: &Path) -> Result<Self, Error> {
         let fail = |e: &rusqlite::Error| Error::Store { path: path.to_owned(), message: describe(e) };
         let open = |target: &Path, uri: bool| -> rusqlite::Result<(Connection, i64)> {
@@ -155,24 +155,12 @@ impl Sqlite {
                 format!("it was written by a newer hookctl (schema version {version}; this one knows {known})");
             return Err(Error::Store { path: path.to_owned(), message });
         }
-        if version < known {
-            // A store an earlier hookctl wrote: its migrations only add tables and indexes, so it is upgraded
-            // once (as any writing command would) and then read as usual. Where it cannot be written, say so.
-            drop(conn);
-            return match Self::open(path) {
-                Ok(upgraded) => {
-                    drop(upgraded);
-                    Self::open_read_only(path)
-                }
-                Err(Error::Store { message, .. }) => Err(Error::Store {
-                    path: path.to_owned(),
-                    message: format!(
-                        "it has schema version {version}, older than this hookctl's {known}, and cannot be upgraded \
-                         here ({message}); open it once where it can be written (`hookctl events list` there)"
-                    ),
-                }),
-                Err(error) => Err(error),
-            };
+        // A store an earlier hookctl wrote is read as it is: every migration so far only adds tables (search,
+        // tokens, handled) that the reading commands do not read, and a read changes nothing in the file. The
+        // inspector and the writing commands upgrade it.
+        if version < 1 {
+            let message = "it holds no hookctl events table (schema version 0)".to_owned();
+            return Err(Error::Store { path: path.to_owned(), message });
         }
         Ok(Self { conn, path: path.to_owned(), exposed: None })
     }

@@ -316,12 +316,16 @@ fn an_existing_store_others_can_read_is_made_owner_only_and_a_link_to_it_refused
     }
 }
 
-/// A store an earlier hookctl wrote (schema version 1: the events table alone) is upgraded by the first command
-/// that reads it, and read; its events keep their ids.
+/// A store an earlier hookctl wrote (schema version 1: the events table alone) is read as it is by the reading
+/// commands, read-only and unchanged; the first writing command upgrades it, search index included.
 #[test]
-fn a_store_of_an_earlier_schema_is_upgraded_by_a_reading_command() {
+fn a_store_of_an_earlier_schema_is_read_as_it_is_and_upgraded_by_a_writer() {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = imported_store(dir.path(), 3);
+    let version = |store: &Path| -> i64 {
+        let connection = rusqlite::Connection::open(store).expect("opens");
+        connection.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("a version")
+    };
     {
         let connection = rusqlite::Connection::open(&store).expect("opens");
         connection
@@ -333,12 +337,20 @@ fn a_store_of_an_earlier_schema_is_upgraded_by_a_reading_command() {
             .expect("back to schema 1");
     }
     let at = store.to_str().expect("UTF-8");
+    let before = std::fs::read(&store).expect("the file");
     let listed = hookctl(&["events", "list", "--json", "--store", at]).ok();
     assert_eq!(listed.lines().count(), 3, "{listed}");
+    hookctl(&["events", "show", "2", "--store", at]).ok();
+    hookctl(&["events", "export", "--store", at]).ok();
+    assert_eq!(version(&store), 1, "reading changed nothing");
+    assert!(std::fs::read(&store).expect("the file") == before, "reading changed nothing");
+
+    // A writing command upgrades it; the full-text index covers the events stored before it existed.
+    let capture = serde_json::json!({"method": "POST", "target": "/webhooks/payvost", "headers": [],
+        "body": r#"{"id":"evt_4","type":"payment.created"}"#});
+    hookctl(&["events", "import", "-", "--store", at]).stdin(format!("{capture}\n")).ok();
+    assert!(version(&store) > 1);
     let connection = rusqlite::Connection::open(&store).expect("opens");
-    let version: i64 = connection.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("a version");
-    assert!(version > 1, "upgraded: {version}");
-    // The full-text index covers the events stored before it existed.
     let found: i64 = connection
         .query_row("SELECT count(*) FROM events_text WHERE events_text MATCH 'evt_2'", [], |r| r.get(0))
         .expect("searches");
