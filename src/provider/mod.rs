@@ -221,7 +221,9 @@ impl Handshake {
                 let query = request.target.split_once('?')?.1;
                 form_urlencoded::parse(query.as_bytes()).find(|(n, _)| n == name.as_str()).map(|(_, v)| v.into())
             }
-            Challenge::Header(name) => request.headers.get_str(name).map(str::to_owned),
+            // Only a request without a body: a delivery that also carries the header is a delivery.
+            Challenge::Header(name) if request.body.is_empty() => request.headers.get_str(name).map(str::to_owned),
+            Challenge::Header(_) => None,
             Challenge::Body(pointer) => {
                 let json: Value = serde_json::from_slice(&request.body).ok()?;
                 Some(json.pointer(pointer)?.as_str()?.to_owned())
@@ -391,8 +393,8 @@ pub fn route_owner<'a>(providers: &'a [Provider], request: &crate::request::Requ
 /// webhook's own headers.
 const CREDENTIAL_HEADERS: [&str; 5] = ["authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"];
 
-/// Whether a header carries a credential: one of `CREDENTIAL_HEADERS`, or one of the provider's own credential
-/// headers (VerifyNow's api-key).
+/// Whether a header carries a credential: one of `CREDENTIAL_HEADERS`, one of the provider's own credential
+/// headers (VerifyNow's api-key), a shared token, or a secret its handshake hands over in a header.
 pub fn is_credential(name: &str, provider: Option<&Provider>) -> bool {
     let own = provider.map(|p| p.scheme.credentials.as_slice()).unwrap_or_default();
     // A shared token (GitLab's X-Gitlab-Token) is the secret itself.
@@ -400,7 +402,13 @@ pub fn is_credential(name: &str, provider: Option<&Provider>) -> bool {
         p.scheme.algorithm == crate::scheme::Algorithm::Token
             && p.scheme.signature_headers().any(|h| h.eq_ignore_ascii_case(name))
     });
+    // A handshake's secret in a header (Asana's X-Hook-Secret) is the key every later delivery is signed with.
+    let handshake_secret = provider.and_then(|p| p.handshake.as_ref()).is_some_and(|h| {
+        matches!(&h.challenge, Challenge::Header(header) if header.eq_ignore_ascii_case(name))
+            && matches!(h.answer, HandshakeAnswer::Header)
+    });
     token
+        || handshake_secret
         || CREDENTIAL_HEADERS.iter().any(|c| c.eq_ignore_ascii_case(name))
         || own.iter().any(|c| c.header.eq_ignore_ascii_case(name))
 }

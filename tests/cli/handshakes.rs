@@ -228,17 +228,40 @@ fn asana_hook_secret_is_echoed_and_batches_are_named_by_their_first_event() {
     assert_eq!(get(&headers, "x-hook-signature"), hmac_sha256_hex(SECRET.as_bytes(), body.as_bytes()));
     assert_eq!(serde_json::from_str::<Value>(&body).expect("JSON")["events"][0]["resource"]["resource_type"], "task");
 
-    // An app that acknowledges without the header fails the handshake, saying so.
+    // The secret the handshake hands over is a credential: stored redacted, never printed.
+    let exported = hookctl(&["events", "export", "--store", listening.store.to_str().expect("UTF-8")]).ok();
+    assert!(!exported.contains(secret) && !exported.contains(SECRET), "{exported}");
+
+    // An app that acknowledges without the header fails the handshake, saying so; the handshake carries the
+    // secret `send` signs the deliveries after it with, so an app that keeps it verifies them.
     let app = TestServer::start();
     let (stdout, _) = send(&["asana", "handshake", "--to", &app.to()]).code(4);
     assert!(
-        stdout.contains("Asana expects the header X-Hook-Secret: ") && stdout.contains("sent no X-Hook-Secret"),
+        stdout.contains("Asana expects the X-Hook-Secret it sent echoed, the app sent no X-Hook-Secret"),
         "{stdout}"
     );
+    assert!(!stdout.contains(SECRET), "{stdout}");
     let received = &app.requests()[0];
     assert_eq!(received.target, "/webhooks/asana");
     assert!(received.body.is_empty(), "the handshake has no body");
-    assert_eq!(received.header("x-hook-secret").map(|s| s.len()), Some(64), "a fresh 64-hex-digit secret");
+    assert_eq!(received.header("x-hook-secret").as_deref(), Some(SECRET));
+}
+
+/// A batch that carries X-Hook-Secret beside its body is a delivery, not the handshake: checked, and refused
+/// unsigned by a strict receiver.
+#[test]
+fn an_asana_batch_with_a_hook_secret_is_no_handshake() {
+    let listening = listen(&["--json", "--reject-invalid"]);
+    let body = hookctl(&["fixtures", "asana", "task.added"]).ok();
+    let request = format!(
+        "POST /webhooks/asana HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nX-Hook-Secret: evil\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let answer = exchange(listening.port, request.as_bytes());
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    let named = events_and_verdicts(&listening.wait_lines(1));
+    assert_eq!(named[0].0, "task.added", "{named:?}");
 }
 
 /// Each NDJSON line's event and signature verdict.
