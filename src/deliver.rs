@@ -130,7 +130,7 @@ impl Failure {
             Self::Refused => "connection refused".into(),
             Self::Timeout(t) => format!("no answer within {}", humantime::format_duration(*t)),
             Self::Dns => "the host name does not resolve".into(),
-            Self::Tls(e) => format!("TLS failed: {e}"),
+            Self::Tls(e) => format!("TLS failed: {}", tls_cause(e).0),
             Self::InvalidHeader(name) => format!("header `{name}` is not a valid HTTP header"),
             Self::Other(e) => e.clone(),
         }
@@ -149,20 +149,45 @@ impl Failure {
                 Some("the provider gives up after this long too; raise --timeout to wait longer".into())
             }
             Self::Dns => Some(format!("check the host `{host}` in --to")),
-            // rustls reads a plain-HTTP answer as a record of an invalid content type.
-            Self::Tls(e) if e.contains("InvalidContentType") => {
-                Some("the target answers plain http: use an http:// URL".into())
-            }
-            Self::Tls(e) if e.contains("certificate") => Some(
-                "the target's certificate is not one this machine trusts; for a private CA or a self-signed \
-                 certificate, name it with SSL_CERT_FILE=ca.pem"
-                    .into(),
-            ),
-            Self::Tls(_) => None,
+            Self::Tls(e) => tls_cause(e).1,
             Self::InvalidHeader(_) => Some("check the -H values".into()),
             Self::Other(_) => None,
         }
     }
+}
+
+/// A TLS failure as rustls words it, in plain words, and what to do about it. rustls's own text is kept for
+/// what is not recognised here.
+fn tls_cause(error: &str) -> (String, Option<String>) {
+    let trusted_file = std::env::var("SSL_CERT_FILE").ok().filter(|f| !f.is_empty());
+    let (cause, hint) = if error.contains("InvalidContentType") {
+        // rustls reads a plain-HTTP answer as a record of an invalid content type.
+        ("the target answers plain HTTP", Some("use an http:// URL".to_owned()))
+    } else if error.contains("CaUsedAsEndEntity") {
+        (
+            "the target's certificate is a CA certificate (basicConstraints CA:TRUE), which clients refuse as a \
+             server's",
+            Some("issue it with basicConstraints=CA:FALSE (the README's openssl command does)".to_owned()),
+        )
+    } else if error.contains("Expired") {
+        ("the target's certificate has expired", Some("renew it".to_owned()))
+    } else if error.contains("NotValidYet") {
+        ("the target's certificate is not valid yet", Some("check its dates and this machine's clock".to_owned()))
+    } else if error.contains("NotValidForName") {
+        ("the target's certificate does not name this host", Some("use a host name the certificate names".to_owned()))
+    } else if error.contains("UnknownIssuer")
+        || error.contains("UnsupportedSignatureAlgorithm")
+        || error.contains("BadSignature")
+    {
+        let hint = match trusted_file {
+            Some(file) => format!("SSL_CERT_FILE ({file}) holds no certificate that issued it"),
+            None => "for a private CA or a self-signed certificate, name it with SSL_CERT_FILE=ca.pem".to_owned(),
+        };
+        ("the target's certificate is not issued by a CA this machine trusts", Some(hint))
+    } else {
+        return (error.to_owned(), None);
+    };
+    (cause.to_owned(), hint)
 }
 
 /// One attempt's outcome.
@@ -249,7 +274,8 @@ impl Client {
     }
 }
 
-fn classify(error: reqwest::Error) -> Failure {
+/// Why a request got no answer, from reqwest's error.
+pub fn classify(error: reqwest::Error) -> Failure {
     // reqwest keeps the cause in its source chain; the io::ErrorKind is the reliable signal.
     let mut source: Option<&dyn std::error::Error> = Some(&error);
     while let Some(cause) = source {
@@ -264,6 +290,12 @@ fn classify(error: reqwest::Error) -> Failure {
         }
         if text.contains("InvalidContentType") || text.contains("tls") || text.contains("certificate") {
             return Failure::Tls(text);
+        }
+        // A TLS server's alert read as an HTTP answer.
+        if text.contains("invalid HTTP version parsed") {
+            return Failure::Other(
+                "the target did not answer in HTTP: it may serve HTTPS (use an https:// URL)".into(),
+            );
         }
         source = cause.source();
     }

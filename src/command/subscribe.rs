@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use super::App;
 use crate::cli::ListenArgs;
-use crate::deliver::{Client, Target};
+use crate::deliver::{Client, Failure, Target};
 use crate::error::{Error, ExitCode};
 use crate::output::{Role, sanitize};
 use crate::request::{Request, RequestJson};
@@ -192,12 +192,31 @@ async fn fetch(
     if let Some(token) = token {
         request = request.bearer_auth(token);
     }
-    let answer = request.send().await.map_err(|e| Fetch::Unreachable(format!("the inbox is unreachable ({e})")))?;
+    let answer = request.send().await.map_err(|e| match crate::deliver::classify(e) {
+        // A certificate does not get trusted by trying again.
+        failure @ Failure::Tls(_) => {
+            let hint = if failure.describe().contains("not issued by a CA this machine trusts") {
+                Some("pass the inbox's certificate or its CA with --cacert FILE".to_owned())
+            } else {
+                failure.hint(base)
+            };
+            let hint = hint.map(|h| format!("; {h}")).unwrap_or_default();
+            Fetch::Refused(format!("cannot reach the inbox at {base}: {}{hint}", failure.describe()))
+        }
+        failure => Fetch::Unreachable(format!("the inbox is unreachable ({})", failure.describe())),
+    })?;
     let status = answer.status();
     if status == reqwest::StatusCode::UNAUTHORIZED {
-        return Err(Fetch::Refused(format!(
-            "the inbox at {base} needs a token: pass --token or HOOKCTL_TOKEN (`hookctl tokens create NAME` there makes one)"
-        )));
+        return Err(Fetch::Refused(match token {
+            Some(_) => format!(
+                "the inbox at {base} refused the token (revoked, or made for another inbox); `hookctl tokens list` \
+                 there shows the names it knows"
+            ),
+            None => format!(
+                "the inbox at {base} needs a token: pass --token or HOOKCTL_TOKEN (`hookctl tokens create NAME` there \
+                 makes one)"
+            ),
+        }));
     }
     if status.is_server_error() {
         return Err(Fetch::Unreachable(format!("the inbox answered {status}")));

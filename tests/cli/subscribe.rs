@@ -189,6 +189,8 @@ fn a_subscriber_to_an_inbox_off_loopback_needs_a_token() {
     let app = TestServer::start();
     let (_, said) = hookctl(&["listen", "--from", &from, "--forward-to", &app.to()]).code(2);
     assert!(said.contains("needs a token: pass --token or HOOKCTL_TOKEN"), "{said}");
+    let (_, said) = hookctl(&["listen", "--from", &from, "--forward-to", &app.to(), "--token", "hkt_wrong"]).code(2);
+    assert!(said.contains("refused the token (revoked, or made for another inbox)"), "{said}");
     assert!(app.requests().is_empty());
     let laptop = tempfile::tempdir().expect("the laptop's home");
     let mut subscribed = subscriber(&from, app.port, laptop.path(), &["--token", &token]);
@@ -247,18 +249,25 @@ fn an_inbox_served_over_https_receives_and_a_subscriber_forwards_from_it() {
     hookctl(&[&send[..], &["--repeat", "3"]].concat()).env("HOOKCTL_SECRET", SECRET).env("SSL_CERT_FILE", &ca).ok();
     let (stdout, stderr) = hookctl(&send).env("HOOKCTL_SECRET", SECRET).code(4);
     let said = stdout + &stderr;
-    assert!(said.contains("TLS failed") && said.contains("certificate is not one this machine trusts"), "{said}");
-    assert!(!said.contains("plain http"), "{said}");
+    assert!(said.contains("TLS failed: the target's certificate is not issued by a CA this machine trusts"), "{said}");
+    assert!(said.contains("name it with SSL_CERT_FILE=ca.pem") && !said.contains("plain HTTP"), "{said}");
     // Plain HTTP on the HTTPS port gets no HTTP answer and stores nothing.
     let plain = hookctl(&["send", "payvost", "payment.succeeded", "--to", &inbox.to()]).env("HOOKCTL_SECRET", SECRET);
     let (stdout, stderr) = plain.code(4);
-    assert!(!(stdout + &stderr).contains("→ 2"), "plain HTTP was answered");
+    let said = stdout + &stderr;
+    assert!(said.contains("it may serve HTTPS (use an https:// URL)"), "{said}");
     assert_eq!(inbox.events().len(), 3);
 
     // The inspector over HTTPS too; a subscriber reaches it with --cacert and forwards the exact bytes.
     let (mut api, from) = inbox_api(at, dir.path(), "0", &serve_tls);
     assert!(from.starts_with("https://127.0.0.1:"), "{from}");
     let app = TestServer::start();
+    // Without --cacert the certificate is untrusted: said at once, with what to do, not retried for ever.
+    let (_, stderr) = hookctl(&["listen", "--from", &from, "--forward-to", &app.to()]).code(2);
+    assert!(
+        stderr.contains("not issued by a CA this machine trusts; pass the inbox's certificate or its CA with --cacert"),
+        "{stderr}"
+    );
     let laptop = tempfile::tempdir().expect("the laptop's home");
     let mut subscribed = subscriber(&from, app.port, laptop.path(), &["--cacert", &ca]);
     wait_for(&app, 3);
