@@ -48,6 +48,7 @@ use crate::output::{Role, Style};
 
 /// Parses the command line, runs the command and returns its exit code; errors are printed here, once.
 pub fn run() -> ExitCode {
+    quiet_on_broken_pipe();
     // Before anything is printed: a shell asking for completions gets only candidates on stdout.
     complete::answer_if_asked();
     let cli = cli::Cli::parse();
@@ -60,4 +61,23 @@ pub fn run() -> ExitCode {
             error.exit_code()
         }
     }
+}
+
+/// Output whose reader has gone (`hookctl listen 2>&1 | head -1`) ends the process quietly with 141, as a
+/// SIGPIPE ends other command-line tools, instead of a panic nobody can read: Rust ignores SIGPIPE, so a print
+/// to a closed pipe fails, and `println!`/`eprintln!` panic on that.
+fn quiet_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if message.starts_with("failed printing to std") && message.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
 }

@@ -578,3 +578,34 @@ fn send_handshake_checks_the_apps_answer() {
     let (_, stderr) = send(&["github", "handshake", "--to", &app.to()]).code(2);
     assert!(stderr.contains("github sends no handshake"), "{stderr}");
 }
+
+/// Output whose reader has gone ends the process quietly with 141, as SIGPIPE ends other tools: no panic.
+#[test]
+fn a_closed_output_pipe_ends_listen_quietly() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    // Nobody reads: the listener's first line fails.
+    drop(reader);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hookctl"))
+        .args(["listen", "--port", "0", "--no-ui", "--store"])
+        .arg(dir.path().join("events.db"))
+        .env_clear()
+        .env("HOME", dir.path())
+        .stdin(std::process::Stdio::null())
+        .stdout(writer.try_clone().expect("a second end"))
+        .stderr(writer)
+        .spawn()
+        .expect("listen starts");
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waits") {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("listen kept running with nowhere to print");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(141));
+}
