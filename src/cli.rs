@@ -463,7 +463,8 @@ pub struct ListenArgs {
     #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = fraction)]
     pub fail_rate: f64,
 
-    /// Answer a delivery whose signature fails with 401, as a strict receiver would
+    /// Answer a delivery whose signature fails with 401, as a strict receiver would (with --forward-to, instead
+    /// of forwarding it)
     #[arg(long)]
     pub reject_invalid: bool,
 

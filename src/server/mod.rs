@@ -256,8 +256,10 @@ async fn handle(
 
     // The app's answer when forwarding, else the provider's documented one (or a simulated failure).
     let mut forwarded = None;
+    // --reject-invalid answers a failed signature with 401 itself: the app never sees it.
+    let rejected = settings.reject_invalid && inspection.as_ref().is_some_and(|i| !i.verdict.outcome.is_valid());
     let mut answer = match (&settings.forward, provider) {
-        (Some((client, target)), _) if wanted => {
+        (Some((client, target)), _) if wanted && !rejected => {
             let result = forward(client, target, &request, provider).await;
             let answer = match &result {
                 Ok((status, content_type, body, _)) => Answer::new(*status, content_type.clone(), body.clone()),

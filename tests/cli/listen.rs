@@ -68,6 +68,16 @@ fn answers_can_fail_on_purpose_and_reject_invalid_signatures() {
         .code(4);
     assert!(stdout.contains("401"), "{stdout}");
     send(&["payvost", "payment.created", "--to", &strict.to()]).ok();
+
+    // Forwarding too, a failed signature is answered 401 by the listener and never reaches the app.
+    let app = TestServer::start();
+    let forwarding = listen(&["--reject-invalid", "--forward-to", &app.to()]);
+    let (stdout, _) = hookctl(&["send", "payvost", "payment.created", "--to", &forwarding.to()])
+        .env("PAYVOST_WEBHOOK_SECRET", "wrong")
+        .code(4);
+    assert!(stdout.contains("401"), "{stdout}");
+    send(&["payvost", "payment.created", "--to", &forwarding.to()]).ok();
+    assert_eq!(app.requests().len(), 1, "only the valid one is forwarded");
 }
 
 #[test]
