@@ -269,8 +269,8 @@ pub fn run(options: &Options) -> Result<Imported, Error> {
     table.insert(
         "description".into(),
         toml::Value::String(format!(
-            "{} webhooks of {title} {version}, imported from its OpenAPI document",
-            imported.events
+            "{} of {title} {version}, imported from its OpenAPI document",
+            crate::output::count(imported.events as u64, "webhook", "webhooks")
         )),
     );
     if let Some(toml::Value::Table(envelope)) = table.get_mut("envelope")

@@ -303,7 +303,7 @@ fn export(
     }
     sink.flush().map_err(Error::Io)?;
     if path.is_some() || !app.json {
-        eprintln!("hookctl: exported {count} events");
+        eprintln!("hookctl: exported {}", crate::output::count(count as u64, "event", "events"));
     }
     if with_credentials > 0 {
         let warning = app.style.err(crate::output::Role::Warn, "warning");

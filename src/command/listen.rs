@@ -152,7 +152,7 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
     let connections = server::Connections::new(limit);
     let header_timeout = args.read_timeout.into();
     runtime.block_on(server::serve(socket, router, header_timeout, connections, tls, shutdown_signal()));
-    eprintln!("hookctl: stopped after {} deliveries", listener.received());
+    eprintln!("hookctl: stopped after {}", crate::output::count(listener.received(), "delivery", "deliveries"));
     // Every handle on the writer goes with the listener and the runtime's tasks; then its last batch is
     // committed and the store closed, its WAL emptied into the database file.
     drop(listener);

@@ -413,11 +413,11 @@ fn run_import(app: &App, args: &ImportArgs) -> Result<ExitCode, Error> {
         }))?;
     } else {
         output::print(&format!(
-            "{}: {} events written to {} ({} fixtures from examples, {} from examples completed to fit their schema, {} generated from the schemas)\n",
+            "{}: {} written to {} ({} from examples, {} from examples completed to fit their schema, {} generated from the schemas)\n",
             sanitize(&imported.name, false),
-            imported.events,
+            output::count(imported.events as u64, "event", "events"),
             sanitize(&dir, false),
-            imported.from_examples,
+            output::count(imported.from_examples as u64, "fixture", "fixtures"),
             imported.completed,
             imported.generated
         ))?;

@@ -46,3 +46,9 @@ pub fn create_private(path: &std::path::Path) -> Result<std::fs::File, Error> {
     }
     Ok(file)
 }
+
+/// `1 event`, `2 events`: a count and its noun, singular or plural.
+pub fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}

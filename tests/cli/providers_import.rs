@@ -27,7 +27,7 @@ fn an_openapi_document_becomes_a_provider_whose_fixtures_sign_verify_and_validat
     .ok();
     assert!(
         stdout.contains("2 events")
-            && stdout.contains("1 fixtures from examples, 0 from examples completed to fit their schema, 1 generated"),
+            && stdout.contains("1 fixture from examples, 0 from examples completed to fit their schema, 1 generated"),
         "{stdout}"
     );
 
@@ -134,7 +134,7 @@ fn an_example_the_schema_rejects_is_completed_keeping_what_it_has() {
     ])
     .ok();
     assert!(
-        stdout.contains("1 fixtures from examples, 1 from examples completed to fit their schema, 0 generated"),
+        stdout.contains("1 fixture from examples, 1 from examples completed to fit their schema, 0 generated"),
         "{stdout}"
     );
 
