@@ -554,7 +554,7 @@ pub struct ListenArgs {
 /// Serving over HTTPS without a proxy in front.
 #[derive(Debug, Args)]
 pub struct TlsArgs {
-    /// Serve HTTPS (the receiving port and the inspector) with this PEM certificate chain, leaf first
+    /// Serve HTTPS with this PEM certificate chain, leaf first (for listen: the receiving port and the inspector)
     #[arg(long, value_name = "FILE", requires = "tls_key")]
     pub tls_cert: Option<PathBuf>,
 

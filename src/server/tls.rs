@@ -35,26 +35,30 @@ impl Tls {
     /// The certificate chain in `cert` (leaf first, as a web server's fullchain.pem) and the private key in `key`
     /// (PKCS#8, PKCS#1 or SEC1 PEM). Each problem is said with the file it is in.
     pub fn load(cert: &Path, key: &Path) -> Result<Self, Error> {
-        let unreadable = |path: &Path, e: &dyn std::fmt::Display| {
+        let unreadable = |what: &str, path: &Path, e: &dyn std::fmt::Display| {
             Error::usage(
-                format!(
-                    "cannot read the TLS {} {}: {e}",
-                    if path == cert { "certificate" } else { "key" },
-                    path.display()
-                ),
+                format!("cannot read the TLS {what} {}: {e}", path.display()),
                 Some("--tls-cert takes a PEM certificate chain and --tls-key its private key in PEM".into()),
             )
         };
+        let certificate = |e: &dyn std::fmt::Display| unreadable("certificate", cert, e);
+        let private_key = |e: &dyn std::fmt::Display| unreadable("key", key, e);
         let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
-            .map_err(|e| unreadable(cert, &e))?
+            .map_err(|e| certificate(&e))?
             .collect::<Result<_, _>>()
-            .map_err(|e| unreadable(cert, &e))?;
+            .map_err(|e| certificate(&e))?;
         if chain.is_empty() {
-            return Err(unreadable(cert, &"no CERTIFICATE block in it"));
+            return Err(certificate(&"no CERTIFICATE block in it"));
         }
         let private = PrivateKeyDer::from_pem_file(key).map_err(|e| match e {
-            rustls::pki_types::pem::Error::NoItemsFound => unreadable(key, &"no PRIVATE KEY block in it"),
-            e => unreadable(key, &e),
+            // An encrypted key (ENCRYPTED PRIVATE KEY) cannot be read without its passphrase.
+            rustls::pki_types::pem::Error::NoItemsFound
+                if std::fs::read(key).is_ok_and(|b| b.windows(9).any(|w| w == b"ENCRYPTED")) =>
+            {
+                private_key(&"it is encrypted; decrypt it first (openssl pkey -in KEY -out PLAIN.key)")
+            }
+            rustls::pki_types::pem::Error::NoItemsFound => private_key(&"no PRIVATE KEY block in it"),
+            e => private_key(&e),
         })?;
         // Several clients and servers may be built in one process (tests); only the first install counts.
         let _ = rustls::crypto::ring::default_provider().install_default();
