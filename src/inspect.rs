@@ -267,10 +267,11 @@ pub fn inspect(request: &Request, provider: &Provider, ctx: &Context<'_>) -> Ins
 fn bodiless_handshake(request: &Request, provider: &Provider) -> Option<Inspection> {
     let handshake = provider.handshake.as_ref().filter(|h| h.bodiless())?;
     handshake.challenge_of(request)?;
-    let detail = format!(
-        "{}'s {} handshake is not signed; a correct app answers its challenge",
-        provider.title, handshake.event
-    );
+    let name = match handshake.event.as_str() {
+        "handshake" => "handshake".to_owned(),
+        event => format!("{event} handshake"),
+    };
+    let detail = format!("{}'s {name} is not signed; a correct app answers its challenge", provider.title);
     Some(Inspection {
         verdict: Verdict {
             outcome: Outcome::Unsigned,

@@ -74,7 +74,7 @@ impl Outcome {
             Self::TimestampOutside { age, tolerance } => {
                 format!("timestamp {age}s old (tolerance {}s)", tolerance.as_secs())
             }
-            Self::Unsigned => "unsigned: the provider does not sign its deliveries".into(),
+            Self::Unsigned => "unsigned: the provider sends this request without a signature".into(),
             Self::NoSecret => "not checked: no secret given".into(),
             Self::UrlUnknown => {
                 "not checked: the signature covers the URL the provider delivered to, and the request does not \
