@@ -89,6 +89,11 @@ fn parse_head(bytes: &[u8]) -> Result<(Request, Body), String> {
     // Captures pasted from a terminal or an editor often start with blank lines.
     let skipped = bytes.iter().position(|b| !matches!(b, b'\r' | b'\n')).unwrap_or(bytes.len());
     let bytes = &bytes[skipped..];
+    // `hookctl sign`'s text (headers, a blank line, the body) has no request line: read as a POST to `/`.
+    if let Some((head_len, headers)) = headers_only(bytes) {
+        let request = Request { method: "POST".into(), target: "/".into(), headers, body: Bytes::new() };
+        return body_of(request, bytes, skipped, head_len);
+    }
     let mut headers = vec![httparse::EMPTY_HEADER; 256];
     let mut parsed = httparse::Request::new(&mut headers);
     let head_len = match parsed.parse(bytes) {
@@ -110,6 +115,29 @@ fn parse_head(bytes: &[u8]) -> Result<(Request, Body), String> {
     let method = parsed.method.unwrap_or("POST").to_owned();
     let target = parsed.path.unwrap_or("/").to_owned();
     let headers: Headers = parsed.headers.iter().map(|h| (h.name.to_owned(), h.value.to_vec())).collect();
+    body_of(Request { method, target, headers, body: Bytes::new() }, bytes, skipped, head_len)
+}
+
+/// A head of headers alone (the first line is `Name: value`, not a request line), and where it ends.
+fn headers_only(bytes: &[u8]) -> Option<(usize, Headers)> {
+    let first = bytes.split(|&b| b == b'\n').next()?;
+    let (name, _) = first.split_at(first.iter().position(|&b| b == b':')?);
+    let token = |b: &u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(b);
+    if name.is_empty() || !name.iter().all(token) {
+        return None;
+    }
+    let mut headers = vec![httparse::EMPTY_HEADER; 256];
+    match httparse::parse_headers(bytes, &mut headers) {
+        Ok(httparse::Status::Complete((len, parsed))) => {
+            Some((len, parsed.iter().map(|h| (h.name.to_owned(), h.value.to_vec())).collect()))
+        }
+        _ => None,
+    }
+}
+
+/// Where the body of `request` is in `bytes`, whose head (after `skipped` blank lines) is `head_len` long.
+fn body_of(request: Request, bytes: &[u8], skipped: usize, head_len: usize) -> Result<(Request, Body), String> {
+    let headers = &request.headers;
     let rest = &bytes[head_len..];
     let from = skipped + head_len;
 
@@ -131,7 +159,7 @@ fn parse_head(bytes: &[u8]) -> Result<(Request, Body), String> {
     } else {
         Body::Range(from, from + rest.len())
     };
-    Ok((Request { method, target, headers, body: Bytes::new() }, body))
+    Ok((request, body))
 }
 
 /// The requests in `tcpdump -A`/`-X` output: each direction of a connection that starts with a request holds

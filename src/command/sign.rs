@@ -1,7 +1,7 @@
 //! `hookctl sign PROVIDER [FILE|-] [--event E]`: the headers a provider would send for a body.
 
 use std::fs::File;
-use std::io::Read as _;
+use std::io::{IsTerminal as _, Read as _, Write as _};
 use std::path::Path;
 
 use bytes::Bytes;
@@ -129,8 +129,17 @@ pub fn run(app: &App, args: &SignArgs) -> Result<ExitCode, Error> {
     if rendered {
         // The body was made here, so it is part of the answer: a blank line, then the exact bytes signed.
         out.push('\n');
-        out.push_str(&sanitize(&String::from_utf8_lossy(&request.body), true));
-        out.push('\n');
+        if std::io::stdout().is_terminal() {
+            // For the eye: escaped, and a line break so the prompt starts on its own line.
+            out.push_str(&sanitize(&String::from_utf8_lossy(&request.body), true));
+            out.push('\n');
+        } else {
+            // Into a file or a pipe: the bytes as signed, nothing added, so `hookctl verify` of the file holds.
+            output::print(&out)?;
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(&request.body).and_then(|()| stdout.flush()).map_err(Error::Io)?;
+            return Ok(ExitCode::Success);
+        }
     }
     output::print(&out)?;
     Ok(ExitCode::Success)

@@ -378,3 +378,22 @@ fn a_shared_token_verifies_with_a_warning_and_is_never_printed_by_send() {
     assert!(stdout.contains("X-Gitlab-Token: (redacted)"), "{stdout}");
     assert!(stdout.contains("\"X-Gitlab-Token: ${GITLAB_WEBHOOK_TOKEN}\""), "curl reads it from the env: {stdout}");
 }
+
+/// What `sign` writes to a file (headers, a blank line, the exact body) is a capture `verify` reads: valid with
+/// the secret it was signed with, a mismatch with another.
+#[test]
+fn what_sign_writes_to_a_file_verifies() {
+    for (provider, event) in
+        [("payvost", "payment.succeeded"), ("twitch", "channel.follow"), ("slack", "slash_command")]
+    {
+        let signed = hookctl(&["sign", provider, "--event", event]).env("HOOKCTL_SECRET", SECRET).output();
+        assert!(signed.status.success());
+        assert!(!signed.stdout.ends_with(b"\n"), "{provider}: nothing added after the body");
+        let run = hookctl(&["verify", "signed.txt"]).file("signed.txt", &signed.stdout);
+        let (stdout, _) = run.env("HOOKCTL_SECRET", SECRET).code(0);
+        assert!(stdout.starts_with(&format!("✓ VALID {provider}")), "{stdout}");
+        let run = hookctl(&["verify", "signed.txt"]).file("signed.txt", &signed.stdout);
+        let (stdout, _) = run.env("HOOKCTL_SECRET", "another").code(3);
+        assert!(stdout.starts_with(&format!("✗ INVALID {provider}")), "{stdout}");
+    }
+}
