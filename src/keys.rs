@@ -331,15 +331,13 @@ impl KeySources<'_> {
 
     fn missing(&self, provider: &Provider) -> Error {
         if provider.scheme.is_asymmetric() {
-            let env: Vec<String> =
-                provider.secret_env.iter().chain(["HOOKCTL_SECRET".to_owned()].iter()).cloned().collect();
+            // The provider's env vars name its public key (what an app configures): no place for a private one.
             return Error::usage(
                 format!("no private key to sign for {} with", provider.name),
                 Some(format!(
-                    "run `hookctl keys generate {}` for a test key pair, or give a private key with --secret-file \
-                     or {}",
-                    provider.name,
-                    env.join(" or ")
+                    "run `hookctl keys generate {}` for a test key pair (sign and send find its private key), or \
+                     give a private key with --secret-file",
+                    provider.name
                 )),
             );
         }
