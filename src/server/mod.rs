@@ -481,9 +481,15 @@ fn human_line(
             sanitize(&event.request.target, false)
         )),
         Some(inspection) => {
+            let key_pair = settings
+                .providers
+                .iter()
+                .any(|p| Some(p.name.as_str()) == event.provider.as_deref() && p.scheme.is_asymmetric());
             let (mark, role) = match &inspection.verdict.outcome {
                 Outcome::Valid => ("✓ signed", Role::Ok),
                 Outcome::Unsigned => ("! unsigned", Role::Warn),
+                // A key-pair provider (Discord, SendGrid) needs its public key, not a secret.
+                Outcome::NoSecret if key_pair => ("– not checked (no key)", Role::Dim),
                 Outcome::NoSecret => ("– not checked (no secret)", Role::Dim),
                 Outcome::UrlUnknown => ("– not checked (URL unknown)", Role::Dim),
                 _ => ("✗", Role::Fail),
