@@ -547,6 +547,10 @@ impl Scheme {
                 None => format!("{len} {} characters (`{start}`)", self.encoding),
             },
             None if text.is_empty() => "an empty signature".into(),
+            // Hex digits all, but an odd number of them: not whole bytes (cut short, or a character lost).
+            None if self.encoding == mac::Encoding::Hex && text.chars().all(|c| c.is_ascii_hexdigit()) => {
+                format!("{len} hex characters (`{start}`), an odd number: not whole bytes")
+            }
             None => format!("{len} characters that are not {} (`{start}`)", self.encoding),
         }
     }
