@@ -265,6 +265,9 @@ pub fn run(options: &Options) -> Result<Imported, Error> {
     if name != base.name {
         table.insert("routes".into(), toml::Value::Array(vec![toml::Value::String(format!("/webhooks/{name}"))]));
         table.insert("title".into(), toml::Value::String(title.to_owned()));
+        // Its own secret, not the base provider's: ACME_WEBHOOK_SECRET for `acme`.
+        let env = format!("{}_WEBHOOK_SECRET", name.to_ascii_uppercase().replace('-', "_"));
+        table.insert("secret_env".into(), toml::Value::Array(vec![toml::Value::String(env)]));
     }
     table.insert(
         "description".into(),

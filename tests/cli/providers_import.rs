@@ -31,6 +31,11 @@ fn an_openapi_document_becomes_a_provider_whose_fixtures_sign_verify_and_validat
         "{stdout}"
     );
 
+    // Named otherwise than its base, it has its own route and secret, not payvost's.
+    let provider = std::fs::read_to_string(out.join("provider.toml")).expect("provider.toml");
+    assert!(provider.contains(r#"secret_env = ["SHOP_WEBHOOK_SECRET"]"#), "{provider}");
+    assert!(provider.contains(r#"routes = ["/webhooks/shop"]"#), "{provider}");
+
     // One shared definitions file; the events' schemas refer to it instead of repeating it.
     let envelope: Value =
         serde_json::from_slice(&std::fs::read(out.join("schemas/envelope.json")).expect("envelope")).expect("JSON");
