@@ -187,7 +187,13 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, Error> {
 /// `--tls-cert`/`--tls-key`: HTTPS for a server, or plain HTTP when neither is given.
 pub fn tls(args: &crate::cli::TlsArgs) -> Result<Option<crate::server::Tls>, Error> {
     match (&args.tls_cert, &args.tls_key) {
-        (Some(cert), Some(key)) => crate::server::Tls::load(cert, key).map(Some),
+        (Some(cert), Some(key)) => {
+            let tls = crate::server::Tls::load(cert, key)?;
+            if let Some(doubt) = tls.doubt() {
+                eprintln!("hookctl: warning: clients will refuse the TLS certificate {}: {doubt}", cert.display());
+            }
+            Ok(Some(tls))
+        }
         _ => Ok(None),
     }
 }

@@ -26,6 +26,12 @@ const POLL: Duration = Duration::from_millis(250);
 const AGAIN: Duration = Duration::from_secs(1);
 
 pub fn run(app: &App, args: &ListenArgs, from: &str) -> Result<ExitCode, Error> {
+    if args.tls.tls_cert.is_some() {
+        return Err(Error::usage(
+            "--tls-cert serves HTTPS, and a subscriber (--from) serves nothing",
+            Some("to trust an inbox's certificate, pass it with --cacert".into()),
+        ));
+    }
     let base = inbox_url(from)?;
     let forward_to = args.forward_to.as_deref().unwrap_or_default();
     let target = Target::parse(forward_to, None)?;

@@ -23,6 +23,7 @@ const INSPECTOR_HANDSHAKE: Duration = Duration::from_secs(10);
 #[derive(Clone)]
 pub struct Tls {
     acceptor: TlsAcceptor,
+    doubt: Option<String>,
 }
 
 impl std::fmt::Debug for Tls {
@@ -62,6 +63,7 @@ impl Tls {
         })?;
         // Several clients and servers may be built in one process (tests); only the first install counts.
         let _ = rustls::crypto::ring::default_provider().install_default();
+        let doubt = doubt(&chain);
         let mut config =
             rustls::ServerConfig::builder().with_no_client_auth().with_single_cert(chain, private).map_err(|e| {
                 Error::usage(
@@ -70,7 +72,13 @@ impl Tls {
                 )
             })?;
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
-        Ok(Self { acceptor: TlsAcceptor::from(Arc::new(config)) })
+        Ok(Self { acceptor: TlsAcceptor::from(Arc::new(config)), doubt })
+    }
+
+    /// Why clients will refuse the certificate even when they trust its issuer (expired, not valid yet, a CA
+    /// certificate serving as a server's), for a warning at start; `None` when they will not.
+    pub fn doubt(&self) -> Option<&str> {
+        self.doubt.as_deref()
     }
 
     /// The handshake on an accepted connection, within `deadline`; `None` when it fails or runs out of time
@@ -128,4 +136,30 @@ impl axum::serve::Listener for TlsListener {
     fn local_addr(&self) -> std::io::Result<Self::Addr> {
         Ok(self.address)
     }
+}
+
+/// The chain checked as a client that trusts its last certificate checks it (the host name aside): what such a
+/// client would refuse it for.
+fn doubt(chain: &[CertificateDer<'static>]) -> Option<String> {
+    use rustls::CertificateError;
+    use rustls::client::danger::ServerCertVerifier as _;
+    use rustls::pki_types::{ServerName, UnixTime};
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(chain.last()?.clone()).ok()?;
+    let verifier = rustls::client::WebPkiServerVerifier::builder(Arc::new(roots)).build().ok()?;
+    let name = ServerName::try_from("hookctl.invalid").ok()?;
+    let (leaf, intermediates) = chain.split_first()?;
+    let error = match verifier.verify_server_cert(leaf, intermediates, &name, &[], UnixTime::now()) {
+        Err(rustls::Error::InvalidCertificate(error)) => error,
+        _ => return None,
+    };
+    let doubt = match error {
+        CertificateError::Expired | CertificateError::ExpiredContext { .. } => "it has expired",
+        CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => "it is not valid yet",
+        other if format!("{other:?}").contains("CaUsedAsEndEntity") => {
+            "it is a CA certificate (basicConstraints CA:TRUE), not a server's; issue it with basicConstraints=CA:FALSE"
+        }
+        _ => return None,
+    };
+    Some(doubt.to_owned())
 }

@@ -293,6 +293,44 @@ fn tls_files_that_do_not_fit_are_one_line_errors() {
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
         assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
     }
+    // A certificate clients will refuse is served, with a warning that says why.
+    for (name, why) in [
+        ("expired", "it has expired"),
+        ("ca-as-server", "it is a CA certificate (basicConstraints CA:TRUE), not a server's"),
+    ] {
+        let home = tempfile::tempdir().expect("home");
+        let mut ui = Command::new(env!("CARGO_BIN_EXE_hookctl"))
+            .args(["listen", "--port", "0", "--no-ui", "--tls-cert", &tls(&format!("{name}.pem")), "--tls-key"])
+            .arg(tls(&format!("{name}.key")))
+            .env_clear()
+            .env("HOME", home.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("ui starts");
+        let stderr = BufReader::new(ui.stderr.take().expect("piped"));
+        let said: Vec<String> =
+            stderr.lines().map_while(Result::ok).take_while(|l| !l.contains("listening on")).collect();
+        let _ = ui.kill();
+        let _ = ui.wait();
+        let warning =
+            format!("hookctl: warning: clients will refuse the TLS certificate {}: {why}", tls(&format!("{name}.pem")));
+        assert!(said.iter().any(|l| l.starts_with(&warning)), "{said:#?}");
+    }
+    let (_, stderr) = hookctl(&[
+        "listen",
+        "--from",
+        "https://127.0.0.1:1",
+        "--forward-to",
+        "3000",
+        "--tls-cert",
+        &cert,
+        "--tls-key",
+        &key,
+    ])
+    .code(2);
+    assert!(stderr.contains("a subscriber (--from) serves nothing"), "{stderr}");
     let (_, stderr) = hookctl(&["ui", "--ui", "0", "--tls-cert", &cert]).code(2);
     assert!(stderr.contains("--tls-key"), "{stderr}");
     let (_, stderr) = hookctl(&[
