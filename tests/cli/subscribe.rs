@@ -318,30 +318,11 @@ fn tls_files_that_do_not_fit_are_one_line_errors() {
             format!("hookctl: warning: clients will refuse the TLS certificate {}: {why}", tls(&format!("{name}.pem")));
         assert!(said.iter().any(|l| l.starts_with(&warning)), "{said:#?}");
     }
-    let (_, stderr) = hookctl(&[
-        "listen",
-        "--from",
-        "https://127.0.0.1:1",
-        "--forward-to",
-        "3000",
-        "--tls-cert",
-        &cert,
-        "--tls-key",
-        &key,
-    ])
-    .code(2);
+    let subscribe = ["listen", "--from", "https://127.0.0.1:1", "--forward-to", "3000"];
+    let (_, stderr) = hookctl(&[&subscribe[..], &["--tls-cert", &cert, "--tls-key", &key]].concat()).code(2);
     assert!(stderr.contains("a subscriber (--from) serves nothing"), "{stderr}");
     let (_, stderr) = hookctl(&["ui", "--ui", "0", "--tls-cert", &cert]).code(2);
     assert!(stderr.contains("--tls-key"), "{stderr}");
-    let (_, stderr) = hookctl(&[
-        "listen",
-        "--from",
-        "https://127.0.0.1:1",
-        "--forward-to",
-        "3000",
-        "--cacert",
-        &cert.replace(".pem", ".key"),
-    ])
-    .code(2);
+    let (_, stderr) = hookctl(&[&subscribe[..], &["--cacert", &cert.replace(".pem", ".key")]].concat()).code(2);
     assert!(stderr.contains("holds no CERTIFICATE block"), "{stderr}");
 }
