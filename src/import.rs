@@ -82,7 +82,15 @@ pub fn run(options: &Options) -> Result<Imported, Error> {
         toml::from_str(&base_text).map_err(|e| usage(format!("{}: {e}", base_files.display("provider.toml"))))?;
 
     let subtype = base.envelope.subtype_pointers.first().cloned();
-    let webhooks = collect(&spec, subtype.as_deref()).map_err(|why| usage(format!("{spec_display}: {why}")))?;
+    let mut bodiless = Vec::new();
+    let webhooks =
+        collect(&spec, subtype.as_deref(), &mut bodiless).map_err(|why| usage(format!("{spec_display}: {why}")))?;
+    if webhooks.is_empty() && !bodiless.is_empty() {
+        return Err(usage(format!(
+            "{spec_display} describes no webhook with a request body to make a fixture of (without one: {})",
+            bodiless.join(", ")
+        )));
+    }
     if webhooks.is_empty() {
         return Err(usage(format!(
             "{spec_display} describes no webhooks: it has no OpenAPI 3.1 `webhooks` and no OpenAPI 3.0 `callbacks`"
@@ -142,7 +150,10 @@ pub fn run(options: &Options) -> Result<Imported, Error> {
         from_examples: 0,
         completed: 0,
         generated: 0,
-        warnings: vec![],
+        warnings: bodiless
+            .iter()
+            .map(|webhook| format!("{webhook}: no request body to make a fixture of; left out"))
+            .collect(),
     };
     let mut files: Vec<(String, Value)> = Vec::new();
     let mut events = toml::Table::new();
@@ -314,12 +325,13 @@ fn parse_document(text: &str) -> Result<Value, String> {
     serde_norway::from_str(text).map_err(|e| format!("neither JSON nor valid YAML: {e}"))
 }
 
-/// Every webhook of the document: OpenAPI 3.1 `webhooks`, then OpenAPI 3.0 `callbacks` of its paths.
-fn collect(spec: &Value, subtype: Option<&str>) -> Result<Vec<Webhook>, String> {
+/// Every webhook of the document: OpenAPI 3.1 `webhooks`, then OpenAPI 3.0 `callbacks` of its paths. Those
+/// without a request body (`KEY METHOD`) go to `bodiless`.
+fn collect(spec: &Value, subtype: Option<&str>, bodiless: &mut Vec<String>) -> Result<Vec<Webhook>, String> {
     let mut found = Vec::new();
     if let Some(Value::Object(webhooks)) = spec.get("webhooks") {
         for (key, item) in webhooks {
-            found.extend(operations(spec, key, item, subtype)?);
+            found.extend(operations(spec, key, item, subtype, bodiless)?);
         }
     }
     if let Some(Value::Object(paths)) = spec.get("paths") {
@@ -331,7 +343,7 @@ fn collect(spec: &Value, subtype: Option<&str>) -> Result<Vec<Webhook>, String> 
                     let callback = resolve(spec, callback)?;
                     let Value::Object(expressions) = callback else { continue };
                     for item in expressions.values() {
-                        found.extend(operations(spec, key, item, subtype)?);
+                        found.extend(operations(spec, key, item, subtype, bodiless)?);
                     }
                 }
             }
@@ -367,7 +379,13 @@ fn unresolvable(reference: &str, at: &str) -> String {
     )
 }
 
-fn operations(spec: &Value, key: &str, item: &Value, subtype: Option<&str>) -> Result<Vec<Webhook>, String> {
+fn operations(
+    spec: &Value,
+    key: &str,
+    item: &Value,
+    subtype: Option<&str>,
+    bodiless: &mut Vec<String>,
+) -> Result<Vec<Webhook>, String> {
     let item = resolve(spec, item)?;
     let Value::Object(methods) = item else { return Ok(Vec::new()) };
     let mut found = Vec::new();
@@ -375,7 +393,10 @@ fn operations(spec: &Value, key: &str, item: &Value, subtype: Option<&str>) -> R
         if !matches!(method.as_str(), "post" | "put" | "patch" | "get" | "delete") {
             continue;
         }
-        let Some(body) = operation.get("requestBody") else { continue };
+        let Some(body) = operation.get("requestBody") else {
+            bodiless.push(format!("`{key}` {}", method.to_ascii_uppercase()));
+            continue;
+        };
         let body = resolve(spec, body)?;
         let Some(Value::Object(content)) = body.get("content") else { continue };
         let media = content

@@ -165,3 +165,31 @@ fn an_example_the_schema_rejects_is_completed_keeping_what_it_has() {
         assert!(line.contains("✓ signed") && line.contains("✓ schema"), "{line}");
     }
 }
+
+/// A webhook without a request body has no fixture to make: left out with a warning that names it, and a
+/// document of only such webhooks is an error that says so.
+#[test]
+fn webhooks_without_a_body_are_named_when_left_out() {
+    let dir = tempfile::tempdir().expect("temp");
+    let schema = "{type: object, required: [id], properties: {id: {type: string}}}";
+    let both = format!(
+        "openapi: 3.1.0\ninfo: {{title: Acme, version: '1.0'}}\nwebhooks:\n  order.paid:\n    post:\n      requestBody:\n        \
+         content:\n          application/json:\n            schema: {schema}\n  ping:\n    get:\n      description: a ping\n"
+    );
+    let only_get = "openapi: 3.1.0\ninfo: {title: Acme, version: '1.0'}\nwebhooks:\n  ping:\n    get:\n      description: a ping\n";
+    std::fs::write(dir.path().join("both.yaml"), both).expect("write");
+    std::fs::write(dir.path().join("get.yaml"), only_get).expect("write");
+    let at = |name: &str| dir.path().join(name).to_str().expect("UTF-8").to_owned();
+    let out = at("acme");
+    let (stdout, stderr) =
+        hookctl(&["providers", "import", &at("both.yaml"), "--scheme", "payvost", "--name", "acme", "-o", &out])
+            .code(0);
+    assert!(stdout.contains("acme: 1 event written"), "{stdout}");
+    assert!(stderr.contains("`ping` GET: no request body to make a fixture of; left out"), "{stderr}");
+    let (_, stderr) =
+        hookctl(&["providers", "import", &at("get.yaml"), "--scheme", "payvost", "--name", "acme", "-o", &out]).code(2);
+    assert!(
+        stderr.contains("describes no webhook with a request body to make a fixture of (without one: `ping` GET)"),
+        "{stderr}"
+    );
+}
