@@ -431,6 +431,50 @@ impl Filter {
         self.event_type.as_ref().is_none_or(|glob| event.event_type.as_deref().is_some_and(|t| glob.is_match(t)))
             && self.valid.is_none_or(|wanted| wanted == valid)
     }
+
+    /// Whether a store reads newest first: for `--last N` (the newest N that match, still given oldest first).
+    fn newest_first(&self) -> bool {
+        self.last.is_some()
+    }
+}
+
+/// What both stores' `for_each` do with the events they read, in the order they read them (newest first for
+/// `--last`): the type and validity tests (globs, applied here, so `--last` and `first` count after them), the
+/// newest N kept and given oldest first at the end, or each given at once up to `first`.
+struct Selection<'a> {
+    filter: &'a Filter,
+    each: &'a mut dyn FnMut(StoredEvent) -> Result<(), Error>,
+    newest: Vec<StoredEvent>,
+    given: usize,
+}
+
+impl<'a> Selection<'a> {
+    fn new(filter: &'a Filter, each: &'a mut dyn FnMut(StoredEvent) -> Result<(), Error>) -> Self {
+        Self { filter, each, newest: Vec::new(), given: 0 }
+    }
+
+    /// Takes one event read; `Ok(false)` once no more are wanted.
+    fn take(&mut self, event: StoredEvent) -> Result<bool, Error> {
+        if !self.filter.matches(&event) {
+            return Ok(true);
+        }
+        match self.filter.last {
+            Some(last) => {
+                self.newest.push(event);
+                Ok(self.newest.len() != last)
+            }
+            None => {
+                (self.each)(event)?;
+                self.given += 1;
+                Ok(self.filter.first.is_none_or(|first| self.given < first))
+            }
+        }
+    }
+
+    /// Gives the newest kept for `--last`, oldest first.
+    fn finish(self) -> Result<(), Error> {
+        self.newest.into_iter().rev().try_for_each(self.each)
+    }
 }
 
 /// One page of events, newest first, for a browser: every condition is answered by an index (the id, the

@@ -21,7 +21,7 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
-use super::{Backend, Filter, Handled, PageQuery, StoredEvent, Unreadable, VerdictFilter, headers_json};
+use super::{Backend, Filter, Handled, PageQuery, Selection, StoredEvent, Unreadable, VerdictFilter, headers_json};
 use crate::error::Error;
 
 /// The schema, one migration per version; `hookctl_schema.version` records how many have run.
@@ -546,13 +546,10 @@ impl Backend for Postgres {
         filter: &Filter,
         each: &mut dyn FnMut(StoredEvent) -> Result<(), Error>,
     ) -> Result<Vec<Unreadable>, Error> {
-        // --last N: the newest N that match, still given oldest first. Type and validity filters are applied
-        // here (globs), so --last counts after them: read newest first and stop at N.
-        let newest_first = filter.last.is_some();
-        let mut newest = Vec::new();
+        let newest_first = filter.newest_first();
+        let mut selection = Selection::new(filter, each);
         let mut unreadable = Vec::new();
         let mut cursor: Option<i64> = None;
-        let mut given = 0;
         'pages: loop {
             let mut params = Params::default();
             let mut clauses = Vec::new();
@@ -588,32 +585,15 @@ impl Backend for Postgres {
                         continue;
                     }
                 };
-                if !filter.matches(&event) {
-                    continue;
-                }
-                match filter.last {
-                    Some(last) => {
-                        newest.push(event);
-                        if newest.len() == last {
-                            break 'pages;
-                        }
-                    }
-                    None => {
-                        each(event)?;
-                        given += 1;
-                        if filter.first.is_some_and(|first| given >= first) {
-                            break 'pages;
-                        }
-                    }
+                if !selection.take(event)? {
+                    break 'pages;
                 }
             }
             if i64::try_from(rows.len()).unwrap_or(i64::MAX) < CHUNK {
                 break;
             }
         }
-        for event in newest.into_iter().rev() {
-            each(event)?;
-        }
+        selection.finish()?;
         Ok(unreadable)
     }
 

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{Backend, Filter, Handled, PageQuery, StoredEvent, Unreadable, VerdictFilter, headers_json};
+use super::{Backend, Filter, Handled, PageQuery, Selection, StoredEvent, Unreadable, VerdictFilter, headers_json};
 use crate::error::Error;
 use crate::request::{Request, RequestJson};
 
@@ -337,15 +337,12 @@ impl Sqlite {
             clauses.push("id > ?".into());
             values.push(rusqlite::types::Value::Integer(after));
         }
-        let mut given = 0;
         let condition = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
-        // --last N: the newest N that match, still printed oldest first. Type and validity filters are applied
-        // in Rust (globs), so --last counts after them: read newest first and stop at N.
-        let order = if filter.last.is_some() { "DESC" } else { "ASC" };
+        let order = if filter.newest_first() { "DESC" } else { "ASC" };
         let mut statement =
             self.conn.prepare(&format!("{SELECT}{condition} ORDER BY id {order}")).map_err(|e| self.error(&e))?;
         let mut rows = statement.query(rusqlite::params_from_iter(values)).map_err(|e| self.error(&e))?;
-        let mut newest = Vec::new();
+        let mut selection = Selection::new(filter, each);
         let mut unreadable = Vec::new();
         let mut last = None;
         loop {
@@ -370,28 +367,11 @@ impl Sqlite {
                     continue;
                 }
             };
-            if !filter.matches(&event) {
-                continue;
-            }
-            match filter.last {
-                Some(last) => {
-                    newest.push(event);
-                    if newest.len() == last {
-                        break;
-                    }
-                }
-                None => {
-                    each(event)?;
-                    given += 1;
-                    if filter.first.is_some_and(|first| given >= first) {
-                        break;
-                    }
-                }
+            if !selection.take(event)? {
+                break;
             }
         }
-        for event in newest.into_iter().rev() {
-            each(event)?;
-        }
+        selection.finish()?;
         Ok(unreadable)
     }
 
