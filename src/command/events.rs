@@ -445,6 +445,7 @@ fn import(app: &App, file: &std::path::Path, all_entries: bool, keep_credentials
         events.push(event);
     }
     let stored = store.insert(&events)?;
+    store.close()?;
     let mut skipped = Vec::new();
     if not_webhooks > 0 {
         skipped.push(format!("{not_webhooks} that look like no provider's webhook (--all-entries keeps them)"));

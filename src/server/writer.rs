@@ -16,6 +16,8 @@ use crate::store::{Store, StoredEvent};
 const MAX_BATCH: usize = 512;
 /// How often `--retain` deletes what has grown old.
 const PRUNE_EVERY: Duration = Duration::from_secs(60);
+/// How long no delivery comes before the writer brings the search index up to date.
+const INDEX_WHEN_IDLE: Duration = Duration::from_millis(5);
 /// How often committed pages are copied from the WAL into the database, off the writer's thread.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 
@@ -56,6 +58,8 @@ impl Writer {
                 // Without a second connection, SQLite checkpoints on this thread as usual.
                 let checkpoints = store.background().map(Checkpoints::start);
                 let mut pruned = None;
+                // An event taken while waiting to bring the search index up to date: the next batch's first.
+                let mut next = None;
                 loop {
                     if let Some(retain) = retain
                         && pruned.is_none_or(|at: std::time::Instant| at.elapsed() >= PRUNE_EVERY)
@@ -63,7 +67,7 @@ impl Writer {
                         prune(&mut store, retain);
                         pruned = Some(std::time::Instant::now());
                     }
-                    let first = match receiver.recv_timeout(PRUNE_EVERY) {
+                    let first = match next.take().map_or_else(|| receiver.recv_timeout(PRUNE_EVERY), Ok) {
                         Ok(first) => first,
                         Err(mpsc::RecvTimeoutError::Timeout) => continue,
                         Err(mpsc::RecvTimeoutError::Disconnected) => break,
@@ -82,6 +86,13 @@ impl Writer {
                         large.extend(more_large);
                     }
                     store.between_batches();
+                    // The search index catches up once no delivery has come for a moment (a part at a time, so
+                    // one that comes then waits for a part at most), and between batches when it has fallen far
+                    // behind: a few events indexed after each batch would cost nearly what a trigger did.
+                    next = receiver.recv_timeout(INDEX_WHEN_IDLE).ok();
+                    while store.catch_up_search(next.is_some()) && next.is_none() {
+                        next = receiver.try_recv().ok();
+                    }
                 }
                 if let Some(checkpoints) = checkpoints {
                     checkpoints.finish();

@@ -63,6 +63,11 @@ pub trait Backend: Send {
     }
     /// Upkeep between two of the listener's batches, on the writer's thread.
     fn between_batches(&mut self) {}
+    /// Brings a search index kept apart from the events a step closer to date; with `behind_only`, only when it
+    /// is far behind (see SQLite's `catch_up_search`). Whether some is left to do.
+    fn catch_up_search(&mut self, _behind_only: bool) -> bool {
+        false
+    }
     /// Ends the session cleanly, reporting what fails.
     fn close(self: Box<Self>) -> Result<(), Error>;
 }
@@ -242,6 +247,11 @@ impl Store {
         self.backend.between_batches();
     }
 
+    /// See `Backend::catch_up_search`.
+    pub fn catch_up_search(&mut self, behind_only: bool) -> bool {
+        self.backend.catch_up_search(behind_only)
+    }
+
     pub fn close(self) -> Result<(), Error> {
         self.backend.close()
     }
@@ -305,6 +315,19 @@ fn search_words(text: &str) -> Vec<String> {
         rest = after.trim_start();
     }
     words
+}
+
+/// Text to find anywhere in a column, as a LIKE pattern escaped with a backslash.
+fn like_containing(text: &str) -> String {
+    let mut like = String::from("%");
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            like.push('\\');
+        }
+        like.push(c);
+    }
+    like.push('%');
+    like
 }
 
 /// An event as stored.

@@ -415,19 +415,6 @@ fn like_from_glob(glob: &str) -> String {
     like
 }
 
-/// Text to find anywhere in a column, as an ILIKE pattern.
-fn like_containing(text: &str) -> String {
-    let mut like = String::from("%");
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            like.push('\\');
-        }
-        like.push(c);
-    }
-    like.push('%');
-    like
-}
-
 /// Bytes as PostgreSQL's `encode(…, 'escape')` writes them, so a search word is found in a body of any bytes.
 fn escape_encoded(text: &str) -> String {
     let mut out = String::new();
@@ -627,8 +614,8 @@ impl Backend for Postgres {
             clauses.push(format!("id > {}", params.add(after)));
         }
         for word in super::search_words(query.text.as_deref().unwrap_or("")) {
-            let headers = params.add(like_containing(&word));
-            let body = params.add(like_containing(&escape_encoded(&word)));
+            let headers = params.add(super::like_containing(&word));
+            let body = params.add(super::like_containing(&escape_encoded(&word)));
             clauses.push(format!("(headers ILIKE {headers} OR encode(body, 'escape') ILIKE {body})"));
         }
         let limit = params.add(i64::try_from(query.limit.max(1)).unwrap_or(i64::MAX));
@@ -788,7 +775,7 @@ mod tests {
     fn globs_and_words_become_patterns() {
         assert_eq!(like_from_glob("payment.*"), "payment.%");
         assert_eq!(like_from_glob("a_b?%"), "a\\_b_\\%");
-        assert_eq!(like_containing("50%"), "%50\\%%");
+        assert_eq!(crate::store::like_containing("50%"), "%50\\%%");
         assert_eq!(escape_encoded("café\\"), "caf\\303\\251\\\\");
     }
 }

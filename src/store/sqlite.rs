@@ -53,7 +53,31 @@ const MIGRATIONS: &[&str] = &[
     "CREATE TABLE handled (event INTEGER NOT NULL, by TEXT NOT NULL, status INTEGER NOT NULL, ms REAL NOT NULL,
         at INTEGER NOT NULL);
     CREATE INDEX handled_event ON handled (event);",
+    // The search index is brought up to date after events are committed, a few hundred at a time, off the
+    // path of an acknowledgement (`catch_up_search`): the insert trigger indexed each batch as it was
+    // committed, which cost the listener half its throughput (FTS5 indexes a few hundred rows at once for a
+    // fraction of what it costs in small batches). Every event up to `search_indexed.upto` is in the index.
+    "DROP TRIGGER events_text_insert;
+    DROP TRIGGER events_text_delete;
+    CREATE TABLE search_indexed (upto INTEGER NOT NULL);
+    INSERT INTO search_indexed VALUES ((SELECT coalesce(max(id), 0) FROM events));
+    CREATE TRIGGER events_text_delete AFTER DELETE ON events BEGIN
+        DELETE FROM events_text WHERE rowid = old.id AND old.id <= (SELECT upto FROM search_indexed);
+        -- SQLite gives the id of a deleted newest event again: that next event is indexed too.
+        UPDATE search_indexed SET upto = (SELECT coalesce(max(id), 0) FROM events)
+            WHERE upto > (SELECT coalesce(max(id), 0) FROM events);
+    END;",
 ];
+
+/// The schema version from which `search_indexed` says how far the search index goes (before it, a trigger
+/// indexed every event as it was stored).
+const SEARCH_INDEXED_FROM: i64 = 5;
+/// A search index transaction takes at most this many events, or about this much text (a body counts with its
+/// first 256 KiB, as indexed), so a delivery that arrives meanwhile waits a few milliseconds at most.
+const INDEX_ROWS: i64 = 512;
+const INDEX_BYTES: i64 = 512 * 1024;
+/// How many events the search index may fall behind while deliveries keep the listener's writer busy.
+const INDEX_LAG: i64 = 8192;
 
 /// The size the WAL is kept to: past it the listener's writer empties it (a checkpoint), and each time it starts
 /// over SQLite truncates it back to this (`journal_size_limit`): a full disk is not a 64 MiB WAL of 3 MB of data.
@@ -67,6 +91,12 @@ pub struct Sqlite {
     path: PathBuf,
     /// The mode an existing store had when others could read it, before `open` made it owner-only.
     exposed: Option<u32>,
+    /// Its schema version.
+    version: i64,
+    /// How many events this connection stored since it last looked how far the search index is behind, plus
+    /// what it saw then (an upper bound: deletions are not counted), so the listener's writer does not look
+    /// after every batch.
+    unindexed: Option<i64>,
 }
 
 /// A second connection to a store, for checkpoints that do not block its writer.
@@ -120,7 +150,8 @@ impl Sqlite {
                 MIGRATIONS.len()
             )));
         }
-        let mut store = Self { conn, path: path.to_owned(), exposed };
+        let known = i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX);
+        let mut store = Self { conn, path: path.to_owned(), exposed, version: known, unindexed: None };
         store.migrate().map_err(|e| fail(describe(&e)))?;
         Ok(store)
     }
@@ -162,7 +193,7 @@ impl Sqlite {
             let message = "it holds no hookctl events table (schema version 0)".to_owned();
             return Err(Error::Store { path: path.to_owned(), message });
         }
-        Ok(Self { conn, path: path.to_owned(), exposed: None })
+        Ok(Self { conn, path: path.to_owned(), exposed: None, version, unindexed: None })
     }
 
     /// For a store written continuously (the listener): checkpoints move to a second connection, so the
@@ -199,7 +230,9 @@ impl Sqlite {
 
     /// Empties the WAL into the database file and closes the connection, reporting what fails: a clean stop
     /// leaves one self-contained file (SQLite deletes the emptied `-wal` as its last connection closes).
-    pub fn close(self) -> Result<(), Error> {
+    pub fn close(mut self) -> Result<(), Error> {
+        // What the search index is missing is found by a slower scan: a clean stop leaves none of it.
+        while let Ok(true) = self.catch_up_search(false) {}
         let Self { conn, path, .. } = self;
         let fail = |e: &rusqlite::Error| Error::Store { path: path.clone(), message: describe(e) };
         // A reader in another process (an export) may hold the WAL past the busy timeout: then the WAL stays,
@@ -218,6 +251,61 @@ impl Sqlite {
             tx.commit()?;
         }
         Ok(())
+    }
+
+    /// Indexes for search the next of the events the index does not hold yet, in one transaction of up to
+    /// `INDEX_ROWS` events or `INDEX_BYTES` of text; with `behind_only`, only when `INDEX_LAG` or more are
+    /// waiting. Returns whether any are left.
+    pub fn catch_up_search(&mut self, behind_only: bool) -> Result<bool, Error> {
+        if self.version < SEARCH_INDEXED_FROM || (behind_only && self.unindexed.is_some_and(|n| n < INDEX_LAG)) {
+            return Ok(false);
+        }
+        let mut run = || -> rusqlite::Result<(bool, i64)> {
+            {
+                let tx = self.conn.transaction()?;
+                let upto: i64 = tx.query_row("SELECT upto FROM search_indexed", [], |row| row.get(0))?;
+                let newest: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM events", [], |row| row.get(0))?;
+                if newest <= upto || (behind_only && newest - upto < INDEX_LAG) {
+                    return Ok((false, newest - upto));
+                }
+                let mut end = upto;
+                {
+                    let mut sizes = tx.prepare_cached(
+                        "SELECT id, min(length(body), 262144) + length(headers) FROM events
+                             WHERE id > ?1 ORDER BY id LIMIT ?2",
+                    )?;
+                    let mut rows = sizes.query(params![upto, INDEX_ROWS])?;
+                    let mut bytes = 0;
+                    while let Some(row) = rows.next()? {
+                        end = row.get(0)?;
+                        bytes += row.get::<_, i64>(1)?;
+                        if bytes >= INDEX_BYTES {
+                            break;
+                        }
+                    }
+                }
+                tx.execute(
+                    "INSERT INTO events_text (rowid, headers, body)
+                         SELECT id, headers, CAST(substr(body, 1, 262144) AS TEXT) FROM events
+                         WHERE id > ?1 AND id <= ?2",
+                    [upto, end],
+                )?;
+                tx.execute("UPDATE search_indexed SET upto = ?1", [end])?;
+                tx.commit()?;
+                Ok((end < newest, newest - end))
+            }
+        };
+        let (left, unindexed) = run().map_err(|e| self.error(&e))?;
+        self.unindexed = Some(unindexed);
+        Ok(left)
+    }
+
+    /// The id up to which every event is in the search index.
+    fn indexed_upto(&self) -> Result<i64, Error> {
+        if self.version < SEARCH_INDEXED_FROM {
+            return Ok(i64::MAX);
+        }
+        self.conn.query_row("SELECT upto FROM search_indexed", [], |row| row.get(0)).map_err(|e| self.error(&e))
     }
 
     /// Stores events in one transaction; returns each one's id and whether its provider event id was seen
@@ -265,6 +353,9 @@ impl Sqlite {
             tx.commit()?;
             Ok(out)
         };
+        if let Some(unindexed) = &mut self.unindexed {
+            *unindexed += i64::try_from(events.len()).unwrap_or(i64::MAX);
+        }
         run().map_err(|e| Error::Store { path: self.path.clone(), message: describe(&e) })
     }
 
@@ -378,64 +469,95 @@ impl Sqlite {
     /// A page of events, newest first (see `PageQuery`); rows that cannot be read are left out.
     pub fn page(&self, query: &PageQuery) -> Result<Vec<StoredEvent>, Error> {
         use rusqlite::types::Value;
-        let mut clauses = Vec::new();
+        let mut clauses: Vec<String> = Vec::new();
         let mut values: Vec<Value> = Vec::new();
         if let Some(provider) = &query.provider {
-            clauses.push("provider = ?");
+            clauses.push("provider = ?".into());
             values.push(Value::Text(provider.clone()));
         }
         if let Some(glob) = &query.event_type {
-            clauses.push("event_type GLOB ?");
+            clauses.push("event_type GLOB ?".into());
             values.push(Value::Text(glob.clone()));
         }
         match &query.verdict {
-            Some(VerdictFilter::Passed) => clauses.push("verdict IN ('valid', 'unsigned')"),
+            Some(VerdictFilter::Passed) => clauses.push("verdict IN ('valid', 'unsigned')".into()),
             Some(VerdictFilter::Failed) => {
-                clauses.push("verdict NOT IN ('valid', 'unsigned', 'unchecked', 'no-provider')");
+                clauses.push("verdict NOT IN ('valid', 'unsigned', 'unchecked', 'no-provider')".into());
             }
             Some(VerdictFilter::Code(code)) => {
-                clauses.push("verdict = ?");
+                clauses.push("verdict = ?".into());
                 values.push(Value::Text(code.clone()));
             }
             None => {}
         }
         if let Some(since) = query.since {
-            clauses.push("received_at >= ?");
+            clauses.push("received_at >= ?".into());
             values.push(Value::Integer(since));
         }
         if let Some(until) = query.until {
-            clauses.push("received_at < ?");
+            clauses.push("received_at < ?".into());
             values.push(Value::Integer(until));
         }
         if let Some(before) = query.before {
-            clauses.push("id < ?");
+            clauses.push("id < ?".into());
             values.push(Value::Integer(before));
         }
         if let Some(after) = query.after {
-            clauses.push("id > ?");
+            clauses.push("id > ?".into());
             values.push(Value::Integer(after));
         }
-        let text = query.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
-        // With a search, the full-text index leads, newest match first, and the walk stops at the page's end: a
-        // word in every body costs one page, not every match.
-        let (from, order) = match text {
-            Some(text) => {
-                clauses.push("events_text MATCH ?");
-                values.push(Value::Text(fts_phrases(text)));
-                (" FROM events_text JOIN events ON events.id = events_text.rowid", "events_text.rowid")
-            }
-            None => (" FROM events", "id"),
+        let limit = query.limit.max(1);
+        let Some(text) = query.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
+            return self.select_page(" FROM events", "id", clauses, values, limit);
         };
+        // Newest first: the events the search index does not hold yet (a few, stored in the last moments, or
+        // left by a listener that was killed), each word found anywhere in their headers or body as
+        // PostgreSQL's search finds it; then the index, which leads the walk, newest match first, and stops at
+        // the page's end: a word in every body costs one page, not every match.
+        let upto = self.indexed_upto()?;
+        let mut events = Vec::new();
+        if upto < i64::MAX {
+            let (mut clauses, mut values) = (clauses.clone(), values.clone());
+            clauses.push("id > ?".into());
+            values.push(Value::Integer(upto));
+            for word in super::search_words(text) {
+                clauses.push(
+                    r"(headers LIKE ? ESCAPE '\' OR CAST(substr(body, 1, 262144) AS TEXT) LIKE ? ESCAPE '\')".into(),
+                );
+                values.extend([Value::Text(super::like_containing(&word)), Value::Text(super::like_containing(&word))]);
+            }
+            events = self.select_page(" FROM events", "id", clauses, values, limit)?;
+        }
+        if events.len() < limit {
+            let mut clauses: Vec<String> = clauses
+                .iter()
+                .map(|c| c.replace("id < ?", "events_text.rowid < ?").replace("id > ?", "events_text.rowid > ?"))
+                .collect();
+            clauses.push("events_text MATCH ?".into());
+            values.push(Value::Text(fts_phrases(text)));
+            clauses.push("events_text.rowid <= ?".into());
+            values.push(Value::Integer(upto));
+            let from = " FROM events_text JOIN events ON events.id = events_text.rowid";
+            events.extend(self.select_page(from, "events_text.rowid", clauses, values, limit - events.len())?);
+        }
+        Ok(events)
+    }
+
+    /// The newest `limit` events (by `order`) of `from` that meet every clause; rows that cannot be read are
+    /// left out.
+    fn select_page(
+        &self,
+        from: &str,
+        order: &str,
+        clauses: Vec<String>,
+        mut values: Vec<rusqlite::types::Value>,
+        limit: usize,
+    ) -> Result<Vec<StoredEvent>, Error> {
         let condition = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
-        values.push(Value::Integer(i64::try_from(query.limit.max(1)).unwrap_or(i64::MAX)));
+        values.push(rusqlite::types::Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
         let columns = SELECT.trim_start_matches("SELECT ").trim_end_matches(" FROM events");
         let qualified: Vec<String> = columns.split(',').map(|c| format!("events.{}", c.trim())).collect();
         let select = format!("SELECT {}{from}", qualified.join(", "));
-        let condition = if text.is_some() {
-            condition.replace("id < ?", "events_text.rowid < ?").replace("id > ?", "events_text.rowid > ?")
-        } else {
-            condition
-        };
         let mut statement = self
             .conn
             .prepare_cached(&format!("{select}{condition} ORDER BY {order} DESC LIMIT ?"))
@@ -750,7 +872,118 @@ impl Backend for Sqlite {
             let _ = self.truncate_wal();
         }
     }
+    /// A failure here (a full disk) loses nothing: the events are stored, and found by search without the
+    /// index until it catches up.
+    fn catch_up_search(&mut self, behind_only: bool) -> bool {
+        Sqlite::catch_up_search(self, behind_only).unwrap_or(false)
+    }
     fn close(self: Box<Self>) -> Result<(), Error> {
         Sqlite::close(*self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(body: &str) -> StoredEvent {
+        StoredEvent::new(Request::post("/webhooks/payvost", body.as_bytes().to_vec()), None, None, 200)
+    }
+
+    fn search(store: &Sqlite, text: &str, before: Option<i64>, limit: usize) -> Vec<i64> {
+        let query = PageQuery {
+            provider: None,
+            event_type: None,
+            verdict: None,
+            since: None,
+            until: None,
+            text: Some(text.to_owned()),
+            before,
+            after: None,
+            limit,
+        };
+        store.page(&query).expect("a page").iter().map(|e| e.id).collect()
+    }
+
+    fn indexed(store: &Sqlite) -> i64 {
+        store.indexed_upto().expect("how far the index goes")
+    }
+
+    #[test]
+    fn search_finds_events_before_and_after_the_index_takes_them_the_same() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut store = Sqlite::open(&dir.path().join("events.db")).expect("opens");
+        let bodies: Vec<String> =
+            (0..9).map(|n| format!("{{\"memo\":\"{} kumquat\"}}", if n % 2 == 0 { "ripe" } else { "green" })).collect();
+        store.insert(&bodies.iter().map(|b| event(b)).collect::<Vec<_>>()).expect("stored");
+        assert_eq!(indexed(&store), 0, "nothing indexed when stored");
+        let unindexed = search(&store, "ripe kumquat", None, 50);
+        assert_eq!(unindexed, vec![9, 7, 5, 3, 1]);
+        assert_eq!(search(&store, "\"ripe kumquat\"", None, 50), unindexed);
+
+        // Half indexed: the page runs from the newest, not yet indexed, into the index, in order.
+        store
+            .conn
+            .execute(
+                "INSERT INTO events_text (rowid, headers, body) SELECT id, headers, CAST(body AS TEXT) FROM events
+                     WHERE id <= 4",
+                [],
+            )
+            .expect("indexed");
+        store.conn.execute("UPDATE search_indexed SET upto = 4", []).expect("set");
+        assert_eq!(search(&store, "ripe kumquat", None, 50), unindexed);
+        assert_eq!(search(&store, "ripe kumquat", None, 2), vec![9, 7]);
+        assert_eq!(search(&store, "ripe kumquat", Some(7), 2), vec![5, 3]);
+        assert_eq!(search(&store, "ripe kumquat", Some(3), 2), vec![1]);
+
+        while store.catch_up_search(false).expect("indexes") {}
+        assert_eq!(indexed(&store), 9);
+        assert_eq!(search(&store, "ripe kumquat", None, 50), unindexed);
+        assert_eq!(search(&store, "green", None, 50), vec![8, 6, 4, 2]);
+    }
+
+    #[test]
+    fn the_listener_indexes_only_when_far_behind_and_an_id_given_again_is_indexed_again() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut store = Sqlite::open(&dir.path().join("events.db")).expect("opens");
+        store.insert(&[event("{\"memo\":\"alpha\"}"), event("{\"memo\":\"beta\"}")]).expect("stored");
+        assert!(!store.catch_up_search(true).expect("looks"), "two events are not far behind");
+        assert_eq!(indexed(&store), 0);
+        assert!(!store.catch_up_search(false).expect("indexes"));
+        assert_eq!(indexed(&store), 2);
+
+        // The newest event deleted, its id is given to the next one: that one is indexed, the deleted one not
+        // found.
+        store.delete(&[2]).expect("deleted");
+        assert_eq!(indexed(&store), 1);
+        assert_eq!(store.insert(&[event("{\"memo\":\"gamma\"}")]).expect("stored")[0].0, 2);
+        store.catch_up_search(false).expect("indexes");
+        let fts = |word: &str| -> i64 {
+            store
+                .conn
+                .query_row("SELECT count(*) FROM events_text WHERE events_text MATCH ?1", [word], |r| r.get(0))
+                .expect("the index")
+        };
+        assert_eq!((fts("beta"), fts("gamma")), (0, 1));
+        assert_eq!(search(&store, "gamma", None, 10), vec![2]);
+
+        // Far behind: one part at a time.
+        let many: Vec<StoredEvent> = (0..INDEX_LAG + 10).map(|n| event(&format!("{{\"n\":{n}}}"))).collect();
+        store.insert(&many).expect("stored");
+        assert!(store.catch_up_search(true).expect("indexes"), "more left");
+        assert_eq!(indexed(&store), 2 + INDEX_ROWS);
+    }
+
+    #[test]
+    fn a_clean_close_leaves_the_index_whole() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("events.db");
+        let mut store = Sqlite::open(&path).expect("opens");
+        let many: Vec<StoredEvent> = (0..1500).map(|n| event(&format!("{{\"n\":\"n{n}\"}}"))).collect();
+        store.insert(&many).expect("stored");
+        store.close().expect("closed");
+        let store = Sqlite::open_read_only(&path).expect("opens");
+        assert_eq!(indexed(&store), 1500);
+        assert_eq!(search(&store, "n1499", None, 5), vec![1500]);
     }
 }

@@ -330,8 +330,8 @@ fn a_store_of_an_earlier_schema_is_read_as_it_is_and_upgraded_by_a_writer() {
         let connection = rusqlite::Connection::open(&store).expect("opens");
         connection
             .execute_batch(
-                "DROP TABLE handled; DROP TABLE tokens; DROP TABLE events_text; DROP INDEX events_verdict;
-                 DROP TRIGGER events_text_insert; DROP TRIGGER events_text_delete;
+                "DROP TABLE handled; DROP TABLE tokens; DROP TABLE search_indexed; DROP TABLE events_text;
+                 DROP INDEX events_verdict; DROP TRIGGER events_text_delete;
                  PRAGMA user_version = 1;",
             )
             .expect("back to schema 1");
@@ -352,7 +352,35 @@ fn a_store_of_an_earlier_schema_is_read_as_it_is_and_upgraded_by_a_writer() {
     assert!(version(&store) > 1);
     let connection = rusqlite::Connection::open(&store).expect("opens");
     let found: i64 = connection
-        .query_row("SELECT count(*) FROM events_text WHERE events_text MATCH 'evt_2'", [], |r| r.get(0))
+        .query_row("SELECT count(*) FROM events_text WHERE events_text MATCH 'evt_2 OR evt_4'", [], |r| r.get(0))
         .expect("searches");
-    assert_eq!(found, 1);
+    assert_eq!(found, 2, "the events from before and the one imported");
+}
+
+/// The search index is kept apart from the acknowledgements: a listener indexes what it stored once no delivery
+/// has come for a moment, and stops with the index whole.
+#[test]
+fn a_listener_indexes_what_it_stored_for_search_when_idle() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = dir.path().join("events.db");
+    let listening = listen_on(&store, &["--no-ui"]);
+    for _ in 0..3 {
+        send(&["payvost", "payment.succeeded", "--to", &listening.to()]).ok();
+    }
+    listening.wait_lines(3);
+    let indexed = || -> i64 {
+        let connection = rusqlite::Connection::open(&store).expect("opens");
+        connection.query_row("SELECT upto FROM search_indexed", [], |r| r.get(0)).expect("how far")
+    };
+    let started = std::time::Instant::now();
+    while indexed() < 3 {
+        assert!(started.elapsed() < Duration::from_secs(5), "indexed up to #{} of 3", indexed());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(listening);
+    let connection = rusqlite::Connection::open(&store).expect("opens");
+    let found: i64 = connection
+        .query_row("SELECT count(*) FROM events_text WHERE events_text MATCH 'payvost'", [], |r| r.get(0))
+        .expect("searches");
+    assert_eq!(found, 3);
 }
