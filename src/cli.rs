@@ -487,7 +487,8 @@ pub struct ListenArgs {
     #[arg(long, value_name = "GLOB")]
     pub events: Option<String>,
 
-    /// How long a sender may take over its headers (then the connection is closed) and its body (then it gets 408)
+    /// How long a sender may take over its headers (then the connection is closed) and its body (then it gets 408).
+    /// On Linux a connection that sends nothing waits in the kernel that long before it is even accepted
     #[arg(long, value_name = "DURATION", default_value = "30s")]
     pub read_timeout: humantime::Duration,
 

@@ -92,7 +92,8 @@ pub fn run(app: &App, args: &ListenArgs) -> Result<ExitCode, Error> {
     let router = server::router(listener.clone());
 
     let address = SocketAddr::new(host, args.port);
-    let socket = runtime.block_on(async { server::bind(address) }).map_err(|e| match e.kind() {
+    let silent = args.read_timeout.into();
+    let socket = runtime.block_on(async { server::bind(address, silent) }).map_err(|e| match e.kind() {
         std::io::ErrorKind::AddrInUse => Error::usage(
             format!("port {} on {host} is in use", args.port),
             Some("stop what uses it, pick another --port, or --port 0 for a free one".into()),

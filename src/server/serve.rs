@@ -39,14 +39,37 @@ const FIRST_BYTES: Duration = Duration::from_millis(10);
 /// queued, not refused — a dropped SYN is sent again only after a second, then three.
 const BACKLOG: u32 = 4096;
 
-/// The receiving socket on `address`, with SO_REUSEADDR (as `TcpListener::bind`) and a deep accept queue.
+/// The receiving socket on `address`, with SO_REUSEADDR (as `TcpListener::bind`) and a deep accept queue; a
+/// connection that sends nothing is queued for `accept` only after `silent` (see `defer_accept`).
 /// Must be called inside the runtime.
-pub fn bind(address: SocketAddr) -> std::io::Result<TcpListener> {
+pub fn bind(address: SocketAddr, silent: Duration) -> std::io::Result<TcpListener> {
     let socket = if address.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
     socket.set_reuseaddr(true)?;
     socket.bind(address)?;
+    defer_accept(&socket, silent);
     socket.listen(BACKLOG)
 }
+
+/// On Linux, a connection is queued for `accept` once its first bytes arrive (TCP_DEFER_ACCEPT, as nginx's
+/// `deferred`), not at the end of its handshake: thousands of connections that say nothing (an attack on the
+/// descriptors) then wait in the kernel, holding no descriptor and not standing in front of a delivery in the
+/// accept queue. One still silent after `silent` (the header deadline) is queued after all, and the accept loop
+/// and the deadline deal with it as before. Senders are unaffected: an HTTP client (or a TLS one, with its
+/// ClientHello) speaks first. Where the option cannot be set, the accept loop alone keeps silent connections
+/// moving.
+#[cfg(target_os = "linux")]
+fn defer_accept(socket: &TcpSocket, silent: Duration) {
+    use nix::libc;
+    use nix::sys::socket::setsockopt;
+    use nix::{getsockopt_impl, setsockopt_impl, sockopt_impl};
+    // nix's own declaration of a socket option it does not name (its setsockopt does the rest).
+    sockopt_impl!(TcpDeferAccept, Both, libc::IPPROTO_TCP, libc::TCP_DEFER_ACCEPT, u32);
+    let seconds = u32::try_from(silent.as_secs().max(1)).unwrap_or(u32::MAX);
+    let _ = setsockopt(socket, TcpDeferAccept, &seconds);
+}
+
+#[cfg(not(target_os = "linux"))]
+fn defer_accept(_: &TcpSocket, _: Duration) {}
 /// How long a connection asked to close may take before another idle one is asked too (one in the middle of
 /// its headers closes only at the header deadline).
 const SHED_WAIT: Duration = Duration::from_millis(100);
