@@ -26,8 +26,20 @@ use crate::ui::{self, Actions, Download, ReplayAsk, Replayed};
 const MAX_ANSWER: usize = 64 * 1024;
 
 pub fn run(app: &App, args: &UiArgs) -> Result<ExitCode, Error> {
-    // The inspector deletes and replays: it opens the store to change it (and upgrades an older one).
-    let store = app.store_to_change()?;
+    // The inspector deletes and replays: it opens the store to change it (and upgrades an older one). A store
+    // this user cannot write (a read-only file or mount, a colleague's copy) is shown all the same, read-only.
+    let store = match app.store_to_change() {
+        Ok(store) => store,
+        Err(error) => {
+            let Ok(store) = app.store() else { return Err(error) };
+            let note = app.style.err(Role::Warn, "note");
+            eprintln!(
+                "hookctl: {note}: {} cannot be written, so the inspector shows it read-only (deleting events fails)",
+                store.location()
+            );
+            store
+        }
+    };
     let path = store.location().clone();
     drop(store);
     let catalog = app.catalog()?;

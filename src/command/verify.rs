@@ -275,9 +275,13 @@ fn report(style: &Style, provider: &Provider, captured: &Captured, inspection: &
         let file = provider.files.display("provider.toml");
         let _ = writeln!(out, "  {} {:14} {}", style.out(Role::Dim, "–"), "provider", sanitize(&file, false));
     }
-    // An unchecked signature has its own line among the checks.
-    if !matches!(verdict.outcome, Outcome::Valid | Outcome::NoSecret | Outcome::UrlUnknown) {
-        let _ = writeln!(out, "  {}", sanitize(&verdict.outcome.describe(), false));
+    // An unchecked signature has its own line among the checks, and so has a cause a check says in as many words
+    // (a malformed header).
+    let cause = verdict.outcome.describe();
+    if !matches!(verdict.outcome, Outcome::Valid | Outcome::NoSecret | Outcome::UrlUnknown)
+        && !verdict.checks.iter().any(|check| check.detail == cause)
+    {
+        let _ = writeln!(out, "  {}", sanitize(&cause, false));
     }
 
     for check in &verdict.checks {

@@ -482,6 +482,8 @@ impl<'a> Selection<'a> {
             return Ok(true);
         }
         match self.filter.last {
+            // `--last 0` selects nothing, as `tail -n 0` prints nothing.
+            Some(0) => Ok(false),
             Some(last) => {
                 self.newest.push(event);
                 Ok(self.newest.len() != last)

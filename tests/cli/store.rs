@@ -384,3 +384,19 @@ fn a_listener_indexes_what_it_stored_for_search_when_idle() {
         .expect("searches");
     assert_eq!(found, 3);
 }
+
+#[test]
+fn last_n_selects_the_newest_n_and_last_0_selects_none() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = imported_store(dir.path(), 3);
+    let at = store.to_str().expect("UTF-8");
+    let ids = |last: &str| -> Vec<i64> {
+        let listed = hookctl(&["events", "list", "--json", "--last", last, "--store", at]).ok();
+        listed
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("JSON")["id"].as_i64().expect("id"))
+            .collect()
+    };
+    assert_eq!(ids("2"), vec![2, 3]);
+    assert_eq!(ids("0"), Vec::<i64>::new());
+}

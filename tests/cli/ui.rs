@@ -31,7 +31,12 @@ impl Drop for Inspector {
 }
 
 fn start(args: &[&str], store: &Path, dir: Option<tempfile::TempDir>) -> Inspector {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hookctl"))
+    spawned(Command::new(env!("CARGO_BIN_EXE_hookctl")), args, store, dir)
+}
+
+/// `start`, with hookctl run by `command` (hookctl itself, or something that runs it).
+fn spawned(mut command: Command, args: &[&str], store: &Path, dir: Option<tempfile::TempDir>) -> Inspector {
+    let mut child = command
         .args(args)
         .arg("--store")
         .arg(store)
@@ -612,4 +617,50 @@ fn person_tokens_on_postgres() {
     let stored = crate::pg::cluster().psql(database, "SELECT name || ' ' || hash FROM tokens");
     let hash = hookctl::ui::token_hash(&bob);
     assert_eq!(stored, format!("bob@example.com {hash}"));
+}
+
+/// A store this user cannot write (a read-only mount; as root, whom permission bits do not stop, a read-only
+/// bind mount in a mount namespace of its own) is shown all the same, read-only, with a note.
+#[cfg(unix)]
+#[test]
+fn a_store_that_cannot_be_written_is_shown_read_only() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = dir.path().join("events.db");
+    let capture = r#"{"method":"POST","target":"/webhooks/payvost","headers":[],"body":"{\"id\":\"evt_ro\"}"}"#;
+    hookctl(&["events", "import", "-", "--store", store.to_str().expect("UTF-8")]).stdin(capture).ok();
+    let folder = dir.path().to_str().expect("UTF-8").to_owned();
+    let root = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.trim_ascii() == b"0");
+    let set = |mode: u32| {
+        std::fs::set_permissions(&store, std::fs::Permissions::from_mode(mode & 0o666)).expect("chmod");
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(mode)).expect("chmod");
+    };
+    let command = if root {
+        let script = r#"mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$0" "$@""#;
+        let mut command = Command::new("unshare");
+        command.args([
+            "--mount",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            script,
+            env!("CARGO_BIN_EXE_hookctl"),
+            &folder,
+        ]);
+        command
+    } else {
+        set(0o555);
+        Command::new(env!("CARGO_BIN_EXE_hookctl"))
+    };
+    let inspector = spawned(command, &["ui", "--ui", "0"], &store, None);
+    assert!(inspector.said.contains("cannot be written, so the inspector shows it read-only"), "{}", inspector.said);
+    let listed = get(&inspector.address, "/api/events").json();
+    assert_eq!(listed["events"][0]["event_id"], "evt_ro", "{listed}");
+    let token = csrf(&inspector.address);
+    let deleted = http(&inspector.address, "DELETE", "/api/events/1", &[("X-Hookctl-Csrf", &token)], b"");
+    assert_eq!(deleted.status, 500, "{}", String::from_utf8_lossy(&deleted.body));
+    assert!(String::from_utf8_lossy(&deleted.body).contains("cannot be written"));
+    drop(inspector);
+    set(0o700);
 }

@@ -225,6 +225,8 @@ fn a_malformed_signature_header_says_what_was_expected() {
         assert!(message.contains("`Payvost-Signature` as 64 hex characters (HMAC-SHA256)"), "{message}");
         assert!(message.contains(found), "{found}: {message}");
         assert!(!human.contains(BLAME), "{human}");
+        // Said once among the checks and once explained, not a third time above them.
+        assert_eq!(human.matches(found).count(), 2, "{human}");
     }
 
     // A layout error: GitHub's header without its `sha256=`.
