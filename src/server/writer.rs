@@ -55,6 +55,7 @@ impl Writer {
         let thread = std::thread::Builder::new()
             .name("store-writer".into())
             .spawn(move || {
+                store.delete_abandoned_parts();
                 // Without a second connection, SQLite checkpoints on this thread as usual.
                 let checkpoints = store.background().map(Checkpoints::start);
                 let mut pruned = None;
@@ -80,7 +81,7 @@ impl Writer {
                     let (mut large, small) = by_size(batch);
                     commit(&mut store, small);
                     while let Some(event) = large.pop_front() {
-                        commit(&mut store, vec![event]);
+                        commit_large(&mut store, event, &receiver, &mut large);
                         let (more_large, small) = by_size(queued(&receiver, MAX_BATCH));
                         commit(&mut store, small);
                         large.extend(more_large);
@@ -148,6 +149,36 @@ fn commit(store: &mut Store, batch: Vec<(StoredEvent, Reply)>) {
     for ((event, reply), result) in events.into_iter().zip(replies).zip(results) {
         let _ = reply.send((event, result));
     }
+}
+
+/// Commits a large event, in parts where the store can (a transaction of 1 MiB each): the small events that
+/// arrive meanwhile are committed between its parts, so a healthy delivery waits for one part, not for the
+/// whole of a 10 MiB body. Large ones that arrive meanwhile join `large`, for their turn.
+fn commit_large(
+    store: &mut Store,
+    (event, reply): Queued,
+    receiver: &mpsc::Receiver<Queued>,
+    large: &mut VecDeque<Queued>,
+) {
+    let mut parts = match store.begin_in_parts(&event) {
+        Ok(Some(parts)) => parts,
+        Ok(None) => return commit(store, vec![(event, reply)]),
+        Err(error) => {
+            let _ = reply.send((event, Err(error.to_string())));
+            return;
+        }
+    };
+    let result = loop {
+        let (more_large, small) = by_size(queued(receiver, MAX_BATCH));
+        commit(store, small);
+        large.extend(more_large);
+        match store.write_part(&mut parts, &event) {
+            Ok(Some(stored)) => break Ok(stored),
+            Ok(None) => {}
+            Err(error) => break Err(error.to_string()),
+        }
+    };
+    let _ = reply.send((event, result));
 }
 
 /// The checkpoint thread: every `CHECKPOINT_EVERY` it copies what is committed into the database. Stopped, and

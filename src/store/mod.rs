@@ -63,6 +63,17 @@ pub trait Backend: Send {
     }
     /// Upkeep between two of the listener's batches, on the writer's thread.
     fn between_batches(&mut self) {}
+    /// Starts storing a large event in parts (see SQLite's `begin_in_parts`), so the events committed between its
+    /// parts do not wait for the whole body; `None`: this store takes it whole, with `insert`.
+    fn begin_in_parts(&mut self, _event: &StoredEvent) -> Result<Option<Parts>, Error> {
+        Ok(None)
+    }
+    /// Writes the next part; after the last, the event's id and duplicate flag, as `insert` gives them.
+    fn write_part(&mut self, _parts: &mut Parts, event: &StoredEvent) -> Result<Option<(i64, bool)>, Error> {
+        self.insert(std::slice::from_ref(event)).map(|ids| ids.first().copied())
+    }
+    /// Removes what a listener stopped mid-body left behind (a listener starting).
+    fn delete_abandoned_parts(&mut self) {}
     /// Brings a search index kept apart from the events a step closer to date; with `behind_only`, only when it
     /// is far behind (see SQLite's `catch_up_search`). Whether some is left to do.
     fn catch_up_search(&mut self, _behind_only: bool) -> bool {
@@ -247,6 +258,18 @@ impl Store {
         self.backend.between_batches();
     }
 
+    pub fn begin_in_parts(&mut self, event: &StoredEvent) -> Result<Option<Parts>, Error> {
+        self.backend.begin_in_parts(event)
+    }
+
+    pub fn write_part(&mut self, parts: &mut Parts, event: &StoredEvent) -> Result<Option<(i64, bool)>, Error> {
+        self.backend.write_part(parts, event)
+    }
+
+    pub fn delete_abandoned_parts(&mut self) {
+        self.backend.delete_abandoned_parts();
+    }
+
     /// See `Backend::catch_up_search`.
     pub fn catch_up_search(&mut self, behind_only: bool) -> bool {
         self.backend.catch_up_search(behind_only)
@@ -328,6 +351,13 @@ fn like_containing(text: &str) -> String {
     }
     like.push('%');
     like
+}
+
+/// A large event being stored in parts: its row, and how much of its body is written.
+#[derive(Debug)]
+pub struct Parts {
+    id: i64,
+    written: usize,
 }
 
 /// An event as stored.

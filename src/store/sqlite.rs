@@ -4,7 +4,9 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{Backend, Filter, Handled, PageQuery, Selection, StoredEvent, Unreadable, VerdictFilter, headers_json};
+use super::{
+    Backend, Filter, Handled, PageQuery, Parts, Selection, StoredEvent, Unreadable, VerdictFilter, headers_json,
+};
 use crate::error::Error;
 use crate::request::{Request, RequestJson};
 
@@ -67,7 +69,18 @@ const MIGRATIONS: &[&str] = &[
         UPDATE search_indexed SET upto = (SELECT coalesce(max(id), 0) FROM events)
             WHERE upto > (SELECT coalesce(max(id), 0) FROM events);
     END;",
+    // A large body is written in parts, each its own transaction, so the events committed between them wait for
+    // one part, not the whole body; until its last part the row is `partial` and no read shows it.
+    "ALTER TABLE events ADD COLUMN partial INTEGER NOT NULL DEFAULT 0;",
 ];
+
+/// The schema version from which rows may be `partial`.
+const PARTIAL_FROM: i64 = 6;
+/// Bodies larger than this are written in parts of this size.
+const PART: usize = 1024 * 1024;
+/// A partial row older than this (milliseconds) was left by a listener that stopped mid-body: it is deleted
+/// when a listener starts (a younger one may be another listener's, still being written).
+const ABANDONED_AFTER: i64 = 10 * 60 * 1000;
 
 /// The schema version from which `search_indexed` says how far the search index goes (before it, a trigger
 /// indexed every event as it was stored).
@@ -253,6 +266,113 @@ impl Sqlite {
         Ok(())
     }
 
+    /// Starts storing `event` in parts when its body is larger than `PART`: a row no read shows yet, its body
+    /// zeroes of the right length. The parts are written by `write_part`.
+    pub fn begin_in_parts(&mut self, event: &StoredEvent) -> Result<Option<Parts>, Error> {
+        if event.request.body.len() <= PART {
+            return Ok(None);
+        }
+        let length = i64::try_from(event.request.body.len()).unwrap_or(i64::MAX);
+        // Only the last part's commit waits for the disk (synchronous FULL): it syncs the WAL, every part
+        // written before it included, before the event is acknowledged. Everything else this connection
+        // commits meanwhile (the small events between the parts) is synced as usual.
+        let run = || -> rusqlite::Result<i64> {
+            self.conn.pragma_update(None, "synchronous", "OFF")?;
+            let inserted = self
+                .conn
+                .prepare_cached(
+                    "INSERT INTO events (received_at, provider, event_type, event_id, method, target, headers, body,
+                        verdict, verdict_detail, payload_status, payload_detail, duplicate, answer_status,
+                        forward_status, forward_ms, partial)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, zeroblob(?8), ?9, ?10, ?11, ?12, 0, ?13, ?14, ?15, 1)",
+                )?
+                .execute(params![
+                    event.received_at,
+                    event.provider,
+                    event.event_type,
+                    event.event_id,
+                    event.request.method,
+                    event.request.target,
+                    headers_json(&event.request),
+                    length,
+                    event.verdict,
+                    event.verdict_detail,
+                    event.payload_status,
+                    event.payload_detail,
+                    event.answer_status,
+                    event.forward_status,
+                    event.forward_ms,
+                ]);
+            self.conn.pragma_update(None, "synchronous", "FULL")?;
+            inserted?;
+            Ok(self.conn.last_insert_rowid())
+        };
+        let id = run().map_err(|e| self.part_failed(&e, None))?;
+        Ok(Some(Parts { id, written: 0 }))
+    }
+
+    /// Writes the next part of `event`'s body, each in a transaction of its own; after the last, the row is
+    /// shown, and its id and whether its provider event id was seen before are returned.
+    pub fn write_part(&mut self, parts: &mut Parts, event: &StoredEvent) -> Result<Option<(i64, bool)>, Error> {
+        let body = &event.request.body;
+        let end = (parts.written + PART).min(body.len());
+        let last = end == body.len();
+        let id = parts.id;
+        let offset = parts.written;
+        let mut run = || -> rusqlite::Result<Option<(i64, bool)>> {
+            if !last {
+                self.conn.pragma_update(None, "synchronous", "OFF")?;
+            }
+            let tx = self.conn.transaction()?;
+            {
+                let mut blob = tx.blob_open(rusqlite::MAIN_DB, "events", "body", id, false)?;
+                blob.write_at(&body[offset..end], offset)?;
+            }
+            let answer = if last {
+                let duplicate = event.duplicate
+                    || match (&event.provider, &event.event_id) {
+                        (Some(provider), Some(event_id)) => tx
+                            .prepare_cached(
+                                "SELECT 1 FROM events WHERE provider = ?1 AND event_id = ?2 AND partial = 0 LIMIT 1",
+                            )?
+                            .exists(params![provider, event_id])?,
+                        _ => false,
+                    };
+                tx.execute("UPDATE events SET partial = 0, duplicate = ?2 WHERE id = ?1", params![id, duplicate])?;
+                Some((id, duplicate))
+            } else {
+                None
+            };
+            tx.commit()?;
+            self.conn.pragma_update(None, "synchronous", "FULL")?;
+            Ok(answer)
+        };
+        let written = run().map_err(|e| self.part_failed(&e, Some(id)))?;
+        parts.written = end;
+        if written.is_some() {
+            self.unindexed = self.unindexed.map(|n| n + 1);
+        }
+        Ok(written)
+    }
+
+    /// A part that could not be written: the row is given up (deleted, if it can be) and the connection synced
+    /// again on every commit.
+    fn part_failed(&mut self, error: &rusqlite::Error, id: Option<i64>) -> Error {
+        let _ = self.conn.pragma_update(None, "synchronous", "FULL");
+        if let Some(id) = id {
+            let _ = self.conn.execute("DELETE FROM events WHERE id = ?1 AND partial = 1", [id]);
+        }
+        Error::Store { path: self.path.clone(), message: describe(error) }
+    }
+
+    /// Deletes the partial rows a listener left when it stopped mid-body (see `ABANDONED_AFTER`).
+    pub fn delete_abandoned_parts(&mut self) -> Result<usize, Error> {
+        let before = chrono::Utc::now().timestamp_millis() - ABANDONED_AFTER;
+        self.conn
+            .execute("DELETE FROM events WHERE partial = 1 AND received_at < ?1", [before])
+            .map_err(|e| self.error(&e))
+    }
+
     /// Indexes for search the next of the events the index does not hold yet, in one transaction of up to
     /// `INDEX_ROWS` events or `INDEX_BYTES` of text; with `behind_only`, only when `INDEX_LAG` or more are
     /// waiting. Returns whether any are left.
@@ -271,18 +391,25 @@ impl Sqlite {
                 let mut end = upto;
                 {
                     let mut sizes = tx.prepare_cached(
-                        "SELECT id, min(length(body), 262144) + length(headers) FROM events
+                        "SELECT id, min(length(body), 262144) + length(headers), partial FROM events
                              WHERE id > ?1 ORDER BY id LIMIT ?2",
                     )?;
                     let mut rows = sizes.query(params![upto, INDEX_ROWS])?;
                     let mut bytes = 0;
                     while let Some(row) = rows.next()? {
+                        // A body still being written is indexed once it is whole, and what follows it after it.
+                        if row.get::<_, bool>(2)? {
+                            break;
+                        }
                         end = row.get(0)?;
                         bytes += row.get::<_, i64>(1)?;
                         if bytes >= INDEX_BYTES {
                             break;
                         }
                     }
+                }
+                if end == upto {
+                    return Ok((false, newest - upto));
                 }
                 tx.execute(
                     "INSERT INTO events_text (rowid, headers, body)
@@ -300,6 +427,11 @@ impl Sqlite {
         Ok(left)
     }
 
+    /// The condition a row must meet to be read: whole, not a large body still being written.
+    fn whole(&self) -> &'static str {
+        if self.version >= PARTIAL_FROM { "partial = 0" } else { "1" }
+    }
+
     /// The id up to which every event is in the search index.
     fn indexed_upto(&self) -> Result<i64, Error> {
         if self.version < SEARCH_INDEXED_FROM {
@@ -315,8 +447,9 @@ impl Sqlite {
             let tx = self.conn.transaction()?;
             let mut out = Vec::with_capacity(events.len());
             {
-                let mut seen =
-                    tx.prepare_cached("SELECT 1 FROM events WHERE provider = ?1 AND event_id = ?2 LIMIT 1")?;
+                let mut seen = tx.prepare_cached(
+                    "SELECT 1 FROM events WHERE provider = ?1 AND event_id = ?2 AND partial = 0 LIMIT 1",
+                )?;
                 let mut insert = tx.prepare_cached(
                     "INSERT INTO events (received_at, provider, event_type, event_id, method, target, headers, body,
                         verdict, verdict_detail, payload_status, payload_detail, duplicate, answer_status,
@@ -365,7 +498,7 @@ impl Sqlite {
             message: format!("event #{id} cannot be read ({message}); `hookctl events delete {id}` removes it"),
         };
         self.conn
-            .query_row(&format!("{SELECT} WHERE id = ?1"), [id], row_to_event)
+            .query_row(&format!("{SELECT} WHERE id = ?1 AND {}", self.whole()), [id], row_to_event)
             .optional()
             .map_err(|e| match e {
                 rusqlite::Error::InvalidColumnType(..) | rusqlite::Error::FromSqlConversionFailure(..) => {
@@ -382,7 +515,7 @@ impl Sqlite {
     pub fn ids_with_event_id(&self, event_id: &str) -> Result<Vec<i64>, Error> {
         let mut statement = self
             .conn
-            .prepare_cached("SELECT id FROM events WHERE event_id = ?1 ORDER BY id")
+            .prepare_cached(&format!("SELECT id FROM events WHERE event_id = ?1 AND {} ORDER BY id", self.whole()))
             .map_err(|e| self.error(&e))?;
         let ids = statement.query_map([event_id], |row| row.get(0)).map_err(|e| self.error(&e))?;
         ids.collect::<rusqlite::Result<Vec<i64>>>().map_err(|e| self.error(&e))
@@ -409,7 +542,7 @@ impl Sqlite {
         filter: &Filter,
         each: &mut dyn FnMut(StoredEvent) -> Result<(), Error>,
     ) -> Result<Vec<Unreadable>, Error> {
-        let mut clauses = Vec::new();
+        let mut clauses = vec![self.whole().to_owned()];
         let mut values: Vec<rusqlite::types::Value> = Vec::new();
         if !filter.ids.is_empty() {
             let marks = vec!["?"; filter.ids.len()].join(", ");
@@ -553,6 +686,10 @@ impl Sqlite {
         mut values: Vec<rusqlite::types::Value>,
         limit: usize,
     ) -> Result<Vec<StoredEvent>, Error> {
+        let mut clauses = clauses;
+        if self.version >= PARTIAL_FROM {
+            clauses.push("events.partial = 0".into());
+        }
         let condition = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
         values.push(rusqlite::types::Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
         let columns = SELECT.trim_start_matches("SELECT ").trim_end_matches(" FROM events");
@@ -578,15 +715,22 @@ impl Sqlite {
     pub fn holds(&self, event: &StoredEvent, at: Option<i64>) -> Result<bool, Error> {
         let body = &event.request.body[..];
         let found = match (&event.event_id, at) {
-            (Some(id), at) => self.conn.prepare_cached(
-                "SELECT 1 FROM events WHERE provider IS ?1 AND event_id = ?2 AND body = ?3
-                     AND (?4 IS NULL OR received_at = ?4) LIMIT 1",
-            )
-            .and_then(|mut s| s.exists(params![event.provider, id, body, at])),
-            (None, Some(at)) => self.conn.prepare_cached(
-                "SELECT 1 FROM events WHERE received_at = ?1 AND event_id IS NULL AND target = ?2 AND body = ?3 LIMIT 1",
-            )
-            .and_then(|mut s| s.exists(params![at, event.request.target, body])),
+            (Some(id), at) => self
+                .conn
+                .prepare_cached(&format!(
+                    "SELECT 1 FROM events WHERE provider IS ?1 AND event_id = ?2 AND body = ?3
+                         AND (?4 IS NULL OR received_at = ?4) AND {} LIMIT 1",
+                    self.whole()
+                ))
+                .and_then(|mut s| s.exists(params![event.provider, id, body, at])),
+            (None, Some(at)) => self
+                .conn
+                .prepare_cached(&format!(
+                    "SELECT 1 FROM events WHERE received_at = ?1 AND event_id IS NULL AND target = ?2 AND body = ?3
+                         AND {} LIMIT 1",
+                    self.whole()
+                ))
+                .and_then(|mut s| s.exists(params![at, event.request.target, body])),
             (None, None) => Ok(false),
         };
         found.map_err(|e| self.error(&e))
@@ -609,7 +753,8 @@ impl Sqlite {
     }
 
     pub fn count(&self) -> Result<i64, Error> {
-        self.conn.query_row("SELECT COUNT(*) FROM events", [], |row| row.get(0)).map_err(|e| self.error(&e))
+        let sql = format!("SELECT COUNT(*) FROM events WHERE {}", self.whole());
+        self.conn.query_row(&sql, [], |row| row.get(0)).map_err(|e| self.error(&e))
     }
 
     fn error(&self, error: &rusqlite::Error) -> Error {
@@ -872,6 +1017,15 @@ impl Backend for Sqlite {
             let _ = self.truncate_wal();
         }
     }
+    fn begin_in_parts(&mut self, event: &StoredEvent) -> Result<Option<Parts>, Error> {
+        Sqlite::begin_in_parts(self, event)
+    }
+    fn write_part(&mut self, parts: &mut Parts, event: &StoredEvent) -> Result<Option<(i64, bool)>, Error> {
+        Sqlite::write_part(self, parts, event)
+    }
+    fn delete_abandoned_parts(&mut self) {
+        let _ = Sqlite::delete_abandoned_parts(self);
+    }
     /// A failure here (a full disk) loses nothing: the events are stored, and found by search without the
     /// index until it catches up.
     fn catch_up_search(&mut self, behind_only: bool) -> bool {
@@ -972,6 +1126,69 @@ mod tests {
         store.insert(&many).expect("stored");
         assert!(store.catch_up_search(true).expect("indexes"), "more left");
         assert_eq!(indexed(&store), 2 + INDEX_ROWS);
+    }
+
+    #[test]
+    fn a_large_body_is_written_in_parts_and_shown_only_when_whole() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut store = Sqlite::open(&dir.path().join("events.db")).expect("opens");
+        let small = |id: &str| {
+            let mut event = event(&format!("{{\"id\":\"{id}\"}}"));
+            event.provider = Some("payvost".into());
+            event.event_id = Some(id.into());
+            event
+        };
+        assert!(store.begin_in_parts(&small("evt_small")).expect("begins").is_none(), "a small body is whole");
+
+        let body: Vec<u8> = (0..PART * 2 + 123).map(|n| b"abcdefghij"[n % 10]).collect();
+        let mut large = StoredEvent::new(Request::post("/webhooks/payvost", body.clone()), None, None, 200);
+        large.provider = Some("payvost".into());
+        large.event_id = Some("evt_1".into());
+        let mut parts = store.begin_in_parts(&large).expect("begins").expect("in parts");
+        let id = parts.id;
+        let mut written = 0;
+        let synchronous = |store: &Sqlite| -> i64 {
+            store.conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).expect("a setting")
+        };
+        loop {
+            // Between parts: other events are committed, synced as every commit is (FULL), and no read shows the
+            // partial row.
+            assert_eq!(synchronous(&store), 2, "FULL");
+            assert!(!store.insert(&[small(&format!("evt_between_{written}"))]).expect("stored")[0].1);
+            assert!(store.get(id).expect("reads").is_none());
+            assert_eq!(store.count().expect("counts"), written + 1);
+            assert!(store.ids_with_event_id("evt_1").expect("reads").is_empty());
+            while store.catch_up_search(false).expect("indexes") {}
+            assert!(indexed(&store) < id, "the index waits for the partial row");
+            written += 1;
+            if let Some((stored, duplicate)) = store.write_part(&mut parts, &large).expect("a part") {
+                assert_eq!((stored, duplicate), (id, false));
+                break;
+            }
+        }
+        assert_eq!(written, 3, "three parts");
+        let shown = store.get(id).expect("reads").expect("shown");
+        assert!(shown.request.body[..] == body[..], "the body exactly");
+        assert_eq!(store.ids_with_event_id("evt_1").expect("reads"), vec![id]);
+        while store.catch_up_search(false).expect("indexes") {}
+        assert_eq!(indexed(&store), id + 3, "indexed past it once whole");
+
+        // The same provider event id again, in parts: a duplicate.
+        let mut again = store.begin_in_parts(&large).expect("begins").expect("in parts");
+        let answer = loop {
+            if let Some(answer) = store.write_part(&mut again, &large).expect("a part") {
+                break answer;
+            }
+        };
+        assert!(answer.1, "a duplicate");
+
+        // A listener that stopped mid-body left a partial row: it is deleted once old enough.
+        let left = store.begin_in_parts(&large).expect("begins").expect("in parts");
+        store.conn.execute("UPDATE events SET received_at = 0 WHERE id = ?1", [left.id]).expect("aged");
+        assert_eq!(store.delete_abandoned_parts().expect("deletes"), 1);
+        let fresh = store.begin_in_parts(&large).expect("begins").expect("in parts");
+        assert_eq!(store.delete_abandoned_parts().expect("deletes"), 0, "another listener's, being written");
+        assert!(store.get(fresh.id).expect("reads").is_none());
     }
 
     #[test]

@@ -331,7 +331,7 @@ fn a_store_of_an_earlier_schema_is_read_as_it_is_and_upgraded_by_a_writer() {
         connection
             .execute_batch(
                 "DROP TABLE handled; DROP TABLE tokens; DROP TABLE search_indexed; DROP TABLE events_text;
-                 DROP INDEX events_verdict; DROP TRIGGER events_text_delete;
+                 DROP INDEX events_verdict; DROP TRIGGER events_text_delete; ALTER TABLE events DROP COLUMN partial;
                  PRAGMA user_version = 1;",
             )
             .expect("back to schema 1");
@@ -399,4 +399,35 @@ fn last_n_selects_the_newest_n_and_last_0_selects_none() {
     };
     assert_eq!(ids("2"), vec![2, 3]);
     assert_eq!(ids("0"), Vec::<i64>::new());
+}
+
+/// A body over 1 MiB is written in parts between other deliveries' commits, and stored exactly.
+#[test]
+fn a_large_body_is_stored_exactly() {
+    use std::io::{Read as _, Write as _};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = dir.path().join("events.db");
+    let listening = listen_on(&store, &["--no-ui"]);
+    let padding: String = (0..3 * 1024 * 1024 + 17).map(|n| char::from(b'a' + (n % 26) as u8)).collect();
+    let body = format!(r#"{{"id":"evt_big","type":"payment.succeeded","pad":"{padding}"}}"#);
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", listening.port)).expect("connects");
+    let head = format!(
+        "POST /webhooks/payvost HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).expect("writes");
+    // A small delivery while the large one is stored.
+    send(&["payvost", "payment.created", "--to", &listening.to()]).ok();
+    stream.write_all(body.as_bytes()).expect("writes");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("an answer");
+    assert!(answer.starts_with("HTTP/1.1 2"), "{}", answer.lines().next().unwrap_or_default());
+    listening.wait_lines(2);
+    let connection = rusqlite::Connection::open(&store).expect("opens");
+    let (stored, partial): (Vec<u8>, i64) = connection
+        .query_row("SELECT body, partial FROM events WHERE event_id = 'evt_big'", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("stored");
+    assert_eq!(partial, 0);
+    assert!(stored == body.as_bytes(), "the body exactly ({} bytes of {})", stored.len(), body.len());
 }
