@@ -274,10 +274,11 @@ impl Sqlite {
         }
         let length = i64::try_from(event.request.body.len()).unwrap_or(i64::MAX);
         // Only the last part's commit waits for the disk (synchronous FULL): it syncs the WAL, every part
-        // written before it included, before the event is acknowledged. Everything else this connection
-        // commits meanwhile (the small events between the parts) is synced as usual.
+        // written before it included, before the event is acknowledged. The parts before it are committed with
+        // NORMAL (no sync at commit; a checkpoint still syncs), and everything else this connection commits
+        // meanwhile (the small events between the parts) is synced as usual.
         let run = || -> rusqlite::Result<i64> {
-            self.conn.pragma_update(None, "synchronous", "OFF")?;
+            self.conn.pragma_update(None, "synchronous", "NORMAL")?;
             let inserted = self
                 .conn
                 .prepare_cached(
@@ -321,7 +322,7 @@ impl Sqlite {
         let offset = parts.written;
         let mut run = || -> rusqlite::Result<Option<(i64, bool)>> {
             if !last {
-                self.conn.pragma_update(None, "synchronous", "OFF")?;
+                self.conn.pragma_update(None, "synchronous", "NORMAL")?;
             }
             let tx = self.conn.transaction()?;
             {
