@@ -151,7 +151,7 @@ fn commit(store: &mut Store, batch: Vec<(StoredEvent, Reply)>) {
     }
 }
 
-/// Commits a large event, in parts where the store can (a transaction of 1 MiB each): the small events that
+/// Commits a large event, in parts where the store can (a transaction of 256 KiB each): the small events that
 /// arrive meanwhile are committed between its parts, so a healthy delivery waits for one part, not for the
 /// whole of a 10 MiB body. Large ones that arrive meanwhile join `large`, for their turn.
 fn commit_large(

@@ -77,7 +77,7 @@ const MIGRATIONS: &[&str] = &[
 /// The schema version from which rows may be `partial`.
 const PARTIAL_FROM: i64 = 6;
 /// Bodies larger than this are written in parts of this size.
-const PART: usize = 1024 * 1024;
+const PART: usize = 256 * 1024;
 /// A partial row older than this (milliseconds) was left by a listener that stopped mid-body: it is deleted
 /// when a listener starts (a younger one may be another listener's, still being written).
 const ABANDONED_AFTER: i64 = 10 * 60 * 1000;

@@ -401,7 +401,7 @@ fn last_n_selects_the_newest_n_and_last_0_selects_none() {
     assert_eq!(ids("0"), Vec::<i64>::new());
 }
 
-/// A body over 1 MiB is written in parts between other deliveries' commits, and stored exactly.
+/// A body over 256 KiB is written in parts between other deliveries' commits, and stored exactly.
 #[test]
 fn a_large_body_is_stored_exactly() {
     use std::io::{Read as _, Write as _};
