@@ -159,35 +159,72 @@ impl Failure {
 /// A TLS failure as rustls words it, in plain words, and what to do about it. rustls's own text is kept for
 /// what is not recognised here.
 fn tls_cause(error: &str) -> (String, Option<String>) {
-    let trusted_file = std::env::var("SSL_CERT_FILE").ok().filter(|f| !f.is_empty());
-    let (cause, hint) = if error.contains("InvalidContentType") {
+    if error.contains("InvalidContentType") {
         // rustls reads a plain-HTTP answer as a record of an invalid content type.
-        ("the target answers plain HTTP", Some("use an http:// URL".to_owned()))
-    } else if error.contains("CaUsedAsEndEntity") {
-        (
-            "the target's certificate is a CA certificate (basicConstraints CA:TRUE), which clients refuse as a \
-             server's",
-            Some("issue it with basicConstraints=CA:FALSE (the README's openssl command does)".to_owned()),
-        )
-    } else if error.contains("Expired") {
-        ("the target's certificate has expired", Some("renew it".to_owned()))
-    } else if error.contains("NotValidYet") {
-        ("the target's certificate is not valid yet", Some("check its dates and this machine's clock".to_owned()))
-    } else if error.contains("NotValidForName") {
-        ("the target's certificate does not name this host", Some("use a host name the certificate names".to_owned()))
-    } else if error.contains("UnknownIssuer")
-        || error.contains("UnsupportedSignatureAlgorithm")
-        || error.contains("BadSignature")
-    {
-        let hint = match trusted_file {
+        return ("the target answers plain HTTP".to_owned(), Some("use an http:// URL".to_owned()));
+    }
+    let Some(certificate) = CertificateDoubt::of(error) else { return (error.to_owned(), None) };
+    let hint = match certificate {
+        CertificateDoubt::UnknownIssuer => match std::env::var("SSL_CERT_FILE").ok().filter(|f| !f.is_empty()) {
             Some(file) => format!("SSL_CERT_FILE ({file}) holds no certificate that issued it"),
             None => "for a private CA or a self-signed certificate, name it with SSL_CERT_FILE=ca.pem".to_owned(),
-        };
-        ("the target's certificate is not issued by a CA this machine trusts", Some(hint))
-    } else {
-        return (error.to_owned(), None);
+        },
+        other => other.hint().to_owned(),
     };
-    (cause.to_owned(), hint)
+    (format!("the target's certificate {}", certificate.cause()), Some(hint))
+}
+
+/// Why a TLS client refused a server's certificate, read from rustls's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CertificateDoubt {
+    CaAsServer,
+    Expired,
+    NotValidYet,
+    WrongName,
+    UnknownIssuer,
+}
+
+impl CertificateDoubt {
+    pub fn of(error: &str) -> Option<Self> {
+        Some(if error.contains("CaUsedAsEndEntity") {
+            Self::CaAsServer
+        } else if error.contains("Expired") {
+            Self::Expired
+        } else if error.contains("NotValidYet") {
+            Self::NotValidYet
+        } else if error.contains("NotValidForName") {
+            Self::WrongName
+        } else if error.contains("UnknownIssuer")
+            || error.contains("UnsupportedSignatureAlgorithm")
+            || error.contains("BadSignature")
+        {
+            Self::UnknownIssuer
+        } else {
+            return None;
+        })
+    }
+
+    /// What is wrong with it, after "the server's certificate".
+    pub fn cause(self) -> &'static str {
+        match self {
+            Self::CaAsServer => "is a CA certificate (basicConstraints CA:TRUE), which clients refuse as a server's",
+            Self::Expired => "has expired",
+            Self::NotValidYet => "is not valid yet",
+            Self::WrongName => "does not name this host",
+            Self::UnknownIssuer => "is not issued by a CA this machine trusts",
+        }
+    }
+
+    /// What to do (for an unknown issuer, the caller says where trust is added).
+    pub fn hint(self) -> &'static str {
+        match self {
+            Self::CaAsServer => "issue it with basicConstraints=CA:FALSE (the README's openssl command does)",
+            Self::Expired => "renew it",
+            Self::NotValidYet => "check its dates and this machine's clock",
+            Self::WrongName => "use a host name the certificate names",
+            Self::UnknownIssuer => "trust the CA that issued it",
+        }
+    }
 }
 
 /// One attempt's outcome.

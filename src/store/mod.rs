@@ -6,6 +6,7 @@
 //! redelivery of an event id as a duplicate once.
 
 mod postgres;
+mod postgres_tls;
 mod sqlite;
 
 use std::fmt;

@@ -225,11 +225,9 @@ impl Postgres {
 fn new_pool(url: &str) -> Result<Pool, String> {
     let mut config: tokio_postgres::Config =
         url.parse().map_err(|e| format!("not a PostgreSQL URL ({e}); write postgres://USER@HOST:PORT/DATABASE"))?;
-    if config.get_ssl_mode() == tokio_postgres::config::SslMode::Require {
-        return Err("sslmode=require: hookctl connects to PostgreSQL without TLS; keep the database on a private \
-                    network (or a TLS tunnel) and leave sslmode out"
-            .into());
-    }
+    // TLS when the URL asks for it (`sslmode=require`), the server's certificate checked (see `postgres_tls`);
+    // else none, whatever the server offers (libpq's `prefer` would encrypt without checking anything).
+    let tls = config.get_ssl_mode() == tokio_postgres::config::SslMode::Require;
     // libpq's environment variable, so the password need not be in the URL (and the process list).
     if config.get_password().is_none()
         && let Some(password) = std::env::var_os("PGPASSWORD").filter(|p| !p.is_empty())
@@ -242,8 +240,13 @@ fn new_pool(url: &str) -> Result<Pool, String> {
     if config.get_application_name().is_none() {
         config.application_name("hookctl");
     }
-    let manager =
-        Manager::from_config(config, tokio_postgres::NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+    let recycling = ManagerConfig { recycling_method: RecyclingMethod::Fast };
+    let manager = if tls {
+        Manager::from_config(config, super::postgres_tls::Connector::new()?, recycling)
+    } else {
+        config.ssl_mode(tokio_postgres::config::SslMode::Disable);
+        Manager::from_config(config, tokio_postgres::NoTls, recycling)
+    };
     Pool::builder(manager)
         .max_size(16)
         .runtime(deadpool_postgres::Runtime::Tokio1)

@@ -478,9 +478,16 @@ pub fn event_ids(store: &std::path::Path) -> std::collections::BTreeSet<String> 
 
 /// A listener on a PostgreSQL store (its URL), with a home folder of its own.
 pub fn listen_postgres(url: &str, args: &[&str]) -> Listening {
+    listen_postgres_with(url, args, &[])
+}
+
+/// `listen_postgres` with more environment variables.
+pub fn listen_postgres_with(url: &str, args: &[&str], env: &[(&str, &str)]) -> Listening {
     let dir = tempfile::tempdir().expect("temp dir");
     let home = dir.path().to_str().expect("UTF-8").to_owned();
-    let mut listening = listen_under(None, std::path::Path::new(url), args, &[("HOME", &home)]);
+    let mut all = vec![("HOME", home.as_str())];
+    all.extend_from_slice(env);
+    let mut listening = listen_under(None, std::path::Path::new(url), args, &all);
     listening._dir = Some(dir);
     listening
 }

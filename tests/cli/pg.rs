@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 pub struct Cluster {
     pub port: u16,
     bin: PathBuf,
+    /// The server's self-signed certificate (for 127.0.0.1), when openssl made one: it then accepts TLS.
+    pub certificate: Option<PathBuf>,
 }
 
 /// A fresh, empty database's URL, or `None` (said on stderr) when the PostgreSQL tests are off.
@@ -87,11 +89,18 @@ impl Cluster {
             data.display(),
             root.display()
         );
-        // Started, then watched: when the test process is gone, the cluster is stopped and removed.
+        // Started, then watched: when the test process is gone, the cluster is stopped and removed. With openssl,
+        // it accepts TLS with a self-signed certificate for 127.0.0.1 (its copy in the root, for clients to trust).
         let script = format!(
             "{initdb} || exit 1
+             SSL=
+             if openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+                    -addext subjectAltName=IP:127.0.0.1 -addext basicConstraints=critical,CA:FALSE \
+                    -keyout '{data}/server.key' -out '{data}/server.crt' >/dev/null 2>&1; then
+                 chmod 600 '{data}/server.key' && cp '{data}/server.crt' '{root}/server.crt' && SSL='-c ssl=on'
+             fi
              '{pg_ctl}' -D '{data}' -l '{root}/server.log' -w -t 60 \
-                 -o \"-p {port} -c listen_addresses=127.0.0.1 -k '{root}' -c max_connections=300\" start >/dev/null || exit 1
+                 -o \"-p {port} -c listen_addresses=127.0.0.1 -k '{root}' -c max_connections=300 $SSL\" start >/dev/null || exit 1
              touch '{root}/ready'
              while [ -d /proc/{parent} ]; do sleep 1; done
              '{pg_ctl}' -D '{data}' -m fast -w stop >/dev/null
@@ -131,7 +140,8 @@ impl Cluster {
         }
         // Reaped by init once this process ends.
         std::mem::forget(watcher);
-        Self { port, bin }
+        let certificate = Some(root.join("server.crt")).filter(|c| c.exists());
+        Self { port, bin, certificate }
     }
 }
 

@@ -225,9 +225,51 @@ fn an_unreachable_database_is_one_line_without_its_password() {
     assert_eq!(said.trim().lines().count(), 1, "{said}");
     let (_, said) = hookctl(&["events", "list", "--store", "postgres://bad url:x"]).code(1);
     assert!(said.contains("not a PostgreSQL URL"), "{said}");
-    let (_, said) =
-        hookctl(&["events", "list", "--store", "postgres://inbox@127.0.0.1:1/hooks?sslmode=require"]).code(1);
-    assert!(said.contains("sslmode=require: hookctl connects to PostgreSQL without TLS"), "{said}");
+}
+
+/// `sslmode=require`: TLS, the server's certificate checked against the system's trust and PGSSLROOTCERT.
+#[test]
+fn sslmode_require_connects_over_tls_to_a_server_it_trusts_only() {
+    let Some(url) = pg::database("sslmode_require_connects_over_tls_to_a_server_it_trusts_only") else { return };
+    let Some(certificate) = pg::cluster().certificate.clone() else {
+        panic!("the suite's PostgreSQL has no certificate: is openssl installed? (.ci/run installs it)");
+    };
+    let tls = format!("{url}?sslmode=require");
+    let root = certificate.to_str().expect("UTF-8");
+    // Trusted: events go in and come out over TLS, and the server saw TLS connections.
+    let listening = listen_postgres_with(&tls, &["--no-ui"], &[("PGSSLROOTCERT", root)]);
+    hookctl(&["send", "payvost", "payment.succeeded", "--to", &listening.to()]).env("HOOKCTL_SECRET", SECRET).ok();
+    listening.wait_lines(1);
+    let database = url.rsplit('/').next().expect("a database");
+    let connections = |ssl: bool| -> i64 {
+        let sql = format!(
+            "SELECT count(*) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid)
+             WHERE a.application_name = 'hookctl' AND a.datname = '{database}' AND s.ssl = {ssl}"
+        );
+        pg::cluster().psql("postgres", &sql).parse().expect("a count")
+    };
+    assert!(connections(true) >= 1, "the listener's connections use TLS");
+    assert_eq!(connections(false), 0, "and none does not");
+    drop(listening);
+    let listed = hookctl(&["events", "list", "--json", "--store", &tls]).env("PGSSLROOTCERT", root).ok();
+    assert_eq!(listed.lines().count(), 1, "{listed}");
+
+    // Not trusted: one line that says why and what to do.
+    let (_, said) = hookctl(&["events", "list", "--store", &tls]).code(1);
+    assert!(
+        said.contains(
+            "the server's certificate is not issued by a CA this machine trusts; for a private CA or a self-signed \
+             certificate, name it with PGSSLROOTCERT=ca.pem"
+        ),
+        "{said}"
+    );
+    assert_eq!(said.trim().lines().count(), 1, "{said}");
+    // A file that is no certificate.
+    let (_, said) = hookctl(&["events", "list", "--store", &tls]).env("PGSSLROOTCERT", "/etc/hostname").code(1);
+    assert!(said.contains("PGSSLROOTCERT /etc/hostname holds no certificate"), "{said}");
+    // Without sslmode, no TLS (as before).
+    let plain = hookctl(&["events", "list", "--json", "--store", &url]).ok();
+    assert_eq!(plain.lines().count(), 1);
 }
 
 /// Old events imported with their time, new ones received: `--retain 1h` keeps only the new.
