@@ -381,6 +381,9 @@ impl Sqlite {
         if self.version < SEARCH_INDEXED_FROM || (behind_only && self.unindexed.is_some_and(|n| n < INDEX_LAG)) {
             return Ok(false);
         }
+        // The index is derived from the events: its commits need not wait for the disk (NORMAL; a checkpoint still
+        // syncs). Lost in a power cut, the index and `upto` go back together and are done again.
+        let _ = self.conn.pragma_update(None, "synchronous", "NORMAL");
         let mut run = || -> rusqlite::Result<(bool, i64)> {
             {
                 let tx = self.conn.transaction()?;
@@ -423,7 +426,9 @@ impl Sqlite {
                 Ok((end < newest, newest - end))
             }
         };
-        let (left, unindexed) = run().map_err(|e| self.error(&e))?;
+        let result = run();
+        let restored = self.conn.pragma_update(None, "synchronous", "FULL");
+        let (left, unindexed) = result.and_then(|done| restored.map(|()| done)).map_err(|e| self.error(&e))?;
         self.unindexed = Some(unindexed);
         Ok(left)
     }
