@@ -71,7 +71,9 @@ const MIGRATIONS: &[&str] = &[
     END;",
     // A large body is written in parts, each its own transaction, so the events committed between them wait for
     // one part, not the whole body; until its last part the row is `partial` and no read shows it.
-    "ALTER TABLE events ADD COLUMN partial INTEGER NOT NULL DEFAULT 0;",
+    "ALTER TABLE events ADD COLUMN partial INTEGER NOT NULL DEFAULT 0;
+    -- The few partial rows, found without reading the others (a column after the body is read through it).
+    CREATE INDEX events_partial ON events (id) WHERE partial = 1;",
 ];
 
 /// The schema version from which rows may be `partial`.
@@ -370,7 +372,11 @@ impl Sqlite {
     pub fn delete_abandoned_parts(&mut self) -> Result<usize, Error> {
         let before = chrono::Utc::now().timestamp_millis() - ABANDONED_AFTER;
         self.conn
-            .execute("DELETE FROM events WHERE partial = 1 AND received_at < ?1", [before])
+            .execute(
+                "DELETE FROM events WHERE id IN
+                     (SELECT id FROM events INDEXED BY events_partial WHERE partial = 1 AND received_at < ?1)",
+                [before],
+            )
             .map_err(|e| self.error(&e))
     }
 
@@ -392,19 +398,18 @@ impl Sqlite {
                 if newest <= upto || (behind_only && newest - upto < INDEX_LAG) {
                     return Ok((false, newest - upto));
                 }
+                // A body still being written is indexed once it is whole, and what follows it after it.
+                let partial: Option<i64> =
+                    tx.query_row("SELECT min(id) FROM events WHERE partial = 1 AND id > ?1", [upto], |row| row.get(0))?;
                 let mut end = upto;
                 {
                     let mut sizes = tx.prepare_cached(
-                        "SELECT id, min(length(body), 262144) + length(headers), partial FROM events
-                             WHERE id > ?1 ORDER BY id LIMIT ?2",
+                        "SELECT id, min(length(body), 262144) + length(headers) FROM events
+                             WHERE id > ?1 AND id < ?2 ORDER BY id LIMIT ?3",
                     )?;
-                    let mut rows = sizes.query(params![upto, INDEX_ROWS])?;
+                    let mut rows = sizes.query(params![upto, partial.unwrap_or(i64::MAX), INDEX_ROWS])?;
                     let mut bytes = 0;
                     while let Some(row) = rows.next()? {
-                        // A body still being written is indexed once it is whole, and what follows it after it.
-                        if row.get::<_, bool>(2)? {
-                            break;
-                        }
                         end = row.get(0)?;
                         bytes += row.get::<_, i64>(1)?;
                         if bytes >= INDEX_BYTES {

@@ -331,7 +331,8 @@ fn a_store_of_an_earlier_schema_is_read_as_it_is_and_upgraded_by_a_writer() {
         connection
             .execute_batch(
                 "DROP TABLE handled; DROP TABLE tokens; DROP TABLE search_indexed; DROP TABLE events_text;
-                 DROP INDEX events_verdict; DROP TRIGGER events_text_delete; ALTER TABLE events DROP COLUMN partial;
+                 DROP INDEX events_verdict; DROP TRIGGER events_text_delete; DROP INDEX events_partial;
+                 ALTER TABLE events DROP COLUMN partial;
                  PRAGMA user_version = 1;",
             )
             .expect("back to schema 1");
