@@ -55,17 +55,24 @@ impl Writer {
         let thread = std::thread::Builder::new()
             .name("store-writer".into())
             .spawn(move || {
-                store.delete_abandoned_parts();
                 // Without a second connection, SQLite checkpoints on this thread as usual.
                 let checkpoints = store.background().map(Checkpoints::start);
                 let mut pruned = None;
-                // An event taken while waiting to bring the search index up to date: the next batch's first.
+                // An event taken while bringing the search index up to date: the next batch's first. What an
+                // earlier listener stored and did not index is indexed before anything comes.
                 let mut next = None;
+                while store.catch_up_search(false) {
+                    next = receiver.try_recv().ok();
+                    if next.is_some() {
+                        break;
+                    }
+                }
                 loop {
-                    if let Some(retain) = retain
-                        && pruned.is_none_or(|at: std::time::Instant| at.elapsed() >= PRUNE_EVERY)
-                    {
-                        prune(&mut store, retain);
+                    if pruned.is_none_or(|at: std::time::Instant| at.elapsed() >= PRUNE_EVERY) {
+                        if let Some(retain) = retain {
+                            prune(&mut store, retain);
+                        }
+                        store.delete_abandoned_parts();
                         pruned = Some(std::time::Instant::now());
                     }
                     let first = match next.take().map_or_else(|| receiver.recv_timeout(PRUNE_EVERY), Ok) {

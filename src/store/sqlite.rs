@@ -71,9 +71,18 @@ const MIGRATIONS: &[&str] = &[
     END;",
     // A large body is written in parts, each its own transaction, so the events committed between them wait for
     // one part, not the whole body; until its last part the row is `partial` and no read shows it.
+    // The search index passes partial rows by (every whole event up to `upto` is in it); one that becomes whole
+    // below `upto` is indexed then, and one deleted partial was never in it.
     "ALTER TABLE events ADD COLUMN partial INTEGER NOT NULL DEFAULT 0;
     -- The few partial rows, found without reading the others (a column after the body is read through it).
-    CREATE INDEX events_partial ON events (id) WHERE partial = 1;",
+    CREATE INDEX events_partial ON events (id) WHERE partial = 1;
+    DROP TRIGGER events_text_delete;
+    CREATE TRIGGER events_text_delete AFTER DELETE ON events BEGIN
+        DELETE FROM events_text
+            WHERE rowid = old.id AND old.id <= (SELECT upto FROM search_indexed) AND old.partial = 0;
+        UPDATE search_indexed SET upto = (SELECT coalesce(max(id), 0) FROM events)
+            WHERE upto > (SELECT coalesce(max(id), 0) FROM events);
+    END;",
 ];
 
 /// The schema version from which rows may be `partial`.
@@ -342,6 +351,13 @@ impl Sqlite {
                         _ => false,
                     };
                 tx.execute("UPDATE events SET partial = 0, duplicate = ?2 WHERE id = ?1", params![id, duplicate])?;
+                // The search index went past it while it was written: it joins the index now.
+                tx.execute(
+                    "INSERT INTO events_text (rowid, headers, body)
+                         SELECT id, headers, CAST(substr(body, 1, 262144) AS TEXT) FROM events
+                         WHERE id = ?1 AND id <= (SELECT upto FROM search_indexed)",
+                    [id],
+                )?;
                 Some((id, duplicate))
             } else {
                 None
@@ -398,16 +414,17 @@ impl Sqlite {
                 if newest <= upto || (behind_only && newest - upto < INDEX_LAG) {
                     return Ok((false, newest - upto));
                 }
-                // A body still being written is indexed once it is whole, and what follows it after it.
-                let partial: Option<i64> =
-                    tx.query_row("SELECT min(id) FROM events WHERE partial = 1 AND id > ?1", [upto], |row| row.get(0))?;
+                // A body still being written (or left half-written by a listener that was killed) is passed by:
+                // `write_part` indexes it once whole.
                 let mut end = upto;
                 {
                     let mut sizes = tx.prepare_cached(
                         "SELECT id, min(length(body), 262144) + length(headers) FROM events
-                             WHERE id > ?1 AND id < ?2 ORDER BY id LIMIT ?3",
+                             WHERE id > ?1 AND id NOT IN (SELECT id FROM events INDEXED BY events_partial
+                                 WHERE partial = 1 AND id > ?1)
+                             ORDER BY id LIMIT ?2",
                     )?;
-                    let mut rows = sizes.query(params![upto, partial.unwrap_or(i64::MAX), INDEX_ROWS])?;
+                    let mut rows = sizes.query(params![upto, INDEX_ROWS])?;
                     let mut bytes = 0;
                     while let Some(row) = rows.next()? {
                         end = row.get(0)?;
@@ -418,12 +435,14 @@ impl Sqlite {
                     }
                 }
                 if end == upto {
-                    return Ok((false, newest - upto));
+                    // Only partial rows are left.
+                    end = newest;
                 }
                 tx.execute(
                     "INSERT INTO events_text (rowid, headers, body)
                          SELECT id, headers, CAST(substr(body, 1, 262144) AS TEXT) FROM events
-                         WHERE id > ?1 AND id <= ?2",
+                         WHERE id > ?1 AND id <= ?2 AND id NOT IN (SELECT id FROM events INDEXED BY events_partial
+                             WHERE partial = 1 AND id > ?1)",
                     [upto, end],
                 )?;
                 tx.execute("UPDATE search_indexed SET upto = ?1", [end])?;
@@ -651,7 +670,8 @@ impl Sqlite {
             values.push(Value::Integer(after));
         }
         let limit = query.limit.max(1);
-        let Some(text) = query.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
+        // Quote marks alone are no search.
+        let Some(text) = query.text.as_deref().map(str::trim).filter(|t| !super::search_words(t).is_empty()) else {
             return self.select_page(" FROM events", "id", clauses, values, limit);
         };
         // Newest first: the events the search index does not hold yet (a few, stored in the last moments, or
@@ -664,13 +684,9 @@ impl Sqlite {
             let (mut clauses, mut values) = (clauses.clone(), values.clone());
             clauses.push("id > ?".into());
             values.push(Value::Integer(upto));
-            for word in super::search_words(text) {
-                clauses.push(
-                    r"(headers LIKE ? ESCAPE '\' OR CAST(substr(body, 1, 262144) AS TEXT) LIKE ? ESCAPE '\')".into(),
-                );
-                values.extend([Value::Text(super::like_containing(&word)), Value::Text(super::like_containing(&word))]);
-            }
-            events = self.select_page(" FROM events", "id", clauses, values, limit)?;
+            let phrases: Vec<Vec<String>> = super::search_words(text).iter().map(|word| words(word)).collect();
+            let found = |event: &StoredEvent| matches_phrases(event, &phrases);
+            events = self.select_page_where(" FROM events", "id", clauses, values, limit, Some(&found))?;
         }
         if events.len() < limit {
             let mut clauses: Vec<String> = clauses
@@ -694,15 +710,29 @@ impl Sqlite {
         from: &str,
         order: &str,
         clauses: Vec<String>,
+        values: Vec<rusqlite::types::Value>,
+        limit: usize,
+    ) -> Result<Vec<StoredEvent>, Error> {
+        self.select_page_where(from, order, clauses, values, limit, None)
+    }
+
+    /// `select_page`, keeping only the events `keep` accepts (read until `limit` are kept).
+    fn select_page_where(
+        &self,
+        from: &str,
+        order: &str,
+        clauses: Vec<String>,
         mut values: Vec<rusqlite::types::Value>,
         limit: usize,
+        keep: Option<&dyn Fn(&StoredEvent) -> bool>,
     ) -> Result<Vec<StoredEvent>, Error> {
         let mut clauses = clauses;
         if self.version >= PARTIAL_FROM {
             clauses.push("events.partial = 0".into());
         }
         let condition = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
-        values.push(rusqlite::types::Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+        let rows = if keep.is_some() { i64::MAX } else { i64::try_from(limit).unwrap_or(i64::MAX) };
+        values.push(rusqlite::types::Value::Integer(rows));
         let columns = SELECT.trim_start_matches("SELECT ").trim_end_matches(" FROM events");
         let qualified: Vec<String> = columns.split(',').map(|c| format!("events.{}", c.trim())).collect();
         let select = format!("SELECT {}{from}", qualified.join(", "));
@@ -713,7 +743,12 @@ impl Sqlite {
         let rows = statement.query_map(rusqlite::params_from_iter(values), row_to_event).map_err(|e| self.error(&e))?;
         let mut events = Vec::new();
         for row in rows {
-            if let Ok(event) = row.map_err(|e| self.error(&e))? {
+            if events.len() == limit {
+                break;
+            }
+            if let Ok(event) = row.map_err(|e| self.error(&e))?
+                && keep.is_none_or(|keep| keep(&event))
+            {
                 events.push(event);
             }
         }
@@ -809,6 +844,22 @@ fn row_to_event(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<StoredEvent,
         forward_status: row.get(15)?,
         forward_ms: row.get(16)?,
     }))
+}
+
+/// Text as the search index splits it into words (FTS5's unicode61 tokenizer, diacritics aside): runs of
+/// letters and digits, lowercased.
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+}
+
+/// Whether an event not indexed yet matches as the index would match it: each phrase (a search word, as words)
+/// found, its words in a row, in the headers or in the body's first 256 KiB.
+fn matches_phrases(event: &StoredEvent, phrases: &[Vec<String>]) -> bool {
+    let body = &event.request.body[..event.request.body.len().min(262_144)];
+    let columns = [words(&headers_json(&event.request)), words(&String::from_utf8_lossy(body))];
+    phrases.iter().all(|phrase| {
+        !phrase.is_empty() && columns.iter().any(|column| column.windows(phrase.len()).any(|w| w == &phrase[..]))
+    })
 }
 
 /// The user's search as FTS5 phrases, all of which must match: each whitespace-separated word (or a "quoted
@@ -1085,6 +1136,9 @@ mod tests {
         let unindexed = search(&store, "ripe kumquat", None, 50);
         assert_eq!(unindexed, vec![9, 7, 5, 3, 1]);
         assert_eq!(search(&store, "\"ripe kumquat\"", None, 50), unindexed);
+        // Whole words, as the index finds them: a part of one is not found either way.
+        assert!(search(&store, "kumq", None, 50).is_empty());
+        assert_eq!(search(&store, "RIPE", None, 50), unindexed);
 
         // Half indexed: the page runs from the newest, not yet indexed, into the index, in order.
         store
@@ -1104,6 +1158,13 @@ mod tests {
         while store.catch_up_search(false).expect("indexes") {}
         assert_eq!(indexed(&store), 9);
         assert_eq!(search(&store, "ripe kumquat", None, 50), unindexed);
+        assert!(search(&store, "kumq", None, 50).is_empty());
+        assert_eq!(search(&store, "RIPE", None, 50), unindexed);
+        // What FTS5 would read as syntax is searched for, or (quote marks alone) no search at all.
+        for odd in ["\"", "\"\"", "\" \"", "\"\"\"", "-", "\"-\"", "NEAR(", "*"] {
+            let found = search(&store, odd, None, 50);
+            assert!(found.is_empty() || found.len() == 9, "{odd}: {found:?}");
+        }
         assert_eq!(search(&store, "green", None, 50), vec![8, 6, 4, 2]);
     }
 
@@ -1151,7 +1212,13 @@ mod tests {
         };
         assert!(store.begin_in_parts(&small("evt_small")).expect("begins").is_none(), "a small body is whole");
 
-        let body: Vec<u8> = (0..PART * 2 + 123).map(|n| b"abcdefghij"[n % 10]).collect();
+        let body: Vec<u8> = (0..PART * 2 + 123).map(|n| b"kumquat "[n % 8]).collect();
+        let kumquats = |store: &Sqlite| -> i64 {
+            store
+                .conn
+                .query_row("SELECT count(*) FROM events_text WHERE events_text MATCH 'kumquat'", [], |r| r.get(0))
+                .expect("the index")
+        };
         let mut large = StoredEvent::new(Request::post("/webhooks/payvost", body.clone()), None, None, 200);
         large.provider = Some("payvost".into());
         large.event_id = Some("evt_1".into());
@@ -1170,7 +1237,9 @@ mod tests {
             assert_eq!(store.count().expect("counts"), written + 1);
             assert!(store.ids_with_event_id("evt_1").expect("reads").is_empty());
             while store.catch_up_search(false).expect("indexes") {}
-            assert!(indexed(&store) < id, "the index waits for the partial row");
+            assert!(indexed(&store) > id, "the index passes the partial row by");
+            assert_eq!(kumquats(&store), 0, "and leaves it out");
+            assert!(search(&store, "kumquat", None, 10).is_empty());
             written += 1;
             if let Some((stored, duplicate)) = store.write_part(&mut parts, &large).expect("a part") {
                 assert_eq!((stored, duplicate), (id, false));
@@ -1181,8 +1250,8 @@ mod tests {
         let shown = store.get(id).expect("reads").expect("shown");
         assert!(shown.request.body[..] == body[..], "the body exactly");
         assert_eq!(store.ids_with_event_id("evt_1").expect("reads"), vec![id]);
-        while store.catch_up_search(false).expect("indexes") {}
-        assert_eq!(indexed(&store), id + 3, "indexed past it once whole");
+        assert_eq!(kumquats(&store), 1, "indexed when its last part was written");
+        assert_eq!(search(&store, "kumquat", None, 10), vec![id]);
 
         // The same provider event id again, in parts: a duplicate.
         let mut again = store.begin_in_parts(&large).expect("begins").expect("in parts");
@@ -1193,8 +1262,13 @@ mod tests {
         };
         assert!(answer.1, "a duplicate");
 
-        // A listener that stopped mid-body left a partial row: it is deleted once old enough.
+        // A listener that stopped mid-body left a partial row: the index passes it by, and it is deleted once old
+        // enough.
         let left = store.begin_in_parts(&large).expect("begins").expect("in parts");
+        store.insert(&[small("evt_after")]).expect("stored");
+        while store.catch_up_search(false).expect("indexes") {}
+        assert_eq!(search(&store, "evt_after", None, 10), vec![left.id + 1]);
+        assert_eq!(indexed(&store), left.id + 1);
         store.conn.execute("UPDATE events SET received_at = 0 WHERE id = ?1", [left.id]).expect("aged");
         assert_eq!(store.delete_abandoned_parts().expect("deletes"), 1);
         let fresh = store.begin_in_parts(&large).expect("begins").expect("in parts");
