@@ -100,6 +100,9 @@ const SEARCH_INDEXED_FROM: i64 = 5;
 /// first 256 KiB, as indexed), so a delivery that arrives meanwhile waits a few milliseconds at most.
 const INDEX_ROWS: i64 = 512;
 const INDEX_BYTES: i64 = 512 * 1024;
+/// Indexes for search the events a condition that follows selects (a body in its first 256 KiB).
+const INDEX_EVENTS: &str = "INSERT INTO events_text (rowid, headers, body)
+    SELECT id, headers, CAST(substr(body, 1, 262144) AS TEXT) FROM events WHERE";
 /// How many events the search index may fall behind while deliveries keep the listener's writer busy.
 const INDEX_LAG: i64 = 8192;
 
@@ -283,41 +286,16 @@ impl Sqlite {
         if event.request.body.len() <= PART {
             return Ok(None);
         }
-        let length = i64::try_from(event.request.body.len()).unwrap_or(i64::MAX);
         // Only the last part's commit waits for the disk (synchronous FULL): it syncs the WAL, every part
         // written before it included, before the event is acknowledged. The parts before it are committed with
         // NORMAL (no sync at commit; a checkpoint still syncs), and everything else this connection commits
         // meanwhile (the small events between the parts) is synced as usual.
+        let length = i32::try_from(event.request.body.len()).unwrap_or(i32::MAX);
         let run = || -> rusqlite::Result<i64> {
             self.conn.pragma_update(None, "synchronous", "NORMAL")?;
-            let inserted = self
-                .conn
-                .prepare_cached(
-                    "INSERT INTO events (received_at, provider, event_type, event_id, method, target, headers, body,
-                        verdict, verdict_detail, payload_status, payload_detail, duplicate, answer_status,
-                        forward_status, forward_ms, partial)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, zeroblob(?8), ?9, ?10, ?11, ?12, 0, ?13, ?14, ?15, 1)",
-                )?
-                .execute(params![
-                    event.received_at,
-                    event.provider,
-                    event.event_type,
-                    event.event_id,
-                    event.request.method,
-                    event.request.target,
-                    headers_json(&event.request),
-                    length,
-                    event.verdict,
-                    event.verdict_detail,
-                    event.payload_status,
-                    event.payload_detail,
-                    event.answer_status,
-                    event.forward_status,
-                    event.forward_ms,
-                ]);
+            let inserted = insert_row(&self.conn, event, &rusqlite::blob::ZeroBlob(length), false, true);
             self.conn.pragma_update(None, "synchronous", "FULL")?;
-            inserted?;
-            Ok(self.conn.last_insert_rowid())
+            inserted
         };
         let id = run().map_err(|e| self.part_failed(&e, None))?;
         Ok(Some(Parts { id, written: 0 }))
@@ -341,23 +319,10 @@ impl Sqlite {
                 blob.write_at(&body[offset..end], offset)?;
             }
             let answer = if last {
-                let duplicate = event.duplicate
-                    || match (&event.provider, &event.event_id) {
-                        (Some(provider), Some(event_id)) => tx
-                            .prepare_cached(
-                                "SELECT 1 FROM events WHERE provider = ?1 AND event_id = ?2 AND partial = 0 LIMIT 1",
-                            )?
-                            .exists(params![provider, event_id])?,
-                        _ => false,
-                    };
+                let duplicate = seen_before(&tx, event)?;
                 tx.execute("UPDATE events SET partial = 0, duplicate = ?2 WHERE id = ?1", params![id, duplicate])?;
                 // The search index went past it while it was written: it joins the index now.
-                tx.execute(
-                    "INSERT INTO events_text (rowid, headers, body)
-                         SELECT id, headers, CAST(substr(body, 1, 262144) AS TEXT) FROM events
-                         WHERE id = ?1 AND id <= (SELECT upto FROM search_indexed)",
-                    [id],
-                )?;
+                tx.execute(&format!("{INDEX_EVENTS} id = ?1 AND id <= (SELECT upto FROM search_indexed)"), [id])?;
                 Some((id, duplicate))
             } else {
                 None
@@ -439,10 +404,10 @@ impl Sqlite {
                     end = newest;
                 }
                 tx.execute(
-                    "INSERT INTO events_text (rowid, headers, body)
-                         SELECT id, headers, CAST(substr(body, 1, 262144) AS TEXT) FROM events
-                         WHERE id > ?1 AND id <= ?2 AND id NOT IN (SELECT id FROM events INDEXED BY events_partial
-                             WHERE partial = 1 AND id > ?1)",
+                    &format!(
+                        "{INDEX_EVENTS} id > ?1 AND id <= ?2 AND id NOT IN (SELECT id FROM events INDEXED BY events_partial
+                             WHERE partial = 1 AND id > ?1)"
+                    ),
                     [upto, end],
                 )?;
                 tx.execute("UPDATE search_indexed SET upto = ?1", [end])?;
@@ -476,50 +441,18 @@ impl Sqlite {
         let mut run = || -> rusqlite::Result<Vec<(i64, bool)>> {
             let tx = self.conn.transaction()?;
             let mut out = Vec::with_capacity(events.len());
-            {
-                let mut seen = tx.prepare_cached(
-                    "SELECT 1 FROM events WHERE provider = ?1 AND event_id = ?2 AND partial = 0 LIMIT 1",
-                )?;
-                let mut insert = tx.prepare_cached(
-                    "INSERT INTO events (received_at, provider, event_type, event_id, method, target, headers, body,
-                        verdict, verdict_detail, payload_status, payload_detail, duplicate, answer_status,
-                        forward_status, forward_ms)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-                )?;
-                for event in events {
-                    let duplicate = event.duplicate
-                        || match (&event.provider, &event.event_id) {
-                            (Some(provider), Some(id)) => seen.exists(params![provider, id])?,
-                            _ => false,
-                        };
-                    insert.execute(params![
-                        event.received_at,
-                        event.provider,
-                        event.event_type,
-                        event.event_id,
-                        event.request.method,
-                        event.request.target,
-                        headers_json(&event.request),
-                        &event.request.body[..],
-                        event.verdict,
-                        event.verdict_detail,
-                        event.payload_status,
-                        event.payload_detail,
-                        duplicate,
-                        event.answer_status,
-                        event.forward_status,
-                        event.forward_ms,
-                    ])?;
-                    out.push((tx.last_insert_rowid(), duplicate));
-                }
+            for event in events {
+                let duplicate = seen_before(&tx, event)?;
+                out.push((insert_row(&tx, event, &&event.request.body[..], duplicate, false)?, duplicate));
             }
             tx.commit()?;
             Ok(out)
         };
+        let stored = run().map_err(|e| Error::Store { path: self.path.clone(), message: describe(&e) })?;
         if let Some(unindexed) = &mut self.unindexed {
             *unindexed += i64::try_from(events.len()).unwrap_or(i64::MAX);
         }
-        run().map_err(|e| Error::Store { path: self.path.clone(), message: describe(&e) })
+        Ok(stored)
     }
 
     pub fn get(&self, id: i64) -> Result<Option<StoredEvent>, Error> {
@@ -727,10 +660,9 @@ impl Sqlite {
         keep: Option<&dyn Fn(&StoredEvent) -> bool>,
     ) -> Result<Vec<StoredEvent>, Error> {
         let mut clauses = clauses;
-        if self.version >= PARTIAL_FROM {
-            clauses.push("events.partial = 0".into());
-        }
-        let condition = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
+        // Unqualified: only `events` has the column.
+        clauses.push(self.whole().into());
+        let condition = format!(" WHERE {}", clauses.join(" AND "));
         let rows = if keep.is_some() { i64::MAX } else { i64::try_from(limit).unwrap_or(i64::MAX) };
         values.push(rusqlite::types::Value::Integer(rows));
         let columns = SELECT.trim_start_matches("SELECT ").trim_end_matches(" FROM events");
@@ -844,6 +776,53 @@ fn row_to_event(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<StoredEvent,
         forward_status: row.get(15)?,
         forward_ms: row.get(16)?,
     }))
+}
+
+/// Inserts `event`'s row with `body` (its bytes, or zeroes for a body written in parts after); its id.
+fn insert_row(
+    conn: &Connection,
+    event: &StoredEvent,
+    body: &dyn rusqlite::ToSql,
+    duplicate: bool,
+    partial: bool,
+) -> rusqlite::Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO events (received_at, provider, event_type, event_id, method, target, headers, body, verdict,
+            verdict_detail, payload_status, payload_detail, duplicate, answer_status, forward_status, forward_ms,
+            partial)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+    )?
+    .execute(params![
+        event.received_at,
+        event.provider,
+        event.event_type,
+        event.event_id,
+        event.request.method,
+        event.request.target,
+        headers_json(&event.request),
+        body,
+        event.verdict,
+        event.verdict_detail,
+        event.payload_status,
+        event.payload_detail,
+        duplicate,
+        event.answer_status,
+        event.forward_status,
+        event.forward_ms,
+        partial,
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Whether `event` is a duplicate: said so, or its provider event id is a whole stored event's already.
+fn seen_before(conn: &Connection, event: &StoredEvent) -> rusqlite::Result<bool> {
+    match (&event.provider, &event.event_id) {
+        _ if event.duplicate => Ok(true),
+        (Some(provider), Some(id)) => conn
+            .prepare_cached("SELECT 1 FROM events WHERE provider = ?1 AND event_id = ?2 AND partial = 0 LIMIT 1")?
+            .exists(params![provider, id]),
+        _ => Ok(false),
+    }
 }
 
 /// Text as the search index splits it into words (FTS5's unicode61 tokenizer, diacritics aside): runs of

@@ -491,3 +491,11 @@ pub fn listen_postgres_with(url: &str, args: &[&str], env: &[(&str, &str)]) -> L
     listening._dir = Some(dir);
     listening
 }
+
+/// How many events of a SQLite store its search index finds for an FTS5 query.
+pub fn indexed_matches(store: &std::path::Path, query: &str) -> i64 {
+    let connection = rusqlite::Connection::open(store).expect("opens");
+    connection
+        .query_row("SELECT count(*) FROM events_text WHERE events_text MATCH ?1", [query], |r| r.get(0))
+        .expect("the search index")
+}

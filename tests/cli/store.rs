@@ -351,11 +351,7 @@ fn a_store_of_an_earlier_schema_is_read_as_it_is_and_upgraded_by_a_writer() {
         "body": r#"{"id":"evt_4","type":"payment.created"}"#});
     hookctl(&["events", "import", "-", "--store", at]).stdin(format!("{capture}\n")).ok();
     assert!(version(&store) > 1);
-    let connection = rusqlite::Connection::open(&store).expect("opens");
-    let found: i64 = connection
-        .query_row("SELECT count(*) FROM events_text WHERE events_text MATCH 'evt_2 OR evt_4'", [], |r| r.get(0))
-        .expect("searches");
-    assert_eq!(found, 2, "the events from before and the one imported");
+    assert_eq!(indexed_matches(&store, "evt_2 OR evt_4"), 2, "the events from before and the one imported");
 }
 
 /// The search index is kept apart from the acknowledgements: a listener indexes what it stored once no delivery
@@ -379,11 +375,7 @@ fn a_listener_indexes_what_it_stored_for_search_when_idle() {
         std::thread::sleep(Duration::from_millis(20));
     }
     drop(listening);
-    let connection = rusqlite::Connection::open(&store).expect("opens");
-    let found: i64 = connection
-        .query_row("SELECT count(*) FROM events_text WHERE events_text MATCH 'payvost'", [], |r| r.get(0))
-        .expect("searches");
-    assert_eq!(found, 3);
+    assert_eq!(indexed_matches(&store, "payvost"), 3);
 }
 
 #[test]

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::common::{SECRET, hookctl, listen};
+use crate::common::{SECRET, hookctl, indexed_matches, listen};
 
 /// A running `hookctl listen --ui 0` or `hookctl ui`: the receiving port (for listen) and the inspector's address.
 struct Inspector {
@@ -299,11 +299,7 @@ fn a_store_from_before_the_search_index_is_upgraded_and_searchable() {
     let deleted = http(&inspector.address, "DELETE", "/api/events/1", &[("X-Hookctl-Csrf", &token)], b"");
     assert_eq!(deleted.status, 200);
     drop(inspector);
-    let connection = rusqlite::Connection::open(&store).expect("opens");
-    let left: i64 = connection
-        .query_row("SELECT count(*) FROM events_text WHERE events_text MATCH 'kumquat'", [], |r| r.get(0))
-        .expect("the index");
-    assert_eq!(left, 0);
+    assert_eq!(indexed_matches(&store, "kumquat"), 0);
 }
 
 #[test]
