@@ -488,8 +488,9 @@ pub struct ListenArgs {
     pub events: Option<String>,
 
     /// How long a sender may take over its headers (then the connection is closed) and its body (then it gets 408),
-    /// counted from when the connection is accepted: on Linux one that sends nothing is accepted only once it does,
-    /// or after about this long (the kernel's retries round it up), so a silent one is closed after about twice it
+    /// counted from when the connection is accepted. On Linux a connection that sends nothing is accepted only once
+    /// it does, or after about this long (the kernel's retries round it up), so one that stays silent is closed after
+    /// about twice this long
     #[arg(long, value_name = "DURATION", default_value = "30s")]
     pub read_timeout: humantime::Duration,
 
